@@ -1,0 +1,189 @@
+"""Station configuration: a TOML file with defaults for every key.
+
+Why a hand-written table of keys instead of a generic loader: the person who edits `station.toml`
+is a county technician on a village PC, not a programmer. Every mistake must come back as one
+plain Chinese sentence naming the section and key, never a traceback. Unknown keys are refused for
+the same reason (a misspelt key silently ignored is a setting that silently does not apply).
+
+This module is plain Python: the command line, the Qt layer and the tests all read it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A configuration problem, with a message meant for the technician (in Chinese)."""
+
+
+@dataclass(frozen=True)
+class _Key:
+    kind: type
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+_DEFAULT_DATA_DIR = "~/.local/share/station-kiosk"
+_DEFAULT_KEY_DIR = "~/.config/station-kiosk/keys"
+
+# section -> key -> spec. The single source of truth for what station.toml may hold.
+SCHEMA: dict[str, dict[str, _Key]] = {
+    "station": {
+        "id": _Key(str, "210102-0001", "驿站编号：6 位行政区划代码-4 位序号"),
+        "name": _Key(str, "南湖街道政务服务驿站", "屏幕上显示的驿站名称"),
+        "hotline": _Key(str, "12345", "政务服务热线"),
+    },
+    "paths": {
+        "data_dir": _Key(str, _DEFAULT_DATA_DIR, "本地数据目录（数据库、附件）"),
+        "key_dir": _Key(str, _DEFAULT_KEY_DIR, "密钥目录（须在数据目录之外，权限 0700）"),
+    },
+    "platform": {
+        "url": _Key(str, "http://127.0.0.1:8700/api/v1", "省一体化政务服务平台接口地址"),
+        "timeout_s": _Key(float, 15.0, "单次请求超时（秒）", minimum=1, maximum=300),
+    },
+    "devices": {
+        "id_reader": _Key(str, "simulator", "身份证阅读器：simulator、串口路径，或 sdk:库文件路径"),
+        "id_reader_baud": _Key(int, 115200, "身份证阅读器波特率", minimum=9600, maximum=115200),
+        "receipt_printer": _Key(str, "simulator", "凭条打印机：simulator 或串口路径"),
+        "receipt_width_mm": _Key(int, 80, "凭条纸宽（毫米）", choices=("58", "80")),
+        "camera": _Key(str, "simulator", "摄像头：simulator 或设备编号"),
+        "a4_printer": _Key(str, "pdf", "A4 打印机：pdf（写入文件）或 CUPS 打印机名"),
+    },
+    "ui": {
+        "idle_timeout_s": _Key(int, 90, "无操作多少秒后提醒", minimum=15, maximum=3600),
+        "warning_s": _Key(int, 30, "提醒倒计时秒数（不少于 20 秒）", minimum=20, maximum=300),
+        "large_text": _Key(bool, False, "默认大字模式"),
+        "voice": _Key(bool, True, "语音提示"),
+        "fullscreen": _Key(bool, True, "全屏（自助终端模式）"),
+        "orientation": _Key(str, "portrait", "屏幕方向", choices=("portrait", "landscape")),
+    },
+}
+
+_KIND_NAMES = {str: "文字", int: "整数", float: "数字", bool: "true 或 false"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved configuration. `values[section][key]` holds every key, defaults filled in."""
+
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: Path | None = None
+
+    def get(self, section: str, key: str) -> Any:
+        return self.values[section][key]
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(os.path.expanduser(self.values["paths"]["data_dir"]))
+
+    @property
+    def key_dir(self) -> Path:
+        return Path(os.path.expanduser(self.values["paths"]["key_dir"]))
+
+    def with_overrides(self, overrides: dict[str, dict[str, Any]]) -> Config:
+        """A copy with some keys replaced, each checked like a value from the file."""
+        merged = {s: dict(v) for s, v in self.values.items()}
+        for section, keys in overrides.items():
+            for key, raw in keys.items():
+                merged[section][key] = _check(section, key, raw, self.source)
+        return Config(merged, self.source)
+
+
+def defaults() -> Config:
+    """The configuration a station gets with no file at all."""
+    return Config({s: {k: spec.default for k, spec in keys.items()} for s, keys in SCHEMA.items()})
+
+
+def _where(source: Path | None) -> str:
+    return f"配置文件 {source}" if source else "配置"
+
+
+def _check(section: str, key: str, raw: Any, source: Path | None) -> Any:
+    spec = SCHEMA[section][key]
+    where = f"{_where(source)} 中 [{section}] 的 {key}（{spec.help}）"
+    value = raw
+    if spec.kind is float and isinstance(raw, int) and not isinstance(raw, bool):
+        value = float(raw)
+    if spec.kind is bool and not isinstance(raw, bool):
+        raise ConfigError(f"{where} 应为 {_KIND_NAMES[bool]}，现在是 {raw!r}。")
+    if spec.kind is not bool and (isinstance(raw, bool) or not isinstance(value, spec.kind)):
+        raise ConfigError(f"{where} 应为{_KIND_NAMES[spec.kind]}，现在是 {raw!r}。")
+    if spec.choices and str(value) not in spec.choices:
+        raise ConfigError(f"{where} 只能是 {' 或 '.join(spec.choices)}，现在是 {raw!r}。")
+    if spec.minimum is not None and value < spec.minimum:
+        raise ConfigError(f"{where} 不能小于 {spec.minimum:g}，现在是 {raw!r}。")
+    if spec.maximum is not None and value > spec.maximum:
+        raise ConfigError(f"{where} 不能大于 {spec.maximum:g}，现在是 {raw!r}。")
+    if isinstance(value, str) and not value.strip():
+        raise ConfigError(f"{where} 不能为空。")
+    return value
+
+
+def load(path: Path | str) -> Config:
+    """Read and check a station.toml. Raises ConfigError with a Chinese message naming the key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件 {path}。请检查路径，或复制 installer/station.example.toml。") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码，请用 UTF-8 保存。") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}。") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式有误：{exc}。请对照 installer/station.example.toml 修改。") from None
+
+    values = defaults().values
+    for section, keys in document.items():
+        if section not in SCHEMA:
+            known = "、".join(f"[{s}]" for s in SCHEMA)
+            raise ConfigError(f"配置文件 {path} 中有未知的小节 [{section}]。可用的小节：{known}。")
+        if not isinstance(keys, dict):
+            raise ConfigError(f"配置文件 {path} 中 {section} 应为小节 [{section}]，不是单个值。")
+        for key, raw in keys.items():
+            if key not in SCHEMA[section]:
+                known = "、".join(SCHEMA[section])
+                raise ConfigError(f"配置文件 {path} 中 [{section}] 有未知的项 {key}。可用的项：{known}。")
+            values[section][key] = _check(section, key, raw, path)
+    station_id = values["station"]["id"]
+    if not _valid_station_id(station_id):
+        raise ConfigError(
+            f"配置文件 {path} 中 [station] 的 id 应为“6 位行政区划代码-4 位序号”，如 210102-0001，"
+            f"现在是 {station_id!r}。"
+        )
+    return Config(values, path)
+
+
+def _valid_station_id(value: str) -> bool:
+    head, sep, tail = value.partition("-")
+    return bool(sep) and len(head) == 6 and head.isdigit() and len(tail) == 4 and tail.isdigit()
+
+
+def example_toml() -> str:
+    """The example file, generated from SCHEMA so it can never drift from what `load` accepts."""
+    lines = ["# 驿站自助终端配置（station.toml）。删去的项取默认值。", ""]
+    for section, keys in SCHEMA.items():
+        lines.append(f"[{section}]")
+        for key, spec in keys.items():
+            lines.append(f"# {spec.help}")
+            lines.append(f"{key} = {_toml_literal(spec.default)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
