@@ -81,7 +81,8 @@ class Commands:
         self._root = root
         self._groups: dict[str, argparse._SubParsersAction] = {}
 
-    def add(self, name: str, help: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    def add(self, name: str, help: str,
+            handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         """A top-level command, e.g. `demo`. `handler(args)` returns the exit code."""
         parser = self._root.add_parser(name, help=help, description=help)
         parser.set_defaults(handler=handler)
@@ -92,7 +93,8 @@ class Commands:
         if name not in self._groups:
             parser = self._root.add_parser(name, help=help, description=help)
             parser.set_defaults(handler=lambda args, p=parser: _show_group_help(p))
-            self._groups[name] = parser.add_subparsers(title="命令", metavar="命令", parser_class=_CommandParser)
+            self._groups[name] = parser.add_subparsers(
+                title="命令", metavar="命令", parser_class=_CommandParser)
         return self._groups[name]
 
 

@@ -133,7 +133,9 @@ def load(path: Path | str) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"找不到配置文件 {path}。请检查路径，或复制 installer/station.example.toml。") from None
+        raise ConfigError(
+            f"找不到配置文件 {path}。请检查路径，或用 example_toml() 生成一份示例。"
+        ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码，请用 UTF-8 保存。") from None
     except OSError as exc:
@@ -141,7 +143,7 @@ def load(path: Path | str) -> Config:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {path} 格式有误：{exc}。请对照 installer/station.example.toml 修改。") from None
+        raise ConfigError(f"配置文件 {path} 格式有误：{exc}。请对照示例修改。") from None
 
     values = defaults().values
     for section, keys in document.items():

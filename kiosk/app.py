@@ -1,0 +1,136 @@
+"""The composition root of the touchscreen application: build the services, load QML, run.
+
+Everything the screens need is made here from the configuration and handed to QML as context
+objects; no module keeps global state. `build()` is also what the tests and the screenshot command
+use, so they exercise exactly the objects the kiosk runs with.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+QML_DIR = Path(__file__).resolve().parent / "qml"
+FONT_FAMILY = "Noto Sans CJK SC"
+
+log = logging.getLogger(__name__)
+
+
+def prepare_environment(headless: bool = False) -> None:
+    """Environment Qt reads once, before the application object exists."""
+    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    os.environ.setdefault("QT_QUICK_CONTROLS_STYLE", "Basic")
+    if headless:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@dataclass
+class KioskApp:
+    """The running pieces, kept together so tests and commands can reach them."""
+
+    app: object
+    engine: object
+    window: object
+    shell: object
+    identify: object
+    theme: object
+    session: object
+    voice: object
+    activity: object = None
+    qml_warnings: list[str] = field(default_factory=list)
+
+    def shutdown(self) -> None:
+        """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        self.voice.stop()
+        self.window.close()
+        self.engine.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.app.processEvents()
+
+
+def _check_name(name: str) -> str | None:  # TEMP until forms.validators lands
+    return None if name else "请输入姓名。"
+
+
+def _check_id_number(value: str) -> str | None:  # TEMP until forms.validators lands
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    if len(value) != 18 or not value[:17].isdigit():
+        return "身份证号码应为 18 位。"
+    total = sum(int(d) * w for d, w in zip(value[:17], weights, strict=True))
+    if "10X98765432"[total % 11] != value[17]:
+        return "身份证号码有误，请核对最后几位。"
+    return None
+
+
+def build(config, *, voice_enabled: bool | None = None, large_text: bool | None = None,
+          size: tuple[int, int] | None = None, fullscreen: bool = False,
+          clock: Callable[[], float] | None = None) -> KioskApp:
+    """Create (or reuse) the QGuiApplication, the view-models and the QML window."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QFont, QGuiApplication
+    from PySide6.QtQml import QQmlApplicationEngine
+    from PySide6.QtQuick import QQuickWindow
+    from shiboken6 import Shiboken
+
+    from kiosk import qtlog
+    from kiosk.activity import ActivityFilter
+    from kiosk.session import Session
+    from kiosk.theme import Theme
+    from kiosk.viewmodels import IdentifyViewModel, ShellViewModel
+    from kiosk.voice import Voice
+
+    prepare_environment()
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    app.setApplicationName("station-kiosk")
+    app.setFont(QFont(FONT_FAMILY, 14))
+
+    ui = config.values["ui"]
+    voice = Voice(enabled=ui["voice"] if voice_enabled is None else voice_enabled)
+    session = Session(idle_timeout_s=ui["idle_timeout_s"], warning_s=ui["warning_s"],
+                      **({"clock": clock} if clock else {}))
+    theme = Theme(large=ui["large_text"] if large_text is None else large_text)
+    shell = ShellViewModel(session, voice, config.get("station", "name"), config.get("station", "hotline"))
+    identify = IdentifyViewModel(_check_id_number, _check_name)
+    identify.on_identified = shell.identified
+    shell.add_wiper(identify.wipe)
+
+    messages = qtlog.install()
+    warnings = messages.warnings
+    engine = QQmlApplicationEngine()
+    context = engine.rootContext()
+    for name, obj in {"Theme": theme, "shell": shell, "identify": identify}.items():
+        context.setContextProperty(name, obj)
+    if size is None:
+        size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
+    engine.setInitialProperties({"width": size[0], "height": size[1], "kioskFullScreen": fullscreen})
+    engine.load(QUrl.fromLocalFile(str(QML_DIR / "Main.qml")))
+    if not engine.rootObjects():
+        raise RuntimeError("QML failed to load:\n" + "\n".join(warnings))
+    root = engine.rootObjects()[0]
+    window = Shiboken.wrapInstance(Shiboken.getCppPointer(root)[0], QQuickWindow)
+    activity = ActivityFilter(session.touch)
+    app.installEventFilter(activity)
+    voice.say(shell.current_spec().prompt)
+    return KioskApp(app, engine, window, shell, identify, theme, session, voice, activity, warnings)
+
+
+def run(config, *, fullscreen: bool, exit_after: float | None = None) -> int:
+    """Show the kiosk and run until quit (or for `exit_after` seconds). Returns the exit code."""
+    from PySide6.QtCore import QTimer
+
+    kiosk = build(config, fullscreen=fullscreen)
+    if exit_after is not None:
+        QTimer.singleShot(int(exit_after * 1000), kiosk.app.quit)
+    code = kiosk.app.exec()
+    kiosk.shutdown()
+    if kiosk.qml_warnings:
+        for warning in kiosk.qml_warnings:
+            print(f"QML 警告：{warning}", file=sys.stderr)
+        return code or 3
+    return code

@@ -1,0 +1,57 @@
+// A big touch button: a whole finger, a label in words (never an icon alone) and an optional
+// second line that says what happens. Primary buttons are filled, secondary ones outlined, so
+// the difference never rests on colour alone.
+import QtQuick
+
+Rectangle {
+    id: root
+    property string text: ""
+    property string hint: ""
+    property bool primary: true
+    property bool enabledLook: true
+    signal clicked()
+
+    implicitWidth: Math.max(240, label.implicitWidth + 64)
+    implicitHeight: Math.max(Theme.buttonHeight, column.implicitHeight + 32)
+    radius: Theme.radius
+    color: primary ? (area.pressed ? Theme.primaryPressed : Theme.primary)
+                   : (area.pressed ? Theme.surfaceAlt : Theme.secondary)
+    border.width: primary ? 0 : 4
+    border.color: Theme.primary
+    opacity: enabledLook ? 1.0 : 0.75
+
+    Accessible.role: Accessible.Button
+    Accessible.name: text
+    Accessible.description: hint
+
+    Column {
+        id: column
+        anchors.centerIn: parent
+        width: parent.width - 32
+        spacing: 4
+        KText {
+            id: label
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            text: root.text
+            font.pixelSize: Theme.button
+            font.bold: true
+            lineHeight: 1.0
+            color: root.primary ? Theme.onPrimary : Theme.onSecondary
+        }
+        KText {
+            width: parent.width
+            visible: root.hint !== ""
+            horizontalAlignment: Text.AlignHCenter
+            text: root.hint
+            font.pixelSize: Theme.small
+            color: root.primary ? Theme.onPrimary : Theme.onSecondary
+        }
+    }
+
+    MouseArea {
+        id: area
+        anchors.fill: parent
+        onClicked: root.clicked()
+    }
+}

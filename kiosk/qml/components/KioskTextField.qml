@@ -1,0 +1,87 @@
+// A labelled input. `keypad: "pinyin"` types through Qt Virtual Keyboard (zh_CN pinyin);
+// `keypad: "id"` / `"phone"` is read-only here and filled by the big NumericKeypad, so the
+// letters keyboard never appears for numbers. Errors show a "！" mark and words, not colour only.
+import QtQuick
+
+Column {
+    id: root
+    property string label: ""
+    property string hint: ""
+    property string placeholder: ""
+    property string error: ""
+    property string keypad: "pinyin"
+    property alias text: input.text
+    property alias input: input
+    property bool selected: false
+    signal edited(string text)
+    signal tapped()
+
+    spacing: 10
+
+    KText {
+        width: root.width
+        text: root.label
+        font.pixelSize: Theme.button
+        font.bold: true
+    }
+    KText {
+        width: root.width
+        visible: root.hint !== ""
+        text: root.hint
+        color: Theme.textMuted
+    }
+    Rectangle {
+        id: box
+        width: root.width
+        height: Math.max(104, input.font.pixelSize * 2.2)
+        radius: 12
+        color: root.error !== "" ? Theme.errorSurface : Theme.surface
+        border.width: input.activeFocus || root.selected ? 5 : 3
+        border.color: root.error !== "" ? Theme.error
+                     : (input.activeFocus || root.selected ? Theme.focus : Theme.border)
+
+        TextInput {
+            id: input
+            anchors { fill: parent; leftMargin: 24; rightMargin: 24 }
+            verticalAlignment: TextInput.AlignVCenter
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.title
+            color: Theme.text
+            clip: true
+            readOnly: root.keypad !== "pinyin"
+            activeFocusOnPress: root.keypad === "pinyin"
+            inputMethodHints: root.keypad === "pinyin" ? Qt.ImhNone : Qt.ImhDigitsOnly
+            onTextEdited: root.edited(text)
+            Accessible.role: Accessible.EditableText
+            Accessible.name: root.label
+        }
+        KText {
+            anchors { left: parent.left; leftMargin: 24; verticalCenter: parent.verticalCenter }
+            visible: input.text === "" && !input.activeFocus
+            text: root.placeholder
+            color: Theme.textMuted
+            font.pixelSize: Theme.body
+        }
+        MouseArea {
+            anchors.fill: parent
+            enabled: root.keypad !== "pinyin"
+            onClicked: root.tapped()
+        }
+    }
+    Row {
+        visible: root.error !== ""
+        spacing: 8
+        width: root.width
+        Rectangle {
+            width: 40; height: 40; radius: 20
+            color: Theme.error
+            KText { anchors.centerIn: parent; text: "!"; color: Theme.onPrimary; font.bold: true; lineHeight: 1.0 }
+        }
+        KText {
+            width: root.width - 48
+            text: root.error
+            color: Theme.error
+            font.bold: true
+        }
+    }
+}

@@ -1,0 +1,140 @@
+// 首页: the station's name, "请放置身份证" with a slow card-onto-reader animation, and the other
+// ways in: 扫码, 手动输入, 工作人员.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property bool landscape: width > height
+    readonly property int contentWidth: Math.min(width - 96, landscape ? 1700 : 960)
+
+    Grid {
+        anchors.centerIn: parent
+        columns: screen.landscape ? 2 : 1
+        columnSpacing: 80
+        rowSpacing: 56
+        horizontalItemAlignment: Grid.AlignHCenter
+        verticalItemAlignment: Grid.AlignVCenter
+
+        Column {
+            width: screen.landscape ? screen.contentWidth * 0.5 : screen.contentWidth
+            spacing: 40
+
+            KText {
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                text: shell.stationName
+                color: Theme.accent
+                font.pixelSize: Theme.title
+                font.bold: true
+            }
+
+            Item {
+                id: stage
+                width: parent.width
+                height: 420
+
+                Rectangle {   // the reader: a dark slab with its reading area marked
+                    id: reader
+                    width: 440; height: 150
+                    radius: 24
+                    anchors { horizontalCenter: parent.horizontalCenter; bottom: parent.bottom }
+                    color: "#2E3440"
+                    Rectangle {
+                        anchors.centerIn: parent
+                        width: 340; height: 90; radius: 12
+                        color: "transparent"
+                        border.width: 4
+                        border.color: Theme.onPrimary
+                        opacity: 0.8
+                    }
+                }
+
+                Rectangle {   // the card: light blue, a photo box and lines, "身份证" on it
+                    id: card
+                    width: 330; height: 208; radius: 18
+                    x: (stage.width - width) / 2
+                    y: 20
+                    color: Theme.surfaceAlt
+                    border.width: 4
+                    border.color: Theme.primary
+                    Rectangle {
+                        x: 24; y: 28; width: 78; height: 100; radius: 8
+                        color: Theme.surface
+                        border.width: 3; border.color: Theme.primary
+                    }
+                    Column {
+                        x: 126; y: 34; spacing: 16
+                        Repeater {
+                            model: 3
+                            Rectangle { width: 170; height: 12; radius: 6; color: Theme.primary; opacity: 0.5 }
+                        }
+                    }
+                    KText {
+                        anchors { bottom: parent.bottom; bottomMargin: 14; horizontalCenter: parent.horizontalCenter }
+                        text: "身份证"
+                        color: Theme.primary
+                        font.bold: true
+                    }
+
+                    SequentialAnimation on y {
+                        loops: Animation.Infinite
+                        NumberAnimation { from: 20; to: 150; duration: 2400; easing.type: Easing.InOutSine }
+                        PauseAnimation { duration: 1200 }
+                        NumberAnimation { from: 150; to: 20; duration: 1600; easing.type: Easing.InOutSine }
+                        PauseAnimation { duration: 600 }
+                    }
+                }
+            }
+
+            KText {
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                text: "请放置身份证"
+                font.pixelSize: Theme.display
+                font.bold: true
+            }
+            KText {
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                text: "把身份证平放在读卡区，稍等一两秒"
+                color: Theme.textMuted
+            }
+        }
+
+        Column {
+            width: screen.landscape ? screen.contentWidth * 0.42 : screen.contentWidth
+            spacing: 28
+
+            KText {
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                text: "没有带身份证？"
+                color: Theme.textMuted
+                font.pixelSize: Theme.button
+            }
+            BigButton {
+                objectName: "scanButton"
+                width: parent.width
+                text: "扫码"
+                hint: "出示辽事通二维码"
+                onClicked: shell.go("scan")
+            }
+            BigButton {
+                objectName: "manualButton"
+                width: parent.width
+                text: "手动输入"
+                hint: "输入姓名和身份证号码"
+                onClicked: shell.go("identify_manual")
+            }
+            BigButton {
+                objectName: "staffButton"
+                width: parent.width
+                primary: false
+                text: "工作人员"
+                hint: "呼叫驿站工作人员"
+                onClicked: shell.openHelp()
+            }
+        }
+    }
+}

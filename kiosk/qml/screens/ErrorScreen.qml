@@ -1,0 +1,61 @@
+// 出错了: what happened, what to do next, and 12345. Never a dead end.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property int contentWidth: Math.min(width - 96, 960)
+
+    Column {
+        anchors.centerIn: parent
+        width: screen.contentWidth
+        spacing: 36
+
+        Rectangle {
+            width: 140; height: 140; radius: 70
+            anchors.horizontalCenter: parent.horizontalCenter
+            color: Theme.errorSurface
+            border.width: 6
+            border.color: Theme.error
+            KText { anchors.centerIn: parent; text: "!"; color: Theme.error; font.pixelSize: Theme.display; font.bold: true; lineHeight: 1.0 }
+        }
+        KText {
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            text: shell.errorTitle || "出了一点问题"
+            font.pixelSize: Theme.title
+            font.bold: true
+        }
+        KText {
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            text: shell.errorMessage || "您填写的内容没有丢失。"
+        }
+        Panel {
+            width: parent.width
+            height: next.implicitHeight + 48
+            color: Theme.surfaceAlt
+            Column {
+                id: next
+                anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
+                spacing: 10
+                KText { width: parent.width; text: "您可以："; font.bold: true; font.pixelSize: Theme.button }
+                KText { width: parent.width; text: shell.errorAction || "点“返回”再试一次，或点“求助”请工作人员帮忙。" }
+                KText { width: parent.width; text: "政务服务热线：" + shell.hotline; font.bold: true; font.pixelSize: Theme.button }
+            }
+        }
+        BigButton {
+            width: parent.width
+            text: "返回上一步"
+            onClicked: shell.back()
+            visible: shell.canGoBack
+        }
+        BigButton {
+            width: parent.width
+            primary: false
+            text: "求助"
+            hint: "呼叫驿站工作人员"
+            onClicked: shell.openHelp()
+        }
+    }
+}

@@ -1,0 +1,94 @@
+// 手动输入: name (pinyin keyboard) and 18-digit ID number (big number pad), checked on 确定.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property bool landscape: width > height
+    property string keypadTarget: "id"
+
+    Flickable {
+        anchors.fill: parent
+        contentHeight: content.implicitHeight + 96
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
+        Grid {
+            id: content
+            x: (parent.width - width) / 2
+            y: 48
+            columns: screen.landscape ? 2 : 1
+            columnSpacing: 64
+            rowSpacing: 32
+            readonly property int colWidth: screen.landscape ? Math.min(820, (screen.width - 160) / 2)
+                                                             : Math.min(screen.width - 96, 960)
+
+            Column {
+                width: content.colWidth
+                spacing: 32
+
+                StepProgress { width: parent.width; step: 1; count: 2; label: "确认身份" }
+
+                KText {
+                    width: parent.width
+                    text: "请输入您的姓名和身份证号码"
+                    font.pixelSize: Theme.title
+                    font.bold: true
+                }
+
+                ErrorSummary { width: parent.width; errors: identify.errors }
+
+                KioskTextField {
+                    id: nameField
+                    objectName: "nameField"
+                    width: parent.width
+                    label: "姓名"
+                    hint: "点这里，用拼音输入"
+                    placeholder: "例如：张三"
+                    keypad: "pinyin"
+                    text: identify.name
+                    error: identify.nameError
+                    onEdited: (value) => identify.name = value
+                    input.onActiveFocusChanged: if (input.activeFocus) screen.keypadTarget = "name"
+                }
+
+                KioskTextField {
+                    id: idField
+                    objectName: "idField"
+                    width: parent.width
+                    label: "身份证号码"
+                    hint: "18 位，最后一位可能是 X"
+                    placeholder: "点这里，用下方数字键输入"
+                    keypad: "id"
+                    selected: screen.keypadTarget === "id"
+                    text: identify.idNumber
+                    error: identify.idError
+                    onTapped: { nameField.input.focus = false; screen.keypadTarget = "id" }
+                }
+            }
+
+            Column {
+                width: content.colWidth
+                spacing: 32
+
+                NumericKeypad {
+                    objectName: "keypad"
+                    width: parent.width
+                    visible: screen.keypadTarget === "id"
+                    onKey: (value) => identify.keypad(value)
+                }
+
+                BigButton {
+                    objectName: "confirmButton"
+                    width: parent.width
+                    text: "确定"
+                    hint: "核对无误后点这里"
+                    onClicked: {
+                        nameField.input.focus = false
+                        identify.submit()
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+"""The list of screens and overlays: file, title and spoken prompt of each.
+
+One table, so that navigation, the screenshot command, the voice and the accessibility test all
+agree on what "every screen" means. A screen without a spoken prompt cannot be added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    id: str
+    qml: str            # file under kiosk/qml/screens/
+    title: str
+    prompt: str         # what the voice says when the screen opens and when 朗读 is pressed
+    home: bool = True   # does the top bar offer 首页 / 返回 here?
+    overlay: bool = False
+
+
+SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
+    ScreenSpec("attract", "AttractScreen.qml", "首页",
+               "您好，欢迎使用政务服务自助终端。请把身份证放在读卡区，或者点击扫码、手动输入。", home=False),
+    ScreenSpec("identify_manual", "IdentifyManualScreen.qml", "手动输入身份信息",
+               "请输入您的姓名和十八位身份证号码。输入好后，点击确定。"),
+    ScreenSpec("scan", "ScanScreen.qml", "扫码",
+               "请打开辽事通，把二维码对准屏幕下方的摄像头。"),
+    ScreenSpec("identified", "IdentifiedScreen.qml", "身份已确认",
+               "身份已确认。请选择您要办理的事情。"),
+    ScreenSpec("error", "ErrorScreen.qml", "出错了",
+               "抱歉，出了一点问题。请按屏幕上的提示操作，或者拨打一二三四五热线。"),
+    ScreenSpec("timeout", "TimeoutOverlay.qml", "您还在吗",
+               "您还在吗？如果还要继续办理，请点击继续。", overlay=True),
+    ScreenSpec("help", "HelpOverlay.qml", "求助",
+               "需要帮助吗？可以呼叫驿站工作人员，或者拨打一二三四五热线。", overlay=True),
+]}
+
+
+def screen(screen_id: str) -> ScreenSpec:
+    return SCREENS[screen_id]

@@ -1,0 +1,81 @@
+"""`main.py screenshots`: one PNG per screen and overlay, with sample data.
+
+Why in the product and not only in tests: the people who approve a station's screens (and the
+developers) look at pictures. The tests call the same function, so what they check is what the
+pictures show.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.config import Config
+
+SAMPLE_PERSON = {"name": "张喆堃", "id_number": "11010519491231002X"}
+
+
+def settle(app, rounds: int = 6) -> None:
+    """Let QML finish loading, laying out and painting."""
+    from PySide6.QtCore import QEventLoop, QThread
+
+    for _ in range(rounds):
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QThread.msleep(15)
+
+
+def show_screen(kiosk, screen_id: str) -> None:
+    """Put the kiosk on `screen_id` with sample data, the way a person would get there."""
+    from kiosk.session import Person
+
+    shell = kiosk.shell
+    if screen_id == "timeout":
+        shell.go("identify_manual")
+        kiosk.identify.setProperty("name", SAMPLE_PERSON["name"])
+        shell._on_warning(27)
+        return
+    if screen_id == "help":
+        shell.openHelp()
+        shell.callStaff()
+        return
+    if screen_id == "identify_manual":
+        shell.go("identify_manual")
+        kiosk.identify.setProperty("name", "张喆")
+        kiosk.identify.setProperty("idNumber", "110105194912310021")
+        kiosk.identify.submit()
+        return
+    if screen_id == "identified":
+        shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+        return
+    if screen_id == "error":
+        shell.go("identify_manual")
+        shell.showError("打印机缺纸", "您的申请已经保存，不会丢失。凭条暂时打印不出来。",
+                        "请拍下屏幕上的受理编号，或请工作人员为您补打凭条。")
+        return
+    shell.go(screen_id)
+
+
+def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (1080, 1920),
+                      large_text: bool = False) -> list[Path]:
+    from kiosk.app import build, prepare_environment
+    from kiosk.screens import SCREENS
+
+    prepare_environment()
+    out.mkdir(parents=True, exist_ok=True)
+    kiosk = build(config, voice_enabled=False, large_text=large_text, size=size)
+    written: list[Path] = []
+    suffix = f"{size[0]}x{size[1]}" + ("-large" if large_text else "")
+    for screen_id in SCREENS:
+        kiosk.session.end()
+        settle(kiosk.app)
+        show_screen(kiosk, screen_id)
+        settle(kiosk.app)
+        path = out / f"{screen_id}-{suffix}.png"
+        image = kiosk.window.grabWindow()
+        if not image.save(str(path)):
+            raise OSError(5, f"cannot write {path}")
+        written.append(path)
+    kiosk.session.end()
+    kiosk.shutdown()
+    if kiosk.qml_warnings:
+        raise RuntimeError("QML warnings:\n" + "\n".join(kiosk.qml_warnings))
+    return written
