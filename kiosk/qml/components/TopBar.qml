@@ -21,7 +21,7 @@ Rectangle {
         }
         text: shell.showHome ? shell.title : "政务服务自助终端"
         color: Theme.onPrimary
-        font.pixelSize: Theme.button
+        font.pixelSize: Theme.body
         font.bold: true
         horizontalAlignment: Text.AlignHCenter
         elide: Text.ElideRight

@@ -4,14 +4,12 @@ import "../components"
 
 Item {
     id: screen
-    readonly property int contentWidth: Math.min(width - 96, 960)
-
-    Column {
-        anchors.centerIn: parent
-        width: screen.contentWidth
+    ScreenColumn {
+        anchors.fill: parent
         spacing: 40
 
         Rectangle {
+            visible: screen.height > 1100      // in landscape the words alone say it
             width: 140; height: 140; radius: 70
             anchors.horizontalCenter: parent.horizontalCenter
             color: Theme.successSurface

@@ -19,13 +19,13 @@ Item {
             y: 48
             columns: screen.landscape ? 2 : 1
             columnSpacing: 64
-            rowSpacing: 32
+            rowSpacing: 28
             readonly property int colWidth: screen.landscape ? Math.min(820, (screen.width - 160) / 2)
                                                              : Math.min(screen.width - 96, 960)
 
             Column {
                 width: content.colWidth
-                spacing: 32
+                spacing: screen.landscape ? 20 : 28
 
                 StepProgress { width: parent.width; step: 1; count: 2; label: "确认身份" }
 
@@ -43,8 +43,7 @@ Item {
                     objectName: "nameField"
                     width: parent.width
                     label: "姓名"
-                    hint: "点这里，用拼音输入"
-                    placeholder: "例如：张三"
+                    placeholder: "点这里，用拼音输入"
                     keypad: "pinyin"
                     text: identify.name
                     error: identify.nameError
@@ -57,8 +56,7 @@ Item {
                     objectName: "idField"
                     width: parent.width
                     label: "身份证号码"
-                    hint: "18 位，最后一位可能是 X"
-                    placeholder: "点这里，用下方数字键输入"
+                    placeholder: "18 位，用数字键输入"
                     keypad: "id"
                     selected: screen.keypadTarget === "id"
                     text: identify.idNumber
@@ -69,7 +67,7 @@ Item {
 
             Column {
                 width: content.colWidth
-                spacing: 32
+                spacing: screen.landscape ? 20 : 28
 
                 NumericKeypad {
                     objectName: "keypad"

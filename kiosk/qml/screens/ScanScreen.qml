@@ -4,11 +4,8 @@ import "../components"
 
 Item {
     id: screen
-    readonly property int contentWidth: Math.min(width - 96, 960)
-
-    Column {
-        anchors.centerIn: parent
-        width: screen.contentWidth
+    ScreenColumn {
+        anchors.fill: parent
         spacing: 40
 
         KText {
