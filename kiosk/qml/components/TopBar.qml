@@ -23,6 +23,7 @@ Rectangle {
         color: Theme.onPrimary
         font.pixelSize: Theme.body
         font.bold: true
+        lineHeight: 1.0
         horizontalAlignment: Text.AlignHCenter
         elide: Text.ElideRight
         wrapMode: Text.NoWrap
