@@ -214,7 +214,8 @@ class FormSession:
                     continue
                 state.required[key] = f.required_if.holds(state) if f.required_if else f.required
                 stored = self._stored.get(key)
-                if stored is None and key not in self._type_errors and f.prefill and f.prefill.startswith("answer."):
+                follows_answer = bool(f.prefill and f.prefill.startswith("answer."))
+                if stored is None and key not in self._type_errors and follows_answer:
                     source = f.prefill.split(".", 1)[1]
                     if source in state.stored and fields[source].type == f.type:
                         stored = state.stored[source]
@@ -269,7 +270,8 @@ class FormSession:
                     ways.append(f"容缺后补（{line.material.deferral_days} 个工作日内）")
                 if line.can_promise:
                     ways.append("签署告知承诺")
-                found[f"materials.{line.material.id}"] = f"请处理材料“{line.material.name}”：可{'，或'.join(ways)}。"
+                how = "，或".join(ways)
+                found[f"materials.{line.material.id}"] = f"请处理材料“{line.material.name}”：可{how}。"
         return found
 
     def bundle_errors(self) -> dict[str, str]:
@@ -423,8 +425,9 @@ class FormSession:
                          for m in lines if m.status == "deferred"],
             "promised": [{"material_id": m.material.id, "name": m.material.name, "text": m.commitment_text}
                          for m in lines if m.status == "promised"],
-            "held_by_government": [{"material_id": m.material.id, "name": m.material.name,
-                                    "reason": m.held_reason} for m in lines if m.status == "held_by_government"],
+            "held_by_government": [
+                {"material_id": m.material.id, "name": m.material.name, "reason": m.held_reason}
+                for m in lines if m.status == "held_by_government"],
         }
 
     def answers(self) -> dict[str, Any]:
