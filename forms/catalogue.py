@@ -527,6 +527,8 @@ class _BundleBuilder:
                     source = f.prefill.split(".", 1)[1]
                     if source not in fields or source == f.id:
                         self.problem(f"字段 {f.id}", f"预填来源 {f.prefill} 不是本表单的其他字段")
+                    elif fields[source].type != f.type:
+                        self.problem(f"字段 {f.id}", f"预填来源 {source} 的类型与本字段不同")
                 if f.type == "scan" and f.rules.get("material") not in material_ids:
                     self.problem(f"字段 {f.id}", f"拍摄的材料 {f.rules.get('material')} 不在材料清单中")
         for c in computed:
