@@ -323,8 +323,9 @@ class FormSession:
             return None
         if now.error:
             return now
-        self._prefilled.discard(now.field.id)  # moving on past a prefilled answer confirms it
-        self._state = None
+        if now.field.id in self._prefilled:  # moving on past a prefilled answer confirms it
+            self._prefilled.discard(now.field.id)
+            self._state = None
         self._position = self._index[now.field.id] + 1
         return self.current
 

@@ -16,13 +16,22 @@ from .conftest import mini_doc
 
 def test_shipped_catalogue_has_the_seven_bundles(shipped: Catalogue) -> None:
     ids = [b.id for b in shipped.bundles]
-    assert ids == ["newborn", "retirement", "after_death", "resident_pension", "senior_allowance",
-                   "disability_subsidies", "sole_proprietor"]
+    assert ids == [
+        "newborn",
+        "retirement",
+        "after_death",
+        "resident_pension",
+        "senior_allowance",
+        "disability_subsidies",
+        "sole_proprietor",
+    ]
     assert all(b.codes_illustrative for b in shipped.bundles)
     assert shipped.version == "2026.11.1"
     newborn = shipped.bundle("newborn")
     assert [i.name for i in newborn.items][:1] == ["出生医学证明签发"]
-    assert {"出生登记（户口登记）", "城乡居民基本医疗保险参保登记", "社会保障卡申领"} <= {i.name for i in newborn.items}
+    assert {"出生登记（户口登记）", "城乡居民基本医疗保险参保登记", "社会保障卡申领"} <= {
+        i.name for i in newborn.items
+    }
     # 容缺 and 告知承诺 both appear somewhere in the real content
     assert any(m.deferral_days for b in shipped.bundles for m in b.materials)
     assert any(m.commitment_text for b in shipped.bundles for m in b.materials)
@@ -75,27 +84,47 @@ def test_schema_errors_name_the_place() -> None:
     assert "事项 000000001000" in text and "不认识的键“colour”" in text
 
 
-@pytest.mark.parametrize("mutate, fragment", [
-    (lambda d: d["form"]["pages"][2]["fields"][4].update(visible_if="colur == \"blue\""), "colur 不是本表单的字段"),
-    (lambda d: d["form"]["pages"][2]["fields"][4].update(visible_if="colour = \"blue\""), "字段 blue_only"),
-    (lambda d: d["materials"][2].update(items=["000000009000"]), "所属事项 000000009000 不在本一件事中"),
-    (lambda d: d["form"]["pages"][0]["fields"].append(dict(d["form"]["pages"][0]["fields"][0])), "字段编号"),
-    (lambda d: d["materials"].append(dict(d["materials"][0])), "材料编号“idcard”重复"),
-    (lambda d: d["items"].append(dict(d["items"][0])), "事项编码“000000001000”重复"),
-    (lambda d: d["form"]["pages"][2]["fields"][2].update(visible_if="applies(\"000000002000\")"), "成环"),
-    (lambda d: d["form"]["pages"][0]["fields"][3].update(visible_if="count > 1"), None),  # forward refs are fine
-    (lambda d: (d["form"]["pages"][1]["fields"][0].update(visible_if="amount > 1"),
-                d["form"]["pages"][1]["fields"][1].update(visible_if="count > 1")), "成环：count → amount → count"),
-    (lambda d: d["form"]["pages"][3]["fields"][3].update(material="nothing"), "拍摄的材料 nothing"),
-    (lambda d: d["form"]["pages"][3]["fields"][6].update(prefill="answer.card"), "类型与本字段不同"),
-    (lambda d: d["form"]["checks"].append({"field": "ghost", "rule": "true", "message": "幽灵字段"}), "ghost 不存在"),
-    (lambda d: d["items"][1].update(promised_days=3), "即办件"),
-    (lambda d: d["items"][0].update(promised_days=30), "承诺时限不能长于法定时限"),
-    (lambda d: d["materials"][2].update(deferral={"days": 3}), "都不允许容缺受理"),
-    (lambda d: d["applicant"].update(name="colour"), "类型应为 name"),
-    (lambda d: d["form"]["pages"][1]["fields"][2].update(min="yesterday"), "日期范围"),
-    (lambda d: d["form"]["pages"][0]["fields"][3].update(pattern="(["), "正则表达式"),
-])
+@pytest.mark.parametrize(
+    "mutate, fragment",
+    [
+        (
+            lambda d: d["form"]["pages"][2]["fields"][4].update(visible_if='colur == "blue"'),
+            "colur 不是本表单的字段",
+        ),
+        (lambda d: d["form"]["pages"][2]["fields"][4].update(visible_if='colour = "blue"'), "字段 blue_only"),
+        (lambda d: d["materials"][2].update(items=["000000009000"]), "所属事项 000000009000 不在本一件事中"),
+        (
+            lambda d: d["form"]["pages"][0]["fields"].append(dict(d["form"]["pages"][0]["fields"][0])),
+            "字段编号",
+        ),
+        (lambda d: d["materials"].append(dict(d["materials"][0])), "材料编号“idcard”重复"),
+        (lambda d: d["items"].append(dict(d["items"][0])), "事项编码“000000001000”重复"),
+        (lambda d: d["form"]["pages"][2]["fields"][2].update(visible_if='applies("000000002000")'), "成环"),
+        (
+            lambda d: d["form"]["pages"][0]["fields"][3].update(visible_if="count > 1"),
+            None,
+        ),  # forward refs are fine
+        (
+            lambda d: (
+                d["form"]["pages"][1]["fields"][0].update(visible_if="amount > 1"),
+                d["form"]["pages"][1]["fields"][1].update(visible_if="count > 1"),
+            ),
+            "成环：count → amount → count",
+        ),
+        (lambda d: d["form"]["pages"][3]["fields"][3].update(material="nothing"), "拍摄的材料 nothing"),
+        (lambda d: d["form"]["pages"][3]["fields"][6].update(prefill="answer.card"), "类型与本字段不同"),
+        (
+            lambda d: d["form"]["checks"].append({"field": "ghost", "rule": "true", "message": "幽灵字段"}),
+            "ghost 不存在",
+        ),
+        (lambda d: d["items"][1].update(promised_days=3), "即办件"),
+        (lambda d: d["items"][0].update(promised_days=30), "承诺时限不能长于法定时限"),
+        (lambda d: d["materials"][2].update(deferral={"days": 3}), "都不允许容缺受理"),
+        (lambda d: d["applicant"].update(name="colour"), "类型应为 name"),
+        (lambda d: d["form"]["pages"][1]["fields"][2].update(min="yesterday"), "日期范围"),
+        (lambda d: d["form"]["pages"][0]["fields"][3].update(pattern="(["), "正则表达式"),
+    ],
+)
 def test_cross_reference_checks(mutate, fragment) -> None:
     doc = mini_doc()
     mutate(doc)
@@ -117,7 +146,9 @@ def test_duplicate_bundle_ids_and_bad_documents() -> None:
 
 
 def test_broken_files_say_which_file(tmp_path: Path) -> None:
-    (tmp_path / "index.json").write_text('{"version": "1", "bundles": ["a.json", "b.json"]}', encoding="utf-8")
+    (tmp_path / "index.json").write_text(
+        '{"version": "1", "bundles": ["a.json", "b.json"]}', encoding="utf-8"
+    )
     (tmp_path / "a.json").write_text("{ not json", encoding="utf-8")
     with pytest.raises(CatalogueError, match="文件 a.json 不是有效的 JSON：第 1 行"):
         load_catalogue(tmp_path)

@@ -11,8 +11,14 @@ from forms import Catalogue, FormSession, IncompleteFormError, MaterialChoiceErr
 
 from .conftest import ADULT_ID, HASH_A, HASH_B, TODAY, YOUNG_ID, good_answers
 
-CARD = {"name": "张三", "id_number": ADULT_ID, "sex": "1", "birth_date": "19491231",
-        "address": "辽宁省大连市中山区人民路1号", "card_type": " "}
+CARD = {
+    "name": "张三",
+    "id_number": ADULT_ID,
+    "sex": "1",
+    "birth_date": "19491231",
+    "address": "辽宁省大连市中山区人民路1号",
+    "card_type": " ",
+}
 
 
 def session(mini: Catalogue, **kwargs) -> FormSession:
@@ -20,27 +26,52 @@ def session(mini: Catalogue, **kwargs) -> FormSession:
     return FormSession(mini.bundle("mini"), today=TODAY, **kwargs)
 
 
-@pytest.mark.parametrize("field_id, value, stored", [
-    ("note", " 你好 ", "你好"), ("count", "3", 3), ("count", 4.0, 4), ("amount", "1,000", "1000.00"),
-    ("amount", 12.5, "12.50"), ("start_date", "2026年3月5日", "2026-03-05"), ("colour", "蓝", "blue"),
-    ("tags", "乙，甲", ["a", "b"]), ("want_extra", "是", True), ("want_extra", 0, False),
-    ("mobile", "+86 138 0024 0000", "13800240000"), ("who", "买买提 • 艾力", "买买提·艾力"),
-    ("who_id", "11010519491231002x", ADULT_ID),
-])
+@pytest.mark.parametrize(
+    "field_id, value, stored",
+    [
+        ("note", " 你好 ", "你好"),
+        ("count", "3", 3),
+        ("count", 4.0, 4),
+        ("amount", "1,000", "1000.00"),
+        ("amount", 12.5, "12.50"),
+        ("start_date", "2026年3月5日", "2026-03-05"),
+        ("colour", "蓝", "blue"),
+        ("tags", "乙，甲", ["a", "b"]),
+        ("want_extra", "是", True),
+        ("want_extra", 0, False),
+        ("mobile", "+86 138 0024 0000", "13800240000"),
+        ("who", "买买提 • 艾力", "买买提·艾力"),
+        ("who_id", "11010519491231002x", ADULT_ID),
+    ],
+)
 def test_each_type_normalises(mini: Catalogue, field_id: str, value, stored) -> None:
     s = session(mini)
     assert s.answer(field_id, value) == []
     assert s.answers()[field_id] == stored
 
 
-@pytest.mark.parametrize("field_id, value, fragment", [
-    ("note", "一二三四五六", "最多 5 个字"), ("count", "三", "数字"), ("count", 1.5, "整数"), ("count", 10, "不能大于 9"),
-    ("amount", "12.345", "两位小数"), ("amount", "2000", "不能大于 1000"), ("amount", "-1", "不能小于 0"),
-    ("start_date", "2026-02-30", "真实的日期"), ("start_date", "2024-01-01", "不能早于"),
-    ("start_date", "2026-12-01", "不能晚于"), ("colour", "green", "红、蓝"), ("tags", [], None),
-    ("tags", ["x"], "不是可选项"), ("want_extra", "maybe", "“是”或“否”"), ("mobile", "12345", "11 位"),
-    ("who", "Tom", "不能有“T”"), ("who_id", "110105194912310021", "校验位"),
-])
+@pytest.mark.parametrize(
+    "field_id, value, fragment",
+    [
+        ("note", "一二三四五六", "最多 5 个字"),
+        ("count", "三", "数字"),
+        ("count", 1.5, "整数"),
+        ("count", 10, "不能大于 9"),
+        ("amount", "12.345", "两位小数"),
+        ("amount", "2000", "不能大于 1000"),
+        ("amount", "-1", "不能小于 0"),
+        ("start_date", "2026-02-30", "真实的日期"),
+        ("start_date", "2024-01-01", "不能早于"),
+        ("start_date", "2026-12-01", "不能晚于"),
+        ("colour", "green", "红、蓝"),
+        ("tags", [], None),
+        ("tags", ["x"], "不是可选项"),
+        ("want_extra", "maybe", "“是”或“否”"),
+        ("mobile", "12345", "11 位"),
+        ("who", "Tom", "不能有“T”"),
+        ("who_id", "110105194912310021", "校验位"),
+    ],
+)
 def test_each_type_explains_bad_input(mini: Catalogue, field_id: str, value, fragment) -> None:
     s = session(mini)
     errors = s.answer(field_id, value)
@@ -54,8 +85,12 @@ def test_each_type_explains_bad_input(mini: Catalogue, field_id: str, value, fra
 def test_page_four_types(mini: Catalogue) -> None:
     s = session(mini)
     s.answer("tags", ["c"])
-    assert s.answer("home", {"city": "210200", "county": "210299", "detail": "人民路1号"})[0].startswith("请选择大连市")
-    assert s.answer("home", {"city": "210200", "county": "210202"}) == ["请填写详细地址（街道、村、门牌号）。"]
+    assert s.answer("home", {"city": "210200", "county": "210299", "detail": "人民路1号"})[0].startswith(
+        "请选择大连市"
+    )
+    assert s.answer("home", {"city": "210200", "county": "210202"}) == [
+        "请填写详细地址（街道、村、门牌号）。"
+    ]
     assert s.answer("home", {"province": "110000", "detail": "x"}) == ["这里只能填写辽宁省内的地址。"]
     assert s.answer("card", "6217001234567890123")[0].startswith("银行卡号校验不通过")
     assert s.answer("rel", "配偶") == []
@@ -153,7 +188,9 @@ def test_materials_statuses_and_rules(mini: Catalogue) -> None:
     assert set(lines) == {"idcard", "proof"}
     assert lines["idcard"].status == "held_by_government" and "电子证照" in lines["idcard"].held_reason
     assert lines["proof"].status == "missing" and lines["proof"].can_defer and lines["proof"].can_promise
-    assert s.material_errors() == {"materials.proof": "请处理材料“证明”：可拍摄提交，或容缺后补（5 个工作日内），或签署告知承诺。"}
+    assert s.material_errors() == {
+        "materials.proof": "请处理材料“证明”：可拍摄提交，或容缺后补（5 个工作日内），或签署告知承诺。"
+    }
     assert not s.is_complete()
     with pytest.raises(MaterialChoiceError, match="请先拍摄"):
         s.set_material("proof", "provided")
@@ -215,15 +252,30 @@ def test_receipt_facts_and_payload_shape(mini: Catalogue) -> None:
     assert facts["dropped_items"][0]["code"] == "000000002000"
     assert facts["deferred"] == [{"material_id": "proof", "name": "证明", "due_date": "2026-12-04"}]
     payload = s.payload()
-    assert set(payload) == {"bundle_id", "bundle_version", "item_codes", "form_version", "applicant", "agent",
-                            "answers", "materials", "commitment"}
-    assert payload["applicant"] == {"id_type": "resident_id_card", "id_number": ADULT_ID, "name": "张三",
-                                    "phone": "13800240000", "verified_by_card": True}
+    assert set(payload) == {
+        "bundle_id",
+        "bundle_version",
+        "item_codes",
+        "form_version",
+        "applicant",
+        "agent",
+        "answers",
+        "materials",
+        "commitment",
+    }
+    assert payload["applicant"] == {
+        "id_type": "resident_id_card",
+        "id_number": ADULT_ID,
+        "name": "张三",
+        "phone": "13800240000",
+        "verified_by_card": True,
+    }
     assert payload["agent"]["name"] == "李明"
     assert payload["answers"]["who_age"] == 76
     assert payload["materials"] == [
         {"material_id": "idcard", "status": "held_by_government", "attachments": []},
-        {"material_id": "proof", "status": "deferred", "attachments": [], "deferred_until": "2026-12-04"}]
+        {"material_id": "proof", "status": "deferred", "attachments": [], "deferred_until": "2026-12-04"},
+    ]
     assert payload["commitment"] is None
 
 
@@ -234,8 +286,13 @@ def test_payload_refuses_an_incomplete_form(mini: Catalogue) -> None:
 
 
 def test_fill_reports_every_problem_in_chinese(mini: Catalogue) -> None:
-    result = fill("mini", {"mobile": "123", "ghost": 1, "who_age": 3}, catalogue=mini, today=TODAY,
-                  material_choices={"proof": "lost", "idcard": 7})
+    result = fill(
+        "mini",
+        {"mobile": "123", "ghost": 1, "who_age": 3},
+        catalogue=mini,
+        today=TODAY,
+        material_choices={"proof": "lost", "idcard": 7},
+    )
     assert not result.ok and result.payload is None
     assert result.errors["mobile"].startswith("手机号码应为 11 位")
     assert "没有“ghost”这个问题" in result.errors["ghost"]
@@ -249,7 +306,11 @@ def test_fill_succeeds_with_attachments(mini: Catalogue) -> None:
     answers = dict(good_answers(), who="张三", who_id=ADULT_ID)
     result = fill("mini", answers, attachments={"proof": [HASH_A]}, catalogue=mini, today=TODAY)
     assert result.ok, result.errors
-    assert result.payload["materials"][1] == {"material_id": "proof", "status": "provided", "attachments": [HASH_A]}
+    assert result.payload["materials"][1] == {
+        "material_id": "proof",
+        "status": "provided",
+        "attachments": [HASH_A],
+    }
     assert result.payload["applicant"]["verified_by_card"] is False
     empty = fill("mini", {**answers, "want_extra": True}, catalogue=mini, today=TODAY)
     assert "extra_reason" in empty.errors
@@ -257,7 +318,7 @@ def test_fill_succeeds_with_attachments(mini: Catalogue) -> None:
 
 def test_no_item_applies_is_an_error(mini: Catalogue) -> None:
     doc = mini.document()
-    doc["bundles"][0]["items"][0]["applies_if"] = "colour == \"blue\""
+    doc["bundles"][0]["items"][0]["applies_if"] = 'colour == "blue"'
     other = Catalogue.from_document(doc)
     result = fill("mini", good_answers(), applicant=CARD, catalogue=other, today=TODAY)
     assert "items" in result.errors

@@ -19,19 +19,36 @@ def make_id(prefix: str, born: str, seq: str) -> str:
     return body + v.id_check_digit(body)
 
 
-@pytest.mark.parametrize("number", ["11010519491231002X", "11010519491231002x", " 110105 19491231 002X ",
-                                    "２１０１０２１９９００１０１２３１Ｘ", make_id("210102", "20000229", "123")])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "11010519491231002X",
+        "11010519491231002x",
+        " 110105 19491231 002X ",
+        "２１０１０２１９９００１０１２３１Ｘ",
+        make_id("210102", "20000229", "123"),
+    ],
+)
 def test_valid_resident_ids(number: str) -> None:
     assert v.check_id_number(number, today=TODAY) is None
 
 
-@pytest.mark.parametrize("number, fragment", [
-    ("", "请填写"), ("110105194912310", "15 位"), ("1101051949123100", "18 位"),
-    ("11010519491231002Y", "数字或字母 X"), ("110105194912310021", "校验位"),
-    (make_id("990105", "19491231", "002"), "省级"), (make_id("710105", "19491231", "002"), "省级"),
-    (make_id("210102", "19490231", "002"), "真实的日期"), (make_id("210102", "20300101", "002"), "晚于今天"),
-    (make_id("210102", "18800101", "002"), "1890"), (make_id("810000", "19900101", "002"), "港澳台"),
-])
+@pytest.mark.parametrize(
+    "number, fragment",
+    [
+        ("", "请填写"),
+        ("110105194912310", "15 位"),
+        ("1101051949123100", "18 位"),
+        ("11010519491231002Y", "数字或字母 X"),
+        ("110105194912310021", "校验位"),
+        (make_id("990105", "19491231", "002"), "省级"),
+        (make_id("710105", "19491231", "002"), "省级"),
+        (make_id("210102", "19490231", "002"), "真实的日期"),
+        (make_id("210102", "20300101", "002"), "晚于今天"),
+        (make_id("210102", "18800101", "002"), "1890"),
+        (make_id("810000", "19900101", "002"), "港澳台"),
+    ],
+)
 def test_invalid_resident_ids_say_why(number: str, fragment: str) -> None:
     message = v.check_id_number(number, today=TODAY)
     assert message is not None and fragment in message
@@ -49,7 +66,9 @@ def test_foreign_permanent_residence_both_versions() -> None:
     assert v.check_foreign_permanent_residence("USA330112345678") is None  # 2017: 3 letters + 12 digits
     new = "9" + "11" + "840" + "19800101" + "001"
     assert v.check_foreign_permanent_residence(new + v.id_check_digit(new), today=TODAY) is None
-    assert "校验位" in v.check_foreign_permanent_residence(new + ("0" if v.id_check_digit(new) != "0" else "1"))
+    assert "校验位" in v.check_foreign_permanent_residence(
+        new + ("0" if v.id_check_digit(new) != "0" else "1")
+    )
     bad_province = "9" + "99" + "840" + "19800101" + "001"
     assert "省级" in v.check_foreign_permanent_residence(bad_province + v.id_check_digit(bad_province))
     assert "18 位" in v.check_foreign_permanent_residence("US330112345678")
@@ -72,8 +91,11 @@ def test_id_validators_never_raise(text: str) -> None:
         assert result is None or isinstance(result, str)
 
 
-@given(st.sampled_from(sorted(p[:2] for p in PROVINCES if p[:2] not in ("71", "81", "82"))),
-       st.dates(date(1900, 1, 1), TODAY), st.integers(0, 999))
+@given(
+    st.sampled_from(sorted(p[:2] for p in PROVINCES if p[:2] not in ("71", "81", "82"))),
+    st.dates(date(1900, 1, 1), TODAY),
+    st.integers(0, 999),
+)
 @settings(max_examples=200, deadline=None)
 def test_every_generated_valid_id_passes(province: str, born: date, seq: int) -> None:
     number = make_id(province + "0102", born.strftime("%Y%m%d"), f"{seq:03d}")
@@ -109,8 +131,9 @@ def test_bank_cards() -> None:
     assert "16 至 19" in v.check_bank_card("12345")
 
 
-@pytest.mark.parametrize("name", ["王喆", "张堃", "李昇", "刘淼", "买买提·艾力", "阿依古丽•买买提", "欧阳娜娜",
-                                  "𠀀明", "\ue000华"])
+@pytest.mark.parametrize(
+    "name", ["王喆", "张堃", "李昇", "刘淼", "买买提·艾力", "阿依古丽•买买提", "欧阳娜娜", "𠀀明", "\ue000华"]
+)
 def test_names_accept_rare_characters_and_the_middle_dot(name: str) -> None:
     assert v.check_name(name) is None
 
