@@ -226,6 +226,14 @@ class Catalogue:
         return cls(version, build_bundles(entries))
 
 
+def version_key(version: str) -> tuple:
+    """Sort key for catalogue / bundle versions such as "2026.11.1" (numeric parts compare as numbers),
+    so "2026.11.1" > "2026.9.3". The sync helper uses it to refuse a lower catalogue version."""
+    import re
+
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"[.\-_]", version))
+
+
 # ------------------------------------------------------------------------------ loading files
 
 
@@ -420,6 +428,7 @@ class _BundleBuilder:
 
         materials = tuple(self._material(m, codes) for m in doc["materials"])
         self._unique("材料编号", [m.id for m in materials])
+        self._unique("材料名称（同一材料只列一次，由各事项共用）", [m.name for m in materials])
         material_ids = {m.id for m in materials}
 
         self._check_references(items, pages, computed, checks, materials, names, codes, material_ids, fields)

@@ -21,7 +21,7 @@ from forms.catalogue import Bundle, Field, Item, Page
 from forms.conditions import truthy
 from forms.divisions import parse_address_text
 from forms.errors import FormsError, MaterialChoiceError, UnknownFieldError
-from forms.validators import id_kind, normalise_id_number
+from forms.validators import check_any_id, check_name, id_kind, normalise_id_number, normalise_name
 from forms.workdays import add_working_days
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -279,11 +279,33 @@ class FormSession:
             return {"items": "根据您的回答，这件事中没有需要办理的事项。请核对回答，或咨询工作人员。"}
         return {}
 
+    def agent_errors(self) -> dict[str, str]:
+        """A proxy agent (代办员) must be named, identified and say on what authority they act."""
+        if self.agent is None:
+            return {}
+        found: dict[str, str] = {}
+        name_error = check_name(self.agent.get("name"))
+        if name_error:
+            found["agent.name"] = "代办人" + name_error
+        id_error = check_any_id(self.agent.get("id_number"), today=self.today)
+        if id_error:
+            found["agent.id_number"] = "代办人" + id_error
+        elif normalise_id_number(self.agent.get("id_number")) == self._applicant_id():
+            found["agent.id_number"] = "代办人不能是申请人本人；本人办理时不用填写代办人。"
+        authorisation = self.agent.get("authorisation")
+        if not isinstance(authorisation, str) or not authorisation.strip():
+            found["agent.authorisation"] = "请写明代办依据，例如“本人书面委托”或“监护关系”。"
+        return found
+
+    def _applicant_id(self) -> str:
+        return self._evaluate().stored.get(self.bundle.applicant_fields["id_number"], "")
+
     def is_complete(self) -> bool:
-        return not (self.errors() or self.bundle_errors() or self.material_errors())
+        return not self.all_errors()
 
     def all_errors(self) -> dict[str, str]:
-        return {**self.errors(), **self.bundle_errors(), **self.material_errors()}
+        """Everything still in the way of a payload: questions, items, papers and the agent."""
+        return {**self.errors(), **self.bundle_errors(), **self.material_errors(), **self.agent_errors()}
 
     # ---------------------------------------------------------------------------- navigation
 
@@ -395,7 +417,7 @@ class FormSession:
             if self.bundle.material(material_id) is None:
                 raise MaterialChoiceError(f"这件事的材料清单中没有“{material_id}”。")
             raise MaterialChoiceError(f"根据您的回答，“{self.bundle.material(material_id).name}”不需要提交。")
-        hashes = tuple(dict.fromkeys(str(a).strip().lower() for a in attachments))
+        hashes = tuple(dict.fromkeys(a.strip().lower() if isinstance(a, str) else repr(a) for a in attachments))
         materials.validate_choice(line, status, hashes, lambda a: bool(_SHA256.fullmatch(a)))
         self._choices[material_id] = materials.Choice(status, hashes if status == "provided" else ())
 
@@ -457,6 +479,13 @@ class FormSession:
         applicant["verified_by_card"] = bool(card_number) and card_number == id_number
         return applicant
 
+    def _agent_payload(self) -> dict[str, Any] | None:
+        if self.agent is None:
+            return None
+        return {"id_number": normalise_id_number(self.agent["id_number"]),
+                "name": normalise_name(self.agent["name"]),
+                "authorisation": self.agent["authorisation"].strip()}
+
     def payload(self) -> dict[str, Any]:
         """The POST /submissions body without the fields the store adds at submit time."""
         errors = self.all_errors()
@@ -468,7 +497,7 @@ class FormSession:
             "item_codes": [i.code for i in self.applicable_items()],
             "form_version": self.bundle.form_version,
             "applicant": self._applicant_payload(),
-            "agent": self.agent,
+            "agent": self._agent_payload(),
             "answers": self.answers(),
             "materials": [m.payload() for m in self.materials()],
             "commitment": self.commitment(),

@@ -66,14 +66,14 @@ def fill(bundle_id: str, answers: dict, *, attachments: dict[str, list[str]] | N
     for material_id, choice in choices.items():
         if isinstance(choice, str):
             status, hashes = choice, []
-        elif isinstance(choice, dict):
+        elif isinstance(choice, dict) and isinstance(choice.get("attachments", []), list):
             status, hashes = choice.get("status", "provided"), choice.get("attachments", [])
         else:
             errors[f"materials.{material_id}"] = (
                 "材料的处理方式应是状态文字或 {\"status\", \"attachments\"} 对象。")
             continue
         try:
-            session.set_material(material_id, status, list(hashes or []))
+            session.set_material(material_id, status, hashes)
         except MaterialChoiceError as exc:
             errors[f"materials.{material_id}"] = str(exc)
 

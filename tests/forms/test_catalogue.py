@@ -168,3 +168,17 @@ def test_shipped_files_are_all_listed_in_the_index() -> None:
     index = json.loads((SHIPPED_DIR / "index.json").read_text(encoding="utf-8"))
     files = sorted(p.name for p in SHIPPED_DIR.glob("*.json") if p.name != "index.json")
     assert sorted(index["bundles"]) == files
+
+
+def test_version_key_orders_numerically() -> None:
+    from forms.catalogue import version_key
+
+    assert version_key("2026.11.1") > version_key("2026.9.3")
+    assert version_key("2026.11.10") > version_key("2026.11.9")
+    assert sorted(["1.10", "1.2", "1.9"], key=version_key) == ["1.2", "1.9", "1.10"]
+
+
+def test_a_material_listed_twice_under_two_ids_is_refused() -> None:
+    doc = mini_doc()
+    doc["materials"].append(dict(doc["materials"][0], id="idcard_again"))
+    assert any("材料名称" in p and "“身份证”重复" in p for p in problems_for(doc))

@@ -322,3 +322,46 @@ def test_no_item_applies_is_an_error(mini: Catalogue) -> None:
     other = Catalogue.from_document(doc)
     result = fill("mini", good_answers(), applicant=CARD, catalogue=other, today=TODAY)
     assert "items" in result.errors
+
+
+def test_agent_is_checked_and_normalised(mini: Catalogue) -> None:
+    answers = dict(good_answers(), who="张三", who_id=ADULT_ID)
+    bad = fill(
+        "mini",
+        answers,
+        attachments={"proof": [HASH_A]},
+        catalogue=mini,
+        today=TODAY,
+        agent={"name": "A", "id_number": ADULT_ID, "authorisation": " "},
+    )
+    assert set(bad.errors) == {"agent.name", "agent.id_number", "agent.authorisation"}
+    assert bad.errors["agent.id_number"].startswith("代办人不能是申请人本人")
+    good = fill(
+        "mini",
+        answers,
+        attachments={"proof": [HASH_A]},
+        catalogue=mini,
+        today=TODAY,
+        agent={"name": " 李明 ", "id_number": "21010219900101231x", "authorisation": "本人书面委托 "},
+    )
+    assert good.ok and good.payload["agent"] == {
+        "id_number": YOUNG_ID,
+        "name": "李明",
+        "authorisation": "本人书面委托",
+    }
+
+
+def test_platform_shared_data_prefills_and_is_confirmed(shipped: Catalogue) -> None:
+    s = FormSession(
+        shipped.bundle("retirement"),
+        applicant=CARD,
+        today=TODAY,
+        prefill={"pension_insured_years": 35, "medical_insured_years": "abc"},
+    )
+    s.goto("insured_years")
+    assert s.current.value == 35 and s.current.prefilled
+    s.next()
+    summary = {e.field_id: e for p in s.summary() for e in p.entries}
+    assert not summary["insured_years"].prefilled  # moving on confirmed it
+    s.answer("medical_insured", True)
+    assert "medical_years" not in s.answers()  # a shared value that does not validate is not used
