@@ -417,7 +417,8 @@ class FormSession:
             if self.bundle.material(material_id) is None:
                 raise MaterialChoiceError(f"这件事的材料清单中没有“{material_id}”。")
             raise MaterialChoiceError(f"根据您的回答，“{self.bundle.material(material_id).name}”不需要提交。")
-        hashes = tuple(dict.fromkeys(a.strip().lower() if isinstance(a, str) else repr(a) for a in attachments))
+        cleaned = (a.strip().lower() if isinstance(a, str) else repr(a) for a in attachments)
+        hashes = tuple(dict.fromkeys(cleaned))
         materials.validate_choice(line, status, hashes, lambda a: bool(_SHA256.fullmatch(a)))
         self._choices[material_id] = materials.Choice(status, hashes if status == "provided" else ())
 
