@@ -426,6 +426,40 @@ class FormSession:
         """{"text", "text_sha256"} for the promised papers, or None when nothing is promised."""
         return materials.commitment(self.bundle.commitment_preamble, self.materials())
 
+    # ----------------------------------------------------------------------------------- drafts
+
+    def draft(self) -> dict[str, Any]:
+        """Everything needed to resume later (the store autosaves it, encrypted): raw answers
+        including hidden and not-yet-valid ones, material choices, and the question on screen."""
+        now = self.current
+        return {
+            "bundle_id": self.bundle.id, "bundle_version": self.bundle.version,
+            "answers": {k: v for k, v in self._raw.items() if k not in self._prefilled},
+            "materials": {k: {"status": c.status, "attachments": list(c.attachments)}
+                          for k, c in self._choices.items()},
+            "position": now.field.id if now else None,
+        }
+
+    @classmethod
+    def from_draft(cls, bundle: Bundle, draft: dict[str, Any], *, applicant: dict | None = None,
+                   prefill: dict | None = None, today: date | None = None,
+                   agent: dict | None = None) -> FormSession:
+        """Resume a draft. Answers to fields the bundle no longer has, and material choices the
+        rules no longer allow, are dropped rather than failing (the catalogue may have changed)."""
+        answers = {k: v for k, v in (draft.get("answers") or {}).items() if k in bundle.fields}
+        session = cls(bundle, applicant=applicant, prefill=prefill, today=today, agent=agent, answers=answers)
+        for material_id, choice in (draft.get("materials") or {}).items():
+            try:
+                session.set_material(material_id, choice.get("status"), choice.get("attachments") or [])
+            except (MaterialChoiceError, AttributeError):
+                continue
+        position = draft.get("position")
+        if position in bundle.fields:
+            session.goto(position)
+        elif position is None and answers:
+            session._position = len(session._order)
+        return session
+
     # ------------------------------------------------------------------------ receipt, payload
 
     def receipt_facts(self) -> dict[str, Any]:

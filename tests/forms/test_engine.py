@@ -365,3 +365,43 @@ def test_platform_shared_data_prefills_and_is_confirmed(shipped: Catalogue) -> N
     assert not summary["insured_years"].prefilled  # moving on confirmed it
     s.answer("medical_insured", True)
     assert "medical_years" not in s.answers()  # a shared value that does not validate is not used
+
+
+def test_draft_round_trip_keeps_hidden_and_invalid_answers(mini: Catalogue) -> None:
+    s = session(mini)
+    for field_id, value in good_answers().items():
+        s.answer(field_id, value)
+    s.answer("colour", "blue")
+    s.answer("blue_only", "天蓝")
+    s.answer("colour", "red")
+    s.answer("count", "很多")
+    s.set_material("proof", "deferred")
+    s.goto("amount")
+    draft = s.draft()
+    assert draft["answers"]["blue_only"] == "天蓝" and draft["answers"]["count"] == "很多"
+    assert "who" not in draft["answers"]  # prefilled from the card: comes back from the card
+    again = FormSession.from_draft(mini.bundle("mini"), draft, applicant=CARD, today=TODAY)
+    assert again.current.field_id == "amount"
+    assert again.errors()["count"] == s.errors()["count"]
+    assert again.answers() == s.answers()
+    assert {m.material_id: m.status for m in again.materials()}["proof"] == "deferred"
+    draft["answers"]["removed_field"] = 1
+    draft["materials"]["ghost"] = {"status": "provided", "attachments": []}
+    FormSession.from_draft(mini.bundle("mini"), draft, applicant=CARD, today=TODAY)
+
+
+def test_forms_never_imports_qt_or_the_kiosk() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, forms, forms.cli, forms.credit, forms.examples, forms.outline; "
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'kiosk', 'sync', 'devices'))]; "
+        "assert not bad, bad"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        timeout=60,
+        cwd=__import__("pathlib").Path(__file__).resolve().parents[2],
+    )
