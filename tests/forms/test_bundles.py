@@ -104,3 +104,18 @@ def test_changing_the_death_cause_swaps_the_required_paper(shipped: Catalogue) -
     result = AnswersFile.from_document(doc).fill(catalogue=shipped)
     assert "materials.police_death_proof" in result.errors
     assert "death_medical_certificate" not in {m.material_id for m in result.session.materials()}
+
+
+def test_a_hong_kong_parent_must_show_the_permit(shipped: Catalogue) -> None:
+    doc = example("newborn", 0, catalogue=shipped)
+    doc["answers"]["other_parent_id_number"] = "810000199408230021"
+    result = AnswersFile.from_document(doc).fill(catalogue=shipped)
+    assert set(result.errors) == {"materials.other_parent_permit"}
+    assert "拍摄提交" in result.errors["materials.other_parent_permit"]
+
+
+def test_self_or_on_behalf_must_match_the_numbers(shipped: Catalogue) -> None:
+    doc = example("senior_allowance", 0, catalogue=shipped)
+    doc["answers"]["elder_id_number"] = doc["applicant"]["id_number"]  # on behalf, but own number typed
+    result = AnswersFile.from_document(doc).fill(catalogue=shipped)
+    assert result.errors["elder_id_number"].startswith("为自己申请时")
