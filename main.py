@@ -30,7 +30,7 @@ class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     """argparse's own words ("usage:", "options:") in Chinese, for station technicians."""
 
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
-        return super().add_usage(usage, actions, groups, prefix or "用法：")
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -54,20 +54,6 @@ class KioskApp:
         self.app.processEvents()
 
 
-def _check_name(name: str) -> str | None:  # TEMP until forms.validators lands
-    return None if name else "请输入姓名。"
-
-
-def _check_id_number(value: str) -> str | None:  # TEMP until forms.validators lands
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    if len(value) != 18 or not value[:17].isdigit():
-        return "身份证号码应为 18 位。"
-    total = sum(int(d) * w for d, w in zip(value[:17], weights, strict=True))
-    if "10X98765432"[total % 11] != value[17]:
-        return "身份证号码有误，请核对最后几位。"
-    return None
-
-
 def build(config, *, voice_enabled: bool | None = None, large_text: bool | None = None,
           size: tuple[int, int] | None = None, fullscreen: bool = False,
           clock: Callable[[], float] | None = None) -> KioskApp:
@@ -78,6 +64,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from PySide6.QtQuick import QQuickWindow
     from shiboken6 import Shiboken
 
+    from forms.validators import check_id_number, check_name
     from kiosk import qtlog
     from kiosk.activity import ActivityFilter
     from kiosk.session import Session
@@ -96,7 +83,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       **({"clock": clock} if clock else {}))
     theme = Theme(large=ui["large_text"] if large_text is None else large_text)
     shell = ShellViewModel(session, voice, config.get("station", "name"), config.get("station", "hotline"))
-    identify = IdentifyViewModel(_check_id_number, _check_name)
+    identify = IdentifyViewModel(check_id_number, check_name)
     identify.on_identified = shell.identified
     shell.add_wiper(identify.wipe)
 

@@ -60,7 +60,7 @@ def test_manual_identification_checks_the_id_number_in_plain_chinese(make_kiosk)
     error = kiosk.identify.property("idError")
     assert error and all(ord(c) < 128 or "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"
                          for c in error)
-    assert "身份证" in error
+    assert "身份号码" in error
     assert error in strings_in_tree(kiosk)              # shown on screen, not only in the model
 
     kiosk.identify.keypad("clear")
