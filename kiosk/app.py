@@ -40,6 +40,7 @@ class KioskApp:
     theme: object
     session: object
     voice: object
+    journey: object = None
     activity: object = None
     qml_warnings: list[str] = field(default_factory=list)
 
@@ -64,10 +65,12 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from PySide6.QtQuick import QQuickWindow
     from shiboken6 import Shiboken
 
+    from forms import load_catalogue
     from forms.validators import check_id_number, check_name
     from kiosk import qtlog
     from kiosk.activity import ActivityFilter
-    from kiosk.session import Session
+    from kiosk.journey import Journey
+    from kiosk.session import Person, Session
     from kiosk.theme import Theme
     from kiosk.viewmodels import IdentifyViewModel, ShellViewModel
     from kiosk.voice import Voice
@@ -84,8 +87,16 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     theme = Theme(large=ui["large_text"] if large_text is None else large_text)
     shell = ShellViewModel(session, voice, config.get("station", "name"), config.get("station", "hotline"))
     identify = IdentifyViewModel(check_id_number, check_name)
-    identify.on_identified = shell.identified
+    journey = Journey(load_catalogue())
+
+    def identified(person: Person) -> None:
+        journey.identify({"name": person.name, "id_number": person.id_number, **person.extra})
+        shell.identified(person)
+
+    identify.on_identified = identified
     shell.add_wiper(identify.wipe)
+    shell.add_wiper(journey.wipe)
+    shell.on_enter("question", session.start_form)
 
     messages = qtlog.install()
     warnings = messages.warnings
@@ -104,7 +115,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     activity = ActivityFilter(session.touch)
     app.installEventFilter(activity)
     voice.say(shell.current_spec().prompt)
-    return KioskApp(app, engine, window, shell, identify, theme, session, voice, activity, warnings)
+    return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, activity,
+                    warnings)
 
 
 def run(config, *, fullscreen: bool, exit_after: float | None = None) -> int:

@@ -37,5 +37,21 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
 ]}
 
 
+# The resident's way through an application. Each screen, when its part is done, calls
+# `shell.forward()`, and the shell goes to the next screen listed here; so screens do not need to
+# know about each other, and the order of the journey is written down once.
+JOURNEY: tuple[str, ...] = (
+    "identified", "choose_bundle", "bundle_intro", "question", "materials", "review", "sign",
+    "saving", "receipt", "rating",
+)
+
+
+def next_in_journey(screen_id: str) -> str | None:
+    if screen_id not in JOURNEY:
+        return None
+    index = JOURNEY.index(screen_id)
+    return JOURNEY[index + 1] if index + 1 < len(JOURNEY) else None
+
+
 def screen(screen_id: str) -> ScreenSpec:
     return SCREENS[screen_id]

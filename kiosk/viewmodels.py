@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
-from kiosk.screens import SCREENS, ScreenSpec
+from kiosk.screens import SCREENS, ScreenSpec, next_in_journey
 from kiosk.session import EndReason, Person, Session, State
 from kiosk.voice import Voice
 
@@ -137,6 +137,7 @@ class ShellViewModel(_Notifying):
         self._voice = voice
         self._history: list[str] = []
         self._wipers: list[Callable[[], None]] = []
+        self._on_enter: dict[str, list[Callable[[], None]]] = {}
         session.on_warning = self._on_warning
         session.on_warning_cleared = self._on_warning_cleared
         session.on_wipe = self._on_wipe
@@ -195,6 +196,26 @@ class ShellViewModel(_Notifying):
             # before it takes them back to the start.
             self._session.note_input()
         self._voice.say(SCREENS[screen_id].prompt)
+
+    @Slot()
+    def forward(self) -> None:
+        """The current screen's part of the journey is done: on to the next (kiosk.screens.JOURNEY).
+
+        A journey screen not built yet is skipped, so the journey can grow a screen at a time.
+        """
+        target = next_in_journey(self._values["screen"])
+        while target is not None and target not in SCREENS:
+            target = next_in_journey(target)
+        if target is None:
+            self._session.end(EndReason.FINISHED)
+            return
+        for hook in self._on_enter.get(target, []):
+            hook()
+        self.go(target)
+
+    def on_enter(self, screen_id: str, hook: Callable[[], None]) -> None:
+        """Run `hook` just before the journey moves to `screen_id` (e.g. session.start_form)."""
+        self._on_enter.setdefault(screen_id, []).append(hook)
 
     @Slot()
     def back(self) -> None:

@@ -1,0 +1,69 @@
+"""One resident's application in progress: who, which 一件事, the form, papers and signature.
+
+Why one plain object shared by the view-models: the form screen, the materials screen, the
+signature screen and the submit step all work on the same application, and the wipe must reach
+all of it at once. It holds no Qt; the view-models adapt it. `wipe()` drops every reference to
+personal data (Python cannot overwrite strings in place; dropping them and rebuilding the screens
+is what we can do).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+
+from forms import Bundle, Catalogue, FormSession
+
+
+class InMemoryAttachments:
+    """Where captured papers go when no store is wired (screenshots, unit tests of the UI)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        self.files[digest] = data
+        return digest
+
+
+class Journey:
+    def __init__(self, catalogue: Catalogue, *, today: Callable[[], date] = date.today,
+                 put_attachment: Callable[[bytes], str] | None = None) -> None:
+        self.catalogue = catalogue
+        self._today = today
+        self.put_attachment = put_attachment or InMemoryAttachments().put
+        self.applicant: dict | None = None
+        self.agent: dict | None = None
+        self.bundle: Bundle | None = None
+        self.form: FormSession | None = None
+        self.signature_png: bytes | None = None
+        self.signature_sha256: str | None = None
+
+    def identify(self, applicant: dict) -> None:
+        """The resident (from the ID card, a QR code or typed by hand): name, id_number, …"""
+        self.applicant = dict(applicant)
+
+    def choose(self, bundle_id: str) -> FormSession:
+        """Start (or restart) the form for a bundle, prefilled from what we know of the resident."""
+        self.bundle = self.catalogue.bundle(bundle_id)
+        self.form = FormSession(self.bundle, applicant=self.applicant, agent=self.agent,
+                                today=self._today())
+        self.signature_png = None
+        self.signature_sha256 = None
+        return self.form
+
+    def sign(self, png: bytes) -> str:
+        """Keep the finger signature as an attachment; returns its sha256."""
+        self.signature_png = png
+        self.signature_sha256 = self.put_attachment(png)
+        return self.signature_sha256
+
+    def wipe(self) -> None:
+        self.applicant = None
+        self.agent = None
+        self.bundle = None
+        self.form = None
+        self.signature_png = None
+        self.signature_sha256 = None
