@@ -24,8 +24,8 @@ class IdCardReader(Protocol):
     def start(self, on_card: CardCallback, on_status: StatusCallback) -> None:
         """Begin polling; `on_card` once per placed card, `on_status` on every change of health."""
 
-    def stop(self) -> None:
-        """Stop polling and release the port; safe to call twice."""
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop polling and release the port, waiting at most `timeout` s; safe to call twice."""
 
     def status(self) -> ReaderStatus:
         """The current health, for the staff screen."""

@@ -10,6 +10,7 @@ back-off until it returns.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -72,10 +73,9 @@ class _Link:
                     return codec.reply_from(real[0])
 
     def close(self) -> None:
-        try:
+        # closing a vanished port may fail in many ways; it is gone either way
+        with contextlib.suppress(Exception):
             self.port.close()
-        except Exception:  # noqa: BLE001 - closing a vanished port may fail in many ways; it is gone
-            pass
 
 
 def _open_serial(path: str, baud: int) -> Any:
@@ -117,10 +117,11 @@ class SerialIdReader:
         self._thread = threading.Thread(target=self._run, name=f"id-reader {self._path}", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop and release the port; waits at most `timeout` s for a read in flight to end."""
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=timeout)
             self._thread = None
 
     def status(self) -> ReaderStatus:
@@ -159,7 +160,8 @@ class SerialIdReader:
                     link = self._link = _Link(self._open_port(self._path, self._baud))
                 except Exception as exc:  # noqa: BLE001 - SerialException, OSError, ValueError alike
                     log.info("id reader port %s not available: %s", self._path, type(exc).__name__)
-                    self._set_status(ReaderMissing(f"未找到身份证阅读器（串口 {self._path} 无法打开），正在重试"))
+                    message = f"未找到身份证阅读器：串口 {self._path} 无法打开，请检查连接线"
+                    self._set_status(ReaderMissing(message))
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, 2.0)
                     continue

@@ -105,6 +105,9 @@ class ReaderSimulator:
         with self._lock:
             if self._master is None:
                 self._open_pty()
+                # the reader lost power with the adapter: it forgets the card it was reading
+                self._card_consumed = False
+                self._selected = False
 
     @property
     def plugged(self) -> bool:
@@ -198,7 +201,8 @@ class ReaderSimulator:
             if cmd in (codec.RESET_SAM, codec.SAM_STATUS):
                 return codec.build_reply(f.sam_sw3), None
             if cmd == codec.READ_SAM_ID:
-                return codec.build_reply(f.sam_sw3, bytes(range(16)) if f.sam_sw3 == codec.SW3_OK else b""), None
+                sam_id = bytes(range(16)) if f.sam_sw3 == codec.SW3_OK else b""
+                return codec.build_reply(f.sam_sw3, sam_id), None
             if f.sam_sw3 != codec.SW3_OK:
                 return codec.build_reply(f.sam_sw3), None
             present = self._card is not None and (not self._card_consumed or f.refind_after_read)
