@@ -43,7 +43,8 @@ class PaperState:
 
 class PrinterSimulator:
     def __init__(self, width_mm: int = 80, out_dir: str | os.PathLike[str] | None = None,
-                 link_path: str | os.PathLike[str] | None = None, glyphs: GlyphRasteriser | None = None) -> None:
+                 link_path: str | os.PathLike[str] | None = None,
+                 glyphs: GlyphRasteriser | None = None) -> None:
         self.width_dots = 384 if width_mm == 58 else 576
         self.state = PaperState()
         self._out_dir = Path(out_dir) if out_dir else None
