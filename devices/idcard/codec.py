@@ -186,7 +186,14 @@ def split_frames(buffer: bytes) -> tuple[list[Frame | FrameError], bytes]:
             continue
         end = start + 7 + length
         if end > n:
-            return out, buffer[start:]
+            # Not all here yet, unless a complete, valid frame already starts inside it: then this
+            # one was cut short (a glitch, an unplug) and waiting for its tail would eat the next.
+            inner = _complete_frame_inside(buffer, start, n)
+            if inner < 0:
+                return out, buffer[start:]
+            out.append(FrameError("truncated"))
+            pos = inner
+            continue
         length_and_body = buffer[start + 5:end - 1]
         if xor_checksum(length_and_body) != buffer[end - 1]:
             out.append(FrameError("checksum"))
@@ -195,6 +202,19 @@ def split_frames(buffer: bytes) -> tuple[list[Frame | FrameError], bytes]:
             continue
         out.append(Frame(buffer[start + 7:end - 1]))
         pos = end
+
+
+def _complete_frame_inside(buffer: bytes, start: int, n: int) -> int:
+    inner = buffer.find(PREAMBLE, start + 1, n)
+    while inner >= 0:
+        if n - inner >= 7:
+            length = int.from_bytes(buffer[inner + 5:inner + 7], "big")
+            end = inner + 7 + length
+            complete = 1 <= length <= MAX_LENGTH and end <= n
+            if complete and xor_checksum(buffer[inner + 5:end - 1]) == buffer[end - 1]:
+                return inner
+        inner = buffer.find(PREAMBLE, inner + 1, n)
+    return -1
 
 
 def _keep_possible_preamble(tail: bytes) -> bytes:
