@@ -66,6 +66,8 @@ class ReaderSimulator:
         self._thread: threading.Thread | None = None
         self.wire = _Wire()
         self.placed_at: float | None = None
+        self.found_at: float | None = None
+        self._arrived_at = 0.0
 
     # -- life cycle ------------------------------------------------------------------------------
 
@@ -178,6 +180,7 @@ class ReaderSimulator:
             if not data:
                 continue
             self.wire.received += len(data)
+            self._arrived_at = time.perf_counter()
             if self._pace_baud:  # the request took this long to arrive on a real line
                 time.sleep(len(data) * 10 / self._pace_baud)
             if self._keep_log:
@@ -208,6 +211,8 @@ class ReaderSimulator:
             present = self._card is not None and (not self._card_consumed or f.refind_after_read)
             if cmd == codec.FIND_CARD:
                 if present:
+                    if not self._card_consumed:
+                        self.found_at = self._arrived_at  # for the benchmark: the detecting find
                     return codec.build_reply(codec.SW3_CARD_FOUND, bytes(4)), None
                 return codec.build_reply(codec.SW3_FIND_FAILED), None
             if cmd == codec.SELECT_CARD:
@@ -257,7 +262,11 @@ class ReaderSimulator:
         view = memoryview(data)
         sent = 0
         while sent < len(view):
-            chunk = view[sent:sent + 256] if self._pace_baud else view[sent:]
+            chunk = view[sent:sent + 16] if self._pace_baud else view[sent:]
+            if self._pace_baud:  # a byte is never delivered before its last bit would have arrived
+                due = start + (sent + len(chunk)) * 10 / self._pace_baud
+                while (wait := due - time.perf_counter()) > 0:
+                    time.sleep(wait)
             try:
                 n = os.write(master, chunk)
             except BlockingIOError:
@@ -266,10 +275,6 @@ class ReaderSimulator:
             except OSError:
                 return  # unplugged meanwhile
             sent += n
-            if self._pace_baud:
-                due = start + sent * 10 / self._pace_baud
-                while (wait := due - time.perf_counter()) > 0:
-                    time.sleep(wait)
         self.wire.sent += len(data)
         if self._keep_log:
             self.wire.log.append(("out", bytes(data)))
