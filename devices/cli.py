@@ -14,8 +14,8 @@ from pathlib import Path
 
 EXIT_FAILURE = 2
 
-ID_FAULTS = ("no-card", "checksum", "noise", "fragmented", "slow", "sam-error", "unplug", "silent",
-             "read-failed")
+ID_FAULTS = ("no-card", "checksum", "noise", "fragmented", "slow", "sam-error", "unplug", "unplug-replug",
+             "silent", "read-failed")
 
 
 def register(commands) -> None:  # noqa: ANN001 - main.Commands; typed there
@@ -75,7 +75,7 @@ def _diag_id_reader(args: argparse.Namespace) -> int:
 
             reader = SerialIdReader(args.port, baud=args.baud)
         # A simulated unplug is followed by a replug: the reader must ride it out, not give up.
-        result = wait_for_card(reader, args.timeout, fail_on_missing=args.fault != "unplug")
+        result = wait_for_card(reader, args.timeout, fail_on_missing=args.fault != "unplug-replug")
     finally:
         if sim is not None:
             sim.stop()
@@ -114,11 +114,11 @@ def _simulated_reader(args: argparse.Namespace):  # noqa: ANN202 - (reader | mes
             f.silent = True
         case "read-failed":
             f.read_sw3 = codec.SW3_READ_FAILED
-        case "unplug":
+        case "unplug" | "unplug-replug":
             f.unplug_during_read = True
     if args.fault != "no-card":
         sim.place(cards[args.card])
-    if args.fault == "unplug":  # plugged back a moment later: the reader must recover and read
+    if args.fault == "unplug-replug":  # plugged back a moment later: the reader must recover and read
         threading.Timer(0.5, sim.replug).start()
     return SerialIdReader(sim.path, baud=args.baud), sim
 

@@ -15,22 +15,17 @@ EXIT_FAILURE = 2
 
 
 def run_printer_diag(args: argparse.Namespace, *, width_mm: int, station_name: str, hotline: str) -> int:
-    from devices.printer import PrinterProfile, ReceiptPrinter, open_receipt_printer, sample_receipt
-    from devices.printer.glyphs import default_rasteriser
-    from devices.printer.transport import SerialTransport
+    from devices.printer import open_receipt_printer, sample_receipt
 
     sim = None
     out_dir = None
     try:
         if args.simulate:
-            from devices.printer.simulator import PrinterSimulator
+            from devices.printer.simulator import start_simulated_printer
 
             out_dir = Path(tempfile.mkdtemp(prefix="receipt-sim-"))
-            sim = PrinterSimulator(width_mm, out_dir=out_dir)
+            sim, printer = start_simulated_printer(width_mm, out_dir)
             _apply_paper(sim, args.paper)
-            sim.start()
-            printer = ReceiptPrinter(lambda: SerialTransport(sim.path), PrinterProfile(width_mm=width_mm),
-                                     default_rasteriser())
         else:
             printer = open_receipt_printer(args.port, width_mm=width_mm, baud=args.baud)
         if args.sample == "status":

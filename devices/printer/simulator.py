@@ -180,3 +180,15 @@ class PrinterSimulator:
             with self._page_done:
                 self.pages.append(page)
                 self._page_done.notify_all()
+
+
+def start_simulated_printer(width_mm: int = 80, out_dir: str | os.PathLike[str] | None = None):  # noqa: ANN201
+    """For the composition root (demo, diag --simulate): a running simulator and a driver on it."""
+    from devices.printer.receipt_printer import PrinterProfile, ReceiptPrinter
+    from devices.printer.transport import SerialTransport
+
+    sim = PrinterSimulator(width_mm, out_dir=out_dir)
+    sim.start()
+    printer = ReceiptPrinter(lambda: SerialTransport(sim.path), PrinterProfile(width_mm=width_mm),
+                             default_rasteriser())
+    return sim, printer

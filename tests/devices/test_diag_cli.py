@@ -50,7 +50,7 @@ def test_diag_reads_from_a_port(tmp_path):
 
 @pytest.mark.parametrize("fault,words", [
     ("no-card", "没有读到身份证"), ("checksum", "校验"), ("sam-error", "SAM"), ("silent", "无应答"),
-    ("read-failed", "读卡失败"),
+    ("read-failed", "读卡失败"), ("unplug", "断开"),
 ])
 def test_diag_fails_cleanly_on_each_fault(fault, words):
     proc, elapsed = run_main("diag", "id-reader", "--simulate", "--fault", fault, "--timeout", "2")
@@ -60,7 +60,7 @@ def test_diag_fails_cleanly_on_each_fault(fault, words):
     assert elapsed < 2 + 2 + 1.5  # the contract: within timeout + 2 s (plus interpreter start-up)
 
 
-@pytest.mark.parametrize("fault", ["noise", "fragmented", "slow", "unplug"])
+@pytest.mark.parametrize("fault", ["noise", "fragmented", "slow", "unplug-replug"])
 def test_diag_rides_out_recoverable_faults(fault):
     proc, _ = run_main("diag", "id-reader", "--simulate", "--fault", fault, "--card", "foreign_2023",
                        "--timeout", "5")
