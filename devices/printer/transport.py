@@ -13,6 +13,13 @@ import socket
 import time
 from typing import Protocol
 
+try:  # termios errors (e.g. tcdrain on a vanished pty) are not OSError; POSIX only
+    import termios
+
+    _PORT_ERRORS: tuple[type[BaseException], ...] = (OSError, termios.error)
+except ImportError:  # Windows
+    _PORT_ERRORS = (OSError,)
+
 
 class TransportError(Exception):
     """The link to the printer failed (unplugged, refused, timed out). Message in Chinese."""
@@ -32,7 +39,7 @@ class SerialTransport:
 
         try:
             self._port = serial.Serial(path, baudrate=baud, timeout=0.2, write_timeout=10)
-        except (serial.SerialException, OSError, ValueError) as exc:
+        except (serial.SerialException, ValueError, *_PORT_ERRORS) as exc:
             raise TransportError(f"无法打开打印机串口 {path}") from exc
         self._path = path
 
@@ -42,7 +49,7 @@ class SerialTransport:
         try:
             self._port.write(data)
             self._port.flush()
-        except (serial.SerialException, OSError) as exc:
+        except (serial.SerialException, *_PORT_ERRORS) as exc:
             raise TransportError(f"向打印机串口 {self._path} 发送失败（可能已断开）") from exc
 
     def read(self, size: int, timeout: float) -> bytes:
@@ -54,7 +61,7 @@ class SerialTransport:
             while len(out) < size and (remaining := deadline - time.monotonic()) > 0:
                 self._port.timeout = remaining
                 out += self._port.read(size - len(out))
-        except (serial.SerialException, OSError) as exc:
+        except (serial.SerialException, *_PORT_ERRORS) as exc:
             raise TransportError(f"从打印机串口 {self._path} 读取失败（可能已断开）") from exc
         return out
 
