@@ -128,11 +128,12 @@ class PrinterSimulator:
         if self._link_path:
             with contextlib.suppress(FileNotFoundError):
                 self._link_path.unlink()
-        for fd in (self._master, self._slave):
+        fds = (self._master, self._slave)
+        self._master = self._slave = None  # "unplugged" is visible before the host can notice
+        for fd in fds:
             if fd is not None:
                 with contextlib.suppress(OSError):
                     os.close(fd)
-        self._master = self._slave = None
 
     def _serve(self) -> None:
         while not self._stop.is_set():
