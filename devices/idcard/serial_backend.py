@@ -173,7 +173,10 @@ class SerialIdReader:
             try:
                 self._step(link, state)
             except Exception as exc:  # noqa: BLE001 - a vanished adapter raises SerialException/OSError
-                log.info("id reader port %s lost: %s", self._path, type(exc).__name__)
+                if _is_port_error(exc):
+                    log.info("id reader port %s lost: %s", self._path, type(exc).__name__)
+                else:  # a bug, not an unplug: keep its trace (no card data is in scope here)
+                    log.exception("id reader worker failed; reopening the port")
                 self._closed_bytes += link.bytes_sent + link.bytes_received
                 link.close()
                 link = self._link = None
@@ -219,6 +222,7 @@ class SerialIdReader:
         self._set_status(ReaderReading())
         reply = link.transact(codec.SELECT_CARD, t.select)
         if not self._judge(reply, state) or not isinstance(reply, codec.Reply) or reply.sw3 != codec.SW3_OK:
+            self._set_status(ReaderReady())  # lifted before it could be selected: wait for the next
             return
         reply = link.transact(codec.READ_TEXT_PHOTO, t.read)
         if not self._judge(reply, state):
@@ -260,6 +264,18 @@ class SerialIdReader:
             return False
         state.bad_frames = 0
         return True
+
+
+def _is_port_error(exc: BaseException) -> bool:
+    import serial
+
+    if isinstance(exc, serial.SerialException | OSError):
+        return True
+    try:
+        import termios
+    except ImportError:  # Windows
+        return False
+    return isinstance(exc, termios.error)
 
 
 @dataclass

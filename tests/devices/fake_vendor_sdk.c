@@ -64,3 +64,11 @@ int GetPeopleIDCode(char *b, int *l) { return get(5, b, l); }
 int GetDepartment(char *b, int *l) { return get(6, b, l); }
 int GetStartDate(char *b, int *l) { return get(7, b, l); }
 int GetEndDate(char *b, int *l) { return get(8, b, l); }
+
+/* ---- libwlt2bmp ---- a stand-in "decoder" that fills the 102x126x3 BGR buffer from the input */
+int unpack(char *wlt, char *out, int flag) {
+    int i;
+    if (flag != 602) return -1;
+    for (i = 0; i < 38862; i++) out[i] = wlt[i % 1024];
+    return 1;
+}

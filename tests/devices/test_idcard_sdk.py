@@ -104,3 +104,15 @@ def test_missing_library_is_a_state_not_a_crash(tmp_path):
         assert "无法加载" in events.wait_for(ReaderMissing).message
     finally:
         reader.stop()
+
+
+def test_wlt_photo_decoder_plug_in(vendor_lib, tmp_path):
+    from devices.idcard.photo import load_wlt_decoder
+
+    lib_path, _ = vendor_lib
+    decode = load_wlt_decoder(str(lib_path))
+    photo = sample_cards()["resident"].photo
+    bitmap = decode(photo)
+    assert len(bitmap) == 38862 and bitmap[:1024] == photo  # a 102×126 24-bit BMP file
+    assert decode(b"short") is None
+    assert load_wlt_decoder(str(tmp_path / "libwlt2bmp.so")) is None  # absent: silhouette, no crash

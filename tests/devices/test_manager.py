@@ -17,18 +17,15 @@ from devices.printer.simulator import PrinterSimulator
 from devices.printer.transport import SerialTransport
 
 
-def _wait_health(events: queue.Queue, name: str, state: str, timeout: float = 5.0) -> DeviceHealth:
+def _wait_health(manager: DeviceManager, name: str, state: str, timeout: float = 5.0) -> DeviceHealth:
+    """Bounded wait until the manager shows `state` for `name` (each state here is stable once reached)."""
     deadline = time.monotonic() + timeout
-    seen = []
-    while (remaining := deadline - time.monotonic()) > 0:
-        try:
-            who, health = events.get(timeout=remaining)
-        except queue.Empty:
-            break
-        seen.append((who, str(health)))
-        if who == name and health.state == state:
+    while time.monotonic() < deadline:
+        health = manager.health().get(name)
+        if health is not None and health.state == state:
             return health
-    raise AssertionError(f"{name} never became {state}; saw {seen}")
+        time.sleep(0.01)
+    raise AssertionError(f"{name} never became {state}; it is {manager.health().get(name)}")
 
 
 def test_health_strings():
@@ -37,7 +34,7 @@ def test_health_strings():
 
 
 def test_reader_and_printer_health_with_reconnect(tmp_path):
-    events: queue.Queue = queue.Queue()
+    events: list = []
     cards: queue.Queue = queue.Queue()
     reader_sim = ReaderSimulator(tmp_path / "ttyIDR")
     printer_sim = PrinterSimulator(80, link_path=tmp_path / "ttyPRN")
@@ -46,28 +43,32 @@ def test_reader_and_printer_health_with_reconnect(tmp_path):
     manager = DeviceManager(
         id_reader=SerialIdReader(reader_sim.path, poll_interval=0.01),
         receipt_printer=ReceiptPrinter(lambda: SerialTransport(printer_sim.path), PrinterProfile()),
-        on_card=cards.put, on_health=lambda n, h: events.put((n, h)), printer_poll_interval=0.05)
+        on_card=cards.put, on_health=lambda n, h: events.append((n, str(h))), printer_poll_interval=0.05)
     manager.start()
     try:
-        _wait_health(events, ID_READER, "ok")
-        _wait_health(events, RECEIPT_PRINTER, "ok")
+        _wait_health(manager, ID_READER, "ok")
+        _wait_health(manager, RECEIPT_PRINTER, "ok")
         # unplug both: closing the ptys
         reader_sim.unplug()
         printer_sim.unplug()
-        _wait_health(events, ID_READER, "missing")
-        _wait_health(events, RECEIPT_PRINTER, "missing")
+        _wait_health(manager, ID_READER, "missing")
+        _wait_health(manager, RECEIPT_PRINTER, "missing")
         assert manager.health()[ID_READER].state == "missing"
         # plug back in: a new pty behind the same path
         reader_sim.replug()
         printer_sim.replug()
-        _wait_health(events, ID_READER, "ok")
-        _wait_health(events, RECEIPT_PRINTER, "ok")
+        _wait_health(manager, ID_READER, "ok")
+        _wait_health(manager, RECEIPT_PRINTER, "ok")
         reader_sim.place(sample_cards()["resident"])
         assert cards.get(timeout=5).name == "王喆"
         printer_sim.state.paper_out = True
-        health = _wait_health(events, RECEIPT_PRINTER, "error")
+        health = _wait_health(manager, RECEIPT_PRINTER, "error")
         assert str(health) == "error: 凭条打印机缺纸，请联系工作人员"
         assert isinstance(manager.print_receipt(sample_receipt()), NotPrinted)
+        # the listener saw every change, in order per device
+        printer_states = [h.split(":")[0] for n, h in events if n == RECEIPT_PRINTER]
+        collapsed = [s for i, s in enumerate(printer_states) if i == 0 or printer_states[i - 1] != s]
+        assert collapsed == ["ok", "missing", "ok", "error"]
     finally:
         manager.stop()
         reader_sim.stop()

@@ -162,3 +162,14 @@ def test_missing_serial_port_is_no_answer(tmp_path):
     printer = ReceiptPrinter(lambda: SerialTransport(str(tmp_path / "nothing")))
     status = printer.status()
     assert isinstance(status, NoAnswer) and "未找到" in status.message
+
+
+def test_device_file_transport_like_usblp(printer_sim):
+    """The /dev/usb/lpN path: plain read/write on a character device (here the simulator's pty)."""
+    from devices.printer.transport import DeviceFileTransport
+
+    printer = ReceiptPrinter(lambda: DeviceFileTransport(printer_sim.path), PrinterProfile())
+    assert isinstance(printer.status(), StatusOk)
+    assert isinstance(printer.print_receipt(sample_receipt()), Printed)
+    printer.close()
+    assert printer_sim.wait_for_pages(1)
