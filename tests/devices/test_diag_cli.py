@@ -85,3 +85,15 @@ def test_diag_printer_prints_a_sample_receipt_to_png(tmp_path):
 def test_diag_printer_reports_paper_problems_in_chinese(paper, words):
     proc, _ = run_main("diag", "printer", "--simulate", "--paper", paper)
     assert proc.returncode == 2 and words in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_diag_printer_on_a_port(tmp_path):
+    from devices.printer.simulator import PrinterSimulator
+
+    with PrinterSimulator(58, out_dir=tmp_path, link_path=tmp_path / "ttyPRN1") as sim:
+        proc, _ = run_main("diag", "printer", "--port", sim.path, "--sample", "receipt", "--width", "58")
+        assert sim.wait_for_pages(1)
+        assert "证件号：210***********2116" in sim.text_log()
+        status, _ = run_main("diag", "printer", "--port", sim.path, "--sample", "status")
+    assert proc.returncode == 0 and "凭条已打印" in proc.stdout, proc.stderr
+    assert status.returncode == 0 and "打印机正常" in status.stdout
