@@ -16,6 +16,11 @@ EXIT_FAILURE = 2
 
 def run_printer_diag(args: argparse.Namespace, *, width_mm: int, station_name: str, hotline: str) -> int:
     from devices.printer import open_receipt_printer, sample_receipt
+    from devices.printer.glyphs import find_cjk_font
+
+    if find_cjk_font() is None:
+        print("提示：未找到中文字体（fonts-noto-cjk），生僻字无法按图片打印，模拟图片中不显示文字。",
+              file=sys.stderr)
 
     sim = None
     out_dir = None

@@ -10,6 +10,7 @@ import pytest
 from devices.idcard.card import IdCard
 from devices.idcard.serial_backend import SerialIdReader
 from devices.idcard.simulator import ReaderSimulator
+from devices.printer.glyphs import find_cjk_font
 
 
 class Events:
@@ -43,6 +44,10 @@ class Events:
             out.append(self.queue.get_nowait())
         self.seen += out
         return out
+
+
+# Rendering CJK glyphs needs the Debian package fonts-noto-cjk (installer/setup.sh installs it).
+needs_cjk_font = pytest.mark.skipif(find_cjk_font() is None, reason="未安装中文字体 fonts-noto-cjk")
 
 
 @pytest.fixture

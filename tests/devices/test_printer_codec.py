@@ -24,6 +24,7 @@ from devices.printer.status import (
     parse_status,
     status_bytes,
 )
+from tests.devices.conftest import needs_cjk_font
 
 FUZZ = settings(max_examples=int(os.environ.get("PRINTER_FUZZ_EXAMPLES", "300")), deadline=None)
 
@@ -59,6 +60,7 @@ def test_chinese_text_is_gb18030_two_byte_and_full_width_punctuation_survives_al
     assert escpos.text_line("王喆 李堃 玛丽亚·加西亚") == "王喆 李堃 玛丽亚·加西亚".encode("gb18030") + b"\n"
 
 
+@needs_cjk_font
 @pytest.mark.parametrize("ch", ["𠮷", "䶮"])
 def test_characters_outside_the_printer_font_become_a_raster_line(ch):
     assert not escpos.printer_can_encode(ch)

@@ -28,6 +28,7 @@ from devices.printer.interpreter import EscPosInterpreter
 from devices.printer.simulator import PrinterSimulator
 from devices.printer.status import status_bytes
 from devices.printer.transport import FileTransport, NetworkTransport, SerialTransport, open_transport
+from tests.devices.conftest import needs_cjk_font
 
 
 @pytest.fixture(params=[80, 58])
@@ -71,6 +72,7 @@ def test_receipt_prints_renders_and_its_qr_decodes(printer_sim, native_qr):
     assert offline.text_log() == log
 
 
+@needs_cjk_font
 def test_rare_characters_are_drawn_not_dropped(tmp_path):
     with PrinterSimulator(80, out_dir=tmp_path) as sim:
         printer = _printer(sim, 80)
