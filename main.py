@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 COMMAND_MODULES: list[str] = [
     "kiosk.cli",
     "forms.cli",
+    "devices.cli",
 ]
 
 

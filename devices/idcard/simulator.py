@@ -1,0 +1,293 @@
+"""A SAM_V reader on a pseudo-terminal, answering byte for byte like the hardware.
+
+Why a pty and not a mock object: the serial backend under test opens a real tty path with pyserial
+and goes through the same termios, fragmenting and timing as with a USB-serial adapter. The
+simulator parses requests with the same codec (the reader's side of it) and can be told to misbehave
+in every way the field has shown: no card, SAM self-test failure (0x60), noise before the preamble,
+slow or fragmented replies, corrupted checksums, silence, and unplugging (the pty is closed and
+the stable symlink removed, as udev does; `replug()` opens a new pty behind the same link).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import threading
+import time
+import tty
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devices.idcard import codec
+from devices.idcard.card import IdCard
+
+
+@dataclass
+class Faults:
+    """Misbehaviour switches; change them at any time from another thread."""
+
+    sam_sw3: int = codec.SW3_OK          # 0x60: SAM self-test failed, 0x66: not authorised …
+    noise: bytes = b""                   # sent before every reply
+    corrupt_replies: int = 0             # this many next replies get a wrong checksum
+    fragment_size: int = 0               # >0: send replies in pieces of this many bytes …
+    fragment_delay: float = 0.0          # … with this pause between pieces
+    reply_delay: float = 0.0             # pause before each reply (a slow reader)
+    silent: bool = False                 # answer nothing
+    unplug_during_read: bool = False     # close the pty half-way through the next read reply
+    refind_after_read: bool = False      # keep reporting 9F for a card already read (some models)
+    read_sw3: int = codec.SW3_OK         # 0x41 to simulate a failed read
+
+
+@dataclass
+class _Wire:
+    sent: int = 0
+    received: int = 0
+    log: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+class ReaderSimulator:
+    """Start with `start()`; its `path` is the port to open. Thread-safe controls."""
+
+    def __init__(self, link_path: str | os.PathLike[str] | None = None, *, pace_baud: int | None = None,
+                 keep_log: bool = False) -> None:
+        self.faults = Faults()
+        self._link_path = Path(link_path) if link_path else None
+        self._pace_baud = pace_baud
+        self._keep_log = keep_log
+        self._card: IdCard | None = None
+        self._card_consumed = False
+        self._selected = False
+        self._lock = threading.Lock()
+        self._master: int | None = None
+        self._slave: int | None = None
+        self._tty_name = ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.wire = _Wire()
+        self.placed_at: float | None = None
+        self.found_at: float | None = None
+        self._arrived_at = 0.0
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The port to open: the stable symlink if one was asked for, else the pty's own name."""
+        return str(self._link_path) if self._link_path else self._tty_name
+
+    def start(self) -> str:
+        self._open_pty()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._serve, name="id-reader simulator", daemon=True)
+        self._thread.start()
+        return self.path
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._close_pty()
+
+    def __enter__(self) -> ReaderSimulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def unplug(self) -> None:
+        """Like pulling the USB-serial adapter: the tty vanishes, the host's next I/O fails."""
+        with self._lock:
+            self._close_pty()
+
+    def replug(self) -> None:
+        """A new pty appears behind the same symlink path."""
+        with self._lock:
+            if self._master is None:
+                self._open_pty()
+                # the reader lost power with the adapter: it forgets the card it was reading
+                self._card_consumed = False
+                self._selected = False
+
+    @property
+    def plugged(self) -> bool:
+        return self._master is not None
+
+    # -- the card ----------------------------------------------------------------------------------
+
+    def place(self, card: IdCard) -> None:
+        with self._lock:
+            self._card = card
+            self._card_consumed = False
+            self._selected = False
+            self.placed_at = time.perf_counter()
+
+    def lift(self) -> None:
+        with self._lock:
+            self._card = None
+            self._card_consumed = False
+            self._selected = False
+
+    # -- pty ---------------------------------------------------------------------------------------
+
+    def _open_pty(self) -> None:
+        master, slave = os.openpty()
+        tty.setraw(slave)  # no echo, no CR/LF translation: a byte is a byte
+        os.set_blocking(master, False)
+        self._master, self._slave = master, slave
+        self._tty_name = os.ttyname(slave)
+        if self._link_path:
+            tmp = self._link_path.with_name(self._link_path.name + ".new")
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            tmp.symlink_to(self._tty_name)
+            tmp.replace(self._link_path)
+
+    def _close_pty(self) -> None:
+        if self._link_path:
+            with contextlib.suppress(FileNotFoundError):
+                self._link_path.unlink()
+        fds = (self._master, self._slave)
+        self._master = self._slave = None  # "unplugged" is visible before the host can notice
+        for fd in fds:
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+    # -- serving -----------------------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        decoder = codec.FrameDecoder()
+        current = None
+        while not self._stop.is_set():
+            master = self._master
+            if master is None:
+                decoder.clear()
+                time.sleep(0.01)
+                continue
+            if master is not current:
+                decoder.clear()
+                current = master
+            try:
+                ready, _, _ = select.select([master], [], [], 0.05)
+                if not ready:
+                    continue
+                data = os.read(master, 4096)
+            except (OSError, ValueError):  # closed by unplug() in between, or no slave open yet
+                time.sleep(0.005)
+                continue
+            if not data:
+                continue
+            self.wire.received += len(data)
+            self._arrived_at = time.perf_counter()
+            if self._pace_baud:  # the request took this long to arrive on a real line
+                time.sleep(len(data) * 10 / self._pace_baud)
+            if self._keep_log:
+                self.wire.log.append(("in", data))
+            for frame in decoder.feed(data):
+                request = codec.request_from(frame)
+                if isinstance(request, codec.FrameError):
+                    reply = codec.build_reply(0x10 if request.kind == "checksum" else 0x11)
+                    self._send(master, reply)
+                    continue
+                reply, cut = self._answer(request)
+                if reply is not None:
+                    self._send(master, reply, cut_at=cut)
+
+    def _answer(self, request: codec.Request) -> tuple[bytes | None, int | None]:
+        f = self.faults
+        if f.silent:
+            return None, None
+        with self._lock:
+            cmd = request.command
+            if cmd in (codec.RESET_SAM, codec.SAM_STATUS):
+                return codec.build_reply(f.sam_sw3), None
+            if cmd == codec.READ_SAM_ID:
+                sam_id = bytes(range(16)) if f.sam_sw3 == codec.SW3_OK else b""
+                return codec.build_reply(f.sam_sw3, sam_id), None
+            if f.sam_sw3 != codec.SW3_OK:
+                return codec.build_reply(f.sam_sw3), None
+            present = self._card is not None and (not self._card_consumed or f.refind_after_read)
+            if cmd == codec.FIND_CARD:
+                if present:
+                    if not self._card_consumed:
+                        self.found_at = self._arrived_at  # for the benchmark: the detecting find
+                    return codec.build_reply(codec.SW3_CARD_FOUND, bytes(4)), None
+                return codec.build_reply(codec.SW3_FIND_FAILED), None
+            if cmd == codec.SELECT_CARD:
+                if present:
+                    self._selected = True
+                    return codec.build_reply(codec.SW3_OK, bytes(8)), None
+                return codec.build_reply(codec.SW3_SELECT_FAILED), None
+            if cmd in (codec.READ_TEXT_PHOTO, codec.READ_WITH_FINGERPRINT):
+                if not (self._selected and self._card is not None):
+                    return codec.build_reply(codec.SW3_READ_FAILED), None
+                if f.read_sw3 != codec.SW3_OK:
+                    return codec.build_reply(f.read_sw3), None
+                fingerprint = cmd == codec.READ_WITH_FINGERPRINT
+                blocks = codec.CardBlocks(codec.encode_text_block(self._card), self._card.photo,
+                                          b"" if fingerprint else None)
+                self._selected = False
+                self._card_consumed = True
+                reply = codec.build_reply(codec.SW3_OK, codec.build_read_reply_data(blocks, fingerprint))
+                cut = len(reply) // 2 if f.unplug_during_read else None
+                f.unplug_during_read = False
+                return reply, cut
+            if cmd == codec.READ_APPENDED_ADDRESS:
+                return codec.build_reply(codec.SW3_NO_CONTENT), None
+            return codec.build_reply(0x21), None
+
+    def _send(self, master: int, reply: bytes, cut_at: int | None = None) -> None:
+        f = self.faults
+        if f.corrupt_replies > 0:
+            f.corrupt_replies -= 1
+            reply = reply[:-1] + bytes([reply[-1] ^ 0x5A])
+        if f.reply_delay:
+            time.sleep(f.reply_delay)
+        data = f.noise + reply
+        if cut_at is not None:
+            self._write(master, data[: len(f.noise) + cut_at])
+            self.unplug()
+            return
+        step = f.fragment_size or len(data)
+        for i in range(0, len(data), step):
+            if i and f.fragment_delay:
+                time.sleep(f.fragment_delay)
+            self._write(master, data[i:i + step])
+
+    def _write(self, master: int, data: bytes) -> None:
+        """Write all of `data`, optionally paced at the configured baud rate (10 bits a byte)."""
+        start = time.perf_counter()
+        view = memoryview(data)
+        sent = 0
+        while sent < len(view):
+            chunk = view[sent:sent + 16] if self._pace_baud else view[sent:]
+            if self._pace_baud:  # a byte is never delivered before its last bit would have arrived
+                due = start + (sent + len(chunk)) * 10 / self._pace_baud
+                while (wait := due - time.perf_counter()) > 0:
+                    time.sleep(wait)
+            try:
+                n = os.write(master, chunk)
+            except BlockingIOError:
+                time.sleep(0.001)
+                continue
+            except OSError:
+                return  # unplugged meanwhile
+            sent += n
+        self.wire.sent += len(data)
+        if self._keep_log:
+            self.wire.log.append(("out", bytes(data)))
+
+
+def start_simulated_reader(card: IdCard | None = None, link_path: str | None = None,
+                           **reader_options: object) -> tuple[ReaderSimulator, object]:
+    """For the composition root (demo, diag --simulate): a running simulator and a serial reader on it."""
+    from devices.idcard.serial_backend import SerialIdReader
+
+    sim = ReaderSimulator(link_path)
+    sim.start()
+    if card is not None:
+        sim.place(card)
+    return sim, SerialIdReader(sim.path, **reader_options)  # type: ignore[arg-type]

@@ -1,0 +1,195 @@
+"""A receipt printer on a pseudo-terminal: interprets the ESC/POS stream, renders PNGs, answers status.
+
+Why a pty: the driver under test opens it with pyserial exactly as it opens a USB-serial printer.
+The simulator interprets the bytes with `EscPosInterpreter`, keeps the text log of what was
+printed, renders each cut-off receipt to a PNG (58 mm = 384 dots, 80 mm = 576 dots) and answers
+DLE EOT from its state, which a test or the demo can set: paper near end, paper out, cover open,
+offline, cutter error. While it cannot print it drops print data, as a real printer does. It can be
+unplugged and plugged back behind a stable symlink.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import threading
+import time
+import tty
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from devices.printer.glyphs import GlyphRasteriser, default_rasteriser
+from devices.printer.interpreter import Cut, EscPosInterpreter
+from devices.printer.render import render_pages, save_png
+from devices.printer.status import status_bytes
+
+
+@dataclass
+class PaperState:
+    near_end: bool = False
+    paper_out: bool = False
+    cover_open: bool = False
+    offline: bool = False
+    cutter_error: bool = False
+    silent: bool = False  # answers no status query at all
+
+    @property
+    def can_print(self) -> bool:
+        return not (self.paper_out or self.cover_open or self.offline or self.cutter_error)
+
+
+class PrinterSimulator:
+    def __init__(self, width_mm: int = 80, out_dir: str | os.PathLike[str] | None = None,
+                 link_path: str | os.PathLike[str] | None = None,
+                 glyphs: GlyphRasteriser | None = None) -> None:
+        self.width_dots = 384 if width_mm == 58 else 576
+        self.state = PaperState()
+        self._out_dir = Path(out_dir) if out_dir else None
+        self._link_path = Path(link_path) if link_path else None
+        self._glyphs = glyphs if glyphs is not None else default_rasteriser()
+        self.interpreter = EscPosInterpreter(self._status_byte)
+        self.pages: list[np.ndarray] = []
+        self.png_paths: list[Path] = []
+        self.received = 0
+        self._consumed_ops = 0
+        self._master: int | None = None
+        self._slave: int | None = None
+        self._tty_name = ""
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._page_done = threading.Condition()
+
+    @property
+    def path(self) -> str:
+        return str(self._link_path) if self._link_path else self._tty_name
+
+    def start(self) -> str:
+        self._open_pty()
+        self._thread = threading.Thread(target=self._serve, name="printer simulator", daemon=True)
+        self._thread.start()
+        return self.path
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._close_pty()
+
+    def __enter__(self) -> PrinterSimulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def unplug(self) -> None:
+        with self._lock:
+            self._close_pty()
+
+    def replug(self) -> None:
+        with self._lock:
+            if self._master is None:
+                self._open_pty()
+
+    def text_log(self) -> list[str]:
+        return self.interpreter.text_log()
+
+    def wait_for_pages(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until `count` receipts were cut (bytes are interpreted on the simulator's thread)."""
+        with self._page_done:
+            return self._page_done.wait_for(lambda: len(self.pages) >= count, timeout)
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _status_byte(self, n: int) -> int | None:
+        s = self.state
+        if s.silent or n not in (1, 2, 3, 4):
+            return None
+        return status_bytes(cover_open=s.cover_open, paper_out=s.paper_out, near_end=s.near_end,
+                            cutter_error=s.cutter_error, offline=s.offline)[n - 1]
+
+    def _open_pty(self) -> None:
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        os.set_blocking(master, False)
+        self._master, self._slave, self._tty_name = master, slave, os.ttyname(slave)
+        if self._link_path:
+            tmp = self._link_path.with_name(self._link_path.name + ".new")
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            tmp.symlink_to(self._tty_name)
+            tmp.replace(self._link_path)
+
+    def _close_pty(self) -> None:
+        if self._link_path:
+            with contextlib.suppress(FileNotFoundError):
+                self._link_path.unlink()
+        fds = (self._master, self._slave)
+        self._master = self._slave = None  # "unplugged" is visible before the host can notice
+        for fd in fds:
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            master = self._master
+            if master is None:
+                time.sleep(0.01)
+                continue
+            try:
+                ready, _, _ = select.select([master], [], [], 0.05)
+                if not ready:
+                    continue
+                data = os.read(master, 65536)
+            except (OSError, ValueError):
+                time.sleep(0.005)
+                continue
+            self.received += len(data)
+            reply = self._interpret(data)
+            if reply:
+                with contextlib.suppress(OSError):
+                    os.write(master, reply)
+
+    def _interpret(self, data: bytes) -> bytes:
+        """Status requests are always answered; print data is dropped while the printer cannot print."""
+        before = len(self.interpreter.ops)
+        reply = self.interpreter.feed(data)
+        ops = self.interpreter.ops
+        if not self.state.can_print and len(ops) > before:
+            del ops[before:]  # a real printer in error discards what it cannot print
+            return reply
+        if any(isinstance(op, Cut) for op in ops[before:]):
+            self._finish_pages()
+        return reply
+
+    def _finish_pages(self) -> None:
+        ops = self.interpreter.ops
+        last_cut = max(i for i, op in enumerate(ops) if isinstance(op, Cut))
+        new_pages = render_pages(ops[self._consumed_ops:last_cut + 1], self.width_dots, self._glyphs)
+        self._consumed_ops = last_cut + 1
+        for page in new_pages:
+            if self._out_dir is not None:
+                self._out_dir.mkdir(parents=True, exist_ok=True)
+                path = self._out_dir / f"receipt-{len(self.pages) + 1:03d}.png"
+                save_png(page, str(path))
+                self.png_paths.append(path)
+            with self._page_done:
+                self.pages.append(page)
+                self._page_done.notify_all()
+
+
+def start_simulated_printer(width_mm: int = 80, out_dir: str | os.PathLike[str] | None = None):  # noqa: ANN201
+    """For the composition root (demo, diag --simulate): a running simulator and a driver on it."""
+    from devices.printer.receipt_printer import PrinterProfile, ReceiptPrinter
+    from devices.printer.transport import SerialTransport
+
+    sim = PrinterSimulator(width_mm, out_dir=out_dir)
+    sim.start()
+    printer = ReceiptPrinter(lambda: SerialTransport(sim.path), PrinterProfile(width_mm=width_mm),
+                             default_rasteriser())
+    return sim, printer
