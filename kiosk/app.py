@@ -41,6 +41,8 @@ class KioskApp:
     session: object
     voice: object
     journey: object = None
+    devices: object = None
+    station_devices: object = None
     activity: object = None
     qml_warnings: list[str] = field(default_factory=list)
 
@@ -49,6 +51,8 @@ class KioskApp:
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
+        if self.station_devices is not None:
+            self.station_devices.close()
         self.window.close()
         self.engine.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -57,7 +61,8 @@ class KioskApp:
 
 def build(config, *, voice_enabled: bool | None = None, large_text: bool | None = None,
           size: tuple[int, int] | None = None, fullscreen: bool = False,
-          clock: Callable[[], float] | None = None) -> KioskApp:
+          clock: Callable[[], float] | None = None, open_station_devices: bool = False,
+          allow_simulators: bool = False) -> KioskApp:
     """Create (or reuse) the QGuiApplication, the view-models and the QML window."""
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QFont, QGuiApplication
@@ -69,8 +74,10 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from forms.validators import check_id_number, check_name
     from kiosk import qtlog
     from kiosk.activity import ActivityFilter
+    from kiosk.devices_vm import DevicesViewModel
     from kiosk.journey import Journey
     from kiosk.session import Person, Session
+    from kiosk.station_devices import open_devices
     from kiosk.theme import Theme
     from kiosk.viewmodels import IdentifyViewModel, ShellViewModel
     from kiosk.voice import Voice
@@ -94,6 +101,10 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
         shell.identified(person)
 
     identify.on_identified = identified
+
+    devices = DevicesViewModel()
+    devices.on_card = lambda card: _card_placed(card, shell, session, identified)
+    shell.add_wiper(devices.lift_demo_card)
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
     shell.on_enter("question", session.start_form)
@@ -102,7 +113,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     warnings = messages.warnings
     engine = QQmlApplicationEngine()
     context = engine.rootContext()
-    for name, obj in {"Theme": theme, "shell": shell, "identify": identify}.items():
+    for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices}.items():
         context.setContextProperty(name, obj)
     if size is None:
         size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
@@ -114,16 +125,44 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     window = Shiboken.wrapInstance(Shiboken.getCppPointer(root)[0], QQuickWindow)
     activity = ActivityFilter(session.touch)
     app.installEventFilter(activity)
+    station_devices = None
+    if open_station_devices:
+        station_devices = open_devices(config, allow_simulators=allow_simulators,
+                                       on_card=devices.card_from_worker,
+                                       on_health=devices.health_from_worker)
+        if station_devices.reader_simulator is not None:
+            devices.attach_demo_reader(station_devices.reader_simulator)
     voice.say(shell.current_spec().prompt)
-    return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, activity,
-                    warnings)
+    return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
+                    station_devices, activity, warnings)
 
 
-def run(config, *, fullscreen: bool, exit_after: float | None = None) -> int:
+def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001
+    """An ID card on the reader: identifies the resident when nobody is being served yet."""
+    from datetime import date
+
+    from kiosk.session import Person, State
+
+    if session.state is not State.IDLE or shell.property("screen") not in ("attract", "identify_manual",
+                                                                          "scan"):
+        log.info("card placed during a session: ignored")
+        return
+    if card.valid_to not in (None, "长期") and card.valid_to < date.today().isoformat():
+        shell.showError("身份证已过期", "这张证件已经超过有效期，不能用来办理。",
+                        "请使用有效的身份证件；正在补换证的，可以请工作人员帮忙。")
+        return
+    extra = {key: getattr(card, key) for key in ("card_type", "sex", "ethnicity", "birth_date",
+                                                 "address", "issuer", "valid_to", "name_en",
+                                                 "nationality") if getattr(card, key) is not None}
+    identified(Person(name=card.name or card.name_en or "", id_number=card.id_number, source="id_card",
+                      extra=extra))
+
+
+def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool = False) -> int:
     """Show the kiosk and run until quit (or for `exit_after` seconds). Returns the exit code."""
     from PySide6.QtCore import QTimer
 
-    kiosk = build(config, fullscreen=fullscreen)
+    kiosk = build(config, fullscreen=fullscreen, open_station_devices=True, allow_simulators=demo)
     if exit_after is not None:
         QTimer.singleShot(int(exit_after * 1000), kiosk.app.quit)
     code = kiosk.app.exec()

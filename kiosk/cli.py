@@ -33,12 +33,18 @@ def _demo(args: argparse.Namespace) -> int:
 
     config = demo_config(args.config, args.data_dir)
     print(f"演示模式：模拟设备，本机参考平台；数据目录 {config.data_dir}", file=sys.stderr)
-    return run(config, fullscreen=False, exit_after=args.exit_after)
+    return run(config, fullscreen=False, exit_after=args.exit_after, demo=True)
 
 
 def _kiosk(args: argparse.Namespace) -> int:
     from kiosk.app import run
+    from kiosk.station_devices import SimulatorRefused, check_no_simulators
 
+    try:
+        check_no_simulators(args.config)
+    except SimulatorRefused as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        return 2
     fullscreen = args.config.get("ui", "fullscreen") and not args.windowed
     return run(args.config, fullscreen=fullscreen, exit_after=args.exit_after)
 

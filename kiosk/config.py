@@ -50,11 +50,11 @@ SCHEMA: dict[str, dict[str, _Key]] = {
         "timeout_s": _Key(float, 15.0, "单次请求超时（秒）", minimum=1, maximum=300),
     },
     "devices": {
-        "id_reader": _Key(str, "simulator", "身份证阅读器：simulator、串口路径，或 sdk:库文件路径"),
+        "id_reader": _Key(str, "/dev/idcard", "身份证阅读器：串口路径、sdk:库文件路径（演示为 simulator）"),
         "id_reader_baud": _Key(int, 115200, "身份证阅读器波特率", minimum=9600, maximum=115200),
-        "receipt_printer": _Key(str, "simulator", "凭条打印机：simulator 或串口路径"),
+        "receipt_printer": _Key(str, "/dev/receipt", "凭条打印机：串口路径、tcp:地址（演示为 simulator）"),
         "receipt_width_mm": _Key(int, 80, "凭条纸宽（毫米）", choices=("58", "80")),
-        "camera": _Key(str, "simulator", "摄像头：simulator 或设备编号"),
+        "camera": _Key(str, "0", "摄像头：设备编号（演示为 simulator）"),
         "a4_printer": _Key(str, "pdf", "A4 打印机：pdf（写入文件）或 CUPS 打印机名"),
     },
     "ui": {

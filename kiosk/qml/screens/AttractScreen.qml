@@ -128,6 +128,15 @@ Item {
                 onClicked: shell.go("identify_manual")
             }
             BigButton {
+                objectName: "demoCardButton"
+                visible: devices.demo
+                width: parent.width
+                primary: false
+                text: "演示：放一张身份证"
+                hint: "模拟读卡器按真实协议读出示例证件"
+                onClicked: devices.placeDemoCard("resident")
+            }
+            BigButton {
                 objectName: "staffButton"
                 width: parent.width
                 primary: false
