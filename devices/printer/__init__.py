@@ -1,0 +1,1 @@
+"""Printers: ESC/POS receipt printers and A4 printing through the operating system."""
