@@ -104,7 +104,8 @@ class ZbarDecoder:
         try:
             from pyzbar import wrapper
         except ImportError as exc:
-            raise DecoderUnavailable("未安装 pyzbar（ZBar 解码库）：pip install pyzbar，apt install libzbar0") from exc
+            raise DecoderUnavailable(
+                "未安装 pyzbar（ZBar 解码库）：pip install pyzbar，apt install libzbar0") from exc
         self.name = name
         self._w = wrapper
         self._get_type = wrapper.zbar_function(

@@ -14,6 +14,7 @@ The passes were chosen by measuring each alone on the frames zxing-cpp missed in
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -97,10 +98,9 @@ class EnsembleDecoder:
             Pass("sharpen", matrix, _sharpen),
         ]
         if use_zbar:
-            try:
+            # ZBar is optional: without it the ensemble simply has one pass fewer
+            with contextlib.suppress(DecoderUnavailable):
                 self.passes.append(Pass("zbar", ZbarDecoder()))
-            except DecoderUnavailable:
-                pass  # ZBar is optional: the ensemble simply has one pass fewer
 
     def decode(self, gray: np.ndarray) -> list[Symbol]:
         return list(self.scan(gray).symbols)
