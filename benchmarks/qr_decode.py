@@ -140,7 +140,8 @@ def main() -> int:
     items = load_items(args.set)
     frames = [(in_frame(cv2.imread(str(p), cv2.IMREAD_GRAYSCALE)), norm(t)) for p, t in items]
     sa_dir = args.set / "qrcode-7"
-    sa_frame = side_by_side([cv2.imread(str(p), cv2.IMREAD_GRAYSCALE) for p in sorted(sa_dir.glob("01-*.png"))])
+    sa_parts = sorted(sa_dir.glob("01-*.png"))
+    sa_frame = side_by_side([cv2.imread(str(p), cv2.IMREAD_GRAYSCALE) for p in sa_parts])
     sa_expected = norm((sa_dir / "01.txt").read_text(encoding="utf-8"))
 
     decoders = [("zxing-cpp (raw, defaults)", raw_zxing()), ("pyzbar (raw)", raw_pyzbar()),

@@ -63,20 +63,55 @@ class ZxingDecoder:
 
     def decode(self, gray: np.ndarray) -> list[Symbol]:
         found = self._zx.read_barcodes(gray, formats=self._formats, **self._options)
-        return [self._symbol(b) for b in found]
+        return [self._symbol(b, gray) for b in found]
 
-    def _symbol(self, barcode: object) -> Symbol:
+    def _symbol(self, barcode: object, gray: np.ndarray) -> Symbol:
         raw: bytes = barcode.bytes  # type: ignore[attr-defined]
         # HexECI text = symbology identifier ("]Q1") then the ECI-protocol byte stream, in hex.
         hex_text: str = barcode.text  # type: ignore[attr-defined]
         stream = bytes.fromhex(hex_text)
         payload = stream[3:] if stream[:1] == b"]" else stream
-        decoded: DecodedText = text_from_bytes(raw) if payload == raw else text_from_eci_stream(payload)
         pos = barcode.position  # type: ignore[attr-defined]
         corners = tuple((int(p.x), int(p.y)) for p in (pos.top_left, pos.top_right,
                                                         pos.bottom_right, pos.bottom_left))
+        if payload != raw:
+            decoded: DecodedText = text_from_eci_stream(payload)
+        else:
+            decoded = text_from_bytes(raw)
+            if decoded.charset != "utf-8":
+                decoded = self._mode_charset(gray, corners, barcode, raw) or decoded
         return Symbol(text=decoded.text, raw=raw, format=_format_name(barcode.format),  # type: ignore[attr-defined]
                       charset=decoded.charset, eci=decoded.eci, corners=corners, decoder=self.name)
+
+
+    def _mode_charset(self, gray: np.ndarray, corners: tuple[tuple[int, int], ...], barcode: object,
+                      raw: bytes) -> DecodedText | None:
+        """QR Kanji mode (Shift_JIS) and Hanzi mode (GB2312) say their charset; bytes alone do not.
+
+        segno, for one, writes Chinese text in Kanji mode whenever every character exists in JIS.
+        zxing-cpp knows the mode of each segment, so its own text is asked for (a second, small
+        decode of the symbol's crop, only for non-UTF-8 bytes without ECI). If that text is a
+        faithful Shift_JIS or GB18030 reading without half-width katakana (which Kanji mode cannot
+        hold, but a Shift_JIS *guess* at GBK bytes always shows), the mode decided it.
+        """
+        xs = [x for x, _ in corners]
+        ys = [y for _, y in corners]
+        margin = max(8, (max(xs) - min(xs)) // 4)
+        crop = gray[max(0, min(ys) - margin):max(ys) + margin, max(0, min(xs) - margin):max(xs) + margin]
+        if crop.size == 0:
+            return None
+        fmt = barcode.format  # type: ignore[attr-defined]
+        for other in self._zx.read_barcodes(crop, formats=fmt, text_mode=self._zx.TextMode.Plain,
+                                            try_rotate=True):
+            if other.bytes != raw:
+                continue
+            text = other.text
+            if any("\uff61" <= ch <= "\uff9f" for ch in text) or text == raw.decode("latin-1"):
+                return None
+            for codec, name in (("cp932", "shift_jis"), ("gb18030", "gb18030")):
+                if raw.decode(codec, errors="replace") == text:
+                    return DecodedText(text, name)
+        return None
 
 
 def _format_name(fmt: object) -> str:

@@ -12,6 +12,9 @@ forms comes out as "ÖÐ»ª". The rule here, in order:
    kana that takes one. The photo benchmark holds such Japanese codes; a Chinese station meets GBK.
 4. Bytes valid in none of these: GB18030 with U+FFFD for what cannot be read, never an exception.
 
+Bytes alone cannot tell QR Kanji mode (Shift_JIS by definition) from GBK; the zxing-cpp decoder
+settles that case from the symbol's segment modes (`ZxingDecoder._mode_charset`).
+
 The raw bytes are always kept beside the text (ScanResult.raw), so nothing is lost to a wrong guess.
 """
 
