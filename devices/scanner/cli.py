@@ -1,4 +1,6 @@
-"""`main.py diag scan`: decode image files, or watch a camera, and print JSON lines.
+"""`main.py diag scan` (and, registered here too, `diag capture` and `diag a4`).
+
+`diag scan` decodes image files, or watches a camera, and prints JSON lines.
 
 Contract (one JSON object per line, UTF-8):
   images:  {"file": path, "text": str|null, "format": str|null, "ms": float}
@@ -28,6 +30,12 @@ def register(commands: Any) -> None:
     p.add_argument("--decoder", default="ensemble", choices=("ensemble", "zxing", "zbar"),
                    help="解码器（默认 ensemble：zxing-cpp 为主，失败时多种补救）")
     p.set_defaults(handler=_run)
+    # The camera room's other diagnostics: document capture and A4 printing.
+    from devices.capture.cli import add_parser as add_capture
+    from devices.printer.a4.cli import add_parser as add_a4
+
+    add_capture(sub)
+    add_a4(sub)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -103,7 +103,7 @@ class CupsPrinter:
                  (TAG_MIME, "document-format", "application/pdf")],
                 data=pdf)
         except IppError as exc:
-            raise PrintError(f"无法连接打印服务：{exc}") from exc
+            raise PrintError(str(exc)) from exc
         if not response.ok:
             raise PrintError(f"打印机“{self.name}”拒绝了打印任务（IPP 状态 0x{response.status:04x}）")
         job_id = response.value(TAG_JOB, "job-id")
@@ -140,7 +140,7 @@ class CupsPrinter:
                     return JobOutcome(job, state, f"打印{word}" + (f"：{hint}" if hint else ""), job_reasons)
                 printer = self.status()
             except IppError as exc:
-                return JobOutcome(job, "stuck", f"无法连接打印服务：{exc}")
+                return JobOutcome(job, "stuck", str(exc))
             reasons = tuple(printer["reasons"])  # type: ignore[arg-type]
             faulty = printer["state"] == "stopped" or any(
                 r.rsplit("-", 1)[0] in FAULT_REASONS or r in FAULT_REASONS for r in reasons)
