@@ -31,11 +31,11 @@ class PrivateCups:
 
     def _write_config(self) -> None:
         r = self.root
-        for sub in ("etc", "etc/ppd", "spool", "spool/tmp", "cache", "state", "log", "out"):
+        for sub in ("etc", "etc/ppd", "spool", "spool/tmp", "cache", "state", "log", "out", "cups-pdf-spool"):
             (r / sub).mkdir(parents=True, exist_ok=True)
         for path in [r, *r.rglob("*")]:
             if path.is_dir():
-                path.chmod(0o777 if path.name in ("out", "tmp") else 0o755)
+                path.chmod(0o777 if path.name in ("out", "tmp", "cups-pdf-spool") else 0o755)
         (r / "etc" / "cupsd.conf").write_text(f"""Listen {self.socket}
 LogLevel info
 MaxLogSize 0
@@ -71,7 +71,7 @@ FileDevice Yes
 Printcap {r}/printcap
 """)
         (r / "cups-pdf.conf").write_text(
-            f"Out {self.out}\nAnonDirName {self.out}\nLabel 1\nUserUMask 0000\nLog {r}/log\nLogType 7\n")
+            f"Out {self.out}\nAnonDirName {self.out}\nLabel 1\nUserUMask 0000\nLog {r}/log\nLogType 7\nSpool {r}/cups-pdf-spool\n")
 
     def start(self) -> None:
         for tool in ("cupsd", "lpadmin", "unshare", "mount"):
@@ -104,6 +104,9 @@ Printcap {r}/printcap
         ppd = next((p for p in PPD_CANDIDATES if p.exists()), None)
         args = ["lpadmin", "-p", name, "-E", "-v", "cups-pdf:/"]
         args += ["-P", str(ppd)] if ppd else ["-m", "raw"]
+        # cups-pdf turns PostScript back into PDF with Ghostscript; only the pdftocairo renderer
+        # keeps the text extractable on the way to PostScript (gs and poppler's pdftops do not).
+        args += ["-o", "pdftops-renderer-default=pdftocairo"]
         subprocess.run(args, env=self.env(), check=True, capture_output=True, timeout=30)
 
     def add_printer(self, name: str, uri: str) -> None:

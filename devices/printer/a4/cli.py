@@ -48,6 +48,13 @@ def _run(args: argparse.Namespace) -> int:
                       "message": outcome.message, "file": str(job.path) if job.path else None},
                      ensure_ascii=False), flush=True)
     if not outcome.done:
-        print(outcome.message, file=sys.stderr)
+        message = outcome.message
+        if outcome.state == "stuck" and hasattr(printer, "cancel"):
+            try:  # a diagnostic page must not come out hours later, unattended
+                printer.cancel(job)
+                message += "（样张任务已取消）"
+            except (PrintError, OSError):
+                pass
+        print(message, file=sys.stderr)
         return 4
     return 0

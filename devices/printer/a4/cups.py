@@ -66,6 +66,7 @@ class CupsPrinter:
         self.name = name
         self.client = client or IppClient(server)
         self._sleep = sleep
+        self._pages_done = 0
 
     def status(self) -> dict[str, object]:
         """Printer state, reasons and whether it accepts jobs; PrinterNotFound if it does not exist."""
@@ -116,21 +117,31 @@ class CupsPrinter:
             GET_JOB_ATTRIBUTES, "/jobs",
             [(TAG_URI, "printer-uri", self.client.printer_uri(self.name)),
              (TAG_INTEGER, "job-id", job.job_id),
-             (TAG_KEYWORD, "requested-attributes", ["job-state", "job-state-reasons"])])
+             (TAG_KEYWORD, "requested-attributes",
+              ["job-state", "job-state-reasons", "job-impressions-completed"])])
         if not response.ok:
             raise PrintError(f"查询打印任务 {job.job_id} 失败（IPP 状态 0x{response.status:04x}）")
         attrs = response.first(TAG_JOB)
+        self._pages_done = int((attrs.get("job-impressions-completed") or [0])[0])
         state = JOB_STATES.get(attrs.get("job-state", [0])[0], "unknown")
         return state, tuple(attrs.get("job-state-reasons", []))
 
     def follow(self, job: PrintJob, timeout_s: float = 120.0, poll_s: float = 0.25,
-               stuck_after_s: float = 5.0) -> JobOutcome:
-        """Poll until the job ends, or the printer has a fault for `stuck_after_s`, or timeout."""
-        deadline = time.monotonic() + timeout_s
+               stuck_after_s: float = 5.0, quiet_after_s: float = 45.0) -> JobOutcome:
+        """Poll until the job ends, or looks stuck, or `timeout_s` passes.
+
+        Stuck means: the printer is stopped or reports a fault (paper out, jam, offline …) for
+        `stuck_after_s`; or the backend keeps repeating one status message (e.g. CUPS's "printer
+        not available" while it retries a switched-off network printer, which sets no reason
+        keyword) for `quiet_after_s` with no page printed meanwhile.
+        """
+        start = time.monotonic()
+        deadline = start + timeout_s
         fault_since: float | None = None
+        last_message, message_since, last_pages = "", start, -1
         while True:
             try:
-                state, job_reasons = self.job_state(job)
+                state, job_reasons, pages = self._job(job)
                 if state == "completed":
                     return JobOutcome(job, "completed", "打印完成", job_reasons)
                 if state in ("aborted", "canceled"):
@@ -142,19 +153,28 @@ class CupsPrinter:
             except IppError as exc:
                 return JobOutcome(job, "stuck", str(exc))
             reasons = tuple(printer["reasons"])  # type: ignore[arg-type]
+            message = str(printer["message"] or "")
+            now = time.monotonic()
             faulty = printer["state"] == "stopped" or any(
                 r.rsplit("-", 1)[0] in FAULT_REASONS or r in FAULT_REASONS for r in reasons)
-            now = time.monotonic()
             if faulty:
                 fault_since = fault_since if fault_since is not None else now
                 if now - fault_since >= stuck_after_s:
-                    hint = reason_message(reasons) or (printer["message"] or "打印机已停止")
+                    hint = reason_message(reasons) or message or "打印机已停止"
                     return JobOutcome(job, "stuck", f"打印未完成：{hint}", reasons)
             else:
                 fault_since = None
+            if message != last_message or pages != last_pages:
+                last_message, message_since, last_pages = message, now, pages
+            elif message and state == "processing" and now - message_since >= quiet_after_s:
+                return JobOutcome(job, "stuck", f"打印未完成：{message.rstrip('。')}", reasons)
             if now >= deadline:
                 return JobOutcome(job, "stuck", "打印超时：任务仍在排队，请检查打印机", reasons)
             self._sleep(poll_s)
+
+    def _job(self, job: PrintJob) -> tuple[str, tuple[str, ...], int]:
+        state, reasons = self.job_state(job)
+        return state, reasons, self._pages_done
 
     def cancel(self, job: PrintJob) -> None:
         """Cancel a job that will not finish (so it does not print hours later, unattended)."""

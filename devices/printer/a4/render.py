@@ -15,7 +15,9 @@ renderer works from the kiosk, a command line and the tests alike.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +95,7 @@ class NoticeRenderer:
             path = FONT_DIR / name
             if path.exists():
                 QFontDatabase.addApplicationFont(str(path))
+        self._radicals = _radical_map((SANS, SERIF))
 
     # -- public -------------------------------------------------------------------------------
     def render(self, notice: Notice) -> bytes:
@@ -119,7 +122,7 @@ class NoticeRenderer:
         finally:
             painter.end()
         buffer.close()
-        return bytes(data.data())
+        return fix_to_unicode(bytes(data.data()), self._radicals)
 
     # -- layout -------------------------------------------------------------------------------
     def _font(self, family: str, pt: float, bold: bool = False):
@@ -128,6 +131,9 @@ class NoticeRenderer:
         font = QFont(family)
         font.setPointSizeF(pt)
         font.setBold(bold)
+        # Without shaping each character is drawn with its cmap glyph, so the PDF's ToUnicode
+        # table can name it (shaped digits in Latin runs came out as unmapped glyphs).
+        font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
         return font
 
     def _layout(self, notice: Notice, device: object) -> list[_Page]:
@@ -279,6 +285,70 @@ class NoticeRenderer:
         painter.drawText(QRectF(vx - 70 * mm, vy + size - 9 * mm, 68 * mm, 10 * mm),
                          int(Qt.AlignmentFlag.AlignRight),
                          f"核验码 {notice.doc_id}\n第 {number} 页 共 {total} 页 · 扫码核验真伪")
+
+
+def _radical_map(families: Sequence[str]) -> dict[int, int]:
+    """Radical code point -> the ideograph drawn with the same glyph in these fonts.
+
+    CJK fonts draw ⽣ (KANGXI RADICAL LIFE) and 生 with one glyph, and Qt's PDF writer names each
+    glyph by the *lowest* code point that maps to it, so "生活" would be extracted as "⽣活" and
+    search, copy and screen readers fail. This map undoes that in the ToUnicode tables.
+    """
+    from PySide6.QtGui import QFont, QRawFont
+
+    radicals = "".join(chr(c) for c in (*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6)))
+    ideographs = "".join(chr(c) for c in (*range(0x4E00, 0xA000), *range(0x3400, 0x4DC0)))
+    mapping: dict[int, int] = {}
+    for family in families:
+        raw = QRawFont.fromFont(QFont(family))
+        if not raw.isValid():
+            continue
+        by_glyph: dict[int, str] = {}
+        for ch, glyph in zip(ideographs, raw.glyphIndexesForString(ideographs), strict=True):
+            if glyph:
+                by_glyph.setdefault(glyph, ch)
+        for ch, glyph in zip(radicals, raw.glyphIndexesForString(radicals), strict=True):
+            if glyph in by_glyph:
+                mapping.setdefault(ord(ch), ord(by_glyph[glyph]))
+    return mapping
+
+
+_HEX = re.compile(rb"<([0-9A-Fa-f]{4})>")
+
+
+def fix_to_unicode(pdf: bytes, radicals: dict[int, int]) -> bytes:
+    """Rewrite the destination code points of every ToUnicode CMap through `radicals`."""
+    if not radicals:
+        return pdf
+    import pikepdf
+
+    def fix_line(line: bytes) -> bytes:
+        tokens = list(_HEX.finditer(line))
+        if line.lstrip().startswith(b"<") and len(tokens) >= 2:
+            # bfchar "<src> <dst>", bfrange "<lo> <hi> <dst>" or "<lo> <hi> [<d1> …]": skip sources
+            keep = 1 if len(tokens) == 2 and b"[" not in line else 2
+            head_end = tokens[keep - 1].end()
+            tail = _HEX.sub(lambda m: b"<%04X>" % radicals.get(int(m.group(1), 16), int(m.group(1), 16)),
+                            line[head_end:])
+            return line[:head_end] + tail
+        return line
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        seen: set[tuple[int, int]] = set()
+        for page in document.pages:
+            fonts = page.obj.get("/Resources", {}).get("/Font", {})
+            for font in fonts.values():
+                cmap = font.get("/ToUnicode")
+                if cmap is None or cmap.objgen in seen:
+                    continue
+                seen.add(cmap.objgen)
+                text = cmap.read_bytes()
+                fixed = b"\n".join(fix_line(line) for line in text.split(b"\n"))
+                if fixed != text:
+                    cmap.write(fixed)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
 
 
 def _draw_qr(painter, text: str, x: float, y: float, size: float) -> None:
