@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +18,12 @@ OFFLINE_QUEUE = "kiosk-offline"
 
 
 @pytest.fixture(scope="session")
-def cups(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateCups]:
-    server = PrivateCups(tmp_path_factory.mktemp("cups"))
+def cups() -> Iterator[PrivateCups]:
+    # Not pytest's tmp_path: its folders are 0700, and CUPS filters run as the "lp" user, who
+    # must be able to reach the spool. A world-traversable folder under /tmp, removed afterwards.
+    root = Path(tempfile.mkdtemp(prefix="kiosk-cups-"))
+    root.chmod(0o755)
+    server = PrivateCups(root)
     try:
         server.start()
     except CupsUnavailable as exc:
@@ -29,3 +35,4 @@ def cups(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateCups]:
         yield server
     finally:
         server.stop()
+        shutil.rmtree(root, ignore_errors=True)

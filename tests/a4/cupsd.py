@@ -71,7 +71,8 @@ FileDevice Yes
 Printcap {r}/printcap
 """)
         (r / "cups-pdf.conf").write_text(
-            f"Out {self.out}\nAnonDirName {self.out}\nLabel 1\nUserUMask 0000\nLog {r}/log\nLogType 7\nSpool {r}/cups-pdf-spool\n")
+            f"Out {self.out}\nAnonDirName {self.out}\nLabel 1\nUserUMask 0000\nLog {r}/log\nLogType 7\n"
+            f"Spool {r}/cups-pdf-spool\n")
 
     def start(self) -> None:
         for tool in ("cupsd", "lpadmin", "unshare", "mount"):

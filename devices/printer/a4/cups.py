@@ -49,6 +49,18 @@ REASON_MESSAGES = {
 FAULT_REASONS = set(REASON_MESSAGES) - {"connecting-to-device"}
 
 
+# CUPS's own (unlocalised) status messages that staff may see.
+CUPS_MESSAGES = {
+    "Filter failed": "打印数据转换失败，请检查打印机驱动",
+    "Backend failed": "无法把数据送到打印机，请检查连接",
+    "Printer not connected; will retry in 30 seconds.": "打印机未连接，请检查电源和数据线",
+}
+
+
+def _plain(message: str) -> str:
+    return CUPS_MESSAGES.get(message.strip(), message.strip().rstrip("。"))
+
+
 def reason_message(reasons: list[str] | tuple[str, ...]) -> str | None:
     """The first reason staff can act on, in Chinese (suffixes -error/-warning/-report ignored)."""
     for reason in reasons:
@@ -71,7 +83,7 @@ class CupsPrinter:
     def status(self) -> dict[str, object]:
         """Printer state, reasons and whether it accepts jobs; PrinterNotFound if it does not exist."""
         response = self.client.request(
-            GET_PRINTER_ATTRIBUTES, f"/printers/{self.name}",
+            GET_PRINTER_ATTRIBUTES, self.client.printer_path(self.name),
             [(TAG_URI, "printer-uri", self.client.printer_uri(self.name)),
              (TAG_KEYWORD, "requested-attributes",
               ["printer-state", "printer-state-reasons", "printer-is-accepting-jobs",
@@ -97,7 +109,7 @@ class CupsPrinter:
             if not status["accepting"]:
                 raise PrintError(f"打印机“{self.name}”暂不接受打印任务，请在打印管理中启用")
             response = self.client.request(
-                PRINT_JOB, f"/printers/{self.name}",
+                PRINT_JOB, self.client.printer_path(self.name),
                 [(TAG_URI, "printer-uri", self.client.printer_uri(self.name)),
                  (TAG_NAME, "requesting-user-name", self.client.user),
                  (TAG_NAME, "job-name", title),
@@ -160,14 +172,14 @@ class CupsPrinter:
             if faulty:
                 fault_since = fault_since if fault_since is not None else now
                 if now - fault_since >= stuck_after_s:
-                    hint = reason_message(reasons) or message or "打印机已停止"
+                    hint = reason_message(reasons) or (_plain(message) if message else "打印机已停止")
                     return JobOutcome(job, "stuck", f"打印未完成：{hint}", reasons)
             else:
                 fault_since = None
             if message != last_message or pages != last_pages:
                 last_message, message_since, last_pages = message, now, pages
-            elif message and state == "processing" and now - message_since >= quiet_after_s:
-                return JobOutcome(job, "stuck", f"打印未完成：{message.rstrip('。')}", reasons)
+            elif message and state != "completed" and now - message_since >= quiet_after_s:
+                return JobOutcome(job, "stuck", f"打印未完成：{_plain(message)}", reasons)
             if now >= deadline:
                 return JobOutcome(job, "stuck", "打印超时：任务仍在排队，请检查打印机", reasons)
             self._sleep(poll_s)

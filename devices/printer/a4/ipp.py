@@ -13,6 +13,7 @@ import itertools
 import os
 import socket
 import struct
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,7 +187,12 @@ class IppClient:
         self._ids = itertools.count(1)
 
     def printer_uri(self, name: str) -> str:
-        return f"ipp://localhost/printers/{name}"
+        return f"ipp://localhost{self.printer_path(name)}"
+
+    @staticmethod
+    def printer_path(name: str) -> str:
+        """The HTTP resource of a queue; names may hold non-ASCII characters, so percent-encode."""
+        return "/printers/" + urllib.parse.quote(name, safe="")
 
     def request(self, operation: int, resource: str, attributes: list[tuple[int, str, Any]],
                 data: bytes = b"") -> IppResponse:
