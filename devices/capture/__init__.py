@@ -7,9 +7,9 @@ the same sources as the scanner (`devices.scanner.camera`).
 
 from devices.capture.geometry import Quad, find_paper, flatten
 from devices.capture.output import CaptureOutputError, encode_jpeg, pages_to_pdf
-from devices.capture.pipeline import Capture, capture
+from devices.capture.pipeline import Capture, capture, check
 from devices.capture.presets import PRESETS, Preset, preset
 from devices.capture.quality import Quality, assess
 
 __all__ = ["PRESETS", "Capture", "CaptureOutputError", "Preset", "Quad", "Quality", "assess",
-           "capture", "encode_jpeg", "find_paper", "flatten", "pages_to_pdf", "preset"]
+           "capture", "check", "encode_jpeg", "find_paper", "flatten", "pages_to_pdf", "preset"]

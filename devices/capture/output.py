@@ -32,7 +32,7 @@ def encode_jpeg(page: np.ndarray, dpi: int, max_bytes: int) -> bytes:
         for quality in QUALITIES:
             buffer = io.BytesIO()
             image.save(buffer, format="JPEG", quality=quality, dpi=(effective_dpi, effective_dpi),
-                       optimize=True, progressive=True, subsampling="4:2:0")
+                       optimize=True, subsampling="4:2:0")
             if buffer.tell() <= max_bytes:
                 return buffer.getvalue()
         # Still too big at the lowest quality: scale down (the page keeps its physical size).

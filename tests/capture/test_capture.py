@@ -137,3 +137,26 @@ def test_no_pages_is_a_clear_error() -> None:
 
     with pytest.raises(CaptureOutputError, match="没有可以合成"):
         pages_to_pdf([])
+
+
+@pytest.mark.parametrize("angle", [-2.5, -1.0, 1.5, 3.0])
+def test_skew_is_measured(page: np.ndarray, angle: float) -> None:
+    from devices.capture.geometry import skew_angle
+
+    h, w = page.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    tilted = cv2.warpAffine(page, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    assert abs(skew_angle(tilted) - angle) <= 0.5
+
+
+def test_text_printed_askew_comes_back_level(page: np.ndarray) -> None:
+    """Text printed 2° off on the paper (a skewed photocopy): the captured page is levelled."""
+    from devices.capture.geometry import skew_angle
+
+    h, w = page.shape[:2]
+    askew = cv2.warpAffine(page, cv2.getRotationMatrix2D((w / 2, h / 2), 2.0, 1.0), (w, h),
+                           borderMode=cv2.BORDER_REPLICATE)
+    result = capture(photograph(askew, tilted_corners(3), seed=3).frame, preset("a4"))
+    assert result.page is not None
+    assert abs(result.skew_deg + 2.0) <= 0.6
+    assert abs(skew_angle(result.page)) <= 0.5
