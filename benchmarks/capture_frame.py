@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "capture"))
 
-from synth import photograph, render_page, tilted_corners  # noqa: E402
+from capture_synth import photograph, render_page, tilted_corners  # noqa: E402
 
 from devices.capture import capture, check, preset  # noqa: E402
 

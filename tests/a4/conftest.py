@@ -11,10 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from cupsd import CupsUnavailable, PrivateCups  # noqa: E402
-
-PDF_QUEUE = "kiosk-pdf"
-OFFLINE_QUEUE = "kiosk-offline"
+from a4_cupsd import OFFLINE_QUEUE, PDF_QUEUE, CupsUnavailable, PrivateCups  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import OFFLINE_QUEUE, PDF_QUEUE  # noqa: E402
-from pdftools import need_poppler, pages_as_images, text_of  # noqa: E402
+from a4_cupsd import OFFLINE_QUEUE, PDF_QUEUE  # noqa: E402
+from a4_pdftools import need_poppler, pages_as_images, text_of  # noqa: E402
 
 from devices.printer.a4 import (  # noqa: E402
     CupsPrinter,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pdftools import need_poppler, pages_as_images, text_of  # noqa: E402
+from a4_pdftools import need_poppler, pages_as_images, text_of  # noqa: E402
 
 from devices.printer.a4.render import Notice, NoticeRenderer, _wrap  # noqa: E402
 from devices.printer.a4.samples import sample_notice, sample_receipt  # noqa: E402

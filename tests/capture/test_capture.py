@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synth import photograph, render_page, tilted_corners  # noqa: E402
+from capture_synth import photograph, render_page, tilted_corners  # noqa: E402
 
 from devices.capture import capture, pages_to_pdf, preset  # noqa: E402
 from devices.capture.output import encode_jpeg  # noqa: E402
@@ -83,7 +83,7 @@ def test_glare_is_reported_in_plain_chinese(page: np.ndarray) -> None:
 
 
 def test_empty_table_says_no_paper() -> None:
-    from synth import table_texture
+    from capture_synth import table_texture
 
     result = capture(table_texture(), preset("a4"))
     assert result.quad is None and result.page is None

@@ -12,7 +12,7 @@ import pytest
 import segno
 
 sys.path.insert(0, str(Path(__file__).parent))
-from codes import in_720p_frame, qr_image  # noqa: E402
+from scanner_codes import in_720p_frame, qr_image  # noqa: E402
 
 from devices.scanner import CameraError, ScannerWorker, SeenTracker, SimulatedCamera, Symbol  # noqa: E402
 

@@ -12,7 +12,7 @@ import numpy as np
 import segno
 
 sys.path.insert(0, str(Path(__file__).parent))
-from codes import in_720p_frame, qr_image, side_by_side  # noqa: E402
+from scanner_codes import in_720p_frame, qr_image, side_by_side  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 

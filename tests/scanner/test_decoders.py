@@ -11,7 +11,7 @@ import pytest
 import segno
 
 sys.path.insert(0, str(Path(__file__).parent))
-from codes import in_720p_frame, photo_set, qr_image, side_by_side  # noqa: E402
+from scanner_codes import in_720p_frame, photo_set, qr_image, side_by_side  # noqa: E402
 
 from devices.scanner import EnsembleDecoder, ZbarDecoder, ZxingDecoder  # noqa: E402
 

@@ -14,6 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
+PDF_QUEUE = "kiosk-pdf"
+OFFLINE_QUEUE = "kiosk-offline"
 PPD_CANDIDATES = [Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"),
                   Path("/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd")]
 
