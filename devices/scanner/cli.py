@@ -42,6 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.camera is None and not args.images:
         print("请给出图片文件，或用 --camera 指定摄像头编号", file=sys.stderr)
         return 2
+    _quiet_opencv()
     try:
         from devices.scanner.decoders import DecoderUnavailable, make_decoder
 
@@ -52,6 +53,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.camera is not None:
         return _camera(args, lambda: make_decoder(args.decoder))
     return _images(args.images, decoder)
+
+
+def _quiet_opencv() -> None:
+    """OpenCV's own English warnings (a missing camera, an unreadable file) would bury the Chinese
+    message on stderr; this command reports those itself."""
+    import cv2
+
+    logging = getattr(getattr(cv2, "utils", None), "logging", None)
+    if logging is not None:
+        logging.setLogLevel(logging.LOG_LEVEL_ERROR)
 
 
 def _images(paths: list[str], decoder: Any) -> int:
