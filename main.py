@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "kiosk.cli",
     "forms.cli",
     "devices.cli",
+    "devices.scanner.cli",
 ]
 
 

@@ -1,0 +1,18 @@
+"""QR code and barcode scanning from a camera (plain Python, no Qt).
+
+Parts: `text` (bytes -> text, ECI / UTF-8 / GB18030), `decoders` (zxing-cpp, ZBar), `ensemble`
+(zxing-cpp first, rescue passes within a time budget), `tracker` (each code once while in view),
+`camera` (OpenCV camera, simulated camera, the worker thread), `cli` (`main.py diag scan`).
+"""
+
+from devices.scanner.camera import CameraError, OpenCvCamera, ScannerWorker, SimulatedCamera
+from devices.scanner.decoders import DecoderUnavailable, ZbarDecoder, ZxingDecoder, make_decoder
+from devices.scanner.ensemble import EnsembleDecoder
+from devices.scanner.tracker import SeenTracker
+from devices.scanner.types import FrameScan, Symbol
+
+__all__ = [
+    "CameraError", "DecoderUnavailable", "EnsembleDecoder", "FrameScan", "OpenCvCamera",
+    "ScannerWorker", "SeenTracker", "SimulatedCamera", "Symbol", "ZbarDecoder", "ZxingDecoder",
+    "make_decoder",
+]
