@@ -38,6 +38,8 @@ PACKAGES=(
 DEV_PACKAGES=(
     poppler-utils         # pdftoppm: tests look at rendered PDFs
     gcc libc6-dev         # tests build a small C library that stands in for a vendor ID-reader SDK
+    cups printer-driver-cups-pdf  # A4 tests print through a private cupsd into PDF files
+    util-linux            # unshare: that cupsd runs in its own mount namespace (as root)
 )
 [ "$DEV" = 1 ] && PACKAGES+=("${DEV_PACKAGES[@]}")
 
