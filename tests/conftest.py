@@ -7,3 +7,13 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
 os.environ.setdefault("QT_QUICK_CONTROLS_STYLE", "Basic")
+
+import pytest  # noqa: E402 - the environment above must be set before Qt is imported anywhere
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """The kiosk is a Qt Quick application: a QGuiApplication, as kiosk.app.build() makes."""
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication

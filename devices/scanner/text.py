@@ -124,8 +124,13 @@ def _looks_japanese(raw: bytes, sjis: str) -> bool:
     if any("\u3041" <= ch <= "\u30ff" for ch in sjis):  # full-width hiragana / katakana
         return True
     marks = [i for i, b in enumerate(raw) if b in (0xDE, 0xDF)]
-    if not marks or not all(0xA1 <= b <= 0xDF or b < 0x80 for b in raw):
+    if not all(0xA1 <= b <= 0xDF or b < 0x80 for b in raw):
         return False  # Shift_JIS double-byte kanji only: as likely Chinese, keep GB18030
+    # One GBK character can look like a voiced half-width kana (掇 = B6 DE = ｶﾞ). A station meets
+    # GBK far more often, so half-width kana count as Japanese only with at least two voicing
+    # marks and some ASCII beside them, as real Japanese codes have (ﾃﾞｻﾞｲﾝQR).
+    if len(marks) < 2 or not any(b < 0x80 for b in raw):
+        return False
     for i in marks:
         before = raw[i - 1] if i > 0 else None
         allowed = _TAKES_DAKUTEN if raw[i] == 0xDE else _TAKES_HANDAKUTEN

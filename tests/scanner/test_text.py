@@ -68,3 +68,8 @@ def test_gbk_round_trip(text: str) -> None:
         raw.decode("utf-8")
     except UnicodeDecodeError:
         assert decoded.text == text
+
+
+def test_one_gbk_character_that_reads_as_voiced_half_width_kana_stays_chinese() -> None:
+    assert text_from_bytes("掇".encode("gbk")).text == "掇"
+    assert text_from_bytes("ﾃﾞｻﾞｲﾝQR".encode("cp932")).text == "ﾃﾞｻﾞｲﾝQR"
