@@ -97,12 +97,14 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
     shell.on_enter("question", session.start_form)
+    bundles, form = _journey_view_models(journey, shell)
 
     messages = qtlog.install()
     warnings = messages.warnings
     engine = QQmlApplicationEngine()
     context = engine.rootContext()
-    for name, obj in {"Theme": theme, "shell": shell, "identify": identify}.items():
+    for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "bundles": bundles,
+                      "form": form}.items():
         context.setContextProperty(name, obj)
     if size is None:
         size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
@@ -115,8 +117,30 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     activity = ActivityFilter(session.touch)
     app.installEventFilter(activity)
     voice.say(shell.current_spec().prompt)
-    return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, activity,
-                    warnings)
+    kiosk = KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, activity,
+                     warnings)
+    kiosk.bundles, kiosk.form = bundles, form
+    return kiosk
+
+
+def _journey_view_models(journey, shell):
+    """The 一件事 tiles (`bundles`) and the one form (`form`), wired to the journey and the shell."""
+    from kiosk.bundles_vm import BundleListModel
+    from kiosk.form_vm import FormViewModel
+
+    form = FormViewModel(journey, forward=shell.forward, go=shell.go,
+                         speak=lambda: shell.speak() if shell.property("screen") == "question" else None)
+
+    def choose(bundle_id: str) -> None:
+        journey.choose(bundle_id)
+        form.load()
+        shell.forward()
+
+    bundles = BundleListModel(journey.catalogue, choose)
+    shell.set_prompt("question", form.spoken_prompt)
+    shell.add_wiper(bundles.wipe)
+    shell.add_wiper(form.wipe)
+    return bundles, form
 
 
 def run(config, *, fullscreen: bool, exit_after: float | None = None) -> int:
