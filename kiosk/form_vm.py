@@ -194,8 +194,9 @@ class FormViewModel(_Notifying):
             values.update(self._widget_state(f, question.value, form.today))
         if f.type in ("choice", "relation", "yes_no", "multi_choice"):
             values["options"] = self._options(f, question.value)
-            values["columns"] = 1 if f.display == "list" or any(len(o.label) > 8 for o in f.options) \
-                else (3 if f.display == "grid" and len(f.options) > 4 else 2)
+            longest = max(len(o.label) for o in f.options)
+            values["columns"] = 1 if f.display == "list" or longest > 8 \
+                else (3 if len(f.options) > 4 and longest <= 5 else 2)
         else:
             values["options"] = []
         if f.type == "consent":
