@@ -176,7 +176,11 @@ class FormViewModel(_Notifying):
             self._shown_field = f.id
             self._editing_prefilled = False
             values["error"] = ""
-        prefilled = question.prefilled and not self._editing_prefilled
+        # A prefilled answer that breaks a rule (e.g. the applicant's own ID number followed into
+        # "老人身份证号码" for someone too young) is shown in the input with its error instead.
+        prefilled = question.prefilled and not self._editing_prefilled and not question.error
+        if new_question and question.prefilled and question.error:
+            values["error"] = question.error
         values.update({
             "pageTitle": question.page.title, "number": number, "count": len(visible),
             "position": f"第 {number} 题，共 {len(visible)} 题",
@@ -184,8 +188,7 @@ class FormViewModel(_Notifying):
             "help": f.help, "required": question.required, "prefilled": prefilled,
             "prefillSource": "已按您的身份证填好" if (f.prefill or "").startswith("id_card.")
                              else "已按您前面的回答填好",
-            "valueText": fieldtypes.display(f, question.value) if question.value is not None
-                         and f.id not in form.errors() else "",
+            "valueText": fieldtypes.display(f, question.value) if question.value is not None else "",
             "keypad": KEYPAD_TYPES.get(f.type, ""),
             "placeholder": PLACEHOLDERS.get(f.type, "点这里输入"),
             "isLast": number == len(visible),
