@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 from PySide6.QtCore import (
@@ -26,6 +27,14 @@ from PySide6.QtCore import (
 
 from forms import Bundle, Catalogue
 
+ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
+
+
+def icon_url(icon: str) -> str:
+    """The tile's picture; a catalogue may name an icon this kiosk does not have yet."""
+    path = ICON_DIR / f"{icon}.svg"
+    return (path if path.is_file() else ICON_DIR / "default.svg").as_uri()
+
 
 @dataclass(frozen=True)
 class BundleTile:
@@ -33,7 +42,7 @@ class BundleTile:
 
     id: str
     name: str
-    icon: str
+    icon: str          # file URL of the SVG
     description: str
     item_count: int
     time_text: str
@@ -44,7 +53,7 @@ class BundleTile:
     def of(cls, bundle: Bundle) -> BundleTile:
         promised = [i.promised_days for i in bundle.items if i.kind != "immediate"]
         time_text = "当场办结（即办）" if not promised else f"最长约 {max(promised)} 个工作日办结"
-        return cls(bundle.id, bundle.name, bundle.icon, bundle.description, len(bundle.items),
+        return cls(bundle.id, bundle.name, icon_url(bundle.icon), bundle.description, len(bundle.items),
                    time_text, pinyin_initials(bundle.name), "".join(i.name for i in bundle.items))
 
     def matches(self, query: str) -> bool:

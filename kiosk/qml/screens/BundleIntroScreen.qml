@@ -41,6 +41,15 @@ Item {
             }
         }
 
+        BigButton {                    // landscape: the lists below need a scroll, the button not
+            objectName: "startFormButton"
+            visible: screen.landscape
+            width: parent.width
+            text: "开始填写"
+            hint: "一页一个问题，随时可以返回修改"
+            onClicked: form.start()
+        }
+
         Grid {
             width: parent.width
             columns: screen.landscape ? 2 : 1
@@ -128,6 +137,7 @@ Item {
 
         BigButton {
             objectName: "startFormButton"
+            visible: !screen.landscape
             width: parent.width
             text: "开始填写"
             hint: "一页一个问题，随时可以返回修改"

@@ -59,6 +59,11 @@ Item {
             columns: screen.landscape ? 3 : 2
             spacing: 24
             readonly property int tileWidth: Math.floor((width - (columns - 1) * spacing) / columns)
+            // icon + two lines of name + three of description + two of the count line, margins
+            readonly property int tileHeight: 96 + Math.ceil(Theme.lineHeight * (2 * nameMetrics.height
+                                              + 5 * smallMetrics.height)) + 3 * 12 + 56
+            FontMetrics { id: nameMetrics; font.family: Theme.fontFamily; font.pixelSize: Theme.button; font.bold: true }
+            FontMetrics { id: smallMetrics; font.family: Theme.fontFamily; font.pixelSize: Theme.small }
 
             Repeater {
                 model: bundles
@@ -72,7 +77,7 @@ Item {
                     required property string timeText
                     objectName: "bundle_" + bundleId
                     width: tiles.tileWidth
-                    height: Math.max(Theme.large ? 460 : 400, body.implicitHeight + 48)
+                    height: tiles.tileHeight       // one height for all, so the rows line up
                     radius: Theme.radius
                     color: tileArea.pressed ? Theme.surfaceAlt : Theme.surface
                     border.width: 4
@@ -87,7 +92,7 @@ Item {
                         Image {
                             width: 96; height: 96
                             sourceSize: Qt.size(96, 96)
-                            source: Qt.resolvedUrl("../../../resources/icons/" + tile.icon + ".svg")
+                            source: tile.icon
                         }
                         KText {
                             width: parent.width
@@ -95,6 +100,8 @@ Item {
                             color: Theme.onSecondary
                             font.pixelSize: Theme.button
                             font.bold: true
+                            maximumLineCount: 2
+                            elide: Text.ElideRight
                         }
                         KText {
                             width: parent.width
@@ -109,6 +116,8 @@ Item {
                             text: "含 " + tile.itemCount + " 个事项 · " + tile.timeText
                             font.pixelSize: Theme.small
                             font.bold: true
+                            maximumLineCount: 2
+                            elide: Text.ElideRight
                         }
                     }
                     MouseArea {
