@@ -283,3 +283,76 @@ def test_every_other_bundle_by_touch(make_kiosk, bundle_id):
     answer_everything(kiosk, bundle_id)
     tap(kiosk, "reviewConfirmButton")
     assert not kiosk.form.property("reviewErrorsShown")
+
+
+WIDGET_CASES = [  # (bundle, question) covering every input widget of the question screen
+    ("newborn", "applicant_name"),      # prefilled, confirmed or changed
+    ("newborn", "applicant_phone"),     # number pad
+    ("newborn", "baby_birth_date"),     # date steppers
+    ("newborn", "hukou_address"),       # address cascade
+    ("newborn", "hospital_name"),       # pinyin text
+    ("sole_proprietor", "business_scope"),  # multi choice
+    ("sole_proprietor", "capital"),     # money pad with the decimal point
+    ("sole_proprietor", "premises_photo"),  # taken later
+    ("newborn", "truth_consent"),       # consent
+]
+
+
+@pytest.mark.parametrize(("size", "large"), [((1080, 1920), False), ((1920, 1080), False),
+                                             ((1080, 1920), True)], ids=["portrait", "landscape", "large"])
+@pytest.mark.parametrize(("bundle_id", "field_id"), WIDGET_CASES, ids=[f for _, f in WIDGET_CASES])
+def test_every_input_widget_meets_the_elderly_friendly_rules(make_kiosk, bundle_id, field_id, size, large):
+    from tests.ui.test_accessibility import _problems
+
+    kiosk = make_kiosk(size=size, large_text=large)
+    sample = example(bundle_id)
+    person = sample["applicant"]
+    identify_by_hand_quickly(kiosk, person)
+    kiosk.bundles.choose(bundle_id)
+    form = kiosk.journey.form
+    for key, value in sample["answers"].items():
+        form.answer(key, value)
+    form.goto(field_id)
+    kiosk.form.load()
+    kiosk.form.start()
+    if field_id == "applicant_phone":                    # with an error showing
+        kiosk.form.key("clear")
+        kiosk.form.key("1")
+        kiosk.form.next()
+        assert kiosk.form.property("error")
+    settle(kiosk.app)
+    assert kiosk.form.property("fieldId") == field_id
+    problems = _problems(kiosk, large, check_targets=size == (1080, 1920))
+    assert not problems, f"{field_id}:\n" + "\n".join(problems)
+
+
+def identify_by_hand_quickly(kiosk, person: dict) -> None:
+    """As identify_by_hand, through the view-models (the taps are tested above)."""
+    kiosk.shell.go("identify_manual")
+    kiosk.identify.setProperty("name", person["name"])
+    for char in person["id_number"]:
+        kiosk.identify.keypad(char)
+    assert kiosk.identify.submit()
+    kiosk.shell.forward()
+
+
+def test_most_used_bundles_come_first_and_initials_search(qapp):
+    from forms import load_catalogue
+    from kiosk.bundles_vm import BundleListModel, pinyin_initials
+
+    catalogue = load_catalogue()
+    uses = {"sole_proprietor": 9, "senior_allowance": 4}
+    chosen = []
+    model = BundleListModel(catalogue, chosen.append, usage_count=lambda b: uses.get(b, 0))
+    assert model.ids()[:3] == ["sole_proprietor", "senior_allowance", "newborn"]
+    assert pinyin_initials("退休一件事") == "txyjs"
+    model.setProperty("query", "gtgsh")                   # 个体工商户
+    assert model.ids() == ["sole_proprietor"]
+    model.setProperty("query", "养老")                    # Chinese words, also in item names
+    assert set(model.ids()) >= {"retirement", "resident_pension"}
+    model.setProperty("query", "zzzz")
+    assert model.ids() == [] and "zzzz" in model.property("emptyText")
+    model.choose("newborn")
+    assert chosen == ["newborn"]
+    model.wipe()
+    assert model.property("query") == "" and len(model.ids()) == 7
