@@ -45,6 +45,8 @@ class KioskApp:
     station_devices: object = None
     activity: object = None
     qml_warnings: list[str] = field(default_factory=list)
+    bundles: object = None
+    form: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -57,6 +59,20 @@ class KioskApp:
         self.engine.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.app.processEvents()
+
+
+def _keyboard_data_dir() -> Path:
+    """A folder for the pinyin keyboard's learned words: in RAM where the system has /dev/shm,
+    private to this process, and removed when the process exits."""
+    import atexit
+    import shutil
+    import tempfile
+
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-keyboard-", dir=base))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def build(config, *, voice_enabled: bool | None = None, large_text: bool | None = None,
@@ -93,6 +109,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       **({"clock": clock} if clock else {}))
     theme = Theme(large=ui["large_text"] if large_text is None else large_text)
     shell = ShellViewModel(session, voice, config.get("station", "name"), config.get("station", "hotline"))
+    keyboard_dir = _keyboard_data_dir()
+    shell.setProperty("keyboardDataPath", str(keyboard_dir))
     identify = IdentifyViewModel(check_id_number, check_name)
     journey = Journey(load_catalogue())
 
@@ -108,12 +126,14 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
     shell.on_enter("question", session.start_form)
+    bundles, form = _journey_view_models(journey, shell)
 
     messages = qtlog.install()
     warnings = messages.warnings
     engine = QQmlApplicationEngine()
     context = engine.rootContext()
-    for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices}.items():
+    for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices,
+                      "bundles": bundles, "form": form}.items():
         context.setContextProperty(name, obj)
     if size is None:
         size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
@@ -134,7 +154,27 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
             devices.attach_demo_reader(station_devices.reader_simulator)
     voice.say(shell.current_spec().prompt)
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
-                    station_devices, activity, warnings)
+                    station_devices, activity, warnings, bundles=bundles, form=form)
+
+
+def _journey_view_models(journey, shell):
+    """The 一件事 tiles (`bundles`) and the one form (`form`), wired to the journey and the shell."""
+    from kiosk.bundles_vm import BundleListModel
+    from kiosk.form_vm import FormViewModel
+
+    form = FormViewModel(journey, forward=shell.forward, go=shell.go,
+                         speak=lambda: shell.speak() if shell.property("screen") == "question" else None)
+
+    def choose(bundle_id: str) -> None:
+        journey.choose(bundle_id)
+        form.load()
+        shell.forward()
+
+    bundles = BundleListModel(journey.catalogue, choose)
+    shell.set_prompt("question", form.spoken_prompt)
+    shell.add_wiper(bundles.wipe)
+    shell.add_wiper(form.wipe)
+    return bundles, form
 
 
 def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001

@@ -51,7 +51,41 @@ def show_screen(kiosk, screen_id: str) -> None:
         shell.showError("打印机缺纸", "您的申请已经保存，不会丢失。凭条暂时打印不出来。",
                         "请拍下屏幕上的受理编号，或请工作人员为您补打凭条。")
         return
+    if screen_id in ("choose_bundle", "bundle_intro", "question", "review"):
+        _show_form_screen(kiosk, screen_id)
+        return
     shell.go(screen_id)
+
+
+def _show_form_screen(kiosk, screen_id: str) -> None:
+    """The 一件事 screens with 退休一件事 under way (answers from `catalogue example`)."""
+    from forms.examples import example
+    from kiosk.session import Person
+
+    sample = example("retirement")
+    person = sample["applicant"]
+    kiosk.journey.identify(person)
+    kiosk.shell.identified(Person(person["name"], person["id_number"]))
+    kiosk.shell.forward()
+    if screen_id == "choose_bundle":
+        return
+    kiosk.bundles.choose("retirement")
+    if screen_id == "bundle_intro":
+        return
+    form = kiosk.journey.form
+    answers = sample["answers"]
+    for field_id in ("applicant_phone", "residence_address", "employer_name", "employer_uscc",
+                     "retirement_type"):
+        form.answer(field_id, answers.get(field_id, person["address"]))
+    form.goto("retirement_type")
+    kiosk.form.load()
+    kiosk.form.start()
+    if screen_id == "review":
+        for field_id, value in answers.items():
+            form.answer(field_id, value)
+        form.goto("truth_consent")
+        kiosk.form.load()
+        kiosk.form.next()
 
 
 def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (1080, 1920),
