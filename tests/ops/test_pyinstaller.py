@@ -6,28 +6,12 @@ of Qt out), so the test always runs; it is marked slow.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = ROOT / "installer" / "pyinstaller" / "build.sh"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    pytest.importorskip("PyInstaller", reason="PyInstaller comes with the dev extra (setup.sh --dev)")
-    out = tmp_path_factory.mktemp("pyinstaller")
-    env = dict(os.environ, PYTHON=sys.executable)
-    result = subprocess.run(["bash", str(BUILD), "--dist", str(out / "dist"), "--work", str(out / "work")],
-                            env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-4000:]
-    exe = out / "dist" / "station-kiosk" / "station-kiosk"
-    assert result.stdout.strip().endswith(str(exe))
-    return exe
+# `built` (the build, made once per test session) is a fixture in tests/ops/conftest.py.
 
 
 def _run(exe: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
