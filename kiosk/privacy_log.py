@@ -140,13 +140,20 @@ class _JournalFormatter(logging.Formatter):
         return "\n".join(f"<{priority}>{line}" for line in text.splitlines())
 
 
+def _open_private(path: Path | str) -> int:
+    """Open for appending, created 0600 whatever the umask. (On Windows the data directory's ACL
+    does this job; there is no fchmod there.)"""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0), 0o600)
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, 0o600)
+    return fd
+
+
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating file whose every generation is created 0600, whatever the process umask."""
 
     def _open(self):  # noqa: ANN202 - the stream type of the base class
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
-        os.fchmod(fd, 0o600)
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+        return open(_open_private(self.baseFilename), self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
 
 
 FILE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -194,9 +201,7 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO, console: bool = 
 
     file_handler = _PrivateRotatingFileHandler(
         log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
-    crash_fd = os.open(log_dir / "crash.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
-    os.fchmod(crash_fd, 0o600)
-    setup.crash_file = open(crash_fd, "a", encoding="utf-8")  # noqa: SIM115
+    setup.crash_file = open(_open_private(log_dir / "crash.log"), "a", encoding="utf-8")  # noqa: SIM115
     file_handler.setFormatter(logging.Formatter(FILE_FORMAT))
     setup.handlers.append(file_handler)
     if console:

@@ -121,7 +121,7 @@ class StaffPins:
             info = self.path.stat()
         except FileNotFoundError:
             return {"version": 1, "staff": {}, "failures": 0, "locked_until": None}
-        if stat.S_IMODE(info.st_mode) & 0o077:
+        if os.name == "posix" and stat.S_IMODE(info.st_mode) & 0o077:   # Windows: the folder's ACL
             raise PinError(f"员工密码文件 {self.path} 的权限过宽（{stat.S_IMODE(info.st_mode):o}），"
                            f"可能已泄露。请执行 chmod 600 {self.path} 后重新设置密码。")
         try:
@@ -142,9 +142,10 @@ class StaffPins:
         self.key_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.key_dir, 0o700)
         tmp = self.path.with_name(f".{PIN_FILE_NAME}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
-            os.fchmod(fd, 0o600)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, ensure_ascii=False, indent=1)
                 handle.flush()
@@ -154,11 +155,12 @@ class StaffPins:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        dir_fd = os.open(self.key_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        if os.name == "posix":                       # make the rename itself durable
+            dir_fd = os.open(self.key_dir, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
     def _match_directory_owner(self, path: Path) -> None:
         """A technician running `staff set-pin` as root must not leave a file the kiosk user
