@@ -130,6 +130,10 @@ class HealthReport:
 
     def _problems(self, document: dict) -> list[str]:
         problems = []
+        if not document["devices"]:
+            problems.append("没有设备状态报告")
+        if document["queue"]["pending"] is None:
+            problems.append("待发队列状态未知")
         for name, device in document["devices"].items():
             state = device.get("state") if isinstance(device, dict) else device
             if state not in ("ok", "ready", "idle", "simulated"):

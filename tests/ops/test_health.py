@@ -155,6 +155,15 @@ def test_health_command_prints_the_running_kiosks_state_and_exits_by_status(serv
     assert _cli("health", "--port", "70000").returncode == 2
 
 
+def test_what_is_not_reported_is_a_problem_not_a_silent_ok(tmp_path):
+    report = HealthReport(SnapshotCache(), version="0.1.0", station_id="210102-0001", data_dir=tmp_path,
+                          min_free_bytes=1, clock=lambda: NOW)
+    doc = report.build()
+    assert doc["status"] == "degraded"
+    assert doc["problems"] == ["没有设备状态报告", "待发队列状态未知"]
+    assert doc["queue"] == {"pending": None, "oldest_age_s": None}
+
+
 def test_snapshot_cache_hands_out_copies():
     cache = SnapshotCache()
     cache.update(devices={"camera": {"state": "ok"}})
