@@ -51,9 +51,12 @@ PERSONAL_FIELDS: frozenset[str] = frozenset({
 # 18 characters: 6 region + 8 birth date + 3 sequence + check (digit or X). Not part of a longer
 # run of digits (a 20-digit order number is not an ID number).
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                    r"\d{3}[\dXx](?![0-9A-Za-z])")
-# Mobile: 1[3-9] + 9 digits, optionally +86/0086/86, optionally split 3-4-4 by space or hyphen.
-_PHONE_RE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)")
+                    r"\d{3}[\dXx](?![0-9A-Za-z])", re.ASCII)
+# Mobile: 1[3-9] + 9 digits, optionally after +86/0086/86 or a trunk 0, optionally split 3-4-4 by
+# space or hyphen.
+_PHONE_RE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[ -]?|0)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)", re.ASCII)
+# Full-width digits (typed through a Chinese input method) are read as ASCII before matching.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－", "0123456789Xx+-")
 
 
 # Attributes every LogRecord has (`name` is the logger's name, not a person's); anything else on a
@@ -83,6 +86,7 @@ class PrivacyFilter(logging.Filter):
         self._field_re = _field_pattern(self.personal_fields)
 
     def mask(self, text: str) -> str:
+        text = text.translate(_FULLWIDTH)
         text = self._field_re.sub(self._mask_field, text)
         text = _ID_RE.sub(ID_MASK, text)
         return _PHONE_RE.sub(PHONE_MASK, text)

@@ -31,6 +31,7 @@ def masked(msg, *args, **kwargs) -> str:
     f"id={ID_NUMBER.lower()}",
     f"reading card:{ID_NUMBER}。",
     "卡号110105194912310021末尾",
+    "全角１１０１０５１９４９１２３１００２Ｘ号码",
 ])
 def test_id_numbers_are_masked(text):
     out = masked(text)
@@ -39,10 +40,11 @@ def test_id_numbers_are_masked(text):
 
 @pytest.mark.parametrize("text", [
     f"联系电话 {PHONE}", "tel:+86 139-1234-5678", "mobile 139 1234 5678;", "008613912345678",
+    "请拨打１３９１２３４５６７８", "+13912345678", "０13912345678",
 ])
 def test_mobile_numbers_are_masked(text):
     out = masked(text)
-    assert PHONE_MASK in out and "1234" not in out
+    assert PHONE_MASK in out and "1234" not in out and "１２３４" not in out
 
 
 def test_numbers_that_only_look_similar_are_kept():
@@ -92,7 +94,8 @@ def _id_number(body: str) -> str:
     region=st.integers(110000, 659999),
     birth=st.dates(date(1900, 1, 1), date(2025, 12, 31)),
     seq=st.integers(0, 999),
-    before=st.text(alphabet=st.characters(blacklist_categories=("Nd", "Lu", "Ll")), max_size=12),
+    before=st.text(alphabet=st.characters(blacklist_categories=("Nd", "Lu", "Ll")), max_size=12)
+    | st.sampled_from(["+", "#", "：", "id=", "电话 "]),
     after=st.text(alphabet=st.characters(blacklist_categories=("Nd", "Lu", "Ll")), max_size=12),
     phone_tail=st.integers(0, 10**9 - 1), phone_head=st.sampled_from("3456789"),
 )
