@@ -51,6 +51,33 @@ CONSTRAINT=""
 RENDER_DIR=""
 SYSTEMD_DIR=/etc/systemd/system
 
+usage() {
+    cat <<'TXT'
+用法：sudo bash installer/install-station.sh [选项]
+      bash installer/install-station.sh --dry-run [选项]    只显示将要做的事，不做任何改动
+
+把本机（Debian 12 / Ubuntu 24.04）装成驿站自助终端：专用用户 kiosk、/opt/station-kiosk 下的程序、
+/etc/station-kiosk 下的配置与密钥、/var/lib/station-kiosk 下的数据、cage 全屏会话与 systemd 服务、
+每日同步定时器、串口设备固定名称、CUPS 中的 A4 打印机。可重复运行，只改动不一致之处。
+
+选项：
+  --dry-run                演练：列出每一步和已就绪的部分，不做改动
+  --idcard 设备            身份证阅读器的 USB 串口 -> /dev/idcard
+  --receipt 设备           凭条打印机的 USB 串口 -> /dev/receipt
+                           设备写作 VID:PID（如 1a86:7523）、VID:PID:序列号，或 path=ID_PATH（按 USB 插口区分
+                           两个相同的转换器），查找方法见 installer/udev/60-station-kiosk-serial.rules.example
+  --printer-name 名称      CUPS 中 A4 打印机的队列名（如 A4）
+  --printer-uri 地址       打印机地址（lpinfo -v 列出），如 ipp://192.168.1.20/ipp/print
+  --printer-model 型号     CUPS 型号（缺省 everywhere，即免驱 IPP），或 PPD 文件路径
+  --rotate N               画面顺时针旋转 N 个 90 度（竖装屏），0–3
+  --wheelhouse 目录        离线安装 Python 软件包（在联网电脑上 pip download 得到）
+  --constraint 文件        pip 约束文件，如 installer/constraints-glibc228.txt
+  --start                  装完立即（重新）启动自助终端（缺省：下次开机）
+  --render-units 目录      只把填好路径的 systemd 单元、PAM 文件、会话脚本和 udev 规则写到该目录后退出
+  --prefix 目录 / --config-dir 目录 / --data-dir 目录 / --user 用户名   修改上述缺省位置
+退出码：0 完成，1 某一步失败，2 参数错误或系统不支持。说明：installer/README.md
+TXT
+}
 die() { echo "install-station.sh：$*" >&2; exit 2; }
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 需要一个值"; }
 
@@ -71,7 +98,7 @@ while [ $# -gt 0 ]; do
         --config-dir) need_value "$@"; ETC="$2"; shift 2 ;;
         --data-dir) need_value "$@"; DATA_DIR="$2"; shift 2 ;;
         --user) need_value "$@"; KIOSK_USER="$2"; shift 2 ;;
-        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+        -h|--help) usage; exit 0 ;;
         *) die "未知参数 $1（--help 查看用法）" ;;
     esac
 done

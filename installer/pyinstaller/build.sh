@@ -4,7 +4,7 @@
 #   bash installer/pyinstaller/build.sh [--dist DIR] [--work DIR]
 #
 # Uses the project's .venv (PyInstaller comes with the dev extra: setup.sh --dev). The same spec
-# builds on Windows (run the PyInstaller command below from PowerShell), see installer/WINDOWS.md.
+# builds on Windows with `python -m PyInstaller` from PowerShell, see installer/WINDOWS.md.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
