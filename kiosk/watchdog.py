@@ -8,9 +8,10 @@ screen alive forever.
 
 Why hand-written rather than a library: the protocol is one Unix datagram of `KEY=value` lines
 sent to the socket named in $NOTIFY_SOCKET (a path, or an abstract socket when it starts with
-'@'), see sd_notify(3). The PyPI wrappers (sdnotify, systemd-python) either skip the abstract
-namespace and WATCHDOG_USEC or need libsystemd headers to build; a dozen lines of socket code do
-the job with nothing to install on UOS/Kylin or Windows (where it is a no-op).
+'@'), see sd_notify(3). `sdnotify` (PyPI, last release 2017) sends such datagrams but leaves
+WATCHDOG_USEC/WATCHDOG_PID to the caller; `systemd-python` needs libsystemd's headers and a
+compiler to install, which UOS/Kylin stations and Windows do not have. What is needed beyond the
+datagram is the interval and the PID rule, a dozen lines.
 
 Without $NOTIFY_SOCKET (demo, tests, Windows, started by hand) every call does nothing.
 """
