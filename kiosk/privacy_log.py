@@ -103,8 +103,9 @@ class PrivacyFilter(logging.Filter):
             return FIELD_MASK
         if isinstance(value, Mapping):
             return {k: self._mask_value(str(k), v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return type(value)(self._mask_value("", v) for v in value)
+        if isinstance(value, (list, tuple)):         # (a named tuple becomes a plain one)
+            masked = [self._mask_value("", v) for v in value]
+            return masked if isinstance(value, list) else tuple(masked)
         if isinstance(value, str):
             return self.mask(value)
         return value
