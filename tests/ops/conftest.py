@@ -15,6 +15,14 @@ import pytest
 from tests.ui.conftest import make_kiosk  # noqa: F401 - a fixture, used by name
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """The kiosk is a QGuiApplication (no widgets); other rooms' tests may already have made one."""
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication
 BUILD = ROOT / "installer" / "pyinstaller" / "build.sh"
 
 
