@@ -199,14 +199,48 @@ def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001
 
 
 def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool = False) -> int:
-    """Show the kiosk and run until quit (or for `exit_after` seconds). Returns the exit code."""
+    """Show the kiosk and run until quit (or for `exit_after` seconds). Returns the exit code.
+
+    Around the window: logs through the privacy filter, the systemd watchdog pinged from the GUI
+    thread (a frozen screen is restarted), and the local health endpoint for the county.
+    """
     from PySide6.QtCore import QTimer
 
+    from kiosk.health import HealthReport, HealthServer, SnapshotCache
+    from kiosk.privacy_log import setup_logging
+    from kiosk.watchdog import SystemdNotifier, start_watchdog
+    from main import __version__
+
+    logs = setup_logging(config.data_dir)
+    notifier = SystemdNotifier()
     kiosk = build(config, fullscreen=fullscreen, open_station_devices=True, allow_simulators=demo)
+    status = SnapshotCache()
+
+    def refresh_status() -> None:
+        status.update(devices={name: {"state": state, "message": message}
+                               for name, (state, message) in kiosk.devices.health().items()})
+
+    kiosk.devices.changed.connect(refresh_status)
+    refresh_status()
+    report = HealthReport(status, version=__version__, station_id=config.get("station", "id"),
+                          data_dir=config.data_dir)
+    try:
+        health = HealthServer(report, port=config.get("ops", "health_port")).start()
+    except OSError as exc:
+        log.warning("health endpoint not started: %s", exc.strerror)
+        health = None
+    watchdog = start_watchdog(notifier, kiosk.app)  # parented to the app; kept for clarity
+    QTimer.singleShot(0, lambda: notifier.ready("首页已显示"))
     if exit_after is not None:
         QTimer.singleShot(int(exit_after * 1000), kiosk.app.quit)
     code = kiosk.app.exec()
+    notifier.stopping("正在退出")
+    if health is not None:
+        health.stop()
+    if watchdog is not None:
+        watchdog.stop()
     kiosk.shutdown()
+    logs.close()
     if kiosk.qml_warnings:
         for warning in kiosk.qml_warnings:
             print(f"QML 警告：{warning}", file=sys.stderr)
