@@ -47,6 +47,9 @@ class KioskApp:
     qml_warnings: list[str] = field(default_factory=list)
     bundles: object = None
     form: object = None
+    submit: object = None
+    rating: object = None
+    store: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -78,7 +81,7 @@ def _keyboard_data_dir() -> Path:
 def build(config, *, voice_enabled: bool | None = None, large_text: bool | None = None,
           size: tuple[int, int] | None = None, fullscreen: bool = False,
           clock: Callable[[], float] | None = None, open_station_devices: bool = False,
-          allow_simulators: bool = False) -> KioskApp:
+          allow_simulators: bool = False, store=None) -> KioskApp:  # noqa: ANN001 - sync.store.Store
     """Create (or reuse) the QGuiApplication, the view-models and the QML window."""
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QFont, QGuiApplication
@@ -127,13 +130,16 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(journey.wipe)
     shell.on_enter("question", session.start_form)
     bundles, form = _journey_view_models(journey, shell)
+    if store is not None:
+        journey.put_attachment = store.put_attachment
+    submit, rating = _outcome_view_models(journey, shell, session, voice, config, store, devices)
 
     messages = qtlog.install()
     warnings = messages.warnings
     engine = QQmlApplicationEngine()
     context = engine.rootContext()
     for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices,
-                      "bundles": bundles, "form": form}.items():
+                      "bundles": bundles, "form": form, "submit": submit, "rating": rating}.items():
         context.setContextProperty(name, obj)
     if size is None:
         size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
@@ -150,11 +156,45 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
         station_devices = open_devices(config, allow_simulators=allow_simulators,
                                        on_card=devices.card_from_worker,
                                        on_health=devices.health_from_worker)
+        devices.attach_manager(station_devices.manager)
         if station_devices.reader_simulator is not None:
             devices.attach_demo_reader(station_devices.reader_simulator)
     voice.say(shell.current_spec().prompt)
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
-                    station_devices, activity, warnings, bundles=bundles, form=form)
+                    station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
+                    rating=rating, store=store)
+
+
+def _outcome_view_models(journey, shell, session, voice, config, store, devices):  # noqa: ANN001, ANN202
+    """Saving (`submit`: durable write, receipt, QR) and 好差评 (`rating`)."""
+    from kiosk.rating_vm import RatingViewModel
+    from kiosk.session import EndReason
+    from kiosk.submit_vm import SubmitViewModel
+
+    def write(payload: dict, signature_png: bytes | None) -> tuple[str, str]:
+        saved = store.submit(payload, signature_png=signature_png)
+        return saved.submission_id, saved.local_reference
+
+    def submitted() -> None:
+        session.submitted()
+        shell.clear_history()
+
+    submit = SubmitViewModel(journey, submit=write if store is not None else None,
+                             print_receipt=devices.print_receipt, station_name=config.get("station", "name"),
+                             hotline=config.get("station", "hotline"), forward=shell.forward,
+                             say=voice.say, on_submitted=submitted)
+
+    def record(submission_id, item_codes, score, reasons) -> str:  # noqa: ANN001
+        return store.record_rating(submission_id, item_codes, score, tags=reasons)
+
+    rating = RatingViewModel(record=record if store is not None else None,
+                             context=lambda: (submit.submission_id or None, submit.item_codes),
+                             finish=lambda: session.end(EndReason.FINISHED), say=voice.say)
+    shell.on_enter("saving", submit.save)
+    shell.on_enter("rating", session.start_rating)
+    shell.add_wiper(submit.wipe)
+    shell.add_wiper(rating.wipe)
+    return submit, rating
 
 
 def _journey_view_models(journey, shell):

@@ -26,6 +26,7 @@ class DevicesViewModel(QObject):
         self._health: dict[str, tuple[str, str]] = {}
         self._demo = False
         self._simulator = None
+        self._manager = None
         self.on_card: Callable[[object], None] | None = None
         self._cardFromWorker.connect(self._deliver_card)
         self._healthFromWorker.connect(self._deliver_health)
@@ -48,6 +49,18 @@ class DevicesViewModel(QObject):
         if state != "ok" and previous == "ok":      # a device that worked and stopped: staff must know
             log.warning("device %s: %s", name, state)
         self.changed.emit()
+
+    def attach_manager(self, manager) -> None:  # noqa: ANN001 - devices.manager.DeviceManager
+        self._manager = manager
+
+    def print_receipt(self, receipt):  # noqa: ANN001, ANN201 - Receipt -> PrintResult
+        """Print on the receipt printer. Blocks: call it from a worker thread (kiosk.background)."""
+        if self._manager is None:
+            from devices.printer.receipt_printer import NotPrinted
+            from devices.printer.status import NoAnswer
+
+            return NotPrinted(NoAnswer("本机未接凭条打印机"))
+        return self._manager.print_receipt(receipt)
 
     def attach_demo_reader(self, simulator) -> None:  # noqa: ANN001 - ReaderSimulator
         """Demo mode: a button on the attract screen places a sample card on the simulated reader."""

@@ -227,6 +227,11 @@ class ShellViewModel(_Notifying):
             hook()
         self.go(target)
 
+    def clear_history(self) -> None:
+        """After the application is saved there is no going back into it: 返回 disappears."""
+        self._history.clear()
+        self.changed.emit()
+
     def on_enter(self, screen_id: str, hook: Callable[[], None]) -> None:
         """Run `hook` just before the journey moves to `screen_id` (e.g. session.start_form)."""
         self._on_enter.setdefault(screen_id, []).append(hook)

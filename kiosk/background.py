@@ -1,0 +1,48 @@
+"""Run slow work (a durable disk write, a printer, the network) off the GUI thread.
+
+A plain Python thread does the work; its result comes back through a Qt signal, which Qt
+delivers on the GUI thread. One small class instead of QThread subclasses in every view-model.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Background(QObject):
+    _done = Signal(object, object, object)   # callback, result, exception
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._done.connect(self._deliver)
+        self._threads: list[threading.Thread] = []
+
+    def run(self, work: Callable[[], Any], on_done: Callable[[Any, BaseException | None], None],
+            name: str = "kiosk-background") -> None:
+        """Call `work()` on a new thread; then `on_done(result, error)` on the GUI thread."""
+        def target() -> None:
+            try:
+                result, error = work(), None
+            except Exception as exc:  # noqa: BLE001 - handed to on_done, which decides
+                result, error = None, exc
+            self._done.emit(on_done, result, error)
+
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def wait(self, timeout: float = 10.0) -> None:
+        """For shutdown and tests: wait for the work still running."""
+        for thread in list(self._threads):
+            thread.join(timeout)
+
+    @staticmethod
+    def _deliver(on_done, result, error) -> None:  # noqa: ANN001
+        on_done(result, error)

@@ -1,0 +1,153 @@
+// 好差评: five big choices in words (a face is drawn too, never the only cue); on the two lowest,
+// reasons are asked; then thanks and the end of the session.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+
+    ScreenColumn {
+        anchors.fill: parent
+        spacing: 24
+
+        KText {
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            visible: rating.state !== "thanked"
+            text: "请为本次服务评价"
+            font.pixelSize: Theme.title
+            font.bold: true
+        }
+
+        Repeater {
+            model: rating.state !== "thanked" ? rating.levels : []
+            delegate: Rectangle {
+                id: option
+                required property var modelData
+                readonly property bool chosen: rating.score === modelData.score
+                objectName: "rate" + modelData.score
+                width: parent ? parent.width : 0
+                height: Theme.buttonHeight
+                radius: Theme.radius
+                color: chosen ? Theme.primary : Theme.surface
+                border.width: 4
+                border.color: Theme.primary
+                Accessible.role: Accessible.Button
+                Accessible.name: modelData.label
+
+                Row {
+                    anchors.centerIn: parent
+                    spacing: 24
+                    Canvas {   // a simple face: the mouth curves with the score
+                        width: 64; height: 64
+                        anchors.verticalCenter: parent.verticalCenter
+                        property color ink: option.chosen ? Theme.onPrimary : Theme.primary
+                        onInkChanged: requestPaint()
+                        onPaint: {
+                            var c = getContext("2d")
+                            c.reset()
+                            c.lineWidth = 5
+                            c.strokeStyle = ink
+                            c.fillStyle = ink
+                            c.beginPath(); c.arc(32, 32, 28, 0, 2 * Math.PI); c.stroke()
+                            c.beginPath(); c.arc(22, 26, 4, 0, 2 * Math.PI); c.fill()
+                            c.beginPath(); c.arc(42, 26, 4, 0, 2 * Math.PI); c.fill()
+                            var bend = (option.modelData.score - 3) * 6
+                            c.beginPath(); c.moveTo(18, 42 - bend / 2)
+                            c.quadraticCurveTo(32, 42 + bend, 46, 42 - bend / 2); c.stroke()
+                        }
+                    }
+                    KText {
+                        anchors.verticalCenter: parent.verticalCenter
+                        text: (option.chosen ? "✓ " : "") + option.modelData.label
+                        color: option.chosen ? Theme.onPrimary : Theme.onSecondary
+                        font.pixelSize: Theme.button
+                        font.bold: true
+                        lineHeight: 1.0
+                    }
+                }
+                MouseArea { anchors.fill: parent; onClicked: rating.choose(option.modelData.score) }
+            }
+        }
+
+        Column {
+            width: parent.width
+            spacing: 16
+            visible: rating.needsReason && rating.state !== "thanked"
+            KText { width: parent.width; text: "哪里不满意？（可多选）"; font.pixelSize: Theme.button; font.bold: true }
+            Flow {
+                width: parent.width
+                spacing: 16
+                Repeater {
+                    model: rating.reasonChoices
+                    delegate: Rectangle {
+                        id: chip
+                        required property string modelData
+                        readonly property bool picked: rating.reasons.indexOf(modelData) >= 0
+                        objectName: "reason_" + modelData
+                        width: chipText.implicitWidth + 56
+                        height: 88
+                        radius: 44
+                        color: picked ? Theme.primary : Theme.surface
+                        border.width: 3
+                        border.color: Theme.primary
+                        KText {
+                            id: chipText
+                            anchors.centerIn: parent
+                            text: (chip.picked ? "✓ " : "") + chip.modelData
+                            color: chip.picked ? Theme.onPrimary : Theme.onSecondary
+                            lineHeight: 1.0
+                        }
+                        MouseArea { anchors.fill: parent; onClicked: rating.toggleReason(chip.modelData) }
+                    }
+                }
+            }
+        }
+
+        KText {
+            width: parent.width
+            visible: rating.error !== ""
+            text: "！ " + rating.error
+            color: Theme.error
+            font.bold: true
+        }
+
+        BigButton {
+            objectName: "submitRatingButton"
+            width: parent.width
+            visible: rating.state === "choosing"
+            text: "提交评价"
+            onClicked: rating.submit()
+        }
+        BigButton {
+            objectName: "skipRatingButton"
+            width: parent.width
+            visible: rating.state === "choosing"
+            primary: false
+            text: "不评价，结束办理"
+            onClicked: rating.done()
+        }
+
+        KText {
+            width: parent.width
+            visible: rating.state === "thanked"
+            horizontalAlignment: Text.AlignHCenter
+            text: "谢谢您的评价！"
+            font.pixelSize: Theme.display
+            font.bold: true
+        }
+        KText {
+            width: parent.width
+            visible: rating.state === "thanked"
+            horizontalAlignment: Text.AlignHCenter
+            text: "请带好身份证和凭条。本次填写的信息会从屏幕上清除。"
+        }
+        BigButton {
+            objectName: "finishButton"
+            width: parent.width
+            visible: rating.state === "thanked"
+            text: "完成"
+            onClicked: rating.done()
+        }
+    }
+}
