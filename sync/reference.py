@@ -16,7 +16,7 @@ ALPHABET = "34679ACDEFGHJKMNPQRTWXY"  # 23 symbols
 _N = len(ALPHABET)
 _DATA_LEN = 7
 _SPACE = _N**_DATA_LEN  # 3.4e9 references per station
-_MULT = 1_000_003  # coprime with _SPACE (23 is prime, 1_000_003 is not a multiple of 23)
+_MULT = 2_104_297_851  # ≈ 0.618 × _SPACE (golden ratio: neighbours land far apart); not a multiple of 23
 _OFFSET = 271_828_182
 
 
