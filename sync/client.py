@@ -107,10 +107,18 @@ class PlatformClient:
     reported through `on_offset` so the store can keep it across restarts.
     """
 
-    def __init__(self, base_url: str, station_id: str | None = None,
-                 key: Ed25519PrivateKey | None = None, *, timeout: float = 15.0,
-                 clock: Callable[[], float] = time.time, offset_s: float = 0.0,
-                 on_offset: Callable[[float], None] | None = None, verify_tls: bool = True) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        station_id: str | None = None,
+        key: Ed25519PrivateKey | None = None,
+        *,
+        timeout: float = 15.0,
+        clock: Callable[[], float] = time.time,
+        offset_s: float = 0.0,
+        on_offset: Callable[[float], None] | None = None,
+        verify_tls: bool = True,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._base_path = urlsplit(self.base_url).path
         self.station_id = station_id
@@ -149,8 +157,14 @@ class PlatformClient:
             if self._on_offset:
                 self._on_offset(measured)
 
-    def _send(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None,
-              signed: bool = True) -> requests.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        signed: bool = True,
+    ) -> requests.Response:
         url = self.base_url + path
         target = self._base_path + path
         for attempt in range(2):
@@ -158,12 +172,21 @@ class PlatformClient:
             if signed:
                 if not (self._key and self.station_id):
                     raise StationRefused("not_enrolled", "本机尚未向平台注册（enroll）。")
-                h.update(signing.sign_headers(self._key, self.station_id, method, target, body,
-                                              self.platform_now()))
+                h.update(
+                    signing.sign_headers(
+                        self._key, self.station_id, method, target, body, self.platform_now()
+                    )
+                )
             try:
-                resp = self._session().request(method, url, data=body if body else None, headers=h,
-                                               timeout=self.timeout, verify=self._verify,
-                                               allow_redirects=False)
+                resp = self._session().request(
+                    method,
+                    url,
+                    data=body if body else None,
+                    headers=h,
+                    timeout=self.timeout,
+                    verify=self._verify,
+                    allow_redirects=False,
+                )
             except requests.Timeout:
                 raise Transient("平台响应超时") from None
             except requests.ConnectionError as exc:
@@ -180,8 +203,13 @@ class PlatformClient:
             return resp
         return resp
 
-    def _classify(self, resp: requests.Response, ok: tuple[int, ...], listed: tuple[int, ...] = (),
-                  binary_type: str | None = None) -> Reply:
+    def _classify(
+        self,
+        resp: requests.Response,
+        ok: tuple[int, ...],
+        listed: tuple[int, ...] = (),
+        binary_type: str | None = None,
+    ) -> Reply:
         status = resp.status_code
         ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
         headers = dict(resp.headers)
@@ -204,7 +232,9 @@ class PlatformClient:
         if status in listed and isinstance(body, dict):
             return Reply(status, headers, body, resp.content, code)
         if status in (429, 503):
-            retry = parse_retry_after(resp.headers.get("Retry-After"), _server_time(resp) or self.platform_now())
+            retry = parse_retry_after(
+                resp.headers.get("Retry-After"), _server_time(resp) or self.platform_now()
+            )
             raise Transient(f"平台繁忙（{status}）", retry)
         if status >= 500:
             raise Transient(f"平台内部错误（{status}）")
@@ -223,9 +253,12 @@ class PlatformClient:
 
     # ------------------------------------------------------------------ enrollment
     def enroll(self, station_id: str, public_key_raw: bytes, code: str) -> Reply:
-        body = json.dumps({"station_id": station_id, "public_key": signing.b64(public_key_raw),
-                           "enrollment_code": code}).encode()
-        resp = self._send("POST", "/stations/enroll", body, {"Content-Type": "application/json"}, signed=False)
+        body = json.dumps(
+            {"station_id": station_id, "public_key": signing.b64(public_key_raw), "enrollment_code": code}
+        ).encode()
+        resp = self._send(
+            "POST", "/stations/enroll", body, {"Content-Type": "application/json"}, signed=False
+        )
         return self._classify(resp, (201,))
 
     # ------------------------------------------------------------------ attachments
@@ -252,9 +285,16 @@ class PlatformClient:
             raise Terminal(0, "local_corrupt", "本机附件已损坏，无法上传。")
         for _ in range(size // CHUNK + 8):
             chunk = data[offset : offset + CHUNK]
-            resp = self._send("PATCH", f"/attachments/{sha}", chunk, {
-                "Upload-Offset": str(offset), "Upload-Length": str(size),
-                "Content-Type": "application/offset+octet-stream"})
+            resp = self._send(
+                "PATCH",
+                f"/attachments/{sha}",
+                chunk,
+                {
+                    "Upload-Offset": str(offset),
+                    "Upload-Length": str(size),
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            )
             if resp.status_code == 204:
                 offset = int(resp.headers.get("Upload-Offset", offset + len(chunk)))
                 if offset >= size:
@@ -273,24 +313,36 @@ class PlatformClient:
 
     # ------------------------------------------------------------------ submissions and ratings
     def post_submission(self, key: str, body: bytes) -> Reply:
-        resp = self._send("POST", "/submissions", body,
-                          {"Content-Type": "application/json", "Idempotency-Key": key})
+        resp = self._send(
+            "POST", "/submissions", body, {"Content-Type": "application/json", "Idempotency-Key": key}
+        )
         return self._classify(resp, (200, 201), listed=(422,))
 
     def post_batch(self, items: list[tuple[str, bytes]]) -> Reply:
-        payload = b'{"submissions":[' + b",".join(
-            b'{"idempotency_key":' + json.dumps(k).encode() + b',"body":' + body + b"}" for k, body in items
-        ) + b"]}"
+        payload = (
+            b'{"submissions":['
+            + b",".join(
+                b'{"idempotency_key":' + json.dumps(k).encode() + b',"body":' + body + b"}"
+                for k, body in items
+            )
+            + b"]}"
+        )
         resp = self._send("POST", "/submissions:batch", payload, {"Content-Type": "application/json"})
         return self._classify(resp, (207,))
 
     def post_rating(self, key: str, body: bytes) -> Reply:
-        resp = self._send("POST", "/ratings", body, {"Content-Type": "application/json", "Idempotency-Key": key})
+        resp = self._send(
+            "POST", "/ratings", body, {"Content-Type": "application/json", "Idempotency-Key": key}
+        )
         return self._classify(resp, (200, 201), listed=(422,))
 
     def heartbeat(self, body: dict[str, Any]) -> Reply:
-        resp = self._send("POST", "/heartbeat", json.dumps(body, ensure_ascii=False).encode(),
-                          {"Content-Type": "application/json"})
+        resp = self._send(
+            "POST",
+            "/heartbeat",
+            json.dumps(body, ensure_ascii=False).encode(),
+            {"Content-Type": "application/json"},
+        )
         return self._classify(resp, (200,))
 
     # ------------------------------------------------------------------ status and documents
@@ -311,7 +363,9 @@ class PlatformClient:
         digest = hashlib.sha256(reply.content).hexdigest()
         if resp.headers.get("X-Certificate-SHA256", "").lower() != digest:
             raise DocumentRefused("证照文件与平台给出的校验值不一致，不予打印。")
-        if not signing.verify(platform_key_raw, resp.headers.get("X-Certificate-Signature", ""), digest.encode()):
+        if not signing.verify(
+            platform_key_raw, resp.headers.get("X-Certificate-Signature", ""), digest.encode()
+        ):
             raise DocumentRefused("证照签名无效，不予打印。")
         return reply.content
 

@@ -155,7 +155,9 @@ class Keyring:
 
     def lookup_hash(self, value: str) -> str:
         """A keyed hash for finding rows by ID number without storing it (查进度)."""
-        return self.suite.mac(hashlib.sha256(b"lookup|" + self._root).digest(), value.strip().upper().encode())
+        return self.suite.mac(
+            hashlib.sha256(b"lookup|" + self._root).digest(), value.strip().upper().encode()
+        )
 
 
 def _write_secret(path: Path, data: bytes) -> None:

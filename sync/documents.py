@@ -27,8 +27,9 @@ def version_key(version: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
-def verify_document(kind: str, reply_body: dict[str, Any], platform_key: bytes,
-                    current_version: str | None) -> tuple[str, bytes, dict[str, Any]]:
+def verify_document(
+    kind: str, reply_body: dict[str, Any], platform_key: bytes, current_version: str | None
+) -> tuple[str, bytes, dict[str, Any]]:
     """(version, payload bytes, parsed document) or DocumentRefused with a Chinese reason."""
     label = _LABELS[kind]
     try:
@@ -57,8 +58,9 @@ def refresh(store: Store, client: PlatformClient, kind: str, platform_key: bytes
     reply = client.signed_document(KINDS[kind], current["etag"] if current else None)
     if reply.status == 304:
         return "unchanged"
-    version, payload, _ = verify_document(kind, reply.body, platform_key,
-                                          current["version"] if current else None)
+    version, payload, _ = verify_document(
+        kind, reply.body, platform_key, current["version"] if current else None
+    )
     if current and current["payload"] == payload:
         return "unchanged"
     store.save_document(kind, version, reply.headers.get("ETag"), payload, reply.body["signature"])

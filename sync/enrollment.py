@@ -26,13 +26,16 @@ def station_key(key_dir: Path):  # -> Ed25519PrivateKey
     return signing.load_or_create_signing_key(Path(key_dir) / SIGNING_KEY_FILE)
 
 
-def enroll(store: Store, key_dir: Path, platform_url: str, station_id: str, code: str,
-           timeout: float = 15.0) -> dict:
+def enroll(
+    store: Store, key_dir: Path, platform_url: str, station_id: str, code: str, timeout: float = 15.0
+) -> dict:
     """POST /stations/enroll and pin the platform's signing key. Raises EnrollmentError."""
     from sync.client import Offline, StationRefused, Terminal, Transient
 
     if not _STATION_ID.match(station_id):
-        raise EnrollmentError(f"驿站编号 {station_id!r} 格式不对，应为“6 位行政区划代码-4 位序号”，如 210102-0001。")
+        raise EnrollmentError(
+            f"驿站编号 {station_id!r} 格式不对，应为“6 位行政区划代码-4 位序号”，如 210102-0001。"
+        )
     key = station_key(key_dir)
     client = PlatformClient(platform_url, timeout=timeout, clock=store.now)
     try:
@@ -63,13 +66,22 @@ def platform_key(store: Store) -> bytes | None:
     return signing.unb64(value) if value else None
 
 
-def make_client(store: Store, key_dir: Path, platform_url: str | None = None, timeout: float = 15.0,
-                clock=None) -> PlatformClient:
+def make_client(
+    store: Store, key_dir: Path, platform_url: str | None = None, timeout: float = 15.0, clock=None
+) -> PlatformClient:
     """A signed client for the enrolled station; the clock offset is persisted in the store."""
     station_id = store.setting("station_id")
     if not station_id:
-        raise EnrollmentError("本机尚未注册。请先运行：python main.py enroll --platform-url URL --station-id ID --code CODE")
+        raise EnrollmentError(
+            "本机尚未注册。请先运行：python main.py enroll --platform-url URL --station-id ID --code CODE"
+        )
     url = platform_url or store.setting("platform_url")
-    return PlatformClient(url, station_id, station_key(key_dir), timeout=timeout,
-                          clock=clock or store.now, offset_s=store.clock_offset_s,
-                          on_offset=store.set_clock_offset)
+    return PlatformClient(
+        url,
+        station_id,
+        station_key(key_dir),
+        timeout=timeout,
+        clock=clock or store.now,
+        offset_s=store.clock_offset_s,
+        on_offset=store.set_clock_offset,
+    )

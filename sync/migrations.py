@@ -25,20 +25,39 @@ def _v1(db: sqlite_utils.Database) -> None:
     db.create_table("attachments", {"sha256": str, "size": int, "created_at": float}, pk="sha256")
     db.create_table(
         "submissions",
-        {"submission_id": str, "local_reference": str, "id_hash": str, "bundle_id": str,
-         "body": bytes, "created_at": float, "platform_reference": str},
-        pk="submission_id", not_null={"local_reference", "body"},
+        {
+            "submission_id": str,
+            "local_reference": str,
+            "id_hash": str,
+            "bundle_id": str,
+            "body": bytes,
+            "created_at": float,
+            "platform_reference": str,
+        },
+        pk="submission_id",
+        not_null={"local_reference", "body"},
     )
     db["submissions"].create_index(["local_reference"], unique=True)
     db["submissions"].create_index(["id_hash"])
-    db.create_table("submission_attachments", {"submission_id": str, "sha256": str},
-                                        pk=("submission_id", "sha256"))
+    db.create_table(
+        "submission_attachments", {"submission_id": str, "sha256": str}, pk=("submission_id", "sha256")
+    )
     db.create_table(
         "outbox",
-        {"id": int, "kind": str, "ref_id": str, "idempotency_key": str, "state": str,
-         "attempts": int, "next_attempt_at": float, "last_error": str, "created_at": float,
-         "updated_at": float},
-        pk="id", not_null={"kind", "idempotency_key", "state"},
+        {
+            "id": int,
+            "kind": str,
+            "ref_id": str,
+            "idempotency_key": str,
+            "state": str,
+            "attempts": int,
+            "next_attempt_at": float,
+            "last_error": str,
+            "created_at": float,
+            "updated_at": float,
+        },
+        pk="id",
+        not_null={"kind", "idempotency_key", "state"},
         defaults={"attempts": 0, "next_attempt_at": 0.0},
     )
     db["outbox"].create_index(["idempotency_key"], unique=True)
@@ -48,25 +67,43 @@ def _v2(db: sqlite_utils.Database) -> None:
     """Pulled statuses, certificates, signed documents (catalogue, credit list)."""
     db.create_table(
         "statuses",
-        {"seq": int, "submission_id": str, "status": str, "updated_at": str, "message": str,
-         "required_materials": str, "certificate_ids": str, "pulled_at": float}, pk="seq")
+        {
+            "seq": int,
+            "submission_id": str,
+            "status": str,
+            "updated_at": str,
+            "message": str,
+            "required_materials": str,
+            "certificate_ids": str,
+            "pulled_at": float,
+        },
+        pk="seq",
+    )
     db["statuses"].create_index(["submission_id"])
     db.create_table(
         "certificates",
-        {"certificate_id": str, "submission_id": str, "sha256": str, "body": bytes,
-         "verified_at": float}, pk="certificate_id")
+        {"certificate_id": str, "submission_id": str, "sha256": str, "body": bytes, "verified_at": float},
+        pk="certificate_id",
+    )
     db.create_table(
         "documents",
-        {"kind": str, "version": str, "etag": str, "payload": bytes, "signature": str,
-         "fetched_at": float}, pk="kind")
+        {"kind": str, "version": str, "etag": str, "payload": bytes, "signature": str, "fetched_at": float},
+        pk="kind",
+    )
 
 
 def _v3(db: sqlite_utils.Database) -> None:
     """Ratings (好差评) and the hash-chained audit log."""
-    db.create_table("ratings", {"rating_id": str, "submission_id": str, "body": bytes, "created_at": float},
-                         pk="rating_id")
-    db.create_table("audit", {"seq": int, "at": float, "event": str, "detail": str, "prev_hash": str,
-                        "hash": str}, pk="seq")
+    db.create_table(
+        "ratings",
+        {"rating_id": str, "submission_id": str, "body": bytes, "created_at": float},
+        pk="rating_id",
+    )
+    db.create_table(
+        "audit",
+        {"seq": int, "at": float, "event": str, "detail": str, "prev_hash": str, "hash": str},
+        pk="seq",
+    )
 
 
 def _v4(db: sqlite_utils.Database) -> None:

@@ -58,8 +58,9 @@ def raw_public(key: Ed25519PublicKey) -> bytes:
 
 
 def raw_private(key: Ed25519PrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
 
 
 def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
@@ -74,14 +75,19 @@ def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(data)
 
 
-def sign_headers(key: Ed25519PrivateKey, station_id: str, method: str, path_with_query: str,
-                 body: bytes, now: float) -> dict[str, str]:
+def sign_headers(
+    key: Ed25519PrivateKey, station_id: str, method: str, path_with_query: str, body: bytes, now: float
+) -> dict[str, str]:
     """The four identity headers for one request."""
     ts = rfc3339(now)
     digest = content_sha256(body)
     sig = key.sign(string_to_sign(method, path_with_query, ts, digest))
-    return {"X-Station-Id": station_id, "X-Timestamp": ts, "X-Content-SHA256": digest,
-            "X-Signature": b64(sig)}
+    return {
+        "X-Station-Id": station_id,
+        "X-Timestamp": ts,
+        "X-Content-SHA256": digest,
+        "X-Signature": b64(sig),
+    }
 
 
 def verify(public_raw: bytes, signature_b64: str, message: bytes) -> bool:

@@ -54,9 +54,16 @@ FAILED = "failed"
 REJECTED = "rejected"
 PENDING_STATES = (QUEUED, SENDING)
 STATE_LABELS = {
-    QUEUED: "待发送", SENDING: "发送中", DELIVERED: "已送达", "received": "平台已接收",
-    "accepted": "已受理", "need_materials": "需补材料", "rejected": "不予受理", "approved": "已办结（准予）",
-    "completed": "已办结", FAILED: "发送失败（待工作人员处理）",
+    QUEUED: "待发送",
+    SENDING: "发送中",
+    DELIVERED: "已送达",
+    "received": "平台已接收",
+    "accepted": "已受理",
+    "need_materials": "需补材料",
+    "rejected": "不予受理",
+    "approved": "已办结（准予）",
+    "completed": "已办结",
+    FAILED: "发送失败（待工作人员处理）",
 }
 KIND_SUBMISSION, KIND_RATING = "submission", "rating"
 
@@ -143,8 +150,9 @@ _FULL_MESSAGE = "存储空间已满，本次内容没有保存。请联系工作
 class Store:
     """See the module docstring. Make one with `Store.open`."""
 
-    def __init__(self, db: sqlite_utils.Database, data_dir: Path, keyring: Keyring,
-                 clock: Callable[[], float]) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, data_dir: Path, keyring: Keyring, clock: Callable[[], float]
+    ) -> None:
         self._db = db
         self._conn: sqlite3.Connection = db.conn
         self._lock = threading.RLock()
@@ -155,8 +163,13 @@ class Store:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, data_dir: Path | str, key_dir: Path | str, crypto: str = "aes",
-             clock: Callable[[], float] = time.time) -> Store:
+    def open(
+        cls,
+        data_dir: Path | str,
+        key_dir: Path | str,
+        crypto: str = "aes",
+        clock: Callable[[], float] = time.time,
+    ) -> Store:
         data_dir = Path(data_dir)
         try:
             data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -169,8 +182,9 @@ class Store:
             keyring = Keyring.load_or_create(Path(key_dir), data_dir, crypto)
         except CryptoError as exc:
             raise StoreError(str(exc)) from None
-        conn = sqlite3.connect(str(data_dir / "kiosk.db"), isolation_level=None, check_same_thread=False,
-                               timeout=30)
+        conn = sqlite3.connect(
+            str(data_dir / "kiosk.db"), isolation_level=None, check_same_thread=False, timeout=30
+        )
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -258,8 +272,10 @@ class Store:
         at = self._clock()
         text = canonical_json(detail).decode()
         digest = hashlib.sha256(f"{prev}|{at:.6f}|{event}|{text}".encode()).hexdigest()
-        conn.execute("INSERT INTO audit(at, event, detail, prev_hash, hash) VALUES (?,?,?,?,?)",
-                     (at, event, text, prev, digest))
+        conn.execute(
+            "INSERT INTO audit(at, event, detail, prev_hash, hash) VALUES (?,?,?,?,?)",
+            (at, event, text, prev, digest),
+        )
 
     def audit(self, event: str, detail: dict[str, Any]) -> None:
         with self._tx() as conn:
@@ -269,7 +285,9 @@ class Store:
         """None when the chain is intact, else the seq of the first entry that does not fit."""
         prev = "0" * 64
         for row in self._query("SELECT * FROM audit ORDER BY seq"):
-            digest = hashlib.sha256(f"{prev}|{row['at']:.6f}|{row['event']}|{row['detail']}".encode()).hexdigest()
+            digest = hashlib.sha256(
+                f"{prev}|{row['at']:.6f}|{row['event']}|{row['detail']}".encode()
+            ).hexdigest()
             if row["prev_hash"] != prev or row["hash"] != digest:
                 return row["seq"]
             prev = row["hash"]
@@ -283,8 +301,10 @@ class Store:
         """Autosave on every answer (normal durability: a lost last keystroke is acceptable)."""
         body = self._keys.encrypt(canonical_json(answers), b"draft|" + session_id.encode())
         with self._tx() as conn:
-            conn.execute("INSERT OR REPLACE INTO drafts(session_id, body, updated_at) VALUES (?,?,?)",
-                         (session_id, body, self._clock()))
+            conn.execute(
+                "INSERT OR REPLACE INTO drafts(session_id, body, updated_at) VALUES (?,?,?)",
+                (session_id, body, self._clock()),
+            )
 
     def load_draft(self, session_id: str) -> dict[str, Any] | None:
         rows = self._query("SELECT body FROM drafts WHERE session_id=?", (session_id,))
@@ -316,7 +336,7 @@ class Store:
                 try:
                     view = memoryview(sealed)
                     while view:
-                        view = view[os.write(fd, view):]
+                        view = view[os.write(fd, view) :]
                     os.fsync(fd)
                 finally:
                     os.close(fd)
@@ -333,8 +353,10 @@ class Store:
                     raise StorageFullError(_FULL_MESSAGE) from None
                 raise StoreError(f"附件保存失败：{exc.strerror}") from None
         with self._tx() as conn:
-            conn.execute("INSERT OR IGNORE INTO attachments(sha256, size, created_at) VALUES (?,?,?)",
-                         (sha, len(data), self._clock()))
+            conn.execute(
+                "INSERT OR IGNORE INTO attachments(sha256, size, created_at) VALUES (?,?,?)",
+                (sha, len(data), self._clock()),
+            )
         return sha
 
     def read_attachment(self, sha: str) -> bytes:
@@ -359,12 +381,18 @@ class Store:
 
     def mark_attachment_uploaded(self, sha: str, uploaded: bool = True) -> None:
         with self._tx() as conn:
-            conn.execute("UPDATE attachments SET uploaded_at=? WHERE sha256=?",
-                         (self._clock() if uploaded else None, sha))
+            conn.execute(
+                "UPDATE attachments SET uploaded_at=? WHERE sha256=?",
+                (self._clock() if uploaded else None, sha),
+            )
 
     # ------------------------------------------------------------------ submitting
-    def submit(self, payload: dict[str, Any], attachments: list[str] | tuple[str, ...] = (),
-               signature_png: bytes | None = None) -> Submitted:
+    def submit(
+        self,
+        payload: dict[str, Any],
+        attachments: list[str] | tuple[str, ...] = (),
+        signature_png: bytes | None = None,
+    ) -> Submitted:
         """Freeze and queue one application. Returns only after the durable commit.
 
         `payload` is the form engine's POST /submissions body without submission_id,
@@ -400,43 +428,70 @@ class Store:
             row = conn.execute("SELECT value FROM settings WHERE key='reference_counter'").fetchone()
             counter = int(row[0]) + 1 if row else 1
             local_reference = reference.make(counter)
-            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('reference_counter', ?)",
-                         (str(counter),))
+            conn.execute(
+                "INSERT OR REPLACE INTO settings(key, value) VALUES ('reference_counter', ?)", (str(counter),)
+            )
             body["local_reference"] = local_reference
             sealed = self._keys.encrypt(canonical_json(body), b"submission|" + submission_id.encode())
             conn.execute(
                 "INSERT INTO submissions(submission_id, local_reference, id_hash, bundle_id, body, "
                 "created_at) VALUES (?,?,?,?,?,?)",
-                (submission_id, local_reference, self._keys.lookup_hash(id_number) if id_number else None,
-                 str(body.get("bundle_id") or ""), sealed, now))
-            conn.executemany("INSERT INTO submission_attachments(submission_id, sha256) VALUES (?,?)",
-                             [(submission_id, sha) for sha in sorted(named)])
+                (
+                    submission_id,
+                    local_reference,
+                    self._keys.lookup_hash(id_number) if id_number else None,
+                    str(body.get("bundle_id") or ""),
+                    sealed,
+                    now,
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO submission_attachments(submission_id, sha256) VALUES (?,?)",
+                [(submission_id, sha) for sha in sorted(named)],
+            )
             conn.execute(
                 "INSERT INTO outbox(kind, ref_id, idempotency_key, state, attempts, next_attempt_at, "
                 "created_at, updated_at) VALUES (?,?,?,?,0,0,?,?)",
-                (KIND_SUBMISSION, submission_id, submission_id, QUEUED, now, now))
-            self._audit(conn, "submitted", {"local_reference": local_reference,
-                                            "bundle_id": body.get("bundle_id")})
+                (KIND_SUBMISSION, submission_id, submission_id, QUEUED, now, now),
+            )
+            self._audit(
+                conn, "submitted", {"local_reference": local_reference, "bundle_id": body.get("bundle_id")}
+            )
         return Submitted(submission_id, local_reference)
 
-    def record_rating(self, submission_id: str | None, item_codes: list[str], score: int,
-                      tags: list[str] | None = None, comment: str = "") -> str:
+    def record_rating(
+        self,
+        submission_id: str | None,
+        item_codes: list[str],
+        score: int,
+        tags: list[str] | None = None,
+        comment: str = "",
+    ) -> str:
         """好差评: queued like a submission, sent through the same outbox with its own key."""
         if not 1 <= int(score) <= 5:
             raise StoreError("评分应为 1 到 5。")
         rating_id = str(uuid.uuid4())
         now = self._clock()
-        body = {"rating_id": rating_id, "submission_id": submission_id, "item_codes": list(item_codes),
-                "score": int(score), "tags": list(tags or []), "comment": comment or "",
-                "created_at": rfc3339(now + self.clock_offset_s)}
+        body = {
+            "rating_id": rating_id,
+            "submission_id": submission_id,
+            "item_codes": list(item_codes),
+            "score": int(score),
+            "tags": list(tags or []),
+            "comment": comment or "",
+            "created_at": rfc3339(now + self.clock_offset_s),
+        }
         sealed = self._keys.encrypt(canonical_json(body), b"rating|" + rating_id.encode())
         with self._tx(durable=True) as conn:
-            conn.execute("INSERT INTO ratings(rating_id, submission_id, body, created_at) VALUES (?,?,?,?)",
-                         (rating_id, submission_id, sealed, now))
+            conn.execute(
+                "INSERT INTO ratings(rating_id, submission_id, body, created_at) VALUES (?,?,?,?)",
+                (rating_id, submission_id, sealed, now),
+            )
             conn.execute(
                 "INSERT INTO outbox(kind, ref_id, idempotency_key, state, attempts, next_attempt_at, "
                 "created_at, updated_at) VALUES (?,?,?,?,0,0,?,?)",
-                (KIND_RATING, rating_id, rating_id, QUEUED, now, now))
+                (KIND_RATING, rating_id, rating_id, QUEUED, now, now),
+            )
             self._audit(conn, "rated", {"rating_id": rating_id, "score": int(score)})
         return rating_id
 
@@ -454,31 +509,50 @@ class Store:
         return self._keys.decrypt(rows[0]["body"], aad)
 
     def submission_attachments(self, submission_id: str) -> list[str]:
-        return [r["sha256"] for r in self._query(
-            "SELECT sha256 FROM submission_attachments WHERE submission_id=? ORDER BY sha256",
-            (submission_id,))]
+        return [
+            r["sha256"]
+            for r in self._query(
+                "SELECT sha256 FROM submission_attachments WHERE submission_id=? ORDER BY sha256",
+                (submission_id,),
+            )
+        ]
 
     _ROW_SQL = (
         "SELECT o.*, s.local_reference, s.platform_reference AS s_platform_reference, s.bundle_id "
-        "FROM outbox o LEFT JOIN submissions s ON (o.kind='submission' AND s.submission_id=o.ref_id) ")
+        "FROM outbox o LEFT JOIN submissions s ON (o.kind='submission' AND s.submission_id=o.ref_id) "
+    )
 
     def _row(self, r: dict[str, Any], masked: bool = False) -> OutboxRow:
         name = idn = None
         if masked and r["kind"] == KIND_SUBMISSION:
             try:
-                body = json.loads(self.request_body(OutboxRow(
-                    r["id"], r["kind"], r["ref_id"], r["idempotency_key"], r["state"], 0, 0, None, 0)))
+                body = json.loads(
+                    self.request_body(
+                        OutboxRow(
+                            r["id"], r["kind"], r["ref_id"], r["idempotency_key"], r["state"], 0, 0, None, 0
+                        )
+                    )
+                )
                 applicant = body.get("applicant") or {}
                 name, idn = mask_name(applicant.get("name", "")), mask_id(applicant.get("id_number", ""))
             except (CryptoError, StoreError, ValueError):
                 name = idn = "（无法解密）"
         return OutboxRow(
-            id=r["id"], kind=r["kind"], ref_id=r["ref_id"], idempotency_key=r["idempotency_key"],
-            state=r["state"], attempts=r["attempts"] or 0, next_attempt_at=r["next_attempt_at"] or 0.0,
-            last_error=r["last_error"], created_at=r["created_at"] or 0.0,
+            id=r["id"],
+            kind=r["kind"],
+            ref_id=r["ref_id"],
+            idempotency_key=r["idempotency_key"],
+            state=r["state"],
+            attempts=r["attempts"] or 0,
+            next_attempt_at=r["next_attempt_at"] or 0.0,
+            last_error=r["last_error"],
+            created_at=r["created_at"] or 0.0,
             local_reference=r.get("local_reference"),
             platform_reference=r.get("platform_reference") or r.get("s_platform_reference"),
-            bundle_id=r.get("bundle_id"), masked_name=name, masked_id=idn)
+            bundle_id=r.get("bundle_id"),
+            masked_name=name,
+            masked_id=idn,
+        )
 
     def outbox_rows(self, masked: bool = True) -> list[OutboxRow]:
         """Every row, oldest first, with masked name and ID number (for staff and `queue list`)."""
@@ -487,15 +561,23 @@ class Store:
     def due_rows(self, now: float, limit: int = 200) -> list[OutboxRow]:
         """Rows the worker may try now. A row left in `sending` by a crash is due again: its
         idempotency key makes the resend safe."""
-        return [self._row(r) for r in self._query(
-            self._ROW_SQL + "WHERE o.state IN ('queued','sending') AND o.next_attempt_at <= ? "
-            "ORDER BY o.id LIMIT ?", (now, limit))]
+        return [
+            self._row(r)
+            for r in self._query(
+                self._ROW_SQL + "WHERE o.state IN ('queued','sending') AND o.next_attempt_at <= ? "
+                "ORDER BY o.id LIMIT ?",
+                (now, limit),
+            )
+        ]
 
     def pending_summary(self) -> dict[str, Any]:
         rows = self._query("SELECT state, created_at FROM outbox")
         pending = [r["created_at"] for r in rows if r["state"] in PENDING_STATES]
-        return {"pending": len(pending), "failed": sum(r["state"] == FAILED for r in rows),
-                "oldest_pending_age_s": int(max(0.0, self._clock() - min(pending))) if pending else 0}
+        return {
+            "pending": len(pending),
+            "failed": sum(r["state"] == FAILED for r in rows),
+            "oldest_pending_age_s": int(max(0.0, self._clock() - min(pending))) if pending else 0,
+        }
 
     def find(self, ref: str) -> SubmissionInfo | None:
         """By provisional reference (typed loosely) or by the platform's reference."""
@@ -503,56 +585,81 @@ class Store:
         rows = self._query(
             "SELECT s.*, o.state, o.last_error FROM submissions s JOIN outbox o ON o.ref_id=s.submission_id "
             "WHERE s.local_reference=? OR s.platform_reference=? OR s.submission_id=?",
-            (local or ref, ref.strip(), ref.strip()))
+            (local or ref, ref.strip(), ref.strip()),
+        )
         return self._info(rows[0]) if rows else None
 
     def submissions_for(self, id_number: str) -> list[SubmissionInfo]:
         rows = self._query(
             "SELECT s.*, o.state, o.last_error FROM submissions s JOIN outbox o ON o.ref_id=s.submission_id "
-            "WHERE s.id_hash=? ORDER BY s.created_at DESC", (self._keys.lookup_hash(id_number),))
+            "WHERE s.id_hash=? ORDER BY s.created_at DESC",
+            (self._keys.lookup_hash(id_number),),
+        )
         return [self._info(r) for r in rows]
 
     def _info(self, r: dict[str, Any]) -> SubmissionInfo:
         statuses = self._query(
             "SELECT status, updated_at, message, required_materials, certificate_ids FROM statuses "
-            "WHERE submission_id=? ORDER BY seq", (r["submission_id"],))
+            "WHERE submission_id=? ORDER BY seq",
+            (r["submission_id"],),
+        )
         for s in statuses:
             s["required_materials"] = json.loads(s["required_materials"] or "[]")
             s["certificate_ids"] = json.loads(s["certificate_ids"] or "[]")
-        return SubmissionInfo(r["submission_id"], r["local_reference"], r["platform_reference"],
-                              r["bundle_id"], r["state"], r["created_at"], r["last_error"], statuses)
+        return SubmissionInfo(
+            r["submission_id"],
+            r["local_reference"],
+            r["platform_reference"],
+            r["bundle_id"],
+            r["state"],
+            r["created_at"],
+            r["last_error"],
+            statuses,
+        )
 
     # ------------------------------------------------------------------ worker bookkeeping
     def mark_sending(self, row_id: int) -> None:
         with self._tx() as conn:
-            conn.execute("UPDATE outbox SET state=?, attempts=attempts+1, updated_at=? WHERE id=? "
-                         "AND state IN ('queued','sending')", (SENDING, self._clock(), row_id))
+            conn.execute(
+                "UPDATE outbox SET state=?, attempts=attempts+1, updated_at=? WHERE id=? "
+                "AND state IN ('queued','sending')",
+                (SENDING, self._clock(), row_id),
+            )
 
     def mark_delivered(self, row: OutboxRow, response: dict[str, Any]) -> None:
         """A definite success per the contract: record the platform's reference with it."""
         platform_ref = response.get("platform_reference")
         with self._tx() as conn:
             now = self._clock()
-            conn.execute("UPDATE outbox SET state=?, delivered_at=?, updated_at=?, last_error=NULL, "
-                         "platform_reference=? WHERE id=? AND state IN ('queued','sending')",
-                         (DELIVERED, now, now, platform_ref, row.id))
+            conn.execute(
+                "UPDATE outbox SET state=?, delivered_at=?, updated_at=?, last_error=NULL, "
+                "platform_reference=? WHERE id=? AND state IN ('queued','sending')",
+                (DELIVERED, now, now, platform_ref, row.id),
+            )
             if row.kind == KIND_SUBMISSION and platform_ref:
-                conn.execute("UPDATE submissions SET platform_reference=? WHERE submission_id=?",
-                             (platform_ref, row.ref_id))
-            self._audit(conn, "delivered", {"kind": row.kind, "id": row.ref_id,
-                                            "platform_reference": platform_ref})
+                conn.execute(
+                    "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
+                    (platform_ref, row.ref_id),
+                )
+            self._audit(
+                conn, "delivered", {"kind": row.kind, "id": row.ref_id, "platform_reference": platform_ref}
+            )
 
     def mark_retry(self, row_id: int, next_attempt_at: float, error: str) -> None:
         with self._tx() as conn:
-            conn.execute("UPDATE outbox SET state=?, next_attempt_at=?, last_error=?, updated_at=? "
-                         "WHERE id=? AND state IN ('queued','sending')",
-                         (QUEUED, next_attempt_at, error, self._clock(), row_id))
+            conn.execute(
+                "UPDATE outbox SET state=?, next_attempt_at=?, last_error=?, updated_at=? "
+                "WHERE id=? AND state IN ('queued','sending')",
+                (QUEUED, next_attempt_at, error, self._clock(), row_id),
+            )
 
     def mark_failed(self, row: OutboxRow, message: str, state: str = FAILED) -> None:
         """Terminal: kept for staff with the platform's message, never dropped."""
         with self._tx() as conn:
-            conn.execute("UPDATE outbox SET state=?, last_error=?, updated_at=? WHERE id=?",
-                         (state, message, self._clock(), row.id))
+            conn.execute(
+                "UPDATE outbox SET state=?, last_error=?, updated_at=? WHERE id=?",
+                (state, message, self._clock(), row.id),
+            )
             self._audit(conn, state, {"kind": row.kind, "id": row.ref_id, "message": message[:200]})
 
     def retry(self, ref: str) -> bool:
@@ -560,9 +667,11 @@ class Store:
         info = self.find(ref)
         target = info.submission_id if info else ref.strip()
         with self._tx() as conn:
-            cur = conn.execute("UPDATE outbox SET state=?, attempts=0, next_attempt_at=0, updated_at=? "
-                               "WHERE ref_id=? AND state IN ('failed','queued','sending')",
-                               (QUEUED, self._clock(), target))
+            cur = conn.execute(
+                "UPDATE outbox SET state=?, attempts=0, next_attempt_at=0, updated_at=? "
+                "WHERE ref_id=? AND state IN ('failed','queued','sending')",
+                (QUEUED, self._clock(), target),
+            )
             if cur.rowcount:
                 self._audit(conn, "retry", {"id": target})
             return cur.rowcount > 0
@@ -580,17 +689,30 @@ class Store:
                 conn.execute(
                     "INSERT INTO statuses(submission_id, status, updated_at, message, required_materials, "
                     "certificate_ids, pulled_at) VALUES (?,?,?,?,?,?,?)",
-                    (sid, status, ch.get("updated_at"), ch.get("message"),
-                     json.dumps(ch.get("required_materials") or [], ensure_ascii=False),
-                     json.dumps(ch.get("certificate_ids") or []), now))
+                    (
+                        sid,
+                        status,
+                        ch.get("updated_at"),
+                        ch.get("message"),
+                        json.dumps(ch.get("required_materials") or [], ensure_ascii=False),
+                        json.dumps(ch.get("certificate_ids") or []),
+                        now,
+                    ),
+                )
                 if ch.get("platform_reference"):
-                    conn.execute("UPDATE submissions SET platform_reference=? WHERE submission_id=?",
-                                 (ch["platform_reference"], sid))
-                cur = conn.execute("UPDATE outbox SET state=?, updated_at=? WHERE ref_id=? AND kind='submission' "
-                                   "AND state NOT IN ('queued','sending','failed')", (status, now, sid))
+                    conn.execute(
+                        "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
+                        (ch["platform_reference"], sid),
+                    )
+                cur = conn.execute(
+                    "UPDATE outbox SET state=?, updated_at=? WHERE ref_id=? AND kind='submission' "
+                    "AND state NOT IN ('queued','sending','failed')",
+                    (status, now, sid),
+                )
                 applied += cur.rowcount
-            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('status_cursor', ?)",
-                         (next_cursor,))
+            conn.execute(
+                "INSERT OR REPLACE INTO settings(key, value) VALUES ('status_cursor', ?)", (next_cursor,)
+            )
         return applied
 
     def certificate_ids_missing(self) -> list[tuple[str, str]]:
@@ -606,9 +728,11 @@ class Store:
     def save_certificate(self, certificate_id: str, submission_id: str, pdf: bytes) -> None:
         sealed = self._keys.encrypt(pdf, b"certificate|" + certificate_id.encode())
         with self._tx() as conn:
-            conn.execute("INSERT OR REPLACE INTO certificates(certificate_id, submission_id, sha256, body, "
-                         "verified_at) VALUES (?,?,?,?,?)",
-                         (certificate_id, submission_id, hashlib.sha256(pdf).hexdigest(), sealed, self._clock()))
+            conn.execute(
+                "INSERT OR REPLACE INTO certificates(certificate_id, submission_id, sha256, body, "
+                "verified_at) VALUES (?,?,?,?,?)",
+                (certificate_id, submission_id, hashlib.sha256(pdf).hexdigest(), sealed, self._clock()),
+            )
             self._audit(conn, "certificate", {"certificate_id": certificate_id})
 
     def certificate(self, certificate_id: str) -> bytes | None:
@@ -623,10 +747,15 @@ class Store:
         rows = self._query("SELECT version, etag, payload FROM documents WHERE kind=?", (kind,))
         return rows[0] if rows else None
 
-    def save_document(self, kind: str, version: str, etag: str | None, payload: bytes, signature: str) -> None:
+    def save_document(
+        self, kind: str, version: str, etag: str | None, payload: bytes, signature: str
+    ) -> None:
         with self._tx() as conn:
-            conn.execute("INSERT OR REPLACE INTO documents(kind, version, etag, payload, signature, fetched_at) "
-                         "VALUES (?,?,?,?,?,?)", (kind, version, etag, payload, signature, self._clock()))
+            conn.execute(
+                "INSERT OR REPLACE INTO documents(kind, version, etag, payload, signature, fetched_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (kind, version, etag, payload, signature, self._clock()),
+            )
             self._audit(conn, "document", {"kind": kind, "version": version})
 
     # ------------------------------------------------------------------ export (USB stick)

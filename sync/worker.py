@@ -81,13 +81,22 @@ class WorkerStatus:
 
 
 class DeliveryWorker:
-    def __init__(self, store: Store, client: PlatformClient, *, batch_threshold: int = 5,
-                 batch_size: int = 50, concurrency: int = 4, backoff: Backoff | None = None,
-                 rng: random.Random | None = None,
-                 on_status: Callable[[WorkerStatus], None] | None = None,
-                 heartbeat_interval_s: float = 300.0, documents_interval_s: float = 3600.0,
-                 app_version: str = "0.1.0",
-                 devices: Callable[[], dict[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        client: PlatformClient,
+        *,
+        batch_threshold: int = 5,
+        batch_size: int = 50,
+        concurrency: int = 4,
+        backoff: Backoff | None = None,
+        rng: random.Random | None = None,
+        on_status: Callable[[WorkerStatus], None] | None = None,
+        heartbeat_interval_s: float = 300.0,
+        documents_interval_s: float = 3600.0,
+        app_version: str = "0.1.0",
+        devices: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
         self.store = store
         self.client = client
         self.batch_threshold = max(2, batch_threshold)
@@ -112,13 +121,16 @@ class DeliveryWorker:
 
     # ------------------------------------------------------------------ one pass
     def run_once(self, force: bool = False) -> RunReport:
-        """Deliver what is due, pull statuses and certificates, heartbeat and documents when due."""
+        """Deliver what is due, pull statuses and certificates, heartbeat and documents when due.
+
+        `force` (the command line's `sync --once`, or staff pressing "send now") ignores the
+        backoff schedule and tries every pending row now."""
         report = RunReport()
         now = self.store.now()
         if not force and now < self.not_before:
             return report
         try:
-            self._deliver(self.store.due_rows(now), report)
+            self._deliver(self.store.due_rows(float("inf") if force else now), report)
             self._pull_statuses(report)
             self._fetch_certificates(report)
             self._heartbeat_and_documents(now, force, report)
@@ -130,7 +142,9 @@ class DeliveryWorker:
             report.offline = True
             report.error = self.last_error = exc.reason
             self.not_before = self.store.now() + self.backoff.delay(self.failures, self.rng, exc.retry_after)
-            log.info("delivery paused: %s (next try in %.0f s)", exc.reason, self.not_before - self.store.now())
+            log.info(
+                "delivery paused: %s (next try in %.0f s)", exc.reason, self.not_before - self.store.now()
+            )
         except StationRefused as exc:
             self.failures += 1
             report.offline = True
@@ -221,8 +235,9 @@ class DeliveryWorker:
             self.store.mark_attachment_uploaded(sha, False)
         self._upload_attachments(row, report)
 
-    def _later(self, row: OutboxRow, attempts: int, reason: str, retry_after: float | None,
-               report: RunReport) -> None:
+    def _later(
+        self, row: OutboxRow, attempts: int, reason: str, retry_after: float | None, report: RunReport
+    ) -> None:
         delay = self.backoff.delay(attempts, self.rng, retry_after)
         self.store.mark_retry(row.id, self.store.now() + delay, reason)
         report.retry_later += 1
@@ -239,8 +254,9 @@ class DeliveryWorker:
         if status == 422 and code == "invalid_submission":
             fields = body.get("fields") or {}
             detail = "；".join(f"{k}：{v}" for k, v in fields.items())
-            self.store.mark_failed(row, f"平台不予受理：{message}{('（' + detail + '）') if detail else ''}",
-                                   state=REJECTED)
+            self.store.mark_failed(
+                row, f"平台不予受理：{message}{('（' + detail + '）') if detail else ''}", state=REJECTED
+            )
             report.rejected += 1
             return
         if status in (409, 429, 503) or status >= 500 or (status == 422 and code == "attachments_missing"):
@@ -269,8 +285,9 @@ class DeliveryWorker:
             # A platform without a working batch endpoint: fall back to single requests.
             self._run_concurrently(rows, report)
             return
-        by_key = {r.get("idempotency_key"): r for r in (reply.body or {}).get("results", [])
-                  if isinstance(r, dict)}
+        by_key = {
+            r.get("idempotency_key"): r for r in (reply.body or {}).get("results", []) if isinstance(r, dict)
+        }
         retry_single = []
         for row in rows:
             result = by_key.get(row.idempotency_key)
@@ -278,7 +295,11 @@ class DeliveryWorker:
                 self._later(row, row.attempts + 1, "批量答复缺少此条", None, report)
                 continue
             body = result.get("body")
-            if result.get("status") == 422 and isinstance(body, dict) and body.get("error") == "attachments_missing":
+            if (
+                result.get("status") == 422
+                and isinstance(body, dict)
+                and body.get("error") == "attachments_missing"
+            ):
                 for sha in body.get("missing") or []:
                     self.store.mark_attachment_uploaded(sha, False)
                 retry_single.append(row)
@@ -288,8 +309,11 @@ class DeliveryWorker:
             self._run_concurrently(retry_single, report)
 
     def _run_uploads(self, rows: list[OutboxRow], report: RunReport) -> None:
-        pending = [r for r in rows if any(not self.store.attachment_uploaded(s)
-                                          for s in self.store.submission_attachments(r.ref_id))]
+        pending = [
+            r
+            for r in rows
+            if any(not self.store.attachment_uploaded(s) for s in self.store.submission_attachments(r.ref_id))
+        ]
         if not pending:
             return
         errors: list[BaseException] = []
@@ -346,9 +370,13 @@ class DeliveryWorker:
             free = shutil.disk_usage(self.store.data_dir).free
         except OSError:
             free = 0
-        return {"app_version": self.app_version, "queue": self.store.pending_summary(),
-                "devices": self.devices(), "disk_free_bytes": int(free),
-                "uptime_s": int(time.monotonic() - self._started)}
+        return {
+            "app_version": self.app_version,
+            "queue": self.store.pending_summary(),
+            "devices": self.devices(),
+            "disk_free_bytes": int(free),
+            "uptime_s": int(time.monotonic() - self._started),
+        }
 
     def _heartbeat_and_documents(self, now: float, force: bool, report: RunReport) -> None:
         versions: dict[str, Any] = {}
@@ -360,8 +388,10 @@ class DeliveryWorker:
         if key is None:
             return
         stale = any(
-            versions.get(f"{kind}_version") and (self.store.document(kind) or {}).get("version")
-            != versions.get(f"{kind}_version") for kind in documents.KINDS)
+            versions.get(f"{kind}_version")
+            and (self.store.document(kind) or {}).get("version") != versions.get(f"{kind}_version")
+            for kind in documents.KINDS
+        )
         if force or stale or now >= self._next_documents:
             for kind in documents.KINDS:
                 try:
@@ -377,8 +407,14 @@ class DeliveryWorker:
     # ------------------------------------------------------------------ thread
     def status(self) -> WorkerStatus:
         summary = self.store.pending_summary()
-        return WorkerStatus(summary["pending"], summary["failed"], summary["oldest_pending_age_s"],
-                            self.last_error is None, self.last_error, self.not_before or None)
+        return WorkerStatus(
+            summary["pending"],
+            summary["failed"],
+            summary["oldest_pending_age_s"],
+            self.last_error is None,
+            self.last_error,
+            self.not_before or None,
+        )
 
     def _publish(self) -> None:
         if self.on_status:
@@ -403,6 +439,11 @@ class DeliveryWorker:
         self._wake.set()
         if self._thread:
             self._thread.join(timeout)
+
+    def run_forever(self, stop: threading.Event, poll_s: float = 30.0) -> None:
+        """The thread's body, also used by `sync --forever` in the foreground."""
+        self._stop = stop
+        self._loop(poll_s)
 
     def _loop(self, poll_s: float) -> None:
         while not self._stop.is_set():

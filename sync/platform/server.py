@@ -32,8 +32,13 @@ class PlatformServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], service: PlatformService, base_path: str = "/api/v1",
-                 recorder: Callable[[dict[str, Any]], None] | None = None) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        service: PlatformService,
+        base_path: str = "/api/v1",
+        recorder: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         super().__init__(address, _Handler)
         self.service = service
         self.base_path = base_path.rstrip("/")
@@ -53,8 +58,14 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.command, self.path.split("?")[0])
 
     # ------------------------------------------------------------------ replies
-    def _reply(self, status: int, body: Any = None, headers: dict[str, str] | None = None,
-               raw: bytes | None = None, content_type: str = "application/json") -> None:
+    def _reply(
+        self,
+        status: int,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> None:
         if raw is None:
             raw = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
@@ -68,11 +79,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD" and raw:
             self.wfile.write(raw)
         if self.server.recorder:
-            self.server.recorder({
-                "method": self.command, "target": self.path, "headers": dict(self.headers),
-                "body": getattr(self, "_body", b""), "status": status,
-                "response_headers": {**sent_headers, "Content-Length": str(len(raw))},
-                "response_body": raw})
+            self.server.recorder(
+                {
+                    "method": self.command,
+                    "target": self.path,
+                    "headers": dict(self.headers),
+                    "body": getattr(self, "_body", b""),
+                    "status": status,
+                    "response_headers": {**sent_headers, "Content-Length": str(len(raw))},
+                    "response_body": raw,
+                }
+            )
 
     def _error(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         self._reply(status, error(code, message), headers)
@@ -121,7 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
         base = self.server.base_path
         if not split.path.startswith(base + "/"):
             return self._error(404, "not_found", "没有这个接口。")
-        route = split.path[len(base):]
+        route = split.path[len(base) :]
         method = self.command
         service = self.server.service
         try:
@@ -141,8 +158,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _authenticate(self, method: str, target: str, body: bytes) -> str | None:
         h = self.headers
-        station, ts, digest, sig = (h.get("X-Station-Id"), h.get("X-Timestamp"), h.get("X-Content-SHA256"),
-                                    h.get("X-Signature"))
+        station, ts, digest, sig = (
+            h.get("X-Station-Id"),
+            h.get("X-Timestamp"),
+            h.get("X-Content-SHA256"),
+            h.get("X-Signature"),
+        )
         if not station:
             self._error(401, "bad_signature", "缺少驿站身份签名。")
             return None
@@ -150,8 +171,11 @@ class _Handler(BaseHTTPRequestHandler):
         if public is None:
             self._error(403, "station_disabled", "该驿站未注册或已停用。")
             return None
-        if not (ts and digest and sig) or digest != signing.content_sha256(body) or not signing.verify(
-                public, sig, signing.string_to_sign(method, target, ts, digest)):
+        if (
+            not (ts and digest and sig)
+            or digest != signing.content_sha256(body)
+            or not signing.verify(public, sig, signing.string_to_sign(method, target, ts, digest))
+        ):
             self._error(401, "bad_signature", "请求签名无效。")
             return None
         try:
@@ -174,8 +198,12 @@ class _Handler(BaseHTTPRequestHandler):
             row = service.certificate(station, unquote(m.group(1)))
             if row is None:
                 return self._error(404, "not_found", "没有这份证照。")
-            return self._reply(200, raw=row["pdf"], content_type="application/pdf", headers={
-                "X-Certificate-SHA256": row["sha256"], "X-Certificate-Signature": row["signature"]})
+            return self._reply(
+                200,
+                raw=row["pdf"],
+                content_type="application/pdf",
+                headers={"X-Certificate-SHA256": row["sha256"], "X-Certificate-Signature": row["signature"]},
+            )
         key = self.headers.get("Idempotency-Key")
         if route == "/submissions" and method == "POST":
             return self._json_call(body, lambda parsed: service.submit(station, key, parsed))
@@ -190,13 +218,25 @@ class _Handler(BaseHTTPRequestHandler):
             status, reply = service.changes_since(station, since)
             return self._reply(status, reply)
         if route in ("/catalogue", "/credit-list") and method == "GET":
-            payload, sig, version, etag = service.document("catalogue" if route == "/catalogue" else "credit_list")
+            payload, sig, version, etag = service.document(
+                "catalogue" if route == "/catalogue" else "credit_list"
+            )
             if self.headers.get("If-None-Match") == etag:
                 return self._reply(304, headers={"ETag": etag})
-            return self._reply(200, {"payload": signing.b64(payload), "signature": sig, "version": version},
-                               headers={"ETag": etag})
-        known = {"/submissions", "/submissions:batch", "/ratings", "/heartbeat", "/status", "/catalogue",
-                 "/credit-list"}
+            return self._reply(
+                200,
+                {"payload": signing.b64(payload), "signature": sig, "version": version},
+                headers={"ETag": etag},
+            )
+        known = {
+            "/submissions",
+            "/submissions:batch",
+            "/ratings",
+            "/heartbeat",
+            "/status",
+            "/catalogue",
+            "/credit-list",
+        }
         if route in known or _CERT.match(route):
             return self._error(405, "method_not_allowed", "不支持此方法。")
         return self._error(404, "not_found", "没有这个接口。")
@@ -220,8 +260,13 @@ class _Handler(BaseHTTPRequestHandler):
                 headers["Upload-Length"] = str(length)
             return self._reply(200, headers=headers)
         if method == "PATCH":
-            if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/offset+octet-stream":
-                return self._error(415, "unsupported_media_type", "附件上传须用 application/offset+octet-stream。")
+            if (
+                self.headers.get("Content-Type", "").split(";")[0].strip()
+                != "application/offset+octet-stream"
+            ):
+                return self._error(
+                    415, "unsupported_media_type", "附件上传须用 application/offset+octet-stream。"
+                )
             try:
                 offset = int(self.headers["Upload-Offset"])
                 length = int(self.headers["Upload-Length"])
@@ -247,8 +292,12 @@ def _parse_json(body: bytes) -> Any:
         return _BAD
 
 
-def start_in_thread(service: PlatformService, host: str = "127.0.0.1", port: int = 0,
-                    recorder: Callable[[dict[str, Any]], None] | None = None) -> PlatformServer:
+def start_in_thread(
+    service: PlatformService,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    recorder: Callable[[dict[str, Any]], None] | None = None,
+) -> PlatformServer:
     """A running server on a background thread (tests, benchmarks). Call `.shutdown()`."""
     server = PlatformServer((host, port), service, recorder=recorder)
     threading.Thread(target=server.serve_forever, name="platform", daemon=True).start()
