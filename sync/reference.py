@@ -5,8 +5,8 @@ Why this shape: the reference is read aloud over the phone to a county clerk, so
 2/Z, 5/S, 8/B, no U/V pair) that also sounds distinct in Mandarin-accented English letter names.
 Unique per station: the number behind it is the station's own counter, advanced in the same
 transaction that stores the submission, scrambled by a fixed bijection so consecutive receipts do
-not look consecutive. The last symbol is a Luhn mod N check character, which catches every single
-wrong symbol and every swap of two neighbours, so a mistyped reference is refused rather than
+not look consecutive. The last symbol is a check character (weighted sum modulo 23, a prime), which catches every
+single wrong symbol and every swap of two neighbours, so a mistyped reference is refused rather than
 finding someone else's application.
 """
 
@@ -21,13 +21,12 @@ _OFFSET = 271_828_182
 
 
 def _check_char(data: str) -> str:
-    """Luhn mod N over the data symbols."""
-    factor, total = 2, 0
-    for ch in reversed(data):
-        addend = factor * ALPHABET.index(ch)
-        factor = 1 if factor == 2 else 2
-        total += addend // _N + addend % _N
-    return ALPHABET[(_N - total % _N) % _N]
+    """Weighted sum modulo the (prime) alphabet size, like ISBN-10 modulo 11: with weights 1..8,
+    all distinct and non-zero mod 23, any single wrong symbol and any swap of two different
+    neighbours (the check character included) changes the sum, so it is caught."""
+    total = sum(w * ALPHABET.index(ch) for w, ch in enumerate(data, start=1))
+    weight = len(data) + 1
+    return ALPHABET[(-total * pow(weight, -1, _N)) % _N]
 
 
 def make(counter: int) -> str:
