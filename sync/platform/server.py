@@ -68,17 +68,10 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> None:
         if raw is None:
             raw = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
         sent_headers = dict(headers or {})
         if raw or body is not None:
             sent_headers["Content-Type"] = content_type
-        for k, v in sent_headers.items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", "0" if self.command == "HEAD" else str(len(raw)))
-        self.end_headers()
-        if self.command != "HEAD" and raw:
-            self.wfile.write(raw)
-        if self.server.recorder:
+        if self.server.recorder:  # before sending, so a test sees it once the client has the answer
             self.server.recorder(
                 {
                     "method": self.command,
@@ -90,6 +83,13 @@ class _Handler(BaseHTTPRequestHandler):
                     "response_body": raw,
                 }
             )
+        self.send_response(status)
+        for k, v in sent_headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", "0" if self.command == "HEAD" else str(len(raw)))
+        self.end_headers()
+        if self.command != "HEAD" and raw:
+            self.wfile.write(raw)
 
     def _error(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         self._reply(status, error(code, message), headers)

@@ -210,7 +210,9 @@ class PlatformService:
                     "key=? AND kind=?)",
                     (station, key, kind),
                 )
-            return "replay", row["status"], json.loads(row["response"])
+            # A replayed success is 200 with the first body; a replayed refusal is the same refusal.
+            status = 200 if row["status"] in (200, 201) else row["status"]
+            return "replay", status, json.loads(row["response"])
 
     def _release(self, station: str, key: str, kind: str) -> None:
         with self._tx() as conn:
