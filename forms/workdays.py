@@ -1,0 +1,29 @@
+"""Working-day arithmetic for promised dates (承诺时限) and 容缺 due dates.
+
+Why a tiny module: time limits in the catalogue are in working days. Weekends are skipped; the
+State Council's holiday calendar changes yearly, so public holidays and make-up working days are
+passed in by whoever has them (the platform can publish them) rather than hard-coded here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, timedelta
+
+
+def is_working_day(day: date, holidays: Collection[date] = (), workdays: Collection[date] = ()) -> bool:
+    if day in workdays:
+        return True
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(start: date, days: int, holidays: Collection[date] = (),
+                     workdays: Collection[date] = ()) -> date:
+    """The date `days` working days after `start` (0 → start itself)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_working_day(current, holidays, workdays):
+            remaining -= 1
+    return current
