@@ -242,24 +242,10 @@ def _sync(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
-def _read_answers(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"找不到答案文件 {path}。") from None
-    except (UnicodeDecodeError, ValueError):
-        raise ValueError(f"答案文件 {path} 不是有效的 UTF-8 JSON。") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"答案文件 {path} 应为 JSON 对象。")
-    return data
-
-
 @_guarded
 def _queue_add(args: argparse.Namespace) -> int:
-    try:
-        document = _read_answers(args.answers)
-    except ValueError as exc:
-        return _fail(str(exc), EXIT_USAGE)
+    """Same path as the touchscreen: the form engine checks and builds the payload, the store
+    freezes it with its attachments and outbox row in one durable transaction."""
     files: list[tuple[str, Path]] = []
     for item in args.attach:
         material, sep, file_name = item.partition("=")
@@ -272,33 +258,43 @@ def _queue_add(args: argparse.Namespace) -> int:
         return _fail("表单引擎（forms）不可用，无法录入申请。", EXIT_STORAGE)
     from sync import documents
 
+    try:
+        answers_file = forms.AnswersFile.read(args.answers)
+    except forms.FormsError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    if answers_file.bundle_id and answers_file.bundle_id != args.bundle:
+        return _fail(f"答案文件是“{answers_file.bundle_id}”的，不是“{args.bundle}”的。", EXIT_USAGE)
+    contents: list[tuple[str, bytes]] = []
+    for material, file_name in files:
+        try:
+            contents.append((material, file_name.read_bytes()))
+        except OSError:
+            return _fail(f"无法读取附件文件 {file_name}。", EXIT_USAGE)
+    signature = None
+    if args.signature:
+        try:
+            signature = args.signature.read_bytes()
+        except OSError:
+            return _fail(f"无法读取签名文件 {args.signature}。", EXIT_USAGE)
+
     store, _ = _open_store(args)
     with store:
-        attachments: dict[str, list[str]] = {}
-        for material, file_name in files:
-            try:
-                data = file_name.read_bytes()
-            except OSError:
-                return _fail(f"无法读取附件文件 {file_name}。", EXIT_USAGE)
-            attachments.setdefault(material, []).append(store.put_attachment(data))
-        signature = None
-        if args.signature:
-            try:
-                signature = args.signature.read_bytes()
-            except OSError:
-                return _fail(f"无法读取签名文件 {args.signature}。", EXIT_USAGE)
         catalogue = None
         doc = documents.load(store, "catalogue")
         if doc is not None:
-            catalogue = forms.Catalogue.from_document(doc)
-        if "answers" in document and isinstance(document["answers"], dict):
-            answers = document["answers"]
-            extra = {k: document[k] for k in ("applicant", "material_choices") if k in document}
-        else:
-            answers, extra = document, {}
-        result = forms.fill(
-            args.bundle, answers, attachments=attachments or None, catalogue=catalogue, **extra
-        )
+            try:
+                catalogue = forms.Catalogue.from_document(doc)
+            except forms.FormsError:
+                catalogue = None  # a verified but unusable catalogue: fall back to the shipped one
+        attachments: dict[str, list[str]] = {}
+        for material, data in contents:
+            attachments.setdefault(material, []).append(store.put_attachment(data))
+        try:
+            result = forms.fill(args.bundle, answers_file.answers, attachments=attachments or None,
+                                material_choices=answers_file.materials, applicant=answers_file.applicant,
+                                agent=answers_file.agent, catalogue=catalogue, today=answers_file.today)
+        except forms.FormsError as exc:
+            return _fail(str(exc), EXIT_USAGE)
         if not result.ok:
             print("申请未通过校验，没有保存：", file=sys.stderr)
             for field_id, message in result.errors.items():

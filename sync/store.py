@@ -61,7 +61,7 @@ STATE_LABELS = {
     "accepted": "已受理",
     "need_materials": "需补材料",
     "rejected": "不予受理",
-    "approved": "已办结（准予）",
+    "approved": "已批准",
     "completed": "已办结",
     FAILED: "发送失败（待工作人员处理）",
 }

@@ -235,7 +235,8 @@ class PlatformService:
         else:
             if not str(applicant.get("name") or "").strip():
                 fields["applicant.name"] = "缺少姓名"
-            if applicant.get("id_type", "resident_id") in ("resident_id", "居民身份证") and not id_number_ok(
+            id_type = str(applicant.get("id_type") or "resident_id")
+            if ("resident" in id_type or id_type == "居民身份证") and not id_number_ok(
                 str(applicant.get("id_number") or "")
             ):
                 fields["applicant.id_number"] = "身份证号码校验不通过"
