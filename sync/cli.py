@@ -14,7 +14,6 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OFFLINE, EXIT_INVALID, EXIT_STORAGE = 0, 1, 2, 3, 4, 5
 

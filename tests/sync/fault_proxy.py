@@ -63,8 +63,10 @@ def _rst(sock: socket.socket) -> None:
 
 
 def _canned(status: str, body: bytes, content_type: str, extra: str = "") -> bytes:
-    return (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n{extra}"
-            f"Connection: keep-alive\r\n\r\n").encode() + body
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n{extra}"
+        f"Connection: keep-alive\r\n\r\n"
+    ).encode() + body
 
 
 class FaultProxy:

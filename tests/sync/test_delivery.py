@@ -34,7 +34,8 @@ def test_delivers_with_attachments_exactly_once(tmp_path, platform):
     assert platform.service.attachment_bytes(a) == big
     subs = platform.service.submissions()
     assert [(s["submission_id"], s["local_reference"], s["times_received"]) for s in subs] == [
-        (done.submission_id, done.local_reference, 1)]
+        (done.submission_id, done.local_reference, 1)
+    ]
     # a second pass sends nothing new
     worker_for(store, keys).run_once(force=True)
     assert len(platform.service.submissions()) == 1
@@ -90,8 +91,9 @@ def test_replay_reuse_in_progress_and_missing_key(tmp_path, platform):
     assert (reused.status, reused.error) == (422, "idempotency_key_reused")
     assert platform.service.submissions()[0]["times_received"] == 2
     # missing key
-    headers = signing.sign_headers(enrollment.station_key(keys), "210102-0001", "POST", "/api/v1/submissions",
-                                   body, time.time())
+    headers = signing.sign_headers(
+        enrollment.station_key(keys), "210102-0001", "POST", "/api/v1/submissions", body, time.time()
+    )
     resp = requests.post(platform.url + "/submissions", data=body, headers=headers, timeout=5)
     assert resp.status_code == 400 and resp.json()["error"] == "idempotency_key_missing"
 
@@ -103,8 +105,11 @@ def test_in_progress_gives_409_then_the_retry_succeeds(tmp_path, platform):
     body = store.request_body(row)
     platform.service.processing_delay_s = 0.5
     results = {}
-    slow = threading.Thread(target=lambda: results.setdefault(
-        "first", enrollment.make_client(store, keys).post_submission(row.idempotency_key, body)))
+    slow = threading.Thread(
+        target=lambda: results.setdefault(
+            "first", enrollment.make_client(store, keys).post_submission(row.idempotency_key, body)
+        )
+    )
     slow.start()
     for _ in range(100):  # wait until the platform has claimed the key
         if platform.service._conn().execute("SELECT 1 FROM idem").fetchone():
@@ -134,9 +139,15 @@ def test_invalid_submission_is_rejected_and_kept(tmp_path, platform):
 def test_unlisted_4xx_fails_the_row_with_the_message(tmp_path, platform):
     store, keys = enrolled_store(tmp_path, platform)
     store.record_rating(None, ["x"], 5)
-    store._conn.execute("UPDATE ratings SET body=?", (store._keys.encrypt(
-        json.dumps({"rating_id": "r", "score": 9}).encode(),
-        b"rating|" + store.outbox_rows()[0].ref_id.encode()),))
+    store._conn.execute(
+        "UPDATE ratings SET body=?",
+        (
+            store._keys.encrypt(
+                json.dumps({"rating_id": "r", "score": 9}).encode(),
+                b"rating|" + store.outbox_rows()[0].ref_id.encode(),
+            ),
+        ),
+    )
     worker_for(store, keys).run_once(force=True)
     row = store.outbox_rows()[0]
     assert row.state == FAILED and "评分应为 1 到 5" in row.last_error
@@ -161,7 +172,11 @@ def test_statuses_cursor_and_signed_certificate(tmp_path, platform):
     report = worker.run_once(force=True)
     assert report.statuses == 2 and report.certificates == 1
     info = store.find(done.local_reference)
-    assert info.state == "approved" and [s["status"] for s in info.statuses] == ["received", "accepted", "approved"]
+    assert info.state == "approved" and [s["status"] for s in info.statuses] == [
+        "received",
+        "accepted",
+        "approved",
+    ]
     cid = info.statuses[-1]["certificate_ids"][0]
     pdf = store.certificate(cid)
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
@@ -179,7 +194,9 @@ def test_tampered_certificate_is_refused(tmp_path, platform):
     conn = platform.service._conn()
     pdf = conn.execute("SELECT pdf FROM certificates").fetchone()[0]
     forged = pdf.replace(b"Certificate", b"Certifikate")
-    conn.execute("UPDATE certificates SET pdf=?, sha256=?", (forged, sha(forged)))  # hash fixed, signature not
+    conn.execute(
+        "UPDATE certificates SET pdf=?, sha256=?", (forged, sha(forged))
+    )  # hash fixed, signature not
     with pytest.raises(DocumentRefused, match="签名无效"):
         enrollment.make_client(store, keys).certificate(cid, enrollment.platform_key(store))
     report = worker.run_once(force=True)
@@ -190,17 +207,23 @@ def test_signed_documents_etag_tamper_and_rollback(tmp_path, platform):
     store, keys = enrolled_store(tmp_path, platform)
     pkey = enrollment.platform_key(store)
     client = enrollment.make_client(store, keys)
-    (platform.service.data_dir / "catalogue.json").write_text(json.dumps({"version": "2026.10", "bundles": []}))
+    (platform.service.data_dir / "catalogue.json").write_text(
+        json.dumps({"version": "2026.10", "bundles": []})
+    )
     assert documents.refresh(store, client, "catalogue", pkey) == "updated"
     assert documents.refresh(store, client, "catalogue", pkey) == "unchanged"
     assert any(r["status"] == 304 for r in platform.records)
     # an older version is refused, the current one kept
-    (platform.service.data_dir / "catalogue.json").write_text(json.dumps({"version": "2026.9", "bundles": []}))
+    (platform.service.data_dir / "catalogue.json").write_text(
+        json.dumps({"version": "2026.9", "bundles": []})
+    )
     with pytest.raises(DocumentRefused, match="旧"):
         documents.refresh(store, client, "catalogue", pkey)
     assert store.document("catalogue")["version"] == "2026.10"
     # a document signed by another key is refused
-    (platform.service.data_dir / "catalogue.json").write_text(json.dumps({"version": "2027.1", "bundles": [1]}))
+    (platform.service.data_dir / "catalogue.json").write_text(
+        json.dumps({"version": "2027.1", "bundles": [1]})
+    )
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     real = platform.service.key
@@ -220,8 +243,11 @@ def test_verify_document_rejects_a_changed_payload():
 
     key = Ed25519PrivateKey.generate()
     payload = b'{"version":"3"}'
-    body = {"payload": base64.b64encode(payload).decode(), "signature": signing.b64(key.sign(payload)),
-            "version": "3"}
+    body = {
+        "payload": base64.b64encode(payload).decode(),
+        "signature": signing.b64(key.sign(payload)),
+        "version": "3",
+    }
     raw = signing.raw_public(key.public_key())
     assert documents.verify_document("catalogue", body, raw, "2")[0] == "3"
     body["payload"] = base64.b64encode(b'{"version":"4"}').decode()

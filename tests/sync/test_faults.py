@@ -59,7 +59,8 @@ def test_everything_arrives_exactly_once_through_every_fault(tmp_path, platform,
     assert ratings == 1
     # the "dropped after commit" faults really hit committed requests: replays were counted
     assert any(r["status"] == 200 and r["method"] == "POST" for r in platform.records) or any(
-        s["times_received"] > 1 for s in on_platform)
+        s["times_received"] > 1 for s in on_platform
+    )
     assert abs(store.clock_offset_s - 3 * 3600) < 5
 
 

@@ -32,11 +32,22 @@ def to_openapi(record: dict, base_url: str) -> tuple[MockRequest, MockResponse]:
     host = base_url.split("/api/v1")[0]
     args = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
     req_ct = record["headers"].get("Content-Type", "application/json")
-    request = MockRequest(host, record["method"].lower(), split.path, args=args, headers=record["headers"],
-                          data=record["body"] or None, content_type=req_ct)
+    request = MockRequest(
+        host,
+        record["method"].lower(),
+        split.path,
+        args=args,
+        headers=record["headers"],
+        data=record["body"] or None,
+        content_type=req_ct,
+    )
     resp_ct = record["response_headers"].get("Content-Type", "application/json")
-    response = MockResponse(record["response_body"], status_code=record["status"],
-                            headers=record["response_headers"], content_type=resp_ct)
+    response = MockResponse(
+        record["response_body"],
+        status_code=record["status"],
+        headers=record["response_headers"],
+        content_type=resp_ct,
+    )
     return request, response
 
 
@@ -63,20 +74,28 @@ def session(tmp_path, platform) -> None:
     changed["answers"] = {"x": 1}
     client.post_submission(row.idempotency_key, json.dumps(changed).encode())  # 422 reused
     bad = sample_payload("bad", id_number="110105194912310021")
-    bad.update(submission_id="00000000-0000-4000-8000-000000000001", local_reference="P47Y-NMJC",
-               created_at="2026-01-01T00:00:00Z")
+    bad.update(
+        submission_id="00000000-0000-4000-8000-000000000001",
+        local_reference="P47Y-NMJC",
+        created_at="2026-01-01T00:00:00Z",
+    )
     client.post_submission(bad["submission_id"], json.dumps(bad).encode())  # 422 invalid
     missing = dict(bad, submission_id="00000000-0000-4000-8000-000000000002")
     missing["applicant"] = {"id_type": "resident_id", "id_number": "11010519491231002X", "name": "甲"}
     missing["materials"] = [{"material_id": "m", "status": "provided", "attachments": ["1" * 64]}]
     client.post_submission(missing["submission_id"], json.dumps(missing).encode())  # 422 missing
     client.attachment_offset("2" * 64)  # 404
-    resp = client._send("PATCH", f"/attachments/{a}", b"x", {"Upload-Offset": "5", "Upload-Length": "9",
-                                                           "Content-Type": "application/offset+octet-stream"})
+    resp = client._send(
+        "PATCH",
+        f"/attachments/{a}",
+        b"x",
+        {"Upload-Offset": "5", "Upload-Length": "9", "Content-Type": "application/offset+octet-stream"},
+    )
     assert resp.status_code == 409
     client.offset_s = 0
-    skewed = signing.sign_headers(enrollment.station_key(keys), "210102-0001", "GET", "/api/v1/status?since=",
-                                  b"", time.time() + 3600)
+    skewed = signing.sign_headers(
+        enrollment.station_key(keys), "210102-0001", "GET", "/api/v1/status?since=", b"", time.time() + 3600
+    )
     assert requests.get(platform.url + "/status?since=", headers=skewed, timeout=5).status_code == 401
     with pytest.raises(Transient):
         pass_through = enrollment.make_client(store, keys)
@@ -99,7 +118,9 @@ def test_kiosk_requests_and_platform_responses_follow_the_contract(tmp_path, pla
             for err in api.iter_request_errors(request):
                 problems.append(f"request {record['method']} {record['target']}: {str(err)[:300]}")
         for err in api.iter_response_errors(request, response):
-            problems.append(f"response {record['status']} {record['method']} {record['target']}: {str(err)[:300]}")
+            problems.append(
+                f"response {record['status']} {record['method']} {record['target']}: {str(err)[:300]}"
+            )
     assert not problems, "\n".join(problems[:10])
 
 
