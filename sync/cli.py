@@ -289,9 +289,16 @@ def _queue_add(args: argparse.Namespace) -> int:
         for material, data in contents:
             attachments.setdefault(material, []).append(store.put_attachment(data))
         try:
-            result = forms.fill(args.bundle, answers_file.answers, attachments=attachments or None,
-                                material_choices=answers_file.materials, applicant=answers_file.applicant,
-                                agent=answers_file.agent, catalogue=catalogue, today=answers_file.today)
+            result = forms.fill(
+                args.bundle,
+                answers_file.answers,
+                attachments=attachments or None,
+                material_choices=answers_file.materials,
+                applicant=answers_file.applicant,
+                agent=answers_file.agent,
+                catalogue=catalogue,
+                today=answers_file.today,
+            )
         except forms.FormsError as exc:
             return _fail(str(exc), EXIT_USAGE)
         if not result.ok:

@@ -44,6 +44,15 @@ class PlatformServer(ThreadingHTTPServer):
         self.base_path = base_path.rstrip("/")
         self.recorder = recorder
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A kiosk that vanished mid-request (power cut, reset) is normal here, not a stack trace."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            log.debug("client %s went away", client_address)
+            return
+        log.exception("request from %s failed", client_address)
+
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]

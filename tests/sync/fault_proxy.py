@@ -17,6 +17,7 @@ forwards it on a fresh upstream connection or misbehaves. Faults:
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -149,10 +150,8 @@ class FaultProxy:
         except OSError:
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 client.close()
-            except OSError:
-                pass
 
     def _next_fault_after_head(self, client: socket.socket, buf: bytearray) -> str | None:
         try:
