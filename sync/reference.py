@@ -6,8 +6,8 @@ Why this shape: the reference is read aloud over the phone to a county clerk, so
 Unique per station: the number behind it is the station's own counter, advanced in the same
 transaction that stores the submission, scrambled by a fixed bijection so consecutive receipts do
 not look consecutive. The last symbol is a check character (weighted sum modulo 23, a prime),
-which catches every single wrong symbol and every swap of two neighbours, so a mistyped reference is refused rather than
-finding someone else's application.
+which catches every single wrong symbol and every swap of two neighbours, so a mistyped
+reference is refused rather than finding someone else's application.
 """
 
 from __future__ import annotations

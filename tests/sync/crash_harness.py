@@ -142,7 +142,8 @@ class CrashRig:
         outcome.undelivered = [
             f"{ref}:{state}"
             for ref, state in kiosk.execute(
-                "SELECT s.local_reference, o.state FROM outbox o JOIN submissions s ON s.submission_id=o.ref_id "
+                "SELECT s.local_reference, o.state FROM outbox o "
+                "JOIN submissions s ON s.submission_id=o.ref_id "
                 "WHERE o.state IN ('queued','sending','failed','rejected')"
             )
         ]

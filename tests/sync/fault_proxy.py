@@ -102,10 +102,8 @@ class FaultProxy:
     def refuse_for(self, seconds: float) -> None:
         """Close the listening socket: connects are refused until it is reopened."""
         with self._lock:
-            try:
+            with contextlib.suppress(OSError):
                 self._listener.shutdown(socket.SHUT_RDWR)  # stops listening now, wakes accept()
-            except OSError:
-                pass
             self._listener.close()
             self._listener = None
         time.sleep(seconds)

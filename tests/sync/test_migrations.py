@@ -25,7 +25,8 @@ FILL = {
     ],
     2: [
         "INSERT INTO statuses(submission_id, status, updated_at, message, required_materials, "
-        "certificate_ids, pulled_at) VALUES ('s1', 'received', '2026-01-01T00:00:00Z', '', '[]', '[]', 1.0)",
+        "certificate_ids, pulled_at) "
+        "VALUES ('s1', 'received', '2026-01-01T00:00:00Z', '', '[]', '[]', 1.0)",
         "INSERT INTO documents(kind, version, etag, payload, signature, fetched_at) VALUES "
         "('catalogue', '3', 'e', X'7B7D', 's', 1.0)",
     ],
