@@ -626,24 +626,40 @@ class Store:
                 (SENDING, self._clock(), row_id),
             )
 
-    def mark_delivered(self, row: OutboxRow, response: dict[str, Any]) -> None:
-        """A definite success per the contract: record the platform's reference with it."""
-        platform_ref = response.get("platform_reference")
+    def mark_sending_many(self, row_ids: list[int]) -> None:
         with self._tx() as conn:
             now = self._clock()
-            conn.execute(
-                "UPDATE outbox SET state=?, delivered_at=?, updated_at=?, last_error=NULL, "
-                "platform_reference=? WHERE id=? AND state IN ('queued','sending')",
-                (DELIVERED, now, now, platform_ref, row.id),
+            conn.executemany(
+                "UPDATE outbox SET state=?, attempts=attempts+1, updated_at=? WHERE id=? "
+                "AND state IN ('queued','sending')",
+                [(SENDING, now, i) for i in row_ids],
             )
-            if row.kind == KIND_SUBMISSION and platform_ref:
+
+    def mark_delivered(self, row: OutboxRow, response: dict[str, Any]) -> None:
+        """A definite success per the contract: record the platform's reference with it."""
+        self.mark_delivered_many([(row, response)])
+
+    def mark_delivered_many(self, delivered: list[tuple[OutboxRow, dict[str, Any]]]) -> None:
+        """Several successes (a batch answer) in one transaction."""
+        with self._tx() as conn:
+            now = self._clock()
+            for row, response in delivered:
+                platform_ref = response.get("platform_reference")
                 conn.execute(
-                    "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
-                    (platform_ref, row.ref_id),
+                    "UPDATE outbox SET state=?, delivered_at=?, updated_at=?, last_error=NULL, "
+                    "platform_reference=? WHERE id=? AND state IN ('queued','sending')",
+                    (DELIVERED, now, now, platform_ref, row.id),
                 )
-            self._audit(
-                conn, "delivered", {"kind": row.kind, "id": row.ref_id, "platform_reference": platform_ref}
-            )
+                if row.kind == KIND_SUBMISSION and platform_ref:
+                    conn.execute(
+                        "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
+                        (platform_ref, row.ref_id),
+                    )
+                self._audit(
+                    conn,
+                    "delivered",
+                    {"kind": row.kind, "id": row.ref_id, "platform_reference": platform_ref},
+                )
 
     def mark_retry(self, row_id: int, next_attempt_at: float, error: str) -> None:
         with self._tx() as conn:

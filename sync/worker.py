@@ -266,8 +266,7 @@ class DeliveryWorker:
         report.failed += 1
 
     def _deliver_batch(self, rows: list[OutboxRow], report: RunReport) -> None:
-        for row in rows:
-            self.store.mark_sending(row.id)
+        self.store.mark_sending_many([row.id for row in rows])
         try:
             self._run_uploads(rows, report)
             items = [(row.idempotency_key, self.store.request_body(row)) for row in rows]
@@ -289,6 +288,7 @@ class DeliveryWorker:
             r.get("idempotency_key"): r for r in (reply.body or {}).get("results", []) if isinstance(r, dict)
         }
         retry_single = []
+        delivered = []
         for row in rows:
             result = by_key.get(row.idempotency_key)
             if result is None:
@@ -304,7 +304,13 @@ class DeliveryWorker:
                     self.store.mark_attachment_uploaded(sha, False)
                 retry_single.append(row)
                 continue
+            if result.get("status") in (200, 201) and isinstance(body, dict):
+                delivered.append((row, body))
+                continue
             self._apply(row, int(result.get("status") or 0), body, report)
+        if delivered:
+            self.store.mark_delivered_many(delivered)
+            report.delivered += len(delivered)
         if retry_single:
             self._run_concurrently(retry_single, report)
 

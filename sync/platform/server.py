@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -62,6 +63,14 @@ class PlatformServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: PlatformServer
+    # Buffered writes + TCP_NODELAY: the head and body of an answer leave in one segment. With the
+    # standard unbuffered writer they go as two, and on a keep-alive connection Nagle's algorithm
+    # then waits for the client's delayed ACK: ~40 ms per request.
+    wbufsize = 64 * 1024
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         log.debug("%s %s", self.command, self.path.split("?")[0])
