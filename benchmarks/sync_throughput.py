@@ -170,7 +170,7 @@ def main() -> int:
         rate = args.n / seconds
         ratio = rate / base
         target = targets.get(name)
-        mark = "" if target is None else ("≥ %.1f ✓" % target if ratio >= target else "≥ %.1f ✗" % target)
+        mark = "" if target is None else f"≥ {target:.1f} {'✓' if ratio >= target else '✗'}"
         ok &= target is None or ratio >= target
         print(f"| {name:<38} | {seconds:>8.2f} | {rate:>8.1f} | {ratio:>10.2f} | {mark:<6} |")
     return 0 if ok else 1
