@@ -16,6 +16,10 @@ Why it works this way:
 - A transport failure stops the pass for the whole station (the network is down for all rows),
   instead of hammering every row once.
 - Ratings and heartbeats use the same client, the same classification and the same backoff.
+- Status pulls and heartbeats run on their own jittered timers (5 min), not on every pass, and
+  the catalogue / credit list are fetched when the heartbeat reports a version we do not have
+  (a weekly ETag check is only a safety net): the steady load of a 12 000-station province stays
+  a small, even fraction of the platform's capacity.
 """
 
 from __future__ import annotations
@@ -93,7 +97,8 @@ class DeliveryWorker:
         rng: random.Random | None = None,
         on_status: Callable[[WorkerStatus], None] | None = None,
         heartbeat_interval_s: float = 300.0,
-        documents_interval_s: float = 3600.0,
+        status_interval_s: float = 300.0,
+        documents_interval_s: float = 7 * 86400.0,
         app_version: str = "0.1.0",
         devices: Callable[[], dict[str, str]] | None = None,
     ) -> None:
@@ -106,6 +111,7 @@ class DeliveryWorker:
         self.rng = rng or random.Random()
         self.on_status = on_status
         self.heartbeat_interval_s = heartbeat_interval_s
+        self.status_interval_s = status_interval_s
         self.documents_interval_s = documents_interval_s
         self.app_version = app_version
         self.devices = devices or (lambda: {})
@@ -114,6 +120,7 @@ class DeliveryWorker:
         self.last_error: str | None = None
         self._next_heartbeat = 0.0
         self._next_documents = 0.0
+        self._next_status = 0.0
         self._started = time.monotonic()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -131,8 +138,10 @@ class DeliveryWorker:
             return report
         try:
             self._deliver(self.store.due_rows(float("inf") if force else now), report)
-            self._pull_statuses(report)
-            self._fetch_certificates(report)
+            if force or now >= self._next_status:
+                self._pull_statuses(report)
+                self._fetch_certificates(report)
+                self._next_status = now + self._jittered(self.status_interval_s)
             self._heartbeat_and_documents(now, force, report)
             self.failures = 0
             self.last_error = None
@@ -389,7 +398,7 @@ class DeliveryWorker:
         if force or now >= self._next_heartbeat:
             report.requests += 1
             versions = self.client.heartbeat(self.heartbeat_body()).body or {}
-            self._next_heartbeat = now + self.heartbeat_interval_s
+            self._next_heartbeat = now + self._jittered(self.heartbeat_interval_s)
         key = platform_key(self.store)
         if key is None:
             return
@@ -409,6 +418,10 @@ class DeliveryWorker:
                 except Terminal as exc:
                     report.refused_documents.append(exc.message)
             self._next_documents = now + self.documents_interval_s
+
+    def _jittered(self, interval: float) -> float:
+        """±10 %: thousands of stations that came back together must not stay in step."""
+        return interval * self.rng.uniform(0.9, 1.1)
 
     # ------------------------------------------------------------------ thread
     def status(self) -> WorkerStatus:
