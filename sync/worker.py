@@ -48,7 +48,7 @@ class Backoff:
     """Exponential backoff with full jitter; `rng` injectable so simulations are reproducible."""
 
     base_s: float = 2.0
-    cap_s: float = 900.0
+    cap_s: float = 1500.0  # while offline, at most 25 min between tries (see benchmarks/fleet.py)
 
     def delay(self, failures: int, rng: random.Random, retry_after: float | None = None) -> float:
         ceiling = min(self.cap_s, self.base_s * (2 ** min(failures, 30)))
