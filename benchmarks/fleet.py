@@ -248,7 +248,8 @@ def main() -> int:
     print(
         f"\n{args.stations} stations, 24 h outage, {subs} applications + {ratings} ratings queued; "
         f"platform capacity {args.capacity} requests/s (503 + Retry-After {RETRY_AFTER:.0f} s beyond it); "
-        f"{LATENCY * 1000:.0f} ms per request; backoff base {Backoff().base_s:.0f} s, cap {Backoff().cap_s:.0f} s\n"
+        f"{LATENCY * 1000:.0f} ms per request; "
+        f"backoff base {Backoff().base_s:.0f} s, cap {Backoff().cap_s:.0f} s\n"
     )
     print(
         f"| {'strategy':<42} | {'peak req/s':>10} | {'busiest min (req/s)':>19} | {'req. 1st 30 min':>15} "
