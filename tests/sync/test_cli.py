@@ -188,3 +188,36 @@ def test_sync_offline_exits_3_and_keeps_the_row(tmp_path, platform_process):
     assert r.returncode == 3 and "安全保存在本机" in r.stderr
     row = jsonl(main("queue", "list", "--json", *k).stdout)[0]
     assert row["local_reference"] == ref and row["state"] == "queued" and row["last_error"]
+
+
+def test_sync_forever_delivers_what_is_added_later(tmp_path, platform_process):
+    import signal
+
+    url, pdata = platform_process
+    k = kiosk(tmp_path, "f")
+    code = main("platform", "enroll-code", "--data", str(pdata)).stdout.strip()
+    main("enroll", "--platform-url", url, "--station-id", "210102-0004", "--code", code, *k)
+    forever = subprocess.Popen(
+        [PYTHON, str(REPO / "main.py"), "sync", "--forever", "--poll", "0.2", *k],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        cwd=REPO,
+    )
+    try:
+        from forms.examples import example
+
+        answers = tmp_path / "answers.json"
+        answers.write_text(json.dumps(example("newborn", 2), ensure_ascii=False), encoding="utf-8")
+        ref = main("queue", "add", "--bundle", "newborn", "--answers", str(answers), *k).stdout.strip()
+        for _ in range(100):
+            subs = jsonl(main("platform", "submissions", "--data", str(pdata)).stdout)
+            if any(s["local_reference"] == ref for s in subs):
+                break
+            time.sleep(0.1)
+        assert [s["local_reference"] for s in subs if s["local_reference"] == ref] == [ref]
+    finally:
+        forever.send_signal(signal.SIGINT)
+        _, err = forever.communicate(timeout=30)
+    assert forever.returncode == 0 and "Traceback" not in err

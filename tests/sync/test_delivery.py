@@ -305,3 +305,40 @@ def test_nothing_listening_is_offline(tmp_path):
     store.set_setting("platform_url", "http://127.0.0.1:9/api/v1")
     with pytest.raises(Offline):
         enrollment.make_client(store, keys, timeout=2).status_since("")
+
+
+def test_retry_after_as_http_date_and_seconds():
+    from email.utils import formatdate
+
+    from sync.client import parse_retry_after
+
+    now = 1_800_000_000.0
+    assert parse_retry_after("120", now) == 120
+    assert 89 <= parse_retry_after(formatdate(now + 90, usegmt=True), now) <= 91
+    assert parse_retry_after("soon", now) is None and parse_retry_after(None, now) is None
+
+
+def test_attachment_over_20_mib_fails_the_row_with_a_message(tmp_path, platform):
+    store, keys = enrolled_store(tmp_path, platform)
+    big = store.put_attachment(b"\0" * (20 * 1024 * 1024 + 1))
+    store.submit(sample_payload(attachments=[big]))
+    worker_for(store, keys).run_once(force=True)
+    row = store.outbox_rows()[0]
+    assert row.state == FAILED and "20 MiB" in row.last_error
+    assert platform.service.submissions() == []
+
+
+def test_worker_thread_reports_status_and_stops(tmp_path, platform):
+    store, keys = enrolled_store(tmp_path, platform)
+    seen = []
+    worker = worker_for(store, keys, on_status=seen.append)
+    worker.start(poll_s=0.05)
+    store.submit(sample_payload())
+    worker.wake()
+    for _ in range(200):
+        if seen and seen[-1].pending == 0 and store.outbox_rows()[0].state != "queued":
+            break
+        time.sleep(0.02)
+    worker.stop()
+    assert store.outbox_rows()[0].state == "delivered"  # "received" comes with the next status pull
+    assert seen[-1].online and seen[-1].pending == 0
