@@ -25,7 +25,7 @@ from tests.sync.helpers import start_platform  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="kill -9 试验：录入与同步过程中随机强杀，统计丢失与重复")
-    parser.add_argument("--trials", type=int, default=200, help="强杀次数（录入与同步各一半）")
+    parser.add_argument("--trials", type=int, default=200, help="真正被强杀的进程数（录入与同步各一半）")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -38,21 +38,22 @@ def main() -> int:
                 platform.service.data_dir / "platform.db",
                 platform.service.new_enrollment_code(),
                 sys.executable,
-                add_trials=args.trials // 2,
-                sync_trials=args.trials - args.trials // 2,
+                add_kills=args.trials // 2,
+                sync_kills=args.trials - args.trials // 2,
             )
         finally:
             platform.server.shutdown()
         elapsed = time.perf_counter() - start
     rows = [
         (
-            "queue add runs (killed / finished)",
+            "queue add runs (killed / finished first)",
             f"{outcome.killed_add} / {outcome.add_trials - outcome.killed_add}",
         ),
         (
-            "sync --once runs (killed / finished)",
+            "sync --once runs (killed / finished first)",
             f"{outcome.killed_sync} / {outcome.sync_trials - outcome.killed_sync}",
         ),
+        ("queue add runs feeding the sync trials (not killed)", str(outcome.fed)),
         ("applications acknowledged to the resident", str(len(outcome.acknowledged))),
         ("applications on the platform", str(outcome.on_platform)),
         ("lost (acknowledged, not on the platform)", str(len(outcome.lost))),

@@ -1,13 +1,15 @@
-"""kill -9 trials against the real command line, shared by tests/sync/test_crash.py (a few dozen)
-and benchmarks/crash_trials.py (hundreds).
+"""kill -9 trials against the real command line, shared by tests/sync/test_crash.py (a couple of
+dozen) and benchmarks/crash_trials.py (hundreds).
 
 A trial starts `main.py queue add …` or `main.py sync --once` as a child process and SIGKILLs it
-after a random delay spread over the command's whole run time (process start included), so kills
-land before, inside and after the commit, mid-upload, between the platform's commit and the
-kiosk's bookkeeping, and so on. A `queue add` counts as acknowledged only when its reference
-reached stdout (the resident saw "saved"). At the end a clean `sync --once` runs and the
-platform's records are compared with the acknowledgements: every acknowledged application must be
-there exactly once, nothing may be there twice, and every row in the kiosk must be delivered.
+after a random delay. The delays follow the command's measured run time (median of the runs that
+finished): 70 % fall in its second half, where it does its work (the commit, uploads, the
+platform's commit, the kiosk's bookkeeping), 30 % anywhere from start-up on. Trials go on until
+the requested number of processes were really killed (a run that finished first does not count).
+A `queue add` counts as acknowledged only when its reference reached stdout (the resident saw
+"saved"). At the end a clean `sync --once` runs and the platform's records are compared with the
+acknowledgements: every acknowledged application must be there exactly once, nothing may be
+there twice, and every row in the kiosk must be delivered.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 class CrashOutcome:
     add_trials: int = 0
     sync_trials: int = 0
+    fed: int = 0
     killed_add: int = 0
     killed_sync: int = 0
     acknowledged: list[str] = field(default_factory=list)
@@ -52,6 +55,7 @@ class CrashRig:
         self.env = {**os.environ, "PYTHONPATH": str(REPO)}
         self.photo = work / "photo.jpg"
         self.photo.write_bytes(os.urandom(1_500_000))  # two upload chunks per application
+        self.durations: dict[str, list[float]] = {"add": [0.4], "sync": [0.8]}
         from forms.examples import example
 
         self.template = example("newborn", 0)
@@ -83,18 +87,29 @@ class CrashRig:
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         return path
 
-    def _run_and_kill(self, argv: list[str], window: tuple[float, float]) -> tuple[bool, str]:
+    def _delay(self, kind: str) -> float:
+        times = sorted(self.durations[kind][-20:])
+        median = times[len(times) // 2]
+        if self.rng.random() < 0.7:
+            return self.rng.uniform(0.5 * median, median)
+        return self.rng.uniform(0.02, median)
+
+    def _run_and_kill(self, argv: list[str], kind: str | None) -> tuple[bool, str]:
+        """kind None: run to the end (feeding the queue)."""
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env, cwd=REPO)
-        delay = self.rng.uniform(*window)
+        delay = self._delay(kind) if kind else 120.0
+        start = time.monotonic()
         try:
             out, _ = proc.communicate(timeout=delay)
+            if kind:
+                self.durations[kind].append(time.monotonic() - start)
             return False, out.decode()
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             out, _ = proc.communicate(timeout=30)
             return True, out.decode()
 
-    def add_trial(self, n: int, outcome: CrashOutcome, window=(0.05, 0.6)) -> None:
+    def add_trial(self, n: int, outcome: CrashOutcome, kill: bool = True) -> None:
         argv = self._main(
             "queue",
             "add",
@@ -105,15 +120,26 @@ class CrashRig:
             "--attach",
             f"baby_photo={self.photo}",
         )
-        killed, out = self._run_and_kill(argv, window)
-        outcome.add_trials += 1
-        outcome.killed_add += killed
-        ref = out.strip()
-        if ref:
+        killed, out = self._run_and_kill(argv, "add" if kill else None)
+        if kill:
+            outcome.add_trials += 1
+            outcome.killed_add += killed
+        else:
+            outcome.fed += 1
+        if out.strip():
             outcome.acknowledged.append(f"139{n:08d}")
 
-    def sync_trial(self, outcome: CrashOutcome, window=(0.1, 1.2)) -> None:
-        killed, _ = self._run_and_kill(self._main("sync", "--once"), window)
+    def pending(self) -> int:
+        conn = sqlite3.connect(self.data / "kiosk.db", timeout=30)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM outbox WHERE state IN ('queued','sending')").fetchone()[
+                0
+            ]
+        finally:
+            conn.close()
+
+    def sync_trial(self, outcome: CrashOutcome) -> None:
+        killed, _ = self._run_and_kill(self._main("sync", "--once"), "sync")
         outcome.sync_trials += 1
         outcome.killed_sync += killed
 
@@ -155,27 +181,24 @@ class CrashRig:
 
 
 def run(
-    work: Path,
-    platform_url: str,
-    platform_db: Path,
-    code: str,
-    python: str,
-    add_trials: int,
-    sync_trials: int,
-    seed_rows: int = 0,
+    work: Path, platform_url: str, platform_db: Path, code: str, python: str, add_kills: int, sync_kills: int
 ) -> CrashOutcome:
+    """Until `add_kills` queue-add runs and `sync_kills` sync runs were really killed."""
     rig = CrashRig(work, platform_url, platform_db, python)
     rig.enroll(code)
     outcome = CrashOutcome()
     n = 0
-    for i in range(max(add_trials, sync_trials)):
-        if i < add_trials:
+    limit = 4 * (add_kills + sync_kills) + 10
+    while (outcome.killed_add < add_kills or outcome.killed_sync < sync_kills) and (
+        outcome.add_trials + outcome.sync_trials < limit
+    ):
+        if outcome.killed_add < add_kills:
             rig.add_trial(n, outcome)
             n += 1
-        if i < sync_trials:
-            if i % 2 == 0:  # keep the queue fed so the sync kills have work to interrupt
-                for _ in range(2):
-                    rig.add_trial(n, outcome, window=(30.0, 30.0))  # not killed
+        if outcome.killed_sync < sync_kills:
+            if rig.pending() < 3:  # keep the queue fed so the sync kills have work to interrupt
+                for _ in range(3):
+                    rig.add_trial(n, outcome, kill=False)
                     n += 1
             rig.sync_trial(outcome)
     time.sleep(0.1)
