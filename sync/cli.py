@@ -91,6 +91,12 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p = sub.add_parser("submissions", help="列出收到的申请（每行一个 JSON 对象）")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
     p.set_defaults(handler=_platform_submissions)
+    p = sub.add_parser("credit-add", help="把一个身份证号加入信用名单（只发布加盐哈希）")
+    p.add_argument("id_number", metavar="ID_NUMBER", help="身份证号码")
+    p.add_argument("--list", default="失信被执行人", help="名单名称")
+    p.add_argument("--reason", default="", help="原因")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_credit_add)
     p = sub.add_parser("import", help="导入驿站用 U 盘带来的导出文件（可重复导入）")
     p.add_argument("dir", metavar="DIR", type=Path, help="导出文件所在目录")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
@@ -432,6 +438,12 @@ def _platform_advance(args: argparse.Namespace) -> int:
     except KeyError:
         return _fail(f"平台上找不到申请 {args.ref}。", EXIT_FAILED)
     print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _platform_credit_add(args: argparse.Namespace) -> int:
+    version = _service(args.data).add_to_credit_list(args.id_number, args.list, args.reason)
+    print(f"信用名单已发布新版本 {version}。")
     return EXIT_OK
 
 

@@ -658,6 +658,24 @@ class PlatformService:
             salt_path.write_text(secrets.token_hex(16))
         return {"version": "1", "salt": salt_path.read_text().strip(), "entries": []}
 
+    def add_to_credit_list(self, id_number: str, list_name: str, reason: str) -> str:
+        """Publish a new credit-list version with one more entry: only sha256(salt + ID) is kept."""
+        doc = self._document_source("credit_list")
+        digest = hashlib.sha256((doc["salt"] + id_number.strip().upper()).encode()).hexdigest()
+        entries = [
+            e for e in doc.get("entries", []) if (e.get("hash") if isinstance(e, dict) else e) != digest
+        ]
+        entries.append({"hash": digest, "list": list_name, "reason": reason, "since": self.now_text()[:10]})
+        version = str(int(str(doc.get("version", "0")).split(".")[0] or 0) + 1)
+        path = self.data_dir / "credit_list.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps({"version": version, "salt": doc["salt"], "entries": entries}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        os.replace(tmp, path)
+        return version
+
     def document(self, kind: str) -> tuple[bytes, str, str, str]:
         """(payload bytes, signature b64, version, etag), cached until the override file changes
         (building and signing the shipped catalogue on every heartbeat would dominate its cost)."""

@@ -342,3 +342,17 @@ def test_worker_thread_reports_status_and_stops(tmp_path, platform):
     worker.stop()
     assert store.outbox_rows()[0].state == "delivered"  # "received" comes with the next status pull
     assert seen[-1].online and seen[-1].pending == 0
+
+
+def test_downloaded_documents_work_with_the_form_engine(tmp_path, platform):
+    import forms
+    from forms.credit import CreditList
+
+    store, keys = enrolled_store(tmp_path, platform)
+    platform.service.add_to_credit_list("11010519491231002X", "失信被执行人", "测试")
+    worker_for(store, keys).run_once(force=True)
+    catalogue = forms.Catalogue.from_document(documents.load(store, "catalogue"))
+    assert catalogue.bundle("newborn")
+    credit = CreditList.from_document(documents.load(store, "credit_list"))
+    assert credit.hit("11010519491231002x") and credit.hit("110101199003070011") is None
+    assert "11010519491231002X" not in json.dumps(documents.load(store, "credit_list"))
