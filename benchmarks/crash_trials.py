@@ -65,10 +65,10 @@ def main() -> int:
     ]
     kills, runs = outcome.killed_add + outcome.killed_sync, outcome.add_trials + outcome.sync_trials
     print(f"\n{kills} kill -9 of {runs} runs\n")
-    print(f"| {'':<44} | {'':>12} |")
-    print(f"|{'-' * 46}|{'-' * 14}|")
+    print(f"| {'':<52} | {'':>12} |")
+    print(f"|{'-' * 54}|{'-' * 14}|")
     for name, value in rows:
-        print(f"| {name:<44} | {value:>12} |")
+        print(f"| {name:<52} | {value:>12} |")
     ok = not outcome.lost and not outcome.duplicated and not outcome.undelivered and outcome.integrity == "ok"
     print(
         "\n0 lost, 0 duplicated ✓"

@@ -222,7 +222,9 @@ def _sync(args: argparse.Namespace) -> int:
                 break
             report = worker.run_once(force=True)
         rows = store.outbox_rows(masked=False)
-        failed = [r for r in rows if r.state in (FAILED, REJECTED) and before.get(r.id) != r.state]
+        # failed in this run = was waiting to be sent, now failed or refused by validation (a platform
+        # decision "rejected" pulled later for a delivered row is not a delivery failure)
+        failed = [r for r in rows if r.state in (FAILED, REJECTED) and before.get(r.id) in PENDING_STATES]
         pending = [r for r in rows if r.state in PENDING_STATES]
         delivered = sum(
             1

@@ -193,6 +193,7 @@ class Store:
             conn.execute("PRAGMA busy_timeout=30000")
             db = sqlite_utils.Database(conn)
             migrations.migrate(db)
+            os.chmod(data_dir / "kiosk.db", 0o600)  # SQLite gives -wal and -shm the same mode
         except sqlite3.Error as exc:
             conn.close()
             if _is_disk_full(exc):
@@ -655,6 +656,14 @@ class Store:
                         "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
                         (platform_ref, row.ref_id),
                     )
+                if row.kind == KIND_SUBMISSION:
+                    # statuses pulled before our own confirmation (e.g. after a USB import) count
+                    latest = conn.execute(
+                        "SELECT status FROM statuses WHERE submission_id=? ORDER BY seq DESC LIMIT 1",
+                        (row.ref_id,),
+                    ).fetchone()
+                    if latest:
+                        conn.execute("UPDATE outbox SET state=? WHERE id=?", (latest[0], row.id))
                 self._audit(
                     conn,
                     "delivered",
