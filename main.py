@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 # do something real; nothing is registered as a placeholder.
 COMMAND_MODULES: list[str] = [
     "kiosk.cli",
+    "forms.cli",
     "sync.cli",
 ]
 

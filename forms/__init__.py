@@ -9,7 +9,16 @@ Public names other rooms use:
 - the typed errors in `forms.errors`.
 """
 
-from forms.catalogue import Bundle, Catalogue, Field, Item, Material, Page, load_catalogue, shipped_catalogue_document
+from forms.catalogue import (
+    Bundle,
+    Catalogue,
+    Field,
+    Item,
+    Material,
+    Page,
+    load_catalogue,
+    shipped_catalogue_document,
+)
 from forms.engine import FormSession, IncompleteFormError, Question, SummaryEntry, SummaryPage
 from forms.errors import (
     AnswersFileError,
@@ -23,8 +32,8 @@ from forms.errors import (
 from forms.fill import AnswersFile, FillResult, fill
 
 __all__ = [
-    "AnswersFile", "AnswersFileError", "Bundle", "Catalogue", "CatalogueError", "ConditionSyntaxError", "Field",
-    "FillResult", "FormSession", "FormsError", "IncompleteFormError", "Item", "Material", "MaterialChoiceError",
-    "Page", "Question", "SummaryEntry", "SummaryPage", "UnknownBundleError", "UnknownFieldError", "fill",
-    "load_catalogue", "shipped_catalogue_document",
+    "AnswersFile", "AnswersFileError", "Bundle", "Catalogue", "CatalogueError", "ConditionSyntaxError",
+    "Field", "FillResult", "FormSession", "FormsError", "IncompleteFormError", "Item", "Material",
+    "MaterialChoiceError", "Page", "Question", "SummaryEntry", "SummaryPage", "UnknownBundleError",
+    "UnknownFieldError", "fill", "load_catalogue", "shipped_catalogue_document",
 ]

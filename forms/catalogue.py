@@ -23,6 +23,7 @@ from forms.errors import CatalogueError, ConditionSyntaxError, UnknownBundleErro
 SCHEMA_PATH = Path(__file__).with_name("catalogue.schema.json")
 SHIPPED_DIR = Path(__file__).with_name("catalogue")
 INDEX_NAME = "index.json"
+DEFAULT_PREAMBLE = "本人自愿作出以下承诺，如有不实，愿承担相应法律责任："
 
 FIELD_TYPE_NAMES = {
     "text": "文字", "name": "姓名", "number": "数字", "money": "金额", "date": "日期", "choice": "单选",
@@ -225,6 +226,14 @@ class Catalogue:
         return cls(version, build_bundles(entries))
 
 
+def version_key(version: str) -> tuple:
+    """Sort key for catalogue / bundle versions such as "2026.11.1" (numeric parts compare as numbers),
+    so "2026.11.1" > "2026.9.3". The sync helper uses it to refuse a lower catalogue version."""
+    import re
+
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"[.\-_]", version))
+
+
 # ------------------------------------------------------------------------------ loading files
 
 
@@ -238,8 +247,8 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CatalogueError([f"文件 {path.name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}。"]) \
-            from None
+        where = f"第 {exc.lineno} 行第 {exc.colno} 列"
+        raise CatalogueError([f"文件 {path.name} 不是有效的 JSON：{where}，{exc.msg}。"]) from None
 
 
 def _directory_entries(directory: Path) -> tuple[str | None, list[tuple[str, Any]]]:
@@ -311,7 +320,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if kind in ("minItems", "minLength"):
         return f"不能为空或过短（至少 {error.validator_value}）"
     if kind in ("minimum", "maximum"):
-        return f"数值 {error.instance} 超出范围（{'最小' if kind == 'minimum' else '最大'} {error.validator_value}）"
+        bound = "最小" if kind == "minimum" else "最大"
+        return f"数值 {error.instance} 超出范围（{bound} {error.validator_value}）"
     return f"不符合格式要求（{kind}）"
 
 
@@ -409,14 +419,16 @@ class _BundleBuilder:
         names = set(field_ids) | {c.id for c in computed}
         fields = {f.id: f for p in pages for f in p.fields}
 
-        checks = tuple(Check(self.condition(f"校验规则（{c['field']}）", c["rule"]) or Condition.compile("true"),
-                             c["message"], c["field"]) for c in doc["form"].get("checks", []))
+        checks = tuple(Check(self.condition(f"校验规则（{c['field']}）", c["rule"])
+                             or Condition.compile("true"), c["message"], c["field"])
+                       for c in doc["form"].get("checks", []))
         for check in checks:
             if check.field not in fields:
                 self.problem(f"校验规则“{check.message}”", f"所挂的字段 {check.field} 不存在")
 
         materials = tuple(self._material(m, codes) for m in doc["materials"])
         self._unique("材料编号", [m.id for m in materials])
+        self._unique("材料名称（同一材料只列一次，由各事项共用）", [m.name for m in materials])
         material_ids = {m.id for m in materials}
 
         self._check_references(items, pages, computed, checks, materials, names, codes, material_ids, fields)
@@ -429,7 +441,7 @@ class _BundleBuilder:
             description=doc["description"], codes_illustrative=bool(doc.get("codes_illustrative", False)),
             applicant_fields=dict(doc["applicant"]), items=items, form_version=doc["form"]["version"],
             pages=tuple(pages), computed=computed, checks=checks, materials=materials,
-            commitment_preamble=doc.get("commitment_preamble", "本人自愿作出以下承诺，如有不实，愿承担相应法律责任："),
+            commitment_preamble=doc.get("commitment_preamble", DEFAULT_PREAMBLE),
             document=json.loads(json.dumps(doc, ensure_ascii=False)), evaluation_order=order)
 
     # -- pieces
@@ -452,8 +464,9 @@ class _BundleBuilder:
 
     def _field(self, d: dict[str, Any], page_id: str, codes: set[str]) -> Field:
         where = f"字段 {d['id']}"
-        options: tuple[Option, ...] = tuple(Option(o["value"], o["label"], o.get("hint", ""), o.get("icon", ""))
-                                            for o in d.get("options", []))
+        options: tuple[Option, ...] = tuple(
+            Option(o["value"], o["label"], o.get("hint", ""), o.get("icon", ""))
+            for o in d.get("options", []))
         if d["type"] == "relation" and not options:
             options = tuple(Option(v, label) for v, label in RELATIONS)
         if d["type"] == "yes_no":
@@ -523,6 +536,8 @@ class _BundleBuilder:
                     source = f.prefill.split(".", 1)[1]
                     if source not in fields or source == f.id:
                         self.problem(f"字段 {f.id}", f"预填来源 {f.prefill} 不是本表单的其他字段")
+                    elif fields[source].type != f.type:
+                        self.problem(f"字段 {f.id}", f"预填来源 {source} 的类型与本字段不同")
                 if f.type == "scan" and f.rules.get("material") not in material_ids:
                     self.problem(f"字段 {f.id}", f"拍摄的材料 {f.rules.get('material')} 不在材料清单中")
         for c in computed:
@@ -537,7 +552,8 @@ class _BundleBuilder:
                 self.problem(f"材料 {m.id}", "可告知承诺，但需要它的事项都不允许告知承诺")
 
     def _check_applicant(self, mapping: dict[str, str], fields: dict[str, Field]) -> None:
-        wanted = {"name": ("name",), "id_number": ("id_number",), "phone": ("phone",), "address": ("address",)}
+        wanted = {"name": ("name",), "id_number": ("id_number",), "phone": ("phone",),
+                  "address": ("address",)}
         for key, field_id in mapping.items():
             f = fields.get(field_id)
             if f is None:
@@ -571,7 +587,8 @@ class _BundleBuilder:
                 d = [f"page:{page.id}"] + [f"item:{code}" for code in f.for_items]
                 for cond in (f.visible_if, f.required_if):
                     if cond:
-                        d += [ref(n) for n in sorted(cond.names())] + [f"item:{x}" for x in sorted(cond.item_codes())]
+                        d += [ref(n) for n in sorted(cond.names())]
+                        d += [f"item:{x}" for x in sorted(cond.item_codes())]
                 if f.prefill and f.prefill.startswith("answer."):
                     d.append(ref(f.prefill.split(".", 1)[1]))
                 deps[f"field:{f.id}"] = d

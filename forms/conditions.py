@@ -351,6 +351,12 @@ def _fn_sex(env: Environment, value: Any) -> Any:
     return None
 
 
+def _fn_id_type(env: Environment, value: Any) -> Any:
+    from forms.validators import id_kind
+
+    return id_kind(value) if isinstance(value, str) else None
+
+
 def _fn_len(env: Environment, value: Any) -> Any:
     return len(value) if isinstance(value, (str, list, dict)) else 0
 
@@ -362,6 +368,7 @@ FUNCTIONS: dict[str, Function] = {
     "birth_date": Function(1, _fn_birth_date, "18 位身份号码中的出生日期（YYYY-MM-DD）"),
     "sex": Function(1, _fn_sex, "18 位身份号码对应的性别：“男”或“女”"),
     "len": Function(1, _fn_len, "文字的字数或多选的项数"),
+    "id_type": Function(1, _fn_id_type, "证件号码的种类：\"resident\"、\"hmt\"、\"foreign\" 或 null"),
     "today": Function(0, lambda env: env.today.isoformat(), "今天（YYYY-MM-DD）"),
     "applies": Function(1, lambda env, v: False, "该事项编码是否适用（参数为事项编码字符串）"),
 }

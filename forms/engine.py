@@ -21,7 +21,7 @@ from forms.catalogue import Bundle, Field, Item, Page
 from forms.conditions import truthy
 from forms.divisions import parse_address_text
 from forms.errors import FormsError, MaterialChoiceError, UnknownFieldError
-from forms.validators import id_kind, normalise_id_number
+from forms.validators import check_any_id, check_name, id_kind, normalise_id_number, normalise_name
 from forms.workdays import add_working_days
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -214,7 +214,8 @@ class FormSession:
                     continue
                 state.required[key] = f.required_if.holds(state) if f.required_if else f.required
                 stored = self._stored.get(key)
-                if stored is None and key not in self._type_errors and f.prefill and f.prefill.startswith("answer."):
+                follows_answer = bool(f.prefill and f.prefill.startswith("answer."))
+                if stored is None and key not in self._type_errors and follows_answer:
                     source = f.prefill.split(".", 1)[1]
                     if source in state.stored and fields[source].type == f.type:
                         stored = state.stored[source]
@@ -269,7 +270,8 @@ class FormSession:
                     ways.append(f"容缺后补（{line.material.deferral_days} 个工作日内）")
                 if line.can_promise:
                     ways.append("签署告知承诺")
-                found[f"materials.{line.material.id}"] = f"请处理材料“{line.material.name}”：可{'，或'.join(ways)}。"
+                how = "，或".join(ways)
+                found[f"materials.{line.material.id}"] = f"请处理材料“{line.material.name}”：可{how}。"
         return found
 
     def bundle_errors(self) -> dict[str, str]:
@@ -277,11 +279,33 @@ class FormSession:
             return {"items": "根据您的回答，这件事中没有需要办理的事项。请核对回答，或咨询工作人员。"}
         return {}
 
+    def agent_errors(self) -> dict[str, str]:
+        """A proxy agent (代办员) must be named, identified and say on what authority they act."""
+        if self.agent is None:
+            return {}
+        found: dict[str, str] = {}
+        name_error = check_name(self.agent.get("name"))
+        if name_error:
+            found["agent.name"] = "代办人" + name_error
+        id_error = check_any_id(self.agent.get("id_number"), today=self.today)
+        if id_error:
+            found["agent.id_number"] = "代办人" + id_error
+        elif normalise_id_number(self.agent.get("id_number")) == self._applicant_id():
+            found["agent.id_number"] = "代办人不能是申请人本人；本人办理时不用填写代办人。"
+        authorisation = self.agent.get("authorisation")
+        if not isinstance(authorisation, str) or not authorisation.strip():
+            found["agent.authorisation"] = "请写明代办依据，例如“本人书面委托”或“监护关系”。"
+        return found
+
+    def _applicant_id(self) -> str:
+        return self._evaluate().stored.get(self.bundle.applicant_fields["id_number"], "")
+
     def is_complete(self) -> bool:
-        return not (self.errors() or self.bundle_errors() or self.material_errors())
+        return not self.all_errors()
 
     def all_errors(self) -> dict[str, str]:
-        return {**self.errors(), **self.bundle_errors(), **self.material_errors()}
+        """Everything still in the way of a payload: questions, items, papers and the agent."""
+        return {**self.errors(), **self.bundle_errors(), **self.material_errors(), **self.agent_errors()}
 
     # ---------------------------------------------------------------------------- navigation
 
@@ -321,8 +345,9 @@ class FormSession:
             return None
         if now.error:
             return now
-        self._prefilled.discard(now.field.id)  # moving on past a prefilled answer confirms it
-        self._state = None
+        if now.field.id in self._prefilled:  # moving on past a prefilled answer confirms it
+            self._prefilled.discard(now.field.id)
+            self._state = None
         self._position = self._index[now.field.id] + 1
         return self.current
 
@@ -392,13 +417,48 @@ class FormSession:
             if self.bundle.material(material_id) is None:
                 raise MaterialChoiceError(f"这件事的材料清单中没有“{material_id}”。")
             raise MaterialChoiceError(f"根据您的回答，“{self.bundle.material(material_id).name}”不需要提交。")
-        hashes = tuple(dict.fromkeys(str(a).strip().lower() for a in attachments))
+        cleaned = (a.strip().lower() if isinstance(a, str) else repr(a) for a in attachments)
+        hashes = tuple(dict.fromkeys(cleaned))
         materials.validate_choice(line, status, hashes, lambda a: bool(_SHA256.fullmatch(a)))
         self._choices[material_id] = materials.Choice(status, hashes if status == "provided" else ())
 
     def commitment(self) -> dict | None:
         """{"text", "text_sha256"} for the promised papers, or None when nothing is promised."""
         return materials.commitment(self.bundle.commitment_preamble, self.materials())
+
+    # ----------------------------------------------------------------------------------- drafts
+
+    def draft(self) -> dict[str, Any]:
+        """Everything needed to resume later (the store autosaves it, encrypted): raw answers
+        including hidden and not-yet-valid ones, material choices, and the question on screen."""
+        now = self.current
+        return {
+            "bundle_id": self.bundle.id, "bundle_version": self.bundle.version,
+            "answers": {k: v for k, v in self._raw.items() if k not in self._prefilled},
+            "materials": {k: {"status": c.status, "attachments": list(c.attachments)}
+                          for k, c in self._choices.items()},
+            "position": now.field.id if now else None,
+        }
+
+    @classmethod
+    def from_draft(cls, bundle: Bundle, draft: dict[str, Any], *, applicant: dict | None = None,
+                   prefill: dict | None = None, today: date | None = None,
+                   agent: dict | None = None) -> FormSession:
+        """Resume a draft. Answers to fields the bundle no longer has, and material choices the
+        rules no longer allow, are dropped rather than failing (the catalogue may have changed)."""
+        answers = {k: v for k, v in (draft.get("answers") or {}).items() if k in bundle.fields}
+        session = cls(bundle, applicant=applicant, prefill=prefill, today=today, agent=agent, answers=answers)
+        for material_id, choice in (draft.get("materials") or {}).items():
+            try:
+                session.set_material(material_id, choice.get("status"), choice.get("attachments") or [])
+            except (MaterialChoiceError, AttributeError):
+                continue
+        position = draft.get("position")
+        if position in bundle.fields:
+            session.goto(position)
+        elif position is None and answers:
+            session._position = len(session._order)
+        return session
 
     # ------------------------------------------------------------------------ receipt, payload
 
@@ -423,8 +483,9 @@ class FormSession:
                          for m in lines if m.status == "deferred"],
             "promised": [{"material_id": m.material.id, "name": m.material.name, "text": m.commitment_text}
                          for m in lines if m.status == "promised"],
-            "held_by_government": [{"material_id": m.material.id, "name": m.material.name,
-                                    "reason": m.held_reason} for m in lines if m.status == "held_by_government"],
+            "held_by_government": [
+                {"material_id": m.material.id, "name": m.material.name, "reason": m.held_reason}
+                for m in lines if m.status == "held_by_government"],
         }
 
     def answers(self) -> dict[str, Any]:
@@ -453,6 +514,13 @@ class FormSession:
         applicant["verified_by_card"] = bool(card_number) and card_number == id_number
         return applicant
 
+    def _agent_payload(self) -> dict[str, Any] | None:
+        if self.agent is None:
+            return None
+        return {"id_number": normalise_id_number(self.agent["id_number"]),
+                "name": normalise_name(self.agent["name"]),
+                "authorisation": self.agent["authorisation"].strip()}
+
     def payload(self) -> dict[str, Any]:
         """The POST /submissions body without the fields the store adds at submit time."""
         errors = self.all_errors()
@@ -464,7 +532,7 @@ class FormSession:
             "item_codes": [i.code for i in self.applicable_items()],
             "form_version": self.bundle.form_version,
             "applicant": self._applicant_payload(),
-            "agent": self.agent,
+            "agent": self._agent_payload(),
             "answers": self.answers(),
             "materials": [m.payload() for m in self.materials()],
             "commitment": self.commitment(),

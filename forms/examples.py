@@ -82,7 +82,8 @@ def example(bundle_id: str, variant: int = 0, *, catalogue: Catalogue | None = N
     bundle = catalogue.bundle(bundle_id)
     variants = _variants(bundle.id)
     if not 0 <= variant < len(variants):
-        raise ExampleError(f"“{bundle_id}”只有 {len(variants)} 个示例（--variant 0 到 {len(variants) - 1}）。")
+        count = len(variants)
+        raise ExampleError(f"“{bundle_id}”只有 {count} 个示例（--variant 0 到 {count - 1}）。")
     today = today or date.today()
     doc = _resolve(_merged(variants, variant), today)
     answers = {k: v for k, v in doc.get("answers", {}).items() if v not in (None, "")}

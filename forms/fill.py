@@ -66,13 +66,14 @@ def fill(bundle_id: str, answers: dict, *, attachments: dict[str, list[str]] | N
     for material_id, choice in choices.items():
         if isinstance(choice, str):
             status, hashes = choice, []
-        elif isinstance(choice, dict):
+        elif isinstance(choice, dict) and isinstance(choice.get("attachments", []), list):
             status, hashes = choice.get("status", "provided"), choice.get("attachments", [])
         else:
-            errors[f"materials.{material_id}"] = "材料的处理方式应是状态文字或 {\"status\", \"attachments\"} 对象。"
+            errors[f"materials.{material_id}"] = (
+                "材料的处理方式应是状态文字或 {\"status\", \"attachments\"} 对象。")
             continue
         try:
-            session.set_material(material_id, status, list(hashes or []))
+            session.set_material(material_id, status, hashes)
         except MaterialChoiceError as exc:
             errors[f"materials.{material_id}"] = str(exc)
 
@@ -123,8 +124,8 @@ class AnswersFile:
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise AnswersFileError(f"答案文件 {Path(path).name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列。") \
-                from None
+            where = f"第 {exc.lineno} 行第 {exc.colno} 列"
+            raise AnswersFileError(f"答案文件 {Path(path).name} 不是有效的 JSON：{where}。") from None
         return cls.from_document(doc)
 
     def fill(self, bundle_id: str | None = None, *, catalogue: Catalogue | None = None,

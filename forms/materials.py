@@ -119,8 +119,9 @@ def validate_choice(line: MaterialStatus, status: str, attachments: tuple[str, .
                     is_sha256: Callable[[str], bool]) -> None:
     """Raise MaterialChoiceError (Chinese) if `status` is not allowed for this paper now."""
     name = line.material.name
-    if status not in STATUSES:
-        raise MaterialChoiceError(f"材料状态“{status}”无效，应为 provided、held_by_government、deferred 或 promised。")
+    if not isinstance(status, str) or status not in STATUSES:
+        raise MaterialChoiceError(
+            f"材料状态“{status}”无效，应为 provided、held_by_government、deferred 或 promised。")
     if status == "provided":
         if not attachments:
             raise MaterialChoiceError(f"请先拍摄“{name}”，再确认提交。")
