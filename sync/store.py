@@ -21,6 +21,9 @@ Why it is built this way:
 - Personal data is never stored in clear: bodies, drafts, ratings, certificates and attachment
   files are sealed with per-record keys (sync.crypto). The only searchable trace of an ID number is
   a keyed hash. `temp_store=MEMORY` keeps SQLite from spilling pages to temporary files.
+- sqlite-utils opens the database and builds the schema (sync/migrations.py); writes are SQL
+  statements on its connection inside our own `BEGIN IMMEDIATE … COMMIT`, because its table
+  helpers wrap themselves in `with conn:`, which would commit the submit transaction half way.
 - All access goes through one connection guarded by a lock, so the GUI thread and the delivery
   worker can share a Store; network I/O never happens while the lock is held.
 """
@@ -570,6 +573,14 @@ class Store:
                 (now, limit),
             )
         ]
+
+    def next_due_at(self) -> float | None:
+        """When the earliest pending row may be tried (for the worker's sleep)."""
+        rows = self._query("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state IN ('queued','sending')")
+        return rows[0]["t"] if rows and rows[0]["t"] is not None else None
+
+    def has_submissions(self) -> bool:
+        return bool(self._query("SELECT 1 AS x FROM submissions LIMIT 1"))
 
     def pending_summary(self) -> dict[str, Any]:
         rows = self._query("SELECT state, created_at FROM outbox")

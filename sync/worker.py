@@ -349,7 +349,7 @@ class DeliveryWorker:
 
     # ------------------------------------------------------------------ pulls
     def _pull_statuses(self, report: RunReport) -> None:
-        if not self.store.outbox_rows(masked=False):
+        if not self.store.has_submissions():
             return
         for _ in range(50):
             cursor = self.store.setting("status_cursor", "") or ""
@@ -474,9 +474,9 @@ class DeliveryWorker:
             if self.not_before:
                 wait = max(0.1, min(poll_s, self.not_before - self.store.now()))
             else:
-                due = [r.next_attempt_at for r in self.store.due_rows(float("inf"), 1)]
-                if due:
-                    wait = max(0.1, min(poll_s, due[0] - self.store.now()))
+                due = self.store.next_due_at()
+                if due is not None:
+                    wait = max(0.1, min(poll_s, due - self.store.now()))
             self._wake.wait(wait)
             self._wake.clear()
 
