@@ -82,7 +82,7 @@ def parse_retry_after(value: str | None, server_now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - server_now)
@@ -220,9 +220,11 @@ class PlatformClient:
                 return Reply(status, headers, None, resp.content)
             if ctype == "application/json":
                 try:
-                    return Reply(status, headers, json.loads(resp.content), resp.content)
+                    parsed = json.loads(resp.content)
                 except ValueError:
-                    pass
+                    parsed = None
+                if isinstance(parsed, dict):  # every success body of the contract is an object
+                    return Reply(status, headers, parsed, resp.content)
             if status == 200 and ("html" in ctype or not ctype or ctype.startswith("text/")):
                 raise Offline("网络被拦截（可能是需要登录的无线网络页面）")
             raise Transient(f"平台答复格式不对（{status} {ctype or '无类型'}）")
@@ -238,7 +240,7 @@ class PlatformClient:
             raise Transient(f"平台繁忙（{status}）", retry)
         if status >= 500:
             raise Transient(f"平台内部错误（{status}）")
-        if status == 409 and code == "in_progress":
+        if status == 409:  # the contract's 409 is "in_progress": the same request, later
             raise Transient("平台仍在处理上一次请求", 1.0)
         if status == 401 or (status == 403 and code == "station_disabled"):
             raise StationRefused(code or str(status), message or "平台拒绝了本机的身份。")
@@ -270,9 +272,9 @@ class PlatformClient:
         if resp.status_code != 200 or "Upload-Offset" not in resp.headers:
             self._classify(resp, ())  # raises the right kind
             raise Transient(f"附件查询答复不对（{resp.status_code}）")
-        offset = int(resp.headers["Upload-Offset"])
+        offset = _header_int(resp, "Upload-Offset", 0)
         length = resp.headers.get("Upload-Length")
-        return offset, (int(length) if length is not None else None)
+        return offset, (_header_int(resp, "Upload-Length", 0) if length is not None else None)
 
     def upload_attachment(self, sha: str, read: Callable[[], bytes], size: int) -> None:
         """Resumable, chunked upload: ask where the platform is, send the rest in ≤ 1 MiB pieces."""
@@ -296,13 +298,13 @@ class PlatformClient:
                 },
             )
             if resp.status_code == 204:
-                offset = int(resp.headers.get("Upload-Offset", offset + len(chunk)))
+                offset = _header_int(resp, "Upload-Offset", offset + len(chunk))
                 if offset >= size:
                     return
                 continue
             reply = self._classify(resp, (204,), listed=(409, 413, 422))
             if reply.status == 409:
-                offset = int(resp.headers.get("Upload-Offset", "0"))
+                offset = _header_int(resp, "Upload-Offset", 0)
                 if offset >= size:
                     return
                 continue
@@ -373,6 +375,17 @@ class PlatformClient:
         headers = {"If-None-Match": etag} if etag else {}
         resp = self._send("GET", path, headers=headers)
         return self._classify(resp, (200, 304))
+
+
+def _header_int(resp: requests.Response, name: str, default: int) -> int:
+    """A non-negative integer header; a malformed one is the platform's hiccup, not our crash."""
+    raw = resp.headers.get(name)
+    if raw is None:
+        return default
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()):
+        raise Transient(f"平台答复的 {name} 不是数字")
+    return int(raw)
 
 
 def _error_code(resp: requests.Response) -> str:

@@ -23,8 +23,8 @@ _LABELS = {"catalogue": "事项目录", "credit_list": "信用名单"}
 
 def version_key(version: str) -> tuple:
     """Natural order: "2026.10" < "2026.9"? No: numbers compare as numbers, text as text."""
-    parts = re.findall(r"\d+|[^\d.\-_]+", str(version))
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+    parts = re.findall(r"[0-9]+|[^0-9.\-_]+", str(version))
+    return tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in parts)
 
 
 def verify_document(

@@ -121,6 +121,13 @@ class SubmissionInfo:
     statuses: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _text(value: Any) -> str | None:
+    """A value from the platform as text for a TEXT column (whatever JSON type it came as)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> bytes:
     """The one serialisation of request bodies: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
@@ -656,7 +663,7 @@ class Store:
         with self._tx() as conn:
             now = self._clock()
             for row, response in delivered:
-                platform_ref = response.get("platform_reference")
+                platform_ref = _text(response.get("platform_reference"))
                 conn.execute(
                     "UPDATE outbox SET state=?, delivered_at=?, updated_at=?, last_error=NULL, "
                     "platform_reference=? WHERE id=? AND state IN ('queued','sending')",
@@ -720,25 +727,31 @@ class Store:
             for ch in changes:
                 sid = ch.get("submission_id")
                 status = ch.get("status")
-                if status not in PLATFORM_STATES or not sid:
+                if status not in PLATFORM_STATES or not isinstance(sid, str) or not sid:
                     continue
+                certificates = ch.get("certificate_ids")
+                certificates = (
+                    [c for c in certificates if isinstance(c, str) and c]
+                    if isinstance(certificates, list)
+                    else []
+                )
                 conn.execute(
                     "INSERT INTO statuses(submission_id, status, updated_at, message, required_materials, "
                     "certificate_ids, pulled_at) VALUES (?,?,?,?,?,?,?)",
                     (
                         sid,
                         status,
-                        ch.get("updated_at"),
-                        ch.get("message"),
+                        _text(ch.get("updated_at")),
+                        _text(ch.get("message")),
                         json.dumps(ch.get("required_materials") or [], ensure_ascii=False),
-                        json.dumps(ch.get("certificate_ids") or []),
+                        json.dumps(certificates),
                         now,
                     ),
                 )
                 if ch.get("platform_reference"):
                     conn.execute(
                         "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
-                        (ch["platform_reference"], sid),
+                        (_text(ch["platform_reference"]), sid),
                     )
                 cur = conn.execute(
                     "UPDATE outbox SET state=?, updated_at=? WHERE ref_id=? AND kind='submission' "

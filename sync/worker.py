@@ -160,6 +160,13 @@ class DeliveryWorker:
             report.error = self.last_error = f"平台拒绝本机：{exc.message}"
             self.not_before = self.store.now() + self.backoff.delay(self.failures, self.rng)
             log.warning("station refused by platform: %s", exc.code)
+        except Terminal as exc:
+            # a refusal of a station-level request (status pull, heartbeat): no row is at fault;
+            # staff see it on the banner, and we back off instead of asking again at once
+            self.failures += 1
+            report.error = self.last_error = f"平台拒绝请求：{exc.message}（{exc.status}）"
+            self.not_before = self.store.now() + self.backoff.delay(self.failures, self.rng)
+            log.warning("platform refused a station request: %s %s", exc.status, exc.code)
         except StoreError as exc:
             report.error = self.last_error = str(exc)
             log.error("store error during delivery: %s", exc)
@@ -261,14 +268,19 @@ class DeliveryWorker:
         code = body.get("error", "") if isinstance(body, dict) else ""
         message = body.get("message", "") if isinstance(body, dict) else ""
         if status == 422 and code == "invalid_submission":
-            fields = body.get("fields") or {}
-            detail = "；".join(f"{k}：{v}" for k, v in fields.items())
+            fields = body.get("fields")
+            detail = "；".join(f"{k}：{v}" for k, v in fields.items()) if isinstance(fields, dict) else ""
             self.store.mark_failed(
                 row, f"平台不予受理：{message}{('（' + detail + '）') if detail else ''}", state=REJECTED
             )
             report.rejected += 1
             return
-        if status in (409, 429, 503) or status >= 500 or (status == 422 and code == "attachments_missing"):
+        if (
+            not 400 <= status < 500
+            or status in (409, 429)
+            or (status == 422 and code == "attachments_missing")
+        ):
+            # only a 4xx the contract does not list as "retry" may fail a row; anything odd is retried
             self._later(row, row.attempts + 1, message or f"稍后重试（{status}）", None, report)
             return
         self.store.mark_failed(row, f"{message or '平台拒绝'}（{status} {code}）")
@@ -316,7 +328,8 @@ class DeliveryWorker:
             if result.get("status") in (200, 201) and isinstance(body, dict):
                 delivered.append((row, body))
                 continue
-            self._apply(row, int(result.get("status") or 0), body, report)
+            status = result.get("status")
+            self._apply(row, status if isinstance(status, int) else 0, body, report)
         if delivered:
             self.store.mark_delivered_many(delivered)
             report.delivered += len(delivered)
@@ -357,6 +370,8 @@ class DeliveryWorker:
             reply = self.client.status_since(cursor)
             body = reply.body or {}
             changes = body.get("changes") or []
+            if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+                raise Transient("平台的状态答复格式不对")
             next_cursor = str(body.get("next_cursor", cursor))
             report.statuses += self.store.apply_status_changes(changes, next_cursor)
             if not changes or next_cursor == cursor:
