@@ -211,7 +211,7 @@ def test_sync_forever_delivers_what_is_added_later(tmp_path, platform_process):
         answers = tmp_path / "answers.json"
         answers.write_text(json.dumps(example("newborn", 2), ensure_ascii=False), encoding="utf-8")
         ref = main("queue", "add", "--bundle", "newborn", "--answers", str(answers), *k).stdout.strip()
-        for _ in range(100):
+        for _ in range(300):
             subs = jsonl(main("platform", "submissions", "--data", str(pdata)).stdout)
             if any(s["local_reference"] == ref for s in subs):
                 break

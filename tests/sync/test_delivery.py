@@ -103,7 +103,7 @@ def test_in_progress_gives_409_then_the_retry_succeeds(tmp_path, platform):
     store.submit(sample_payload())
     row = store.outbox_rows()[0]
     body = store.request_body(row)
-    platform.service.processing_delay_s = 0.5
+    platform.service.processing_delay_s = 1.5  # wide enough for a loaded CI machine
     results = {}
     slow = threading.Thread(
         target=lambda: results.setdefault(
@@ -335,7 +335,7 @@ def test_worker_thread_reports_status_and_stops(tmp_path, platform):
     worker.start(poll_s=0.05)
     store.submit(sample_payload())
     worker.wake()
-    for _ in range(200):
+    for _ in range(500):
         if seen and seen[-1].pending == 0 and store.outbox_rows()[0].state != "queued":
             break
         time.sleep(0.02)
