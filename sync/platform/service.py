@@ -70,7 +70,7 @@ def error(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def id_number_ok(value: str) -> bool:
     """GB 11643 check digit (the platform validates independently of the kiosk)."""
-    if not re.fullmatch(r"\d{17}[\dXx]", value or ""):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{17}[0-9Xx]", value):
         return False
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     total = sum(int(d) * w for d, w in zip(value[:17], weights, strict=True))
@@ -252,12 +252,14 @@ class PlatformService:
 
     def _named_attachments(self, body: dict[str, Any]) -> list[str]:
         named: list[str] = []
-        for material in body.get("materials") or []:
-            if isinstance(material, dict):
-                named += [s for s in material.get("attachments") or [] if isinstance(s, str)]
+        materials = body.get("materials")
+        for material in materials if isinstance(materials, list) else []:
+            attachments = material.get("attachments") if isinstance(material, dict) else None
+            if isinstance(attachments, list):
+                named += [s for s in attachments if isinstance(s, str)]
         commitment = body.get("commitment")
-        if isinstance(commitment, dict) and commitment.get("signature_attachment"):
-            named.append(str(commitment["signature_attachment"]))
+        if isinstance(commitment, dict) and isinstance(commitment.get("signature_attachment"), str):
+            named.append(commitment["signature_attachment"])
         return sorted(set(named))
 
     def submit(self, station: str, key: str | None, body: Any) -> tuple[int, dict[str, Any]]:
@@ -387,7 +389,13 @@ class PlatformService:
             return status, response
         score = body.get("score")
         with self._tx() as conn:
-            if not isinstance(score, int) or not 1 <= score <= 5 or not body.get("rating_id"):
+            rating_id = body.get("rating_id")
+            if (
+                isinstance(score, bool)
+                or not isinstance(score, int)
+                or not 1 <= score <= 5
+                or not (isinstance(rating_id, str) and rating_id)
+            ):
                 status, response = 422, error("invalid_rating", "评分应为 1 到 5 的整数，并带 rating_id。")
             else:
                 now = self.now_text()
