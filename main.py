@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "devices.cli",
     "devices.scanner.cli",
     "kiosk.ops_cli",
+    "sync.cli",
 ]
 
 

@@ -1,0 +1,469 @@
+"""Commands of the sync room: enroll, queue add/list/retry/export, sync, and the reference platform.
+
+Exit codes (documented in sync/README.md):
+  0  done; 1 some rows failed or were rejected (staff must look) / not found;
+  2  bad arguments or configuration; 3 platform unreachable (rows stay queued, nothing lost);
+  4  the form did not pass validation (queue add); 5 local storage problem (disk full, key, database).
+Every failure prints one Chinese sentence on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OFFLINE, EXIT_INVALID, EXIT_STORAGE = 0, 1, 2, 3, 4, 5
+
+
+def register(commands) -> None:  # noqa: ANN001 - main.Commands
+    p = commands.add("enroll", "向平台注册本驿站（生成签名密钥，锁定平台公钥）", _enroll)
+    _store_options(p)
+    p.add_argument("--platform-url", required=True, help="平台接口地址，如 http://127.0.0.1:8700/api/v1")
+    p.add_argument("--station-id", required=True, help="驿站编号，如 210102-0001")
+    p.add_argument("--code", required=True, help="县级下发的一次性注册码")
+
+    p = commands.add("sync", "把待发队列送到平台，拉取办理状态与证照", _sync)
+    _store_options(p)
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true", help="尽力发送一轮后退出（无失败则返回 0）")
+    mode.add_argument("--forever", action="store_true", help="持续运行，按退避策略重试")
+    p.add_argument("--platform-url", help="临时改用的平台地址（缺省用注册时的地址）")
+    p.add_argument("--timeout", type=float, help="单次请求超时（秒）")
+    p.add_argument("--poll", type=float, default=30.0, help="--forever 时的轮询间隔（秒）")
+
+    queue = commands.group("queue", "待发队列")
+    p = queue.add_parser("add", help="录入一件申请（不经触摸屏，如工作人员代录纸质表）")
+    _store_options(p)
+    p.add_argument("--bundle", required=True, help="事项（一件事）编号")
+    p.add_argument("--answers", required=True, type=Path, help="答案 JSON 文件")
+    p.add_argument(
+        "--attach", action="append", default=[], metavar="MATERIAL_ID=FILE", help="材料附件，可重复"
+    )
+    p.add_argument("--signature", type=Path, help="承诺书签名 PNG（告知承诺事项）")
+    p.set_defaults(handler=_queue_add)
+
+    p = queue.add_parser("list", help="列出队列（只显示脱敏信息）")
+    _store_options(p)
+    p.add_argument("--json", action="store_true", help="每行一个 JSON 对象")
+    p.set_defaults(handler=_queue_list)
+
+    p = queue.add_parser("retry", help="把发送失败的一条重新放回队列")
+    _store_options(p)
+    p.add_argument("ref", metavar="REF", help="临时受理号或平台受理号")
+    p.set_defaults(handler=_queue_retry)
+
+    p = queue.add_parser("export", help="导出待发队列（签名并加密，用 U 盘带到县里导入）")
+    _store_options(p)
+    p.add_argument("--to", required=True, type=Path, help="导出目录（如 U 盘）")
+    p.set_defaults(handler=_queue_export)
+
+    # `platform --host … --port … --data DIR` runs the server itself, so the group is built here
+    # (Commands.group's parser takes no options of its own).
+    plat = commands.add("platform", "参考平台（演示与测试用的省平台实现）", _platform_serve)
+    plat.add_argument("--host", default="127.0.0.1", help="监听地址（缺省 127.0.0.1）")
+    plat.add_argument("--port", type=int, default=8700, help="端口（缺省 8700）")
+    plat.add_argument("--data", dest="serve_data", metavar="DIR", type=Path, help="平台数据目录")
+    plat.add_argument(
+        "--demo-advance",
+        type=float,
+        metavar="秒",
+        help="演示：每隔若干秒把每件申请推进一步（受理→准予并出证→办结）",
+    )
+    sub = plat.add_subparsers(title="命令", metavar="命令", parser_class=type(plat))
+    p = sub.add_parser("enroll-code", help="生成一个一次性注册码")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_enroll_code)
+    p = sub.add_parser("advance", help="推进一件申请的办理状态")
+    p.add_argument("ref", metavar="REF", help="平台受理号、临时受理号或申请编号")
+    p.add_argument(
+        "--to",
+        required=True,
+        choices=["received", "accepted", "need_materials", "rejected", "approved", "completed"],
+        help="新状态",
+    )
+    p.add_argument("--certificate", action="store_true", help="同时出具电子证照（签名 PDF）")
+    p.add_argument("--message", default="", help="给申请人的说明")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_advance)
+    p = sub.add_parser("submissions", help="列出收到的申请（每行一个 JSON 对象）")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_submissions)
+    p = sub.add_parser("credit-add", help="把一个身份证号加入信用名单（只发布加盐哈希）")
+    p.add_argument("id_number", metavar="ID_NUMBER", help="身份证号码")
+    p.add_argument("--list", default="失信被执行人", help="名单名称")
+    p.add_argument("--reason", default="", help="原因")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_credit_add)
+    p = sub.add_parser("import", help="导入驿站用 U 盘带来的导出文件（可重复导入）")
+    p.add_argument("dir", metavar="DIR", type=Path, help="导出文件所在目录")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_import)
+
+
+def _store_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, help="数据目录（缺省取配置 paths.data_dir）")
+    p.add_argument("--key-dir", type=Path, help="密钥目录（缺省取配置 paths.key_dir）")
+    p.add_argument(
+        "--crypto", choices=["aes", "sm4"], help="加密算法：aes（AES-256-GCM）或 sm4（国密 SM4-GCM/SM3）"
+    )
+    p.add_argument("--verbose", action="store_true", help="输出运行日志（不含个人信息）")
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def _crypto(args: argparse.Namespace) -> str:
+    if getattr(args, "crypto", None):
+        return args.crypto
+    try:
+        return str(args.config.get("security", "crypto"))
+    except (KeyError, AttributeError):
+        return "aes"
+
+
+def _open_store(args: argparse.Namespace):
+    from sync.store import Store
+
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    data_dir = args.data_dir or args.config.data_dir
+    key_dir = args.key_dir or args.config.key_dir
+    return Store.open(data_dir, key_dir, crypto=_crypto(args)), key_dir
+
+
+def _guarded(fn):
+    """Turn the room's known errors into one Chinese sentence and an exit code."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        from sync.bundle import BundleError
+        from sync.crypto import CryptoError
+        from sync.enrollment import EnrollmentError
+        from sync.store import StoreError
+
+        try:
+            return fn(args)
+        except EnrollmentError as exc:
+            return _fail(str(exc), EXIT_USAGE)
+        except (StoreError, CryptoError) as exc:
+            return _fail(str(exc), EXIT_STORAGE)
+        except BundleError as exc:
+            return _fail(str(exc), EXIT_FAILED)
+        except OSError as exc:
+            import errno
+
+            if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+                return _fail("存储空间已满，操作未完成，已保存的内容不受影响。", EXIT_STORAGE)
+            return _fail(f"文件操作失败：{exc.strerror}（{exc.filename}）", EXIT_STORAGE)
+
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+# ---------------------------------------------------------------------- kiosk side
+@_guarded
+def _enroll(args: argparse.Namespace) -> int:
+    from sync.enrollment import enroll
+
+    store, key_dir = _open_store(args)
+    with store:
+        body = enroll(
+            store,
+            key_dir,
+            args.platform_url,
+            args.station_id,
+            args.code,
+            timeout=float(args.config.get("platform", "timeout_s")),
+        )
+    print(f"注册成功：驿站 {body['station_id']}，平台签名公钥已锁定。")
+    return EXIT_OK
+
+
+def _client(store, key_dir: Path, args: argparse.Namespace):
+    from sync.enrollment import make_client
+
+    timeout = (
+        args.timeout if getattr(args, "timeout", None) else float(args.config.get("platform", "timeout_s"))
+    )
+    return make_client(store, key_dir, getattr(args, "platform_url", None), timeout=timeout)
+
+
+@_guarded
+def _sync(args: argparse.Namespace) -> int:
+    import threading
+
+    from sync.store import FAILED, PENDING_STATES, REJECTED
+    from sync.worker import DeliveryWorker
+
+    store, key_dir = _open_store(args)
+    with store:
+        worker = DeliveryWorker(store, _client(store, key_dir, args))
+        if args.forever:
+            stop = threading.Event()
+            try:
+                worker.run_forever(stop, poll_s=args.poll)
+            except KeyboardInterrupt:
+                stop.set()
+            return EXIT_OK
+        before = {r.id: r.state for r in store.outbox_rows(masked=False)}
+        report = worker.run_once(force=True)
+        for _ in range(20):
+            if report.offline or not store.due_rows(float("inf"), 1):
+                break
+            progress = report.delivered + report.failed + report.rejected
+            if not progress:
+                break
+            report = worker.run_once(force=True)
+        rows = store.outbox_rows(masked=False)
+        # failed in this run = was waiting to be sent, now failed or refused by validation (a platform
+        # decision "rejected" pulled later for a delivered row is not a delivery failure)
+        failed = [r for r in rows if r.state in (FAILED, REJECTED) and before.get(r.id) in PENDING_STATES]
+        pending = [r for r in rows if r.state in PENDING_STATES]
+        delivered = sum(
+            1
+            for r in rows
+            if before.get(r.id) in PENDING_STATES
+            and r.state not in PENDING_STATES
+            and r.state not in (FAILED, REJECTED)
+        )
+        print(f"本轮送达 {delivered} 件，待发 {len(pending)} 件，失败 {len(failed)} 件。")
+        for r in failed:
+            print(f"  {r.local_reference or r.ref_id}：{r.last_error}", file=sys.stderr)
+        for message in report.refused_documents:
+            print(f"  {message}", file=sys.stderr)
+        if failed or any(r.state == FAILED for r in rows):
+            return EXIT_FAILED
+        if pending:
+            print(
+                f"平台暂时无法送达：{report.error or '稍后重试'}。申请已安全保存在本机，联网后自动发送。",
+                file=sys.stderr,
+            )
+            return EXIT_OFFLINE
+        return EXIT_OK
+
+
+@_guarded
+def _queue_add(args: argparse.Namespace) -> int:
+    """Same path as the touchscreen: the form engine checks and builds the payload, the store
+    freezes it with its attachments and outbox row in one durable transaction."""
+    files: list[tuple[str, Path]] = []
+    for item in args.attach:
+        material, sep, file_name = item.partition("=")
+        if not sep or not material or not file_name:
+            return _fail(f"--attach 应写成 材料编号=文件，现在是 {item!r}。", EXIT_USAGE)
+        files.append((material, Path(file_name)))
+    try:
+        import forms
+    except ImportError:
+        return _fail("表单引擎（forms）不可用，无法录入申请。", EXIT_STORAGE)
+    from sync import documents
+
+    try:
+        answers_file = forms.AnswersFile.read(args.answers)
+    except forms.FormsError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    if answers_file.bundle_id and answers_file.bundle_id != args.bundle:
+        return _fail(f"答案文件是“{answers_file.bundle_id}”的，不是“{args.bundle}”的。", EXIT_USAGE)
+    contents: list[tuple[str, bytes]] = []
+    for material, file_name in files:
+        try:
+            contents.append((material, file_name.read_bytes()))
+        except OSError:
+            return _fail(f"无法读取附件文件 {file_name}。", EXIT_USAGE)
+    signature = None
+    if args.signature:
+        try:
+            signature = args.signature.read_bytes()
+        except OSError:
+            return _fail(f"无法读取签名文件 {args.signature}。", EXIT_USAGE)
+
+    store, _ = _open_store(args)
+    with store:
+        catalogue = None
+        doc = documents.load(store, "catalogue")
+        if doc is not None:
+            try:
+                catalogue = forms.Catalogue.from_document(doc)
+            except forms.FormsError:
+                catalogue = None  # a verified but unusable catalogue: fall back to the shipped one
+        attachments: dict[str, list[str]] = {}
+        for material, data in contents:
+            attachments.setdefault(material, []).append(store.put_attachment(data))
+        try:
+            result = forms.fill(
+                args.bundle,
+                answers_file.answers,
+                attachments=attachments or None,
+                material_choices=answers_file.materials,
+                applicant=answers_file.applicant,
+                agent=answers_file.agent,
+                catalogue=catalogue,
+                today=answers_file.today,
+            )
+        except forms.FormsError as exc:
+            return _fail(str(exc), EXIT_USAGE)
+        if not result.ok:
+            print("申请未通过校验，没有保存：", file=sys.stderr)
+            for field_id, message in result.errors.items():
+                print(f"  {field_id}：{message}", file=sys.stderr)
+            return EXIT_INVALID
+        shas = [sha for group in attachments.values() for sha in group]
+        submitted = store.submit(result.payload, attachments=shas, signature_png=signature)
+        print(submitted.local_reference, flush=True)
+    return EXIT_OK
+
+
+@_guarded
+def _queue_list(args: argparse.Namespace) -> int:
+    import time
+
+    store, _ = _open_store(args)
+    with store:
+        rows = store.outbox_rows(masked=True)
+    if args.json:
+        for r in rows:
+            print(
+                json.dumps(
+                    {
+                        "local_reference": r.local_reference,
+                        "platform_reference": r.platform_reference,
+                        "kind": r.kind,
+                        "state": r.state,
+                        "state_label": r.state_label,
+                        "attempts": r.attempts,
+                        "bundle_id": r.bundle_id,
+                        "applicant_name": r.masked_name,
+                        "id_number": r.masked_id,
+                        "last_error": r.last_error,
+                        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r.created_at)),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return EXIT_OK
+    if not rows:
+        print("队列为空。")
+        return EXIT_OK
+    print(
+        "临时受理号   状态                 尝试  申请人    证件号              事项              平台受理号"
+    )
+    for r in rows:
+        ref = r.local_reference or ("评价" if r.kind == "rating" else r.ref_id[:9])
+        print(
+            f"{ref:<12} {r.state_label:<18} {r.attempts:>4}  {r.masked_name or '':<8} "
+            f"{r.masked_id or '':<19} "
+            f"{r.bundle_id or '':<16} {r.platform_reference or ''}"
+        )
+        if r.last_error and r.state not in ("delivered",):
+            print(f"             └ {r.last_error}")
+    return EXIT_OK
+
+
+@_guarded
+def _queue_retry(args: argparse.Namespace) -> int:
+    store, _ = _open_store(args)
+    with store:
+        if store.retry(args.ref):
+            print(f"{args.ref} 已重新放回待发队列。")
+            return EXIT_OK
+    return _fail(f"找不到可重试的 {args.ref}（只有待发或发送失败的申请可以重试）。", EXIT_FAILED)
+
+
+@_guarded
+def _queue_export(args: argparse.Namespace) -> int:
+    from sync import bundle, signing
+    from sync.enrollment import EnrollmentError, platform_key, station_key
+
+    store, key_dir = _open_store(args)
+    with store:
+        station_id, pkey = store.setting("station_id"), platform_key(store)
+        if not station_id or pkey is None:
+            raise EnrollmentError("本机尚未注册，无法导出（导出文件需用平台公钥加密）。")
+        items = store.export_items()
+        path = bundle.export(
+            items, args.to, station_id, station_key(key_dir), pkey, signing.rfc3339(store.now())
+        )
+        store.audit("exported", {"file": path.name, "submissions": len(items["submissions"])})
+    print(f"已导出 {len(items['submissions'])} 件申请、{len(items['ratings'])} 条评价到 {path}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------- platform side
+def _service(data: Path):
+    from sync.platform.service import PlatformService
+
+    return PlatformService(data)
+
+
+def _platform_serve(args: argparse.Namespace) -> int:
+    import threading
+
+    from sync.platform.server import PlatformServer, run_demo_timer
+
+    if args.serve_data is None:
+        return _fail("请用 --data 指定平台数据目录。", EXIT_USAGE)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    service = _service(args.serve_data)
+    try:
+        server = PlatformServer((args.host, args.port), service)
+    except OSError as exc:
+        return _fail(f"无法在 {args.host}:{args.port} 上启动：{exc.strerror}", EXIT_USAGE)
+    stop = threading.Event()
+    if args.demo_advance:
+        threading.Thread(target=run_demo_timer, args=(service, args.demo_advance, stop), daemon=True).start()
+    print(f"参考平台已启动：{server.url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    return EXIT_OK
+
+
+def _platform_enroll_code(args: argparse.Namespace) -> int:
+    print(_service(args.data).new_enrollment_code())
+    return EXIT_OK
+
+
+def _platform_advance(args: argparse.Namespace) -> int:
+    try:
+        result = _service(args.data).advance(args.ref, args.to, args.certificate, args.message)
+    except KeyError:
+        return _fail(f"平台上找不到申请 {args.ref}。", EXIT_FAILED)
+    print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _platform_credit_add(args: argparse.Namespace) -> int:
+    version = _service(args.data).add_to_credit_list(args.id_number, args.list, args.reason)
+    print(f"信用名单已发布新版本 {version}。")
+    return EXIT_OK
+
+
+def _platform_submissions(args: argparse.Namespace) -> int:
+    for row in _service(args.data).submissions():
+        print(json.dumps(row, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _platform_import(args: argparse.Namespace) -> int:
+    from sync.platform.service import import_bundles
+
+    summary = import_bundles(_service(args.data), args.dir)
+    for message in summary["errors"]:
+        print(message, file=sys.stderr)
+    print(
+        f"导入 {summary['bundles']} 个文件：新申请 {summary['new']} 件，"
+        f"重复（已收到过）{summary['replayed']} 件，"
+        f"被拒 {summary['rejected']} 件，附件 {summary['attachments']} 个。"
+    )
+    return EXIT_FAILED if summary["errors"] else EXIT_OK

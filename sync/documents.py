@@ -1,0 +1,73 @@
+"""Signed documents from the platform (事项目录 catalogue, 信用名单 credit list).
+
+Why the checks are strict: a village network can be tampered with, and an old catalogue replayed
+could resurrect withdrawn forms. So a document is taken only when its Ed25519 signature over the
+payload bytes verifies with the platform key pinned at enrollment AND its version is not lower than
+the one in use; otherwise the old document stays and staff get a Chinese message.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+from sync import signing
+from sync.client import DocumentRefused, PlatformClient
+from sync.store import Store
+
+KINDS = {"catalogue": "/catalogue", "credit_list": "/credit-list"}
+_LABELS = {"catalogue": "事项目录", "credit_list": "信用名单"}
+
+
+def version_key(version: str) -> tuple:
+    """Natural order: "2026.10" < "2026.9"? No: numbers compare as numbers, text as text."""
+    parts = re.findall(r"[0-9]+|[^0-9.\-_]+", str(version))
+    return tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in parts)
+
+
+def verify_document(
+    kind: str, reply_body: dict[str, Any], platform_key: bytes, current_version: str | None
+) -> tuple[str, bytes, dict[str, Any]]:
+    """(version, payload bytes, parsed document) or DocumentRefused with a Chinese reason."""
+    label = _LABELS[kind]
+    try:
+        payload = base64.b64decode(reply_body["payload"], validate=True)
+        signature = reply_body["signature"]
+        version = str(reply_body["version"])
+    except (KeyError, TypeError, ValueError):
+        raise DocumentRefused(f"{label}格式不对，已保留原来的版本。") from None
+    if not signing.verify(platform_key, signature, payload):
+        raise DocumentRefused(f"{label}签名无效（可能被篡改），已保留原来的版本。")
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        raise DocumentRefused(f"{label}内容无法解析，已保留原来的版本。") from None
+    inner = str(document.get("version", version)) if isinstance(document, dict) else version
+    if inner != version:
+        raise DocumentRefused(f"{label}版本号前后不一致，已保留原来的版本。")
+    if current_version is not None and version_key(version) < version_key(current_version):
+        raise DocumentRefused(f"{label}版本 {version} 比正在使用的 {current_version} 旧，已保留原来的版本。")
+    return version, payload, document
+
+
+def refresh(store: Store, client: PlatformClient, kind: str, platform_key: bytes) -> str:
+    """Fetch `kind` with ETag; returns "unchanged", "updated" (raises DocumentRefused / Transient)."""
+    current = store.document(kind)
+    reply = client.signed_document(KINDS[kind], current["etag"] if current else None)
+    if reply.status == 304:
+        return "unchanged"
+    version, payload, _ = verify_document(
+        kind, reply.body, platform_key, current["version"] if current else None
+    )
+    if current and current["payload"] == payload:
+        return "unchanged"
+    store.save_document(kind, version, reply.headers.get("ETag"), payload, reply.body["signature"])
+    return "updated"
+
+
+def load(store: Store, kind: str) -> dict[str, Any] | None:
+    """The document in use (already verified when it was saved), parsed."""
+    current = store.document(kind)
+    return json.loads(current["payload"]) if current else None

@@ -1,0 +1,825 @@
+"""The kiosk's local store: one SQLite file (WAL) plus encrypted, content-addressed attachment files.
+
+What the kiosk (Qt layer), the command line and the delivery worker call:
+
+    store = Store.open(data_dir, key_dir, crypto="aes")      # or "sm4"
+    store.save_draft(session_id, answers) / load_draft / discard_draft
+    sha = store.put_attachment(photo_bytes)
+    done = store.submit(payload, attachments=[sha, ...], signature_png=png_or_None)
+        -> Submitted(submission_id, local_reference)          # returns only after the commit
+    store.submissions_for(id_number) / store.find(reference)  # 查进度
+    store.outbox_rows()                                       # masked, for the queue screen
+    store.record_rating(...)
+    store.retry(reference)
+
+Why it is built this way:
+- Submitting is ONE transaction with `synchronous=FULL`: the submission, its attachment links, the
+  outbox row, the reference counter and the audit entry commit together or not at all, so the
+  screen never says "saved" for something a power cut can take back.
+- The request body is frozen at submit time (exact bytes, encrypted): every resend carries the
+  same bytes, so the platform's idempotency check (same key + same body hash) always recognises it.
+- Personal data is never stored in clear: bodies, drafts, ratings, certificates and attachment
+  files are sealed with per-record keys (sync.crypto). The only searchable trace of an ID number is
+  a keyed hash. `temp_store=MEMORY` keeps SQLite from spilling pages to temporary files.
+- sqlite-utils opens the database and builds the schema (sync/migrations.py); writes are SQL
+  statements on its connection inside our own `BEGIN IMMEDIATE … COMMIT`, because its table
+  helpers wrap themselves in `with conn:`, which would commit the submit transaction half way.
+- All access goes through one connection guarded by a lock, so the GUI thread and the delivery
+  worker can share a Store; network I/O never happens while the lock is held.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from sync import migrations, reference
+from sync.crypto import CryptoError, Keyring
+from sync.signing import rfc3339
+
+# Row states, in the order a row normally walks through them.
+QUEUED, SENDING, DELIVERED = "queued", "sending", "delivered"
+PLATFORM_STATES = ("received", "accepted", "need_materials", "rejected", "approved", "completed")
+FAILED = "failed"
+REJECTED = "rejected"
+PENDING_STATES = (QUEUED, SENDING)
+STATE_LABELS = {
+    QUEUED: "待发送",
+    SENDING: "发送中",
+    DELIVERED: "已送达",
+    "received": "平台已接收",
+    "accepted": "已受理",
+    "need_materials": "需补材料",
+    "rejected": "不予受理",
+    "approved": "已批准",
+    "completed": "已办结",
+    FAILED: "发送失败（待工作人员处理）",
+}
+KIND_SUBMISSION, KIND_RATING = "submission", "rating"
+
+
+class StoreError(Exception):
+    """A storage problem with a message for the resident or staff (Chinese)."""
+
+
+class StorageFullError(StoreError):
+    """The disk is full. Nothing was half-written; the kiosk keeps running."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    submission_id: str
+    local_reference: str
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One queued request as the queue screen and the worker see it (no personal data in clear)."""
+
+    id: int
+    kind: str
+    ref_id: str
+    idempotency_key: str
+    state: str
+    attempts: int
+    next_attempt_at: float
+    last_error: str | None
+    created_at: float
+    local_reference: str | None = None
+    platform_reference: str | None = None
+    bundle_id: str | None = None
+    masked_name: str | None = None
+    masked_id: str | None = None
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    submission_id: str
+    local_reference: str
+    platform_reference: str | None
+    bundle_id: str
+    state: str
+    created_at: float
+    last_error: str | None = None
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _text(value: Any) -> str | None:
+    """A value from the platform as text for a TEXT column (whatever JSON type it came as)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one serialisation of request bodies: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def mask_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def mask_id(id_number: str) -> str:
+    value = (id_number or "").strip()
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.Error) and ("full" in text or "disk i/o error" in text)
+
+
+_FULL_MESSAGE = "存储空间已满，本次内容没有保存。请联系工作人员清理空间后再试，已保存的申请不受影响。"
+
+
+class Store:
+    """See the module docstring. Make one with `Store.open`."""
+
+    def __init__(
+        self, db: sqlite_utils.Database, data_dir: Path, keyring: Keyring, clock: Callable[[], float]
+    ) -> None:
+        self._db = db
+        self._conn: sqlite3.Connection = db.conn
+        self._lock = threading.RLock()
+        self.data_dir = data_dir
+        self.attachment_dir = data_dir / "attachments"
+        self._keys = keyring
+        self._clock = clock
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path | str,
+        key_dir: Path | str,
+        crypto: str = "aes",
+        clock: Callable[[], float] = time.time,
+    ) -> Store:
+        data_dir = Path(data_dir)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            (data_dir / "attachments").mkdir(exist_ok=True, mode=0o700)
+        except OSError as exc:
+            if _is_disk_full(exc):
+                raise StorageFullError(_FULL_MESSAGE) from None
+            raise StoreError(f"无法创建数据目录 {data_dir}：{exc.strerror}") from None
+        try:
+            keyring = Keyring.load_or_create(Path(key_dir), data_dir, crypto)
+        except CryptoError as exc:
+            raise StoreError(str(exc)) from None
+        conn = sqlite3.connect(
+            str(data_dir / "kiosk.db"), isolation_level=None, check_same_thread=False, timeout=30
+        )
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA temp_store=MEMORY")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            db = sqlite_utils.Database(conn)
+            migrations.migrate(db)
+            os.chmod(data_dir / "kiosk.db", 0o600)  # SQLite gives -wal and -shm the same mode
+        except sqlite3.Error as exc:
+            conn.close()
+            if _is_disk_full(exc):
+                raise StorageFullError(_FULL_MESSAGE) from None
+            raise StoreError(f"本地数据库无法打开：{exc}") from None
+        return cls(db, data_dir, keyring, clock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def crypto_suite(self) -> str:
+        return self._keys.suite.name
+
+    def now(self) -> float:
+        return self._clock()
+
+    @contextlib.contextmanager
+    def _tx(self, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction. `durable` = synchronous FULL for this commit (the resident was told)."""
+        with self._lock:
+            conn = self._conn
+            try:
+                if durable:
+                    conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                if _is_disk_full(exc):
+                    raise StorageFullError(_FULL_MESSAGE) from None
+                raise StoreError(f"本地数据库写入失败：{exc}") from None
+            finally:
+                if durable:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cur = self._conn.execute(sql, params)
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    # ------------------------------------------------------------------ settings and audit
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        rows = self._query("SELECT value FROM settings WHERE key=?", (key,))
+        return rows[0]["value"] if rows else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._tx() as conn:
+            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def clock_offset_s(self) -> float:
+        """Best estimate of (platform time − kiosk time), learnt from the platform's Date header."""
+        return float(self.setting("clock_offset_s", "0") or 0)
+
+    def set_clock_offset(self, offset: float) -> None:
+        self.set_setting("clock_offset_s", f"{offset:.3f}")
+
+    def _audit(self, conn: sqlite3.Connection, event: str, detail: dict[str, Any]) -> None:
+        """Append to the hash chain (inside the caller's transaction). No personal data here."""
+        last = conn.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        prev = last[0] if last else "0" * 64
+        at = self._clock()
+        text = canonical_json(detail).decode()
+        digest = hashlib.sha256(f"{prev}|{at:.6f}|{event}|{text}".encode()).hexdigest()
+        conn.execute(
+            "INSERT INTO audit(at, event, detail, prev_hash, hash) VALUES (?,?,?,?,?)",
+            (at, event, text, prev, digest),
+        )
+
+    def audit(self, event: str, detail: dict[str, Any]) -> None:
+        with self._tx() as conn:
+            self._audit(conn, event, detail)
+
+    def verify_audit(self) -> int | None:
+        """None when the chain is intact, else the seq of the first entry that does not fit."""
+        prev = "0" * 64
+        for row in self._query("SELECT * FROM audit ORDER BY seq"):
+            digest = hashlib.sha256(
+                f"{prev}|{row['at']:.6f}|{row['event']}|{row['detail']}".encode()
+            ).hexdigest()
+            if row["prev_hash"] != prev or row["hash"] != digest:
+                return row["seq"]
+            prev = row["hash"]
+        return None
+
+    def audit_entries(self) -> list[dict[str, Any]]:
+        return self._query("SELECT seq, at, event, detail FROM audit ORDER BY seq")
+
+    # ------------------------------------------------------------------ drafts
+    def save_draft(self, session_id: str, answers: dict[str, Any]) -> None:
+        """Autosave on every answer (normal durability: a lost last keystroke is acceptable)."""
+        body = self._keys.encrypt(canonical_json(answers), b"draft|" + session_id.encode())
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO drafts(session_id, body, updated_at) VALUES (?,?,?)",
+                (session_id, body, self._clock()),
+            )
+
+    def load_draft(self, session_id: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT body FROM drafts WHERE session_id=?", (session_id,))
+        if not rows:
+            return None
+        return json.loads(self._keys.decrypt(rows[0]["body"], b"draft|" + session_id.encode()))
+
+    def discard_draft(self, session_id: str) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM drafts WHERE session_id=?", (session_id,))
+
+    # ------------------------------------------------------------------ attachments
+    def _attachment_path(self, sha: str) -> Path:
+        return self.attachment_dir / f"{sha}.enc"
+
+    def put_attachment(self, data: bytes) -> str:
+        """Store a photo/scan/signature encrypted, named by the SHA-256 of its plain bytes.
+
+        The file is written to a temporary name, fsynced and renamed, so a crash leaves either the
+        whole file or none. An attachment no submission names is harmless and can be pruned.
+        """
+        sha = hashlib.sha256(data).hexdigest()
+        path = self._attachment_path(sha)
+        if not path.exists():
+            sealed = self._keys.encrypt(data, b"attachment|" + sha.encode())
+            tmp = path.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                try:
+                    view = memoryview(sealed)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(tmp, path)
+                dir_fd = os.open(self.attachment_dir, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                if _is_disk_full(exc):
+                    raise StorageFullError(_FULL_MESSAGE) from None
+                raise StoreError(f"附件保存失败：{exc.strerror}") from None
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO attachments(sha256, size, created_at) VALUES (?,?,?)",
+                (sha, len(data), self._clock()),
+            )
+        return sha
+
+    def read_attachment(self, sha: str) -> bytes:
+        try:
+            sealed = self._attachment_path(sha).read_bytes()
+        except FileNotFoundError:
+            raise StoreError(f"附件 {sha[:12]}… 不在本机。") from None
+        data = self._keys.decrypt(sealed, b"attachment|" + sha.encode())
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise StoreError(f"附件 {sha[:12]}… 已损坏。")
+        return data
+
+    def attachment_size(self, sha: str) -> int:
+        rows = self._query("SELECT size FROM attachments WHERE sha256=?", (sha,))
+        if not rows:
+            raise StoreError(f"附件 {sha[:12]}… 不在本机。")
+        return rows[0]["size"]
+
+    def attachment_uploaded(self, sha: str) -> bool:
+        rows = self._query("SELECT uploaded_at FROM attachments WHERE sha256=?", (sha,))
+        return bool(rows and rows[0]["uploaded_at"])
+
+    def mark_attachment_uploaded(self, sha: str, uploaded: bool = True) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE attachments SET uploaded_at=? WHERE sha256=?",
+                (self._clock() if uploaded else None, sha),
+            )
+
+    # ------------------------------------------------------------------ submitting
+    def submit(
+        self,
+        payload: dict[str, Any],
+        attachments: list[str] | tuple[str, ...] = (),
+        signature_png: bytes | None = None,
+    ) -> Submitted:
+        """Freeze and queue one application. Returns only after the durable commit.
+
+        `payload` is the form engine's POST /submissions body without submission_id,
+        local_reference, created_at and clock_offset_s; for a commitment form its `commitment`
+        holds {"text", "text_sha256"} and gets signed_at and signature_attachment here.
+        `attachments` are SHA-256s from `put_attachment` (those named in materials are added too).
+        """
+        body = json.loads(json.dumps(payload))  # a private deep copy, JSON-only
+        named = set(attachments)
+        for material in body.get("materials") or []:
+            named.update(material.get("attachments") or [])
+        signature_sha = self.put_attachment(signature_png) if signature_png else None
+        if signature_sha:
+            named.add(signature_sha)
+        commitment = body.get("commitment")
+        if isinstance(commitment, dict):
+            commitment.pop("text", None)
+            commitment.setdefault("signed_at", rfc3339(self._clock() + self.clock_offset_s))
+            if signature_sha:
+                commitment["signature_attachment"] = signature_sha
+        known = {r["sha256"] for r in self._query("SELECT sha256 FROM attachments")}
+        missing = sorted(named - known)
+        if missing:
+            raise StoreError(f"有 {len(missing)} 个附件未保存到本机，请重新拍照。")
+        applicant = body.get("applicant") or {}
+        id_number = str(applicant.get("id_number") or "")
+        submission_id = str(uuid.uuid4())
+        now = self._clock()
+        body["submission_id"] = submission_id
+        body["created_at"] = rfc3339(now)
+        body["clock_offset_s"] = round(self.clock_offset_s, 3)
+        with self._tx(durable=True) as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key='reference_counter'").fetchone()
+            counter = int(row[0]) + 1 if row else 1
+            local_reference = reference.make(counter)
+            conn.execute(
+                "INSERT OR REPLACE INTO settings(key, value) VALUES ('reference_counter', ?)", (str(counter),)
+            )
+            body["local_reference"] = local_reference
+            sealed = self._keys.encrypt(canonical_json(body), b"submission|" + submission_id.encode())
+            conn.execute(
+                "INSERT INTO submissions(submission_id, local_reference, id_hash, bundle_id, body, "
+                "created_at) VALUES (?,?,?,?,?,?)",
+                (
+                    submission_id,
+                    local_reference,
+                    self._keys.lookup_hash(id_number) if id_number else None,
+                    str(body.get("bundle_id") or ""),
+                    sealed,
+                    now,
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO submission_attachments(submission_id, sha256) VALUES (?,?)",
+                [(submission_id, sha) for sha in sorted(named)],
+            )
+            conn.execute(
+                "INSERT INTO outbox(kind, ref_id, idempotency_key, state, attempts, next_attempt_at, "
+                "created_at, updated_at) VALUES (?,?,?,?,0,0,?,?)",
+                (KIND_SUBMISSION, submission_id, submission_id, QUEUED, now, now),
+            )
+            self._audit(
+                conn, "submitted", {"local_reference": local_reference, "bundle_id": body.get("bundle_id")}
+            )
+        return Submitted(submission_id, local_reference)
+
+    def record_rating(
+        self,
+        submission_id: str | None,
+        item_codes: list[str],
+        score: int,
+        tags: list[str] | None = None,
+        comment: str = "",
+    ) -> str:
+        """好差评: queued like a submission, sent through the same outbox with its own key."""
+        if not 1 <= int(score) <= 5:
+            raise StoreError("评分应为 1 到 5。")
+        rating_id = str(uuid.uuid4())
+        now = self._clock()
+        body = {
+            "rating_id": rating_id,
+            "submission_id": submission_id,
+            "item_codes": list(item_codes),
+            "score": int(score),
+            "tags": list(tags or []),
+            "comment": comment or "",
+            "created_at": rfc3339(now + self.clock_offset_s),
+        }
+        sealed = self._keys.encrypt(canonical_json(body), b"rating|" + rating_id.encode())
+        with self._tx(durable=True) as conn:
+            conn.execute(
+                "INSERT INTO ratings(rating_id, submission_id, body, created_at) VALUES (?,?,?,?)",
+                (rating_id, submission_id, sealed, now),
+            )
+            conn.execute(
+                "INSERT INTO outbox(kind, ref_id, idempotency_key, state, attempts, next_attempt_at, "
+                "created_at, updated_at) VALUES (?,?,?,?,0,0,?,?)",
+                (KIND_RATING, rating_id, rating_id, QUEUED, now, now),
+            )
+            self._audit(conn, "rated", {"rating_id": rating_id, "score": int(score)})
+        return rating_id
+
+    # ------------------------------------------------------------------ reading back
+    def request_body(self, row: OutboxRow) -> bytes:
+        """The frozen bytes of the row's request (decrypted)."""
+        if row.kind == KIND_SUBMISSION:
+            rows = self._query("SELECT body FROM submissions WHERE submission_id=?", (row.ref_id,))
+            aad = b"submission|" + row.ref_id.encode()
+        else:
+            rows = self._query("SELECT body FROM ratings WHERE rating_id=?", (row.ref_id,))
+            aad = b"rating|" + row.ref_id.encode()
+        if not rows:
+            raise StoreError("队列记录缺少内容。")
+        return self._keys.decrypt(rows[0]["body"], aad)
+
+    def submission_attachments(self, submission_id: str) -> list[str]:
+        return [
+            r["sha256"]
+            for r in self._query(
+                "SELECT sha256 FROM submission_attachments WHERE submission_id=? ORDER BY sha256",
+                (submission_id,),
+            )
+        ]
+
+    _ROW_SQL = (
+        "SELECT o.*, s.local_reference, s.platform_reference AS s_platform_reference, s.bundle_id "
+        "FROM outbox o LEFT JOIN submissions s ON (o.kind='submission' AND s.submission_id=o.ref_id) "
+    )
+
+    def _row(self, r: dict[str, Any], masked: bool = False) -> OutboxRow:
+        name = idn = None
+        if masked and r["kind"] == KIND_SUBMISSION:
+            try:
+                body = json.loads(
+                    self.request_body(
+                        OutboxRow(
+                            r["id"], r["kind"], r["ref_id"], r["idempotency_key"], r["state"], 0, 0, None, 0
+                        )
+                    )
+                )
+                applicant = body.get("applicant") or {}
+                name, idn = mask_name(applicant.get("name", "")), mask_id(applicant.get("id_number", ""))
+            except (CryptoError, StoreError, ValueError):
+                name = idn = "（无法解密）"
+        return OutboxRow(
+            id=r["id"],
+            kind=r["kind"],
+            ref_id=r["ref_id"],
+            idempotency_key=r["idempotency_key"],
+            state=r["state"],
+            attempts=r["attempts"] or 0,
+            next_attempt_at=r["next_attempt_at"] or 0.0,
+            last_error=r["last_error"],
+            created_at=r["created_at"] or 0.0,
+            local_reference=r.get("local_reference"),
+            platform_reference=r.get("platform_reference") or r.get("s_platform_reference"),
+            bundle_id=r.get("bundle_id"),
+            masked_name=name,
+            masked_id=idn,
+        )
+
+    def outbox_rows(self, masked: bool = True) -> list[OutboxRow]:
+        """Every row, oldest first, with masked name and ID number (for staff and `queue list`)."""
+        return [self._row(r, masked) for r in self._query(self._ROW_SQL + "ORDER BY o.id")]
+
+    def due_rows(self, now: float, limit: int = 200) -> list[OutboxRow]:
+        """Rows the worker may try now. A row left in `sending` by a crash is due again: its
+        idempotency key makes the resend safe."""
+        return [
+            self._row(r)
+            for r in self._query(
+                self._ROW_SQL + "WHERE o.state IN ('queued','sending') AND o.next_attempt_at <= ? "
+                "ORDER BY o.id LIMIT ?",
+                (now, limit),
+            )
+        ]
+
+    def next_due_at(self) -> float | None:
+        """When the earliest pending row may be tried (for the worker's sleep)."""
+        rows = self._query("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state IN ('queued','sending')")
+        return rows[0]["t"] if rows and rows[0]["t"] is not None else None
+
+    def has_submissions(self) -> bool:
+        return bool(self._query("SELECT 1 AS x FROM submissions LIMIT 1"))
+
+    def pending_summary(self) -> dict[str, Any]:
+        rows = self._query("SELECT state, created_at FROM outbox")
+        pending = [r["created_at"] for r in rows if r["state"] in PENDING_STATES]
+        return {
+            "pending": len(pending),
+            "failed": sum(r["state"] == FAILED for r in rows),
+            "oldest_pending_age_s": int(max(0.0, self._clock() - min(pending))) if pending else 0,
+        }
+
+    def find(self, ref: str) -> SubmissionInfo | None:
+        """By provisional reference (typed loosely) or by the platform's reference."""
+        local = reference.normalise(ref)
+        rows = self._query(
+            "SELECT s.*, o.state, o.last_error FROM submissions s JOIN outbox o ON o.ref_id=s.submission_id "
+            "WHERE s.local_reference=? OR s.platform_reference=? OR s.submission_id=?",
+            (local or ref, ref.strip(), ref.strip()),
+        )
+        return self._info(rows[0]) if rows else None
+
+    def submissions_for(self, id_number: str) -> list[SubmissionInfo]:
+        rows = self._query(
+            "SELECT s.*, o.state, o.last_error FROM submissions s JOIN outbox o ON o.ref_id=s.submission_id "
+            "WHERE s.id_hash=? ORDER BY s.created_at DESC",
+            (self._keys.lookup_hash(id_number),),
+        )
+        return [self._info(r) for r in rows]
+
+    def _info(self, r: dict[str, Any]) -> SubmissionInfo:
+        statuses = self._query(
+            "SELECT status, updated_at, message, required_materials, certificate_ids FROM statuses "
+            "WHERE submission_id=? ORDER BY seq",
+            (r["submission_id"],),
+        )
+        for s in statuses:
+            s["required_materials"] = json.loads(s["required_materials"] or "[]")
+            s["certificate_ids"] = json.loads(s["certificate_ids"] or "[]")
+        return SubmissionInfo(
+            r["submission_id"],
+            r["local_reference"],
+            r["platform_reference"],
+            r["bundle_id"],
+            r["state"],
+            r["created_at"],
+            r["last_error"],
+            statuses,
+        )
+
+    # ------------------------------------------------------------------ worker bookkeeping
+    def mark_sending(self, row_id: int) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE outbox SET state=?, attempts=attempts+1, updated_at=? WHERE id=? "
+                "AND state IN ('queued','sending')",
+                (SENDING, self._clock(), row_id),
+            )
+
+    def mark_sending_many(self, row_ids: list[int]) -> None:
+        with self._tx() as conn:
+            now = self._clock()
+            conn.executemany(
+                "UPDATE outbox SET state=?, attempts=attempts+1, updated_at=? WHERE id=? "
+                "AND state IN ('queued','sending')",
+                [(SENDING, now, i) for i in row_ids],
+            )
+
+    def mark_delivered(self, row: OutboxRow, response: dict[str, Any]) -> None:
+        """A definite success per the contract: record the platform's reference with it."""
+        self.mark_delivered_many([(row, response)])
+
+    def mark_delivered_many(self, delivered: list[tuple[OutboxRow, dict[str, Any]]]) -> None:
+        """Several successes (a batch answer) in one transaction."""
+        with self._tx() as conn:
+            now = self._clock()
+            for row, response in delivered:
+                platform_ref = _text(response.get("platform_reference"))
+                conn.execute(
+                    "UPDATE outbox SET state=?, delivered_at=?, updated_at=?, last_error=NULL, "
+                    "platform_reference=? WHERE id=? AND state IN ('queued','sending')",
+                    (DELIVERED, now, now, platform_ref, row.id),
+                )
+                if row.kind == KIND_SUBMISSION and platform_ref:
+                    conn.execute(
+                        "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
+                        (platform_ref, row.ref_id),
+                    )
+                if row.kind == KIND_SUBMISSION:
+                    # statuses pulled before our own confirmation (e.g. after a USB import) count
+                    latest = conn.execute(
+                        "SELECT status FROM statuses WHERE submission_id=? ORDER BY seq DESC LIMIT 1",
+                        (row.ref_id,),
+                    ).fetchone()
+                    if latest:
+                        conn.execute("UPDATE outbox SET state=? WHERE id=?", (latest[0], row.id))
+                self._audit(
+                    conn,
+                    "delivered",
+                    {"kind": row.kind, "id": row.ref_id, "platform_reference": platform_ref},
+                )
+
+    def mark_retry(self, row_id: int, next_attempt_at: float, error: str) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE outbox SET state=?, next_attempt_at=?, last_error=?, updated_at=? "
+                "WHERE id=? AND state IN ('queued','sending')",
+                (QUEUED, next_attempt_at, error, self._clock(), row_id),
+            )
+
+    def mark_failed(self, row: OutboxRow, message: str, state: str = FAILED) -> None:
+        """Terminal: kept for staff with the platform's message, never dropped."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE outbox SET state=?, last_error=?, updated_at=? WHERE id=?",
+                (state, message, self._clock(), row.id),
+            )
+            self._audit(conn, state, {"kind": row.kind, "id": row.ref_id, "message": message[:200]})
+
+    def retry(self, ref: str) -> bool:
+        """Staff put a failed row back in the queue (`queue retry REF`)."""
+        info = self.find(ref)
+        target = info.submission_id if info else ref.strip()
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET state=?, attempts=0, next_attempt_at=0, updated_at=? "
+                "WHERE ref_id=? AND state IN ('failed','queued','sending')",
+                (QUEUED, self._clock(), target),
+            )
+            if cur.rowcount:
+                self._audit(conn, "retry", {"id": target})
+            return cur.rowcount > 0
+
+    def apply_status_changes(self, changes: list[dict[str, Any]], next_cursor: str) -> int:
+        """Pulled statuses and the new cursor in one transaction (a crash re-pulls, never skips)."""
+        applied = 0
+        with self._tx() as conn:
+            now = self._clock()
+            for ch in changes:
+                sid = ch.get("submission_id")
+                status = ch.get("status")
+                if status not in PLATFORM_STATES or not isinstance(sid, str) or not sid:
+                    continue
+                certificates = ch.get("certificate_ids")
+                certificates = (
+                    [c for c in certificates if isinstance(c, str) and c]
+                    if isinstance(certificates, list)
+                    else []
+                )
+                conn.execute(
+                    "INSERT INTO statuses(submission_id, status, updated_at, message, required_materials, "
+                    "certificate_ids, pulled_at) VALUES (?,?,?,?,?,?,?)",
+                    (
+                        sid,
+                        status,
+                        _text(ch.get("updated_at")),
+                        _text(ch.get("message")),
+                        json.dumps(ch.get("required_materials") or [], ensure_ascii=False),
+                        json.dumps(certificates),
+                        now,
+                    ),
+                )
+                if ch.get("platform_reference"):
+                    conn.execute(
+                        "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
+                        (_text(ch["platform_reference"]), sid),
+                    )
+                cur = conn.execute(
+                    "UPDATE outbox SET state=?, updated_at=? WHERE ref_id=? AND kind='submission' "
+                    "AND state NOT IN ('queued','sending','failed')",
+                    (status, now, sid),
+                )
+                applied += cur.rowcount
+            conn.execute(
+                "INSERT OR REPLACE INTO settings(key, value) VALUES ('status_cursor', ?)", (next_cursor,)
+            )
+        return applied
+
+    def certificate_ids_missing(self) -> list[tuple[str, str]]:
+        """(submission_id, certificate_id) named by pulled statuses but not yet downloaded."""
+        have = {r["certificate_id"] for r in self._query("SELECT certificate_id FROM certificates")}
+        out = []
+        for r in self._query("SELECT submission_id, certificate_ids FROM statuses"):
+            for cid in json.loads(r["certificate_ids"] or "[]"):
+                if cid not in have and (r["submission_id"], cid) not in out:
+                    out.append((r["submission_id"], cid))
+        return out
+
+    def save_certificate(self, certificate_id: str, submission_id: str, pdf: bytes) -> None:
+        sealed = self._keys.encrypt(pdf, b"certificate|" + certificate_id.encode())
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO certificates(certificate_id, submission_id, sha256, body, "
+                "verified_at) VALUES (?,?,?,?,?)",
+                (certificate_id, submission_id, hashlib.sha256(pdf).hexdigest(), sealed, self._clock()),
+            )
+            self._audit(conn, "certificate", {"certificate_id": certificate_id})
+
+    def certificate(self, certificate_id: str) -> bytes | None:
+        rows = self._query("SELECT body FROM certificates WHERE certificate_id=?", (certificate_id,))
+        if not rows:
+            return None
+        return self._keys.decrypt(rows[0]["body"], b"certificate|" + certificate_id.encode())
+
+    # ------------------------------------------------------------------ signed documents
+    def document(self, kind: str) -> dict[str, Any] | None:
+        """The verified catalogue / credit list in use: {"version", "etag", "payload": bytes}."""
+        rows = self._query("SELECT version, etag, payload FROM documents WHERE kind=?", (kind,))
+        return rows[0] if rows else None
+
+    def save_document(
+        self, kind: str, version: str, etag: str | None, payload: bytes, signature: str
+    ) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO documents(kind, version, etag, payload, signature, fetched_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (kind, version, etag, payload, signature, self._clock()),
+            )
+            self._audit(conn, "document", {"kind": kind, "version": version})
+
+    # ------------------------------------------------------------------ export (USB stick)
+    def export_items(self) -> dict[str, Any]:
+        """Everything still pending, as the requests the platform would get (for `queue export`)."""
+        items: dict[str, Any] = {"submissions": [], "ratings": [], "attachments": {}}
+        for row in self.outbox_rows(masked=False):
+            if row.state not in PENDING_STATES and row.state != FAILED:
+                continue
+            body = json.loads(self.request_body(row))
+            entry = {"idempotency_key": row.idempotency_key, "body": body}
+            if row.kind == KIND_SUBMISSION:
+                items["submissions"].append(entry)
+                for sha in self.submission_attachments(row.ref_id):
+                    items["attachments"][sha] = self.read_attachment(sha)
+            else:
+                items["ratings"].append(entry)
+        return items
