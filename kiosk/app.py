@@ -50,6 +50,8 @@ class KioskApp:
     submit: object = None
     rating: object = None
     store: object = None
+    sync_status: object = None
+    on_submitted: list = field(default_factory=list)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -97,6 +99,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from kiosk.journey import Journey
     from kiosk.session import Person, Session
     from kiosk.station_devices import open_devices
+    from kiosk.sync_vm import SyncStatusViewModel
     from kiosk.theme import Theme
     from kiosk.viewmodels import IdentifyViewModel, ShellViewModel
     from kiosk.voice import Voice
@@ -132,14 +135,18 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     bundles, form = _journey_view_models(journey, shell)
     if store is not None:
         journey.put_attachment = store.put_attachment
-    submit, rating = _outcome_view_models(journey, shell, session, voice, config, store, devices)
+    after_submit: list = []
+    submit, rating = _outcome_view_models(journey, shell, session, voice, config, store, devices,
+                                          after_submit)
+    sync_status = SyncStatusViewModel()
 
     messages = qtlog.install()
     warnings = messages.warnings
     engine = QQmlApplicationEngine()
     context = engine.rootContext()
     for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices,
-                      "bundles": bundles, "form": form, "submit": submit, "rating": rating}.items():
+                      "bundles": bundles, "form": form, "submit": submit, "rating": rating,
+                      "syncStatus": sync_status}.items():
         context.setContextProperty(name, obj)
     if size is None:
         size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
@@ -162,10 +169,11 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     voice.say(shell.current_spec().prompt)
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
-                    rating=rating, store=store)
+                    rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit)
 
 
-def _outcome_view_models(journey, shell, session, voice, config, store, devices):  # noqa: ANN001, ANN202
+def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
+                         after_submit=()):
     """Saving (`submit`: durable write, receipt, QR) and 好差评 (`rating`)."""
     from kiosk.rating_vm import RatingViewModel
     from kiosk.session import EndReason
@@ -178,6 +186,8 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices)
     def submitted() -> None:
         session.submitted()
         shell.clear_history()
+        for hook in after_submit:
+            hook()
 
     submit = SubmitViewModel(journey, submit=write if store is not None else None,
                              print_receipt=devices.print_receipt, station_name=config.get("station", "name"),
@@ -248,19 +258,38 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
 
     from kiosk.health import HealthReport, HealthServer, SnapshotCache
     from kiosk.privacy_log import setup_logging
+    from kiosk.station_sync import open_sync
     from kiosk.watchdog import SystemdNotifier, start_watchdog
     from main import __version__
+    from sync.store import StoreError
 
     logs = setup_logging(config.data_dir)
     notifier = SystemdNotifier()
-    kiosk = build(config, fullscreen=fullscreen, open_station_devices=True, allow_simulators=demo)
+    try:
+        station_sync = open_sync(config, demo=demo, on_status=lambda s: None, app_version=__version__)
+    except StoreError as exc:
+        print(f"无法打开本地数据：{exc}", file=sys.stderr)
+        logs.close()
+        return 5
+    kiosk = build(config, fullscreen=fullscreen, open_station_devices=True, allow_simulators=demo,
+                  store=station_sync.store)
+    if station_sync.worker is not None:
+        station_sync.worker.on_status = kiosk.sync_status.status_from_worker
+        station_sync.worker.devices = lambda: {name: state if state == "ok" else f"{state}: {message}"
+                                               for name, (state, message) in kiosk.devices.health().items()}
+    else:
+        kiosk.sync_status.set_enrolled(False)
+    kiosk.on_submitted.append(station_sync.wake)
     status = SnapshotCache()
 
     def refresh_status() -> None:
+        queue = kiosk.sync_status.snapshot()
         status.update(devices={name: {"state": state, "message": message}
-                               for name, (state, message) in kiosk.devices.health().items()})
+                               for name, (state, message) in kiosk.devices.health().items()},
+                      queue={"pending": queue["pending"], "oldest_age_s": queue["oldest_age_s"]})
 
     kiosk.devices.changed.connect(refresh_status)
+    kiosk.sync_status.changed.connect(refresh_status)
     refresh_status()
     report = HealthReport(status, version=__version__, station_id=config.get("station", "id"),
                           data_dir=config.data_dir)
@@ -280,6 +309,7 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
     if watchdog is not None:
         watchdog.stop()
     kiosk.shutdown()
+    station_sync.close()
     logs.close()
     if kiosk.qml_warnings:
         for warning in kiosk.qml_warnings:

@@ -57,6 +57,10 @@ SCHEMA: dict[str, dict[str, _Key]] = {
         "camera": _Key(str, "0", "摄像头：设备编号（演示为 simulator）"),
         "a4_printer": _Key(str, "pdf", "A4 打印机：pdf（写入文件）或 CUPS 打印机名"),
     },
+    "security": {
+        "crypto": _Key(str, "aes", "本地加密算法：aes（AES-256-GCM）或 sm4（国密 SM4-GCM/SM3）",
+                       choices=("aes", "sm4")),
+    },
     "ops": {
         "health_port": _Key(int, 8790, "本机健康检查端口（仅 127.0.0.1）", minimum=1024, maximum=65535),
     },

@@ -54,6 +54,21 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id in ("choose_bundle", "bundle_intro", "question", "review"):
         _show_form_screen(kiosk, screen_id)
         return
+    if screen_id in ("saving", "receipt", "rating"):
+        complete_sample_application(kiosk)
+        shell.go("saving")
+        if screen_id == "saving":
+            return
+        kiosk.submit.save()
+        kiosk.submit.wait()
+        settle(kiosk.app)           # the save's result arrives on the GUI thread: on to the receipt
+        kiosk.submit.wait()         # and the receipt printer's answer
+        settle(kiosk.app)
+        if screen_id == "rating":
+            shell.forward()
+            kiosk.rating.choose(2)
+            kiosk.rating.toggleReason("等待时间长")
+        return
     shell.go(screen_id)
 
 
@@ -88,6 +103,62 @@ def _show_form_screen(kiosk, screen_id: str) -> None:
         kiosk.form.next()
 
 
+def sample_png(text: str = "签名") -> bytes:
+    """A small real PNG (a handwritten-looking stroke with a word), for sample papers/signatures."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+
+    image = QImage(600, 240, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#1A1A1A"), 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    path = QPainterPath(QPointF(40, 170))
+    path.cubicTo(QPointF(140, 40), QPointF(220, 220), QPointF(320, 90))
+    path.cubicTo(QPointF(380, 20), QPointF(460, 200), QPointF(560, 120))
+    painter.drawPath(path)
+    painter.setFont(QFont("Noto Sans CJK SC", 28))
+    painter.drawText(40, 220, text)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data)
+
+
+def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: int = 0) -> None:
+    """Fill `bundle_id` from its `catalogue example`, with real (small) papers and a signature,
+    so that the saving, receipt and rating screens run on a real application."""
+    from forms.examples import example
+    from kiosk.session import Person
+
+    sample = example(bundle_id, variant)
+    person = sample["applicant"]
+    kiosk.journey.identify(person)
+    kiosk.shell.identified(Person(person["name"], person["id_number"]))
+    form = kiosk.journey.choose(bundle_id)
+    kiosk.session.start_form()
+    for field_id, value in sample["answers"].items():
+        if kiosk.journey.bundle.field(field_id).type not in ("signature", "scan"):
+            form.answer(field_id, value)
+    for material_id, choice in (sample.get("materials") or {}).items():
+        status = choice if isinstance(choice, str) else choice.get("status", "provided")
+        hashes = []
+        if status == "provided":
+            hashes = [kiosk.journey.put_attachment(sample_png(material_id))]
+        form.set_material(material_id, status, hashes)
+    for line in form.materials():
+        if line.status == "missing":
+            fallback = "held_by_government" if line.can_fetch else "deferred" if line.can_defer else None
+            if fallback:
+                form.set_material(line.material_id, fallback)
+            else:
+                form.set_material(line.material_id, "provided",
+                                  [kiosk.journey.put_attachment(sample_png(line.material_id))])
+    kiosk.journey.sign(sample_png())
+
+
 def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (1080, 1920),
                       large_text: bool = False) -> list[Path]:
     from kiosk.app import build, prepare_environment
@@ -95,7 +166,14 @@ def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (108
 
     prepare_environment()
     out.mkdir(parents=True, exist_ok=True)
-    kiosk = build(config, voice_enabled=False, large_text=large_text, size=size)
+    import shutil
+    import tempfile
+
+    from sync.store import Store
+
+    scratch = Path(tempfile.mkdtemp(prefix="kiosk-screenshots-"))
+    store = Store.open(scratch / "data", scratch / "keys")      # sample data only, removed below
+    kiosk = build(config, voice_enabled=False, large_text=large_text, size=size, store=store)
     written: list[Path] = []
     suffix = f"{size[0]}x{size[1]}" + ("-large" if large_text else "")
     for screen_id in SCREENS:
@@ -110,6 +188,8 @@ def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (108
         written.append(path)
     kiosk.session.end()
     kiosk.shutdown()
+    store.close()
+    shutil.rmtree(scratch, ignore_errors=True)
     if kiosk.qml_warnings:
         raise RuntimeError("QML warnings:\n" + "\n".join(kiosk.qml_warnings))
     return written

@@ -128,8 +128,8 @@ class SubmitViewModel(QObject):
                       for d in facts["deferred"]]
         self._qr = qr_data_url(self._reference)
         self.changed.emit()
-        self._on_submitted()
         self._forward()
+        self._on_submitted()      # after moving on: the saving screen leaves the 返回 history
         self._say(f"已经保存。您的受理编号是 {spoken_reference(self._reference)}。凭条正在打印。")
         self._receipt = self._build_receipt(facts)
         self.printReceipt()

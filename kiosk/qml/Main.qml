@@ -44,10 +44,30 @@ Window {
         objectName: "screenLoader"
         anchors {
             top: topBar.bottom; left: parent.left; right: parent.right
-            bottom: keyboard.active ? keyboard.top : parent.bottom
+            bottom: keyboard.active ? keyboard.top : banner.top
         }
         source: "screens/" + shell.screenQml
         focus: true
+    }
+
+    // The calm banner: network and queue in one short line (words, and a mark that is not colour).
+    Rectangle {
+        id: banner
+        objectName: "syncBanner"
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: syncStatus.text !== "" && !keyboard.active ? Theme.small + 28 : 0
+        visible: height > 0
+        color: Theme.surfaceAlt
+        KText {
+            id: bannerText
+            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 24 }
+            text: (syncStatus.online ? "● " : "○ ") + syncStatus.text
+            color: Theme.textMuted
+            font.pixelSize: Theme.small
+            lineHeight: 1.0
+            elide: Text.ElideRight
+            wrapMode: Text.NoWrap
+        }
     }
 
     InputPanel {

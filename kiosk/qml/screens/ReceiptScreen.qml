@@ -7,6 +7,25 @@ Item {
     id: screen
     readonly property bool landscape: width > height
 
+    component ReceiptActions: Column {
+        spacing: 20
+        BigButton {
+            objectName: "toRatingButton"
+            width: parent.width
+            text: "下一步：评价本次服务"
+            hint: "一事一评，只需点一下"
+            onClicked: shell.forward()
+        }
+        BigButton {
+            objectName: "reprintButton"
+            width: parent.width
+            primary: false
+            text: "再打印一张凭条"
+            visible: submit.printState !== "printing"
+            onClicked: submit.printReceipt()
+        }
+    }
+
     ScreenColumn {
         anchors.fill: parent
         spacing: 28
@@ -37,33 +56,43 @@ Item {
             rowSpacing: 28
             width: parent.width
 
-            Panel {
+            Column {
                 width: screen.landscape ? (parent.width - 48) / 2 : parent.width
+                spacing: 20
+            Panel {
+                width: parent.width
                 height: refColumn.implicitHeight + 48
-                Column {
+                Row {
                     id: refColumn
                     anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
-                    spacing: 16
-                    KText { width: parent.width; text: "受理编号（请记下或拍照）"; color: Theme.textMuted; horizontalAlignment: Text.AlignHCenter }
-                    KText {
-                        objectName: "referenceText"
-                        width: parent.width
-                        horizontalAlignment: Text.AlignHCenter
-                        text: submit.reference
-                        font.pixelSize: Theme.display
-                        font.bold: true
-                        font.letterSpacing: 4
+                    spacing: 24
+                    Column {
+                        width: parent.width - qr.width - parent.spacing
+                        anchors.verticalCenter: parent.verticalCenter
+                        spacing: 12
+                        KText { width: parent.width; text: "受理编号（请记下或拍照）"; color: Theme.textMuted }
+                        KText {
+                            objectName: "referenceText"
+                            width: parent.width
+                            text: submit.reference
+                            font.pixelSize: Theme.display
+                            font.bold: true
+                            font.letterSpacing: 2
+                            wrapMode: Text.WrapAnywhere
+                        }
+                        KText { width: parent.width; text: submit.bundleName; font.bold: true }
                     }
                     Image {
+                        id: qr
                         objectName: "referenceQr"
-                        anchors.horizontalCenter: parent.horizontalCenter
-                        width: 300; height: 300
+                        width: 240; height: 240
                         source: submit.qrImage
                         smooth: false
                         fillMode: Image.PreserveAspectFit
                     }
-                    KText { width: parent.width; horizontalAlignment: Text.AlignHCenter; text: submit.bundleName; font.bold: true }
                 }
+            }
+            ReceiptActions { width: parent.width; visible: screen.landscape }
             }
 
             Column {
@@ -135,20 +164,6 @@ Item {
             }
         }
 
-        BigButton {
-            objectName: "toRatingButton"
-            width: parent.width
-            text: "下一步：评价本次服务"
-            hint: "一事一评，只需点一下"
-            onClicked: shell.forward()
-        }
-        BigButton {
-            objectName: "reprintButton"
-            width: parent.width
-            primary: false
-            text: "再打印一张凭条"
-            visible: submit.printState !== "printing"
-            onClicked: submit.printReceipt()
-        }
+        ReceiptActions { width: parent.width; visible: !screen.landscape }
     }
 }
