@@ -44,6 +44,9 @@ class KioskApp:
     devices: object = None
     station_devices: object = None
     activity: object = None
+    camera: object = None
+    materials: object = None
+    signature: object = None
     qml_warnings: list[str] = field(default_factory=list)
 
     def shutdown(self) -> None:
@@ -51,6 +54,8 @@ class KioskApp:
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
+        if self.camera is not None:
+            self.camera.shutdown()
         if self.station_devices is not None:
             self.station_devices.close()
         self.window.close()
@@ -108,13 +113,16 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
     shell.on_enter("question", session.start_form)
+    camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
 
     messages = qtlog.install()
     warnings = messages.warnings
     engine = QQmlApplicationEngine()
     context = engine.rootContext()
-    for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices}.items():
+    for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices,
+                      "camera": camera, "materials": materials, "signature": signature}.items():
         context.setContextProperty(name, obj)
+    engine.addImageProvider("camera", camera.images)
     if size is None:
         size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
     engine.setInitialProperties({"width": size[0], "height": size[1], "kioskFullScreen": fullscreen})
@@ -134,7 +142,38 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
             devices.attach_demo_reader(station_devices.reader_simulator)
     voice.say(shell.current_spec().prompt)
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
-                    station_devices, activity, warnings)
+                    station_devices, activity, camera, materials, signature, warnings)
+
+
+def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN202
+    """The materials list, the document camera and the signature pad, wired to the journey."""
+    from kiosk.camera_vm import CameraViewModel
+    from kiosk.materials_vm import MaterialsViewModel
+    from kiosk.signature_vm import SignatureViewModel
+
+    camera = CameraViewModel(config.get("devices", "camera"), lambda data: journey.put_attachment(data))
+    materials = MaterialsViewModel(journey, voice.say)
+    signature = SignatureViewModel(journey, voice.say)
+
+    def start_capture(material_id: str, name: str, pages: int, preset_name: str) -> None:
+        camera.begin(material_id, name, pages, preset_name)
+        shell.go("capture")
+
+    def captured(material_id: str, attachments: list[str]) -> None:
+        materials.captured(material_id, attachments)
+        shell.back()
+
+    materials.on_capture = start_capture
+    materials.on_forward = shell.forward
+    camera.on_done = captured
+    camera.on_cancel = shell.back
+    signature.on_forward = shell.forward
+    shell.changed.connect(lambda: camera.follow_screen(shell.property("screen")))
+    shell.on_enter("materials", materials.refresh)
+    shell.on_enter("sign", signature.prepare)
+    for wipe in (camera.wipe, materials.wipe, signature.wipe):
+        shell.add_wiper(wipe)
+    return camera, materials, signature
 
 
 def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001

@@ -28,6 +28,13 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
                "请打开辽事通，把二维码对准屏幕下方的摄像头。"),
     ScreenSpec("identified", "IdentifiedScreen.qml", "身份已确认",
                "身份已确认。请选择您要办理的事情。"),
+    ScreenSpec("materials", "MaterialsScreen.qml", "准备材料",
+               "请看每一项材料：可以拍照上传；政府已有的不用交；有的可以以后补交，或者签署承诺代替。"
+               "每一项都处理好后，点击下一步。"),
+    ScreenSpec("capture", "CaptureScreen.qml", "拍摄材料",
+               "请把材料平放在摄像头下方的台面上，按屏幕上的提示摆好，然后点击拍照。"),
+    ScreenSpec("sign", "SignScreen.qml", "承诺和签名",
+               "请阅读屏幕上的承诺，点击朗读承诺可以听一遍。然后用手指在框里写下您的名字，点击确认签名。"),
     ScreenSpec("error", "ErrorScreen.qml", "出错了",
                "抱歉，出了一点问题。请按屏幕上的提示操作，或者拨打一二三四五热线。"),
     ScreenSpec("timeout", "TimeoutOverlay.qml", "您还在吗",

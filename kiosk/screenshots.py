@@ -51,7 +51,47 @@ def show_screen(kiosk, screen_id: str) -> None:
         shell.showError("打印机缺纸", "您的申请已经保存，不会丢失。凭条暂时打印不出来。",
                         "请拍下屏幕上的受理编号，或请工作人员为您补打凭条。")
         return
+    if screen_id in ("materials", "capture", "sign"):
+        _show_papers(kiosk, screen_id)
+        return
     shell.go(screen_id)
+
+
+def sample_application(kiosk, variant: int = 2):  # noqa: ANN001, ANN201
+    """A newborn application answered as the catalogue's example `variant` (2: 非婚生育, with
+    容缺 and 告知承诺), for the sample person. Returns the FormSession."""
+    from forms.examples import example
+
+    answers = example("newborn", variant)
+    kiosk.journey.identify({**answers["applicant"], **SAMPLE_PERSON})
+    form = kiosk.journey.choose("newborn")
+    for field_id, value in answers["answers"].items():
+        form.answer(field_id, value)
+    return form
+
+
+def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
+    from kiosk.session import Person
+
+    kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+    form = sample_application(kiosk)
+    if screen_id == "materials":
+        form.set_material("baby_photo", "deferred")
+        kiosk.shell.go("materials")
+        kiosk.materials.refresh()
+        kiosk.materials.next()          # shows what is still missing, as after an early 下一步
+        return
+    if screen_id == "capture":
+        kiosk.shell.go("capture")
+        kiosk.camera.show_sample("落户一方的居民户口簿")
+        return
+    form.set_material("baby_photo", "deferred")
+    form.set_material("non_marital_statement", "promised")
+    kiosk.signature.prepare()
+    kiosk.shell.go("sign")
+    for x, y in ((0.2, 0.55), (0.3, 0.35), (0.38, 0.6), (0.45, 0.4), (0.55, 0.62), (0.62, 0.3),
+                 (0.7, 0.58), (0.8, 0.45)):
+        kiosk.signature.move(x, y)
 
 
 def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (1080, 1920),

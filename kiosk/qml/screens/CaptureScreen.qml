@@ -1,0 +1,162 @@
+// 拍照: one material, page by page. The live picture with advice, 拍照, then the flattened page
+// with 重拍 / 用这张. All camera work happens off the GUI thread (kiosk/camera_vm.py).
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property bool landscape: width > height
+    readonly property bool reviewing: camera.stage === "review"
+
+    Column {
+        id: header
+        anchors { top: parent.top; topMargin: 24; horizontalCenter: parent.horizontalCenter }
+        width: Math.min(parent.width - 96, screen.landscape ? 1600 : 960)
+        spacing: 8
+        KText {
+            objectName: "captureTitle"
+            width: parent.width
+            text: "拍摄：" + camera.materialName
+            font.pixelSize: Theme.title
+            font.bold: true
+            elide: Text.ElideRight
+            maximumLineCount: 2
+        }
+        KText {
+            objectName: "capturePage"
+            width: parent.width
+            text: "第 " + camera.page + " 页，共 " + camera.pageCount + " 页"
+                  + (screen.reviewing ? "。请看看拍得清楚吗？" : "。请把材料平放在摄像头下方的台面上")
+            color: Theme.textMuted
+        }
+    }
+
+    // The picture: live view, or the flattened page after 拍照.
+    Rectangle {
+        id: viewport
+        anchors {
+            top: header.bottom; topMargin: 20
+            left: screen.landscape ? header.left : header.left
+            right: screen.landscape ? controls.left : header.right
+            rightMargin: screen.landscape ? 32 : 0
+            bottom: screen.landscape ? parent.bottom : controls.top
+            bottomMargin: screen.landscape ? 32 : 20
+        }
+        radius: Theme.radius
+        color: Theme.text
+        clip: true
+
+        Image {
+            objectName: "livePicture"
+            anchors { fill: parent; margins: 8 }
+            visible: !screen.reviewing && camera.live
+            fillMode: Image.PreserveAspectFit
+            cache: false
+            asynchronous: false
+            source: visible ? "image://camera/live/" + camera.frameSerial : ""
+        }
+        Image {
+            objectName: "pagePicture"
+            anchors { fill: parent; margins: 8 }
+            visible: screen.reviewing
+            fillMode: Image.PreserveAspectFit
+            cache: false
+            source: visible ? "image://camera/page/" + camera.pageSerial : ""
+        }
+        Rectangle {
+            visible: camera.stage === "working"
+            anchors.centerIn: parent
+            width: workingText.implicitWidth + 64
+            height: workingText.implicitHeight + 40
+            radius: Theme.radius
+            color: Theme.surface
+            KText {
+                id: workingText
+                anchors.centerIn: parent
+                text: "正在拍照，请保持材料不动…"
+                font.pixelSize: Theme.button
+                font.bold: true
+            }
+        }
+    }
+
+    Column {
+        id: controls
+        spacing: 20
+        width: screen.landscape ? Math.min(620, header.width * 0.4) : header.width
+        anchors {
+            right: header.right
+            top: screen.landscape ? header.bottom : undefined
+            topMargin: 20
+            bottom: screen.landscape ? undefined : parent.bottom
+            bottomMargin: 32
+        }
+
+        // Live advice, or the camera's problem, in words with a mark.
+        Rectangle {
+            objectName: "guidanceBox"
+            width: parent.width
+            height: guidanceText.implicitHeight + 32
+            radius: 12
+            visible: !screen.reviewing
+            color: camera.error !== "" ? Theme.errorSurface
+                   : camera.guidanceOk ? Theme.successSurface : Theme.warningSurface
+            border.width: 3
+            border.color: camera.error !== "" ? Theme.error : camera.guidanceOk ? Theme.success : Theme.focus
+            KText {
+                id: guidanceText
+                objectName: "guidance"
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+                text: camera.error !== "" ? "！ " + camera.error + "。可以返回选择其他办法，或请工作人员帮忙。"
+                      : camera.shotAdvice !== "" ? "！ " + camera.shotAdvice
+                      : (camera.guidanceOk ? "✔ " : "！ ") + camera.guidance
+                color: camera.error !== "" ? Theme.error : Theme.text
+                font.pixelSize: Theme.button
+                font.bold: true
+            }
+        }
+        KText {
+            width: parent.width
+            visible: screen.reviewing && camera.shotAdvice !== ""
+            text: "！ " + camera.shotAdvice + "。看不清的话，请点“重拍”。"
+            color: Theme.error
+            font.bold: true
+        }
+
+        BigButton {
+            objectName: "shootButton"
+            visible: !screen.reviewing
+            width: parent.width
+            text: camera.stage === "working" ? "正在拍照…" : "拍照"
+            hint: "材料放好后点这里"
+            enabledLook: camera.live && camera.stage === "live"
+            onClicked: camera.takePhoto()
+        }
+        BigButton {
+            objectName: "useButton"
+            visible: screen.reviewing
+            width: parent.width
+            text: "用这张"
+            hint: camera.page < camera.pageCount ? "接着拍下一页" : "这份材料拍好了"
+            onClicked: camera.usePhoto()
+        }
+        BigButton {
+            objectName: "retakeButton"
+            visible: screen.reviewing
+            width: parent.width
+            primary: false
+            text: "重拍"
+            hint: "这张不清楚，再拍一次"
+            onClicked: camera.retake()
+        }
+        BigButton {
+            objectName: "captureCancel"
+            visible: !screen.reviewing
+            width: parent.width
+            primary: false
+            text: "不拍了，返回"
+            hint: "回到材料清单，选择其他办法"
+            onClicked: camera.cancel()
+        }
+    }
+}
