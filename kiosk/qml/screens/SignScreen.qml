@@ -68,8 +68,9 @@ Item {
         SignaturePad {
             objectName: "signaturePad"
             width: parent.width
-            height: Math.min(width * 0.75, Math.max(240, screen.height - padColumn.y - 24 - 16 * 3 - 40 - buttons.height)
-                                   - (errorText.visible ? errorText.height + 16 : 0)))
+            height: Math.min(width * 0.75,
+                             Math.max(240, screen.height - padColumn.y - 24 - 16 * 3 - 40 - buttons.height
+                                           - (errorText.visible ? errorText.height + 16 : 0)))
         }
         KText {
             id: errorText
