@@ -47,7 +47,7 @@ def describe(line, today: date) -> dict:  # noqa: ANN001 - forms.materials.Mater
     material = line.material
     mark, status_text = STATUS_WORDS[line.status]
     pages = f"共 {material.count} 份（{material.form_name}）"
-    why = "办理“" + "”“".join(line.needed_by) + "”需要"
+    why = "用于：" + "、".join(line.needed_by)
     due = ""
     if line.can_defer:
         from forms.workdays import add_working_days

@@ -6,13 +6,17 @@ import "../components"
 Item {
     id: screen
     readonly property bool wide: width > 1400
+    readonly property int sideWidth: 600     // landscape: 下一步 and what is missing on the right
 
     Component.onCompleted: materials.refresh()
 
     ScreenColumn {
         id: list
-        anchors { top: parent.top; left: parent.left; right: parent.right; bottom: footer.top }
-        maxWidth: screen.wide ? 1500 : 960
+        x: 0
+        y: 0
+        width: screen.wide ? parent.width - screen.sideWidth : parent.width
+        height: screen.wide ? parent.height : parent.height - footer.height
+        maxWidth: screen.wide ? 1240 : 960
         spacing: 28
 
         KText {
@@ -23,6 +27,7 @@ Item {
         }
         KText {
             objectName: "materialsSummary"
+            visible: !screen.wide
             width: parent.width
             text: materials.summary
             color: Theme.textMuted
@@ -74,7 +79,7 @@ Item {
                     }
                     KText {
                         width: parent.width
-                        text: card.modelData.why + "，" + card.modelData.pages
+                        text: card.modelData.why + "；" + card.modelData.pages
                         color: Theme.textMuted
                     }
                     KText {
@@ -99,7 +104,7 @@ Item {
                     Grid {
                         id: choices
                         width: parent.width
-                        columns: screen.wide ? 4 : 2
+                        columns: width > 1100 ? 4 : 2
                         spacing: 16
                         readonly property real cell: (width - (columns - 1) * spacing) / columns
 
@@ -146,16 +151,32 @@ Item {
 
     Rectangle {
         id: footer
-        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: footerColumn.implicitHeight + 48
+        x: screen.wide ? parent.width - screen.sideWidth : 0
+        y: screen.wide ? 0 : parent.height - height
+        width: screen.wide ? screen.sideWidth : parent.width
+        height: screen.wide ? parent.height : footerColumn.implicitHeight + 48
         color: Theme.surface
-        Rectangle { width: parent.width; height: 2; color: Theme.border }
+        Rectangle { width: screen.wide ? 2 : parent.width; height: screen.wide ? parent.height : 2; color: Theme.border }
+
+        Column {
+            visible: screen.wide
+            x: 40
+            y: 48
+            width: parent.width - 80
+            spacing: 16
+            KText { width: parent.width; text: materials.summary; font.pixelSize: Theme.button; font.bold: true }
+            KText {
+                width: parent.width
+                text: "每项材料选一种办法：拍照上传；政府已有的不用交；标有“以后补交”“签署承诺”的也可以这样办。"
+                color: Theme.textMuted
+            }
+        }
 
         Column {
             id: footerColumn
-            width: Math.min(parent.width - 96, screen.wide ? 1500 : 960)
+            width: Math.min(parent.width - (screen.wide ? 80 : 96), 960)
             x: (parent.width - width) / 2
-            y: 24
+            y: screen.wide ? parent.height - height - 48 : 24
             spacing: 16
 
             Rectangle {
@@ -178,12 +199,18 @@ Item {
                         font.bold: true
                     }
                     Repeater {
-                        model: materials.missing
+                        id: missingLines
+                        model: materials.missing.slice(0, screen.wide ? 6 : 3)
                         delegate: KText {
                             required property string modelData
                             width: missingColumn.width
                             text: "· " + modelData
                         }
+                    }
+                    KText {
+                        width: parent.width
+                        visible: materials.missing.length > missingLines.count
+                        text: "· 还有 " + (materials.missing.length - missingLines.count) + " 项，请在清单中查看"
                     }
                 }
             }
@@ -192,7 +219,7 @@ Item {
                 objectName: "materialsNext"
                 width: parent.width
                 text: "下一步"
-                hint: materials.missing.length > 0 ? "请先处理上面列出的材料" : "材料都处理好了，点这里继续"
+                hint: materials.missing.length > 0 ? "请先处理列出的材料" : "材料都处理好了，点这里继续"
                 onClicked: materials.next()
             }
         }
