@@ -151,7 +151,8 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     from kiosk.materials_vm import MaterialsViewModel
     from kiosk.signature_vm import SignatureViewModel
 
-    camera = CameraViewModel(config.get("devices", "camera"), lambda data: journey.put_attachment(data))
+    camera = CameraViewModel(config.get("devices", "camera"), lambda data: journey.put_attachment(data),
+                             say=voice.say)
     materials = MaterialsViewModel(journey, voice.say)
     signature = SignatureViewModel(journey, voice.say)
 

@@ -194,7 +194,7 @@ class CameraViewModel(_Notifying):
                  "shotAdvice", "frameSerial", "pageSerial", "live")
 
     def __init__(self, spec: str, put_attachment: Callable[[bytes], str], *, sim_fps: float = 10.0,
-                 parent: QObject | None = None) -> None:
+                 say: Callable[[str], None] = lambda text: None, parent: QObject | None = None) -> None:
         super().__init__({"materialName": "", "stage": "live", "page": 1, "pageCount": 1,
                           "guidance": "", "guidanceOk": False, "error": "", "shotAdvice": "",
                           "frameSerial": 0, "pageSerial": 0, "live": False}, parent)
@@ -202,6 +202,7 @@ class CameraViewModel(_Notifying):
         self._spec = spec
         self._sim_fps = sim_fps
         self._put_attachment = put_attachment
+        self._say = say
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._worker: CameraWorker | None = None
         self._material_id = ""
@@ -305,6 +306,7 @@ class CameraViewModel(_Notifying):
         if len(self._pages) < self._values["pageCount"]:
             self._set("page", len(self._pages) + 1)
             self._set("stage", "live")
+            self._say(f"好的。请放上第{len(self._pages) + 1}页，然后点击拍照。")
             return
         self.stop()
         material_id, pages = self._material_id, list(self._pages)
@@ -343,12 +345,15 @@ class CameraViewModel(_Notifying):
             self._set("guidanceOk", False)
             self._set("shotAdvice", "没有拍到材料：" + shot.advice)
             self._set("stage", "live")
+            self._say("没有拍到材料。" + shot.advice + "。然后再点拍照。")
             return
         self._shot = shot
         self.images.put("page", shot.page)
         self._set("shotAdvice", shot.advice)
         self._set("pageSerial", self._values["pageSerial"] + 1)
         self._set("stage", "review")
+        self._say("拍好了。请看看是否清楚：清楚就点用这张，不清楚就点重拍。"
+                  + (shot.advice + "。" if shot.advice else ""))
 
     def _deliver_error(self, message: str) -> None:
         log.warning("document camera: %s", message)

@@ -73,12 +73,13 @@ class MaterialsViewModel(_Notifying):
     changed = Signal()
 
     _PERSONAL = ("items", "missing", "message", "promiseId", "promiseName", "promiseText",
-                 "summary")
+                 "summary", "focusIndex")
 
     def __init__(self, journey, say: Callable[[str], None], *, today: Callable[[], date] = date.today,
                  parent: QObject | None = None) -> None:  # noqa: ANN001 - kiosk.journey.Journey
         super().__init__({"items": [], "missing": [], "message": "", "promiseId": "",
-                          "promiseName": "", "promiseText": "", "summary": ""}, parent)
+                          "promiseName": "", "promiseText": "", "summary": "", "focusIndex": -1},
+                         parent)
         self._journey = journey
         self._say = say
         self._today = today
@@ -92,6 +93,7 @@ class MaterialsViewModel(_Notifying):
     promiseName = _prop(str, "promiseName", changed)
     promiseText = _prop(str, "promiseText", changed)
     summary = _prop(str, "summary", changed)
+    focusIndex = _prop(int, "focusIndex", changed)   # the line to show when the list reopens
 
     def _lines(self):
         form = self._journey.form
@@ -140,6 +142,7 @@ class MaterialsViewModel(_Notifying):
         line = next((m for m in self._lines() if m.material.id == material_id), None)
         if line is None or self.on_capture is None:
             return
+        self._set("focusIndex", next(n for n, m in enumerate(self._lines()) if m.material.id == material_id))
         self.on_capture(material_id, line.name, line.material.count, preset_for(line.material))
 
     def captured(self, material_id: str, attachments: list[str]) -> None:

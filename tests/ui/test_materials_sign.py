@@ -132,6 +132,7 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
     qtbot.waitUntil(lambda: kiosk.camera.property("stage") == "review", timeout=15000)
     settle(kiosk.app)
     assert find(kiosk, "pagePicture").property("implicitHeight") > 500   # the flattened page shows
+    assert "拍好了" in kiosk.voice.last_text                              # and is spoken about
     before = set(attachments)
     tap(kiosk, "useButton")
     assert kiosk.shell.property("screen") == "materials"
@@ -143,6 +144,8 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
     page = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert page is not None and page.shape[0] > page.shape[1] > 800    # a flattened portrait page
     assert "已拍照上传" in text_of(kiosk, "status_hukou_book")
+    shown_at = find(kiosk, "status_hukou_book").mapToScene(QPointF(0, 0)).y()
+    assert 0 < shown_at < kiosk.window.height() - 200        # the list reopened at this paper
 
     # 以后补交 the baby's photo: the due date in words.
     tap(kiosk, "defer_baby_photo")

@@ -8,7 +8,19 @@ Item {
     readonly property bool wide: width > 1400
     readonly property int sideWidth: 600     // landscape: 下一步 and what is missing on the right
 
-    Component.onCompleted: materials.refresh()
+    Component.onCompleted: {
+        materials.refresh()
+        Qt.callLater(screen.showFocused)
+    }
+
+    // Back from the camera: the list opens where the resident left it.
+    function showFocused() {
+        const card = cards.itemAt(materials.focusIndex)
+        if (!card)
+            return
+        const top = card.mapToItem(list.contentItem, 0, 0).y - 24
+        list.contentY = Math.max(0, Math.min(top, list.contentHeight - list.height))
+    }
 
     ScreenColumn {
         id: list
@@ -42,6 +54,7 @@ Item {
         }
 
         Repeater {
+            id: cards
             model: materials.items
             delegate: Panel {
                 id: card
