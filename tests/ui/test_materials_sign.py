@@ -238,3 +238,34 @@ def test_signature_rules_and_png():
     assert (image.width(), image.height()) == (1200, 480)
     assert image.pixelColor(0, 0).lightness() == 255
     assert image.pixelColor(int(0.8 * 1200), int(0.6 * 480)).lightness() < 60      # a stroke's end
+
+
+@pytest.mark.parametrize(("size", "large"), [((1080, 1920), False), ((1920, 1080), False),
+                                             ((1080, 1920), True)])
+def test_promise_panel_and_photo_review_meet_the_elderly_friendly_rules(qapp, qtbot, size, large):
+    """The states the screenshot walk does not reach: the 签署承诺 panel and 重拍 / 用这张."""
+    from kiosk.app import build
+    from tests.ui.test_accessibility import _problems
+
+    config = defaults().with_overrides({"devices": {"camera": "simulator"}})
+    kiosk = build(config, voice_enabled=False, size=size, large_text=large)
+    try:
+        kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+        sample_application(kiosk)
+        kiosk.shell.go("materials")
+        settle(kiosk.app)
+        tap(kiosk, "promise_non_marital_statement")
+        problems = _problems(kiosk, large, check_targets=size == (1080, 1920))
+        assert not problems, "\n".join(problems)
+        tap(kiosk, "promiseCancel")
+        tap(kiosk, "capture_birth_certificate")
+        qtbot.waitUntil(lambda: kiosk.camera.property("frameSerial") > 0, timeout=15000)
+        tap(kiosk, "shootButton")
+        qtbot.waitUntil(lambda: kiosk.camera.property("stage") == "review", timeout=15000)
+        settle(kiosk.app)
+        problems = _problems(kiosk, large, check_targets=size == (1080, 1920))
+        assert not problems, "\n".join(problems)
+    finally:
+        kiosk.session.end()
+        kiosk.shutdown()
+    assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)
