@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 SIMULATOR = "simulator"
 ADVICE_READY = "位置合适，可以拍照了"
+CAMERA_TROUBLE = "摄像头暂时不能使用。可以点“不拍了，返回”选择其他办法，或者请工作人员帮忙"
 CAPTURE_WINDOW_S = 3.0     # after 拍照, wait this long at most for a frame with nothing to fix
 PREVIEW_WIDTH = 960        # live picture width sent to the screen
 GUIDANCE_EVERY_S = 0.25    # live advice a few times a second
@@ -356,11 +357,21 @@ class CameraViewModel(_Notifying):
                   + (shot.advice + "。" if shot.advice else ""))
 
     def _deliver_error(self, message: str) -> None:
+        # The device's own words (which camera, what to check) are for staff: logged, and the
+        # resident is told plainly what they can do instead.
         log.warning("document camera: %s", message)
         self._worker = None
         self._set("live", False)
         self._set("stage", "live")
-        self._set("error", message)
+        self._set("error", CAMERA_TROUBLE)
+        self._say(CAMERA_TROUBLE)
+
+    @Slot()
+    def retry(self) -> None:
+        """重新打开摄像头, after a problem."""
+        self._set("guidance", "正在打开摄像头…")
+        self._set("guidanceOk", False)
+        self.start()
 
     def show_sample(self, name: str, advice_scene: int = 1) -> None:
         """Screenshots only: a synthetic frame and its advice, computed here and now."""

@@ -269,3 +269,30 @@ def test_promise_panel_and_photo_review_meet_the_elderly_friendly_rules(qapp, qt
         kiosk.session.end()
         kiosk.shutdown()
     assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)
+
+
+def test_a_camera_that_cannot_open_tells_the_resident_what_to_do(qapp, qtbot, tmp_path):
+    from kiosk.app import build
+    from kiosk.camera_vm import CAMERA_TROUBLE
+
+    config = defaults().with_overrides({"devices": {"camera": str(tmp_path / "no-such-camera")}})
+    kiosk = build(config, voice_enabled=False, size=(1080, 1920))
+    try:
+        kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+        sample_application(kiosk)
+        kiosk.shell.go("materials")
+        settle(kiosk.app)
+        tap(kiosk, "capture_hukou_book")
+        qtbot.waitUntil(lambda: kiosk.camera.property("error") != "", timeout=15000)
+        settle(kiosk.app)
+        assert text_of(kiosk, "guidance") == "！ " + CAMERA_TROUBLE + "。"
+        assert not find(kiosk, "shootButton").isVisible() and find(kiosk, "retryCamera").isVisible()
+        tap(kiosk, "retryCamera")
+        qtbot.waitUntil(lambda: kiosk.camera.property("error") != "", timeout=15000)
+        tap(kiosk, "captureCancel")
+        assert kiosk.shell.property("screen") == "materials"
+        assert status(kiosk, "hukou_book") == "held_by_government"
+    finally:
+        kiosk.session.end()
+        kiosk.shutdown()
+    assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)

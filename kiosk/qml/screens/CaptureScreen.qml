@@ -107,7 +107,7 @@ Item {
                 id: guidanceText
                 objectName: "guidance"
                 anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
-                text: camera.error !== "" ? "！ " + camera.error + "。可以返回选择其他办法，或请工作人员帮忙。"
+                text: camera.error !== "" ? "！ " + camera.error + "。"
                       : camera.shotAdvice !== "" ? "！ " + camera.shotAdvice
                       : (camera.guidanceOk ? "✔ " : "！ ") + camera.guidance
                 color: camera.error !== "" ? Theme.error : Theme.text
@@ -124,8 +124,16 @@ Item {
         }
 
         BigButton {
+            objectName: "retryCamera"
+            visible: camera.error !== ""
+            width: parent.width
+            text: "重新打开摄像头"
+            hint: "再试一次"
+            onClicked: camera.retry()
+        }
+        BigButton {
             objectName: "shootButton"
-            visible: !screen.reviewing
+            visible: !screen.reviewing && camera.error === ""
             width: parent.width
             text: camera.stage === "working" ? "正在拍照…" : "拍照"
             hint: "材料放好后点这里"
