@@ -226,6 +226,14 @@ def test_the_camera_stops_when_the_resident_leaves_its_screen(kiosk, qtbot):
     assert not kiosk.camera.property("live")
     assert status(kiosk, "parents_id_cards") == "held_by_government"   # unchanged
 
+    # The session ending (timeout, 首页) while the camera runs stops it and forgets the paper.
+    tap(kiosk, "capture_parents_id_cards")
+    qtbot.waitUntil(lambda: kiosk.camera.property("frameSerial") > 0, timeout=15000)
+    kiosk.session.end()
+    settle(kiosk.app)
+    assert not kiosk.camera.property("live") and kiosk.camera.property("materialName") == ""
+    assert kiosk.shell.property("screen") == "attract"
+
 
 def test_signature_rules_and_png():
     assert check_signature([], 2.5) == EMPTY_MESSAGE
