@@ -39,9 +39,15 @@ Item {
             left: screen.landscape ? header.left : header.left
             right: screen.landscape ? controls.left : header.right
             rightMargin: screen.landscape ? 32 : 0
-            bottom: screen.landscape ? parent.bottom : controls.top
-            bottomMargin: screen.landscape ? 32 : 20
+            bottom: screen.landscape ? parent.bottom : undefined
+            bottomMargin: 32
         }
+        // Portrait: the live picture as wide as the screen and no taller than the camera's
+        // 16:9, with tips below; the flattened page (portrait) gets all the height.
+        readonly property real room: screen.height - 32 - controls.implicitHeight - 20
+                                     - (header.y + header.implicitHeight + 20)
+        height: screen.landscape ? undefined
+                : screen.reviewing ? room : Math.min(room, width * 9 / 16 + 16)
         radius: Theme.radius
         color: Theme.text
         clip: true
@@ -78,6 +84,17 @@ Item {
                 font.bold: true
             }
         }
+    }
+
+    Column {
+        objectName: "captureTips"
+        visible: !screen.landscape && !screen.reviewing
+        anchors { top: viewport.bottom; topMargin: 24; left: header.left; right: header.right }
+        spacing: 8
+        KText { width: parent.width; text: "怎样拍得清楚："; font.bold: true }
+        KText { width: parent.width; text: "1. 材料正面朝上，平放在台面上，四个角都在画面里" }
+        KText { width: parent.width; text: "2. 手离开材料，不要挡住文字" }
+        KText { width: parent.width; text: "3. 看到“✔ 位置合适，可以拍照了”，就点拍照" }
     }
 
     Column {
