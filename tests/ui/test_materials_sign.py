@@ -304,3 +304,25 @@ def test_a_camera_that_cannot_open_tells_the_resident_what_to_do(qapp, qtbot, tm
         kiosk.session.end()
         kiosk.shutdown()
     assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)
+
+
+def test_any_finger_path_is_judged_and_rendered_without_failing():
+    """Whatever a finger does on the pad (out of bounds, single taps, huge scribbles), the rule
+    gives '' or a Chinese reason, and an accepted signature renders to a valid PNG."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    coordinate = st.floats(min_value=-0.5, max_value=1.5, allow_nan=False)
+    stroke = st.lists(coordinate, min_size=1, max_size=40).map(lambda v: v[: len(v) // 2 * 2] or [0.5, 0.5])
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(stroke, max_size=6), st.floats(min_value=0.5, max_value=4.0))
+    def check(strokes, aspect):
+        strokes = [[min(1.0, max(0.0, v)) for v in s] for s in strokes]   # as the view-model clamps
+        verdict = check_signature(strokes, aspect)
+        assert verdict in ("", EMPTY_MESSAGE, TINY_MESSAGE)
+        if verdict == "":
+            image = QImage.fromData(render_png(strokes, aspect), "PNG")
+            assert not image.isNull() and image.width() == 1200
+
+    check()
