@@ -71,6 +71,7 @@ class MaterialsViewModel(_Notifying):
     """The merged list and the resident's choices; 下一步 only when nothing is left undecided."""
 
     changed = Signal()
+    showLine = Signal(int)      # scroll the list to this line (the first paper still undecided)
 
     _PERSONAL = ("items", "missing", "message", "promiseId", "promiseName", "promiseText",
                  "summary", "focusIndex")
@@ -193,6 +194,9 @@ class MaterialsViewModel(_Notifying):
         self._set("missing", missing)
         if missing:
             self._say("还有材料没有处理。" + "；".join(missing))
+            first = next(n for n, line in enumerate(lines) if not line.complete)
+            self._set("focusIndex", first)
+            self.showLine.emit(first)
             return
         if self.on_forward is not None:
             self.on_forward()

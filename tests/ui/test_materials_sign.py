@@ -121,6 +121,8 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
     assert any("非婚生育情况说明" in line and "签署承诺" in line for line in missing)
     assert any("新生儿近期免冠照片" in line and "以后补交" in line for line in missing)
     assert find(kiosk, "missingBox").isVisible()
+    first_missing = find(kiosk, "status_non_marital_statement").mapToScene(QPointF(0, 0)).y()
+    assert 0 < first_missing < kiosk.window.height() - 400      # the list moved to show it
 
     # 拍照上传 the 户口簿 (which could also be fetched) with the simulated camera.
     tap(kiosk, "capture_hukou_book")

@@ -10,12 +10,18 @@ Item {
 
     Component.onCompleted: {
         materials.refresh()
-        Qt.callLater(screen.showFocused)
+        Qt.callLater(() => screen.showLine(materials.focusIndex))
     }
 
-    // Back from the camera: the list opens where the resident left it.
-    function showFocused() {
-        const card = cards.itemAt(materials.focusIndex)
+    // Back from the camera the list opens where the resident left it; after an early 下一步 it
+    // shows the first paper still undecided.
+    Connections {
+        target: materials
+        function onShowLine(index) { screen.showLine(index) }
+    }
+
+    function showLine(index) {
+        const card = cards.itemAt(index)
         if (!card)
             return
         const top = card.mapToItem(list.contentItem, 0, 0).y - 24
