@@ -78,7 +78,7 @@ def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
     if screen_id == "materials":
         form.set_material("baby_photo", "deferred")
         kiosk.shell.go("materials")
-        kiosk.materials.refresh()
+        settle(kiosk.app)
         kiosk.materials.next()          # shows what is still missing, as after an early 下一步
         return
     if screen_id == "capture":

@@ -82,15 +82,14 @@ Item {
                         font.bold: true
                     }
                     Rectangle {
-                        width: statusText.implicitWidth + 40
-                        height: statusText.implicitHeight + 16
+                        width: Math.min(statusText.implicitWidth + 40, body.width)
+                        height: statusText.height + 16
                         radius: 8
                         color: card.modelData.done ? Theme.successSurface : Theme.errorSurface
                         KText {
                             id: statusText
                             objectName: "status_" + card.modelData.id
-                            anchors.centerIn: parent
-                            width: Math.min(implicitWidth, body.width - 40)
+                            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
                             text: card.modelData.mark + " " + card.modelData.statusText
                             color: card.modelData.done ? Theme.success : Theme.error
                             font.bold: true
@@ -109,7 +108,7 @@ Item {
                     }
                     KText {
                         width: parent.width
-                        visible: card.modelData.canDefer
+                        visible: card.modelData.canDefer && card.modelData.status !== "deferred"
                         text: "可以以后补交：" + card.modelData.dueText
                         color: Theme.textMuted
                     }
