@@ -17,14 +17,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
 from PySide6.QtCore import Property, QObject, QSize, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
 from kiosk.viewmodels import _Notifying, _prop
+
+if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, not with the kiosk's first screen
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,9 @@ FRAME_EVERY_S = 1 / 15     # at most 15 pictures a second to the screen
 
 def to_qimage(frame: np.ndarray, max_width: int, max_height: int | None = None) -> QImage:
     """A BGR frame scaled down to fit, as a QImage that owns its pixels (safe across threads)."""
+    import cv2
+    import numpy as np
+
     h, w = frame.shape[:2]
     scale = min(1.0, max_width / w, (max_height or h) / h)
     if scale < 1.0:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Property, QBuffer, QByteArray, QIODevice, QObject, QPointF, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.viewmodels import _Notifying, _prop
 
@@ -58,6 +57,10 @@ def check_signature(strokes: list[list[float]], aspect: float) -> str:
 
 def render_png(strokes: list[list[float]], aspect: float = 2.5, width: int = PNG_WIDTH) -> bytes:
     """Black strokes on white, anti-aliased, as PNG bytes, in the pad's proportions."""
+    # Painting classes load here, at the first signature, not with the kiosk's first screen.
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+
     height = max(1, round(width / aspect))
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
