@@ -40,6 +40,9 @@ DEV_PACKAGES=(
     gcc libc6-dev         # tests build a small C library that stands in for a vendor ID-reader SDK
     cups printer-driver-cups-pdf  # A4 tests print through a private cupsd into PDF files
     util-linux            # unshare: that cupsd runs in its own mount namespace (as root)
+    systemd               # systemd-analyze verify on the station's units
+    cage xwayland         # the kiosk session test runs the app under a headless cage
+    binutils              # objdump, for the PyInstaller build test
 )
 [ "$DEV" = 1 ] && PACKAGES+=("${DEV_PACKAGES[@]}")
 

@@ -44,10 +44,12 @@ class KioskApp:
     devices: object = None
     station_devices: object = None
     activity: object = None
+    qml_warnings: list[str] = field(default_factory=list)
+    bundles: object = None
+    form: object = None
     camera: object = None
     materials: object = None
     signature: object = None
-    qml_warnings: list[str] = field(default_factory=list)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -62,6 +64,20 @@ class KioskApp:
         self.engine.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.app.processEvents()
+
+
+def _keyboard_data_dir() -> Path:
+    """A folder for the pinyin keyboard's learned words: in RAM where the system has /dev/shm,
+    private to this process, and removed when the process exits."""
+    import atexit
+    import shutil
+    import tempfile
+
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-keyboard-", dir=base))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def build(config, *, voice_enabled: bool | None = None, large_text: bool | None = None,
@@ -98,6 +114,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       **({"clock": clock} if clock else {}))
     theme = Theme(large=ui["large_text"] if large_text is None else large_text)
     shell = ShellViewModel(session, voice, config.get("station", "name"), config.get("station", "hotline"))
+    keyboard_dir = _keyboard_data_dir()
+    shell.setProperty("keyboardDataPath", str(keyboard_dir))
     identify = IdentifyViewModel(check_id_number, check_name)
     journey = Journey(load_catalogue())
 
@@ -113,6 +131,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
     shell.on_enter("question", session.start_form)
+    bundles, form = _journey_view_models(journey, shell)
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
 
     messages = qtlog.install()
@@ -120,7 +139,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     engine = QQmlApplicationEngine()
     context = engine.rootContext()
     for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices,
-                      "camera": camera, "materials": materials, "signature": signature}.items():
+                      "bundles": bundles, "form": form, "camera": camera, "materials": materials,
+                      "signature": signature}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     if size is None:
@@ -142,7 +162,28 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
             devices.attach_demo_reader(station_devices.reader_simulator)
     voice.say(shell.current_spec().prompt)
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
-                    station_devices, activity, camera, materials, signature, warnings)
+                    station_devices, activity, warnings, bundles=bundles, form=form, camera=camera,
+                    materials=materials, signature=signature)
+
+
+def _journey_view_models(journey, shell):
+    """The 一件事 tiles (`bundles`) and the one form (`form`), wired to the journey and the shell."""
+    from kiosk.bundles_vm import BundleListModel
+    from kiosk.form_vm import FormViewModel
+
+    form = FormViewModel(journey, forward=shell.forward, go=shell.go,
+                         speak=lambda: shell.speak() if shell.property("screen") == "question" else None)
+
+    def choose(bundle_id: str) -> None:
+        journey.choose(bundle_id)
+        form.load()
+        shell.forward()
+
+    bundles = BundleListModel(journey.catalogue, choose)
+    shell.set_prompt("question", form.spoken_prompt)
+    shell.add_wiper(bundles.wipe)
+    shell.add_wiper(form.wipe)
+    return bundles, form
 
 
 def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN202
@@ -199,14 +240,48 @@ def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001
 
 
 def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool = False) -> int:
-    """Show the kiosk and run until quit (or for `exit_after` seconds). Returns the exit code."""
+    """Show the kiosk and run until quit (or for `exit_after` seconds). Returns the exit code.
+
+    Around the window: logs through the privacy filter, the systemd watchdog pinged from the GUI
+    thread (a frozen screen is restarted), and the local health endpoint for the county.
+    """
     from PySide6.QtCore import QTimer
 
+    from kiosk.health import HealthReport, HealthServer, SnapshotCache
+    from kiosk.privacy_log import setup_logging
+    from kiosk.watchdog import SystemdNotifier, start_watchdog
+    from main import __version__
+
+    logs = setup_logging(config.data_dir)
+    notifier = SystemdNotifier()
     kiosk = build(config, fullscreen=fullscreen, open_station_devices=True, allow_simulators=demo)
+    status = SnapshotCache()
+
+    def refresh_status() -> None:
+        status.update(devices={name: {"state": state, "message": message}
+                               for name, (state, message) in kiosk.devices.health().items()})
+
+    kiosk.devices.changed.connect(refresh_status)
+    refresh_status()
+    report = HealthReport(status, version=__version__, station_id=config.get("station", "id"),
+                          data_dir=config.data_dir)
+    try:
+        health = HealthServer(report, port=config.get("ops", "health_port")).start()
+    except OSError as exc:
+        log.warning("health endpoint not started: %s", exc.strerror)
+        health = None
+    watchdog = start_watchdog(notifier, kiosk.app)  # parented to the app; kept for clarity
+    QTimer.singleShot(0, lambda: notifier.ready("首页已显示"))
     if exit_after is not None:
         QTimer.singleShot(int(exit_after * 1000), kiosk.app.quit)
     code = kiosk.app.exec()
+    notifier.stopping("正在退出")
+    if health is not None:
+        health.stop()
+    if watchdog is not None:
+        watchdog.stop()
     kiosk.shutdown()
+    logs.close()
     if kiosk.qml_warnings:
         for warning in kiosk.qml_warnings:
             print(f"QML 警告：{warning}", file=sys.stderr)

@@ -57,6 +57,13 @@ SCHEMA: dict[str, dict[str, _Key]] = {
         "camera": _Key(str, "0", "摄像头：设备编号（演示为 simulator）"),
         "a4_printer": _Key(str, "pdf", "A4 打印机：pdf（写入文件）或 CUPS 打印机名"),
     },
+    "ops": {
+        "health_port": _Key(int, 8790, "本机健康检查端口（仅 127.0.0.1）", minimum=1024, maximum=65535),
+    },
+    "staff": {
+        "max_failures": _Key(int, 5, "工作人员密码连续输错几次后锁定", minimum=3, maximum=10),
+        "lockout_min": _Key(int, 15, "锁定多少分钟", minimum=1, maximum=1440),
+    },
     "ui": {
         "idle_timeout_s": _Key(int, 90, "无操作多少秒后提醒", minimum=15, maximum=3600),
         "warning_s": _Key(int, 30, "提醒倒计时秒数（不少于 20 秒）", minimum=20, maximum=300),

@@ -43,8 +43,9 @@ class DevicesViewModel(QObject):
             self.on_card(card)
 
     def _deliver_health(self, name: str, state: str, message: str) -> None:
+        previous = self._health.get(name, ("", ""))[0]
         self._health[name] = (state, message)
-        if state != "ok":
+        if state != "ok" and previous == "ok":      # a device that worked and stopped: staff must know
             log.warning("device %s: %s", name, state)
         self.changed.emit()
 

@@ -58,6 +58,12 @@ class Journey:
         """Keep the finger signature as an attachment; returns its sha256."""
         self.signature_png = png
         self.signature_sha256 = self.put_attachment(png)
+        if self.form is not None:
+            # A form may ask for the signature as a question of its own (个体工商户's 登记申请书):
+            # the one finger signature answers it, rather than asking twice.
+            for field in self.form.visible_fields():
+                if field.type == "signature":
+                    self.form.answer(field.id, self.signature_sha256)
         return self.signature_sha256
 
     def wipe(self) -> None:

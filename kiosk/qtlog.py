@@ -15,13 +15,15 @@ from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 log = logging.getLogger("qt")
 
 # Categories that report the machine, not our QML: optional multimedia back ends the virtual
-# keyboard's key-click sound probes for, and a property-cache note inside Qt Virtual Keyboard's
-# own PopupList.qml (Qt 6.12), which is not ours to fix.
+# keyboard's key-click sound probes for, a property-cache note inside Qt Virtual Keyboard's own
+# PopupList.qml (Qt 6.12), which is not ours to fix, and the pinyin engine's note that it creates
+# its (per-run, in-memory) user dictionary.
 IGNORED_CATEGORIES = {
     "qt.multimedia.symbolsresolver",
     "qt.multimedia.ffmpeg",
     "qt.multimedia.ffmpeg.libsymbols",
     "qt.qml.propertyCache.append",
+    "qt.virtualkeyboard.pinyin",   # "creating the user dictionary" when the keyboard first loads
 }
 
 

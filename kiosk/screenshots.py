@@ -51,6 +51,9 @@ def show_screen(kiosk, screen_id: str) -> None:
         shell.showError("打印机缺纸", "您的申请已经保存，不会丢失。凭条暂时打印不出来。",
                         "请拍下屏幕上的受理编号，或请工作人员为您补打凭条。")
         return
+    if screen_id in ("choose_bundle", "bundle_intro", "question", "review"):
+        _show_form_screen(kiosk, screen_id)
+        return
     if screen_id in ("materials", "capture", "sign"):
         _show_papers(kiosk, screen_id)
         return
@@ -92,6 +95,39 @@ def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
     for x, y in ((0.2, 0.55), (0.3, 0.35), (0.38, 0.6), (0.45, 0.4), (0.55, 0.62), (0.62, 0.3),
                  (0.7, 0.58), (0.8, 0.45)):
         kiosk.signature.move(x, y)
+
+
+def _show_form_screen(kiosk, screen_id: str) -> None:
+    """The 一件事 screens with 退休一件事 under way (answers from `catalogue example`)."""
+    from forms.examples import example
+    from kiosk.session import Person
+
+    sample = example("retirement")
+    person = sample["applicant"]
+    kiosk.journey.identify(person)
+    kiosk.shell.identified(Person(person["name"], person["id_number"]))
+    kiosk.shell.forward()
+    if screen_id == "choose_bundle":
+        return
+    kiosk.bundles.choose("retirement")
+    if screen_id == "bundle_intro":
+        return
+    form = kiosk.journey.form
+    answers = sample["answers"]
+    for field_id in ("applicant_phone", "residence_address", "employer_name", "employer_uscc",
+                     "retirement_type"):
+        form.answer(field_id, answers.get(field_id, person["address"]))
+    form.goto("retirement_type")
+    kiosk.form.load()
+    kiosk.form.start()
+    if screen_id == "review":
+        for field_id, value in answers.items():
+            form.answer(field_id, value)
+        form.goto("truth_consent")
+        kiosk.form.load()
+        kiosk.form.next()
+        if kiosk.shell.property("screen") == "materials":   # the journey passes the papers first
+            kiosk.shell.go("review")
 
 
 def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (1080, 1920),

@@ -124,6 +124,7 @@ class ShellViewModel(_Notifying):
     _PERSONAL = ("greetingName", "errorDetail")
 
     changed = Signal()
+    wiped = Signal()   # QML resets what it keeps itself (the pinyin keyboard's learned words)
 
     def __init__(self, session: Session, voice: Voice, station_name: str, hotline: str,
                  parent: QObject | None = None, tick_ms: int = 1000) -> None:
@@ -131,13 +132,14 @@ class ShellViewModel(_Notifying):
             "screen": "attract", "warningVisible": False, "warningSeconds": 0, "helpVisible": False,
             "staffCalled": False, "greetingName": "", "errorTitle": "", "errorMessage": "",
             "errorAction": "", "errorDetail": "", "networkText": "", "stationName": station_name,
-            "hotline": hotline,
+            "hotline": hotline, "keyboardDataPath": "",
         }, parent)
         self._session = session
         self._voice = voice
         self._history: list[str] = []
         self._wipers: list[Callable[[], None]] = []
         self._on_enter: dict[str, list[Callable[[], None]]] = {}
+        self._prompts: dict[str, Callable[[], str]] = {}
         session.on_warning = self._on_warning
         session.on_warning_cleared = self._on_warning_cleared
         session.on_wipe = self._on_wipe
@@ -158,6 +160,7 @@ class ShellViewModel(_Notifying):
     stationName = _prop(str, "stationName", changed)
     hotline = _prop(str, "hotline", changed)
     networkText = _prop(str, "networkText", changed)
+    keyboardDataPath = _prop(str, "keyboardDataPath", changed, writable=True)
 
     @Property(str, notify=changed)
     def screenQml(self) -> str:
@@ -182,6 +185,17 @@ class ShellViewModel(_Notifying):
     def current_spec(self) -> ScreenSpec:
         return SCREENS[self._values["screen"]]
 
+    def set_prompt(self, screen_id: str, provider: Callable[[], str]) -> None:
+        """Let a screen whose content changes (one question per page) say more than its fixed
+        prompt: the fixed prompt is said first, then `provider()` (e.g. the question on screen)."""
+        self._prompts[screen_id] = provider
+
+    def current_prompt(self) -> str:
+        spec = self.current_spec()
+        provider = self._prompts.get(spec.id)
+        extra = provider() if provider else ""
+        return f"{spec.prompt}{extra}" if extra else spec.prompt
+
     # --- navigation --------------------------------------------------------------------------
     @Slot(str)
     def go(self, screen_id: str) -> None:
@@ -195,7 +209,7 @@ class ShellViewModel(_Notifying):
             # Someone is working at the kiosk though not yet identified: the idle timer must warn
             # before it takes them back to the start.
             self._session.note_input()
-        self._voice.say(SCREENS[screen_id].prompt)
+        self._voice.say(self.current_prompt())
 
     @Slot()
     def forward(self) -> None:
@@ -221,7 +235,7 @@ class ShellViewModel(_Notifying):
     def back(self) -> None:
         if self._history:
             self._set("screen", self._history.pop())
-            self._voice.say(self.current_spec().prompt)
+            self._voice.say(self.current_prompt())
 
     @Slot()
     def home(self) -> None:
@@ -236,7 +250,7 @@ class ShellViewModel(_Notifying):
         elif self._values["helpVisible"]:
             self._voice.say(SCREENS["help"].prompt)
         else:
-            self._voice.say(self.current_spec().prompt)
+            self._voice.say(self.current_prompt())
 
     @Slot(str, str, str)
     def showError(self, title: str, message: str, action: str) -> None:
@@ -293,3 +307,4 @@ class ShellViewModel(_Notifying):
         self._set("helpVisible", False)
         self._set("screen", "attract")
         log.info("session ended: %s", reason.value)
+        self.wiped.emit()

@@ -18,8 +18,20 @@ Window {
     color: Theme.background
 
     Component.onCompleted: {
+        // The pinyin engine learns the words people choose (names among them): it keeps them in
+        // a throw-away folder of this run, and forgets them at the end of every session.
+        if (shell.keyboardDataPath !== "")
+            VirtualKeyboardSettings.userDataPath = shell.keyboardDataPath
         VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
         VirtualKeyboardSettings.locale = "zh_CN"
+    }
+
+    Connections {
+        target: shell
+        function onWiped() {
+            Qt.inputMethod.reset()
+            VirtualKeyboardSettings.userDataReset()
+        }
     }
 
     TopBar {

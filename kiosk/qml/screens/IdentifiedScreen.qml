@@ -33,6 +33,13 @@ Item {
             font.pixelSize: Theme.title
         }
         BigButton {
+            objectName: "startButton"
+            width: parent.width
+            text: "开始办事"
+            hint: "选择您要办理的事情"
+            onClicked: shell.forward()
+        }
+        BigButton {
             width: parent.width
             primary: false
             text: "结束办理"

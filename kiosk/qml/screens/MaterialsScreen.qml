@@ -8,9 +8,13 @@ Item {
     readonly property bool wide: width > 1400
     readonly property int sideWidth: 600     // landscape: 下一步 and what is missing on the right
 
-    Component.onCompleted: {
-        materials.refresh()
-        Qt.callLater(() => screen.showLine(materials.focusIndex))
+    Component.onCompleted: materials.refresh()
+
+    // Once laid out (and only while this screen exists): open where the resident left off.
+    Timer {
+        interval: 0
+        running: true
+        onTriggered: screen.showLine(materials.focusIndex)
     }
 
     // Back from the camera the list opens where the resident left it; after an early 下一步 it

@@ -1,0 +1,24 @@
+// number, money, ID number, phone and bank account: the digits in a big box, typed on the big
+// number pad (never the letters keyboard).
+import QtQuick
+import "../components"
+
+Column {
+    spacing: 20
+    KioskTextField {
+        objectName: "answerField"
+        width: parent.width
+        label: form.fieldType === "money" ? "金额（元）" : "用下面的数字键输入"
+        placeholder: form.fieldType === "phone" ? "11 位手机号码" : form.fieldType === "id_number"
+                     ? "18 位身份证号码" : "点数字键输入"
+        keypad: "id"
+        selected: true
+        text: form.draft
+    }
+    NumberPad {
+        objectName: "numberPad"
+        width: parent.width
+        kind: form.keypad
+        onKey: (value) => form.key(value)
+    }
+}

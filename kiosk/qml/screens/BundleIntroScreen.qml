@@ -1,0 +1,147 @@
+// 办理须知 ("what you will need"): the items this 一件事 covers with 即办 or the promised date,
+// the one set of papers (those the government already holds marked so), then 开始填写.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property bool landscape: width > height
+
+    ScreenColumn {
+        anchors.fill: parent
+        maxWidth: screen.landscape ? 1600 : 984
+        spacing: 28
+
+        KText {
+            objectName: "introTitle"
+            width: parent.width
+            text: form.bundleName
+            font.pixelSize: Theme.title
+            font.bold: true
+        }
+        KText {
+            width: parent.width
+            text: form.introDescription
+            color: Theme.textMuted
+        }
+        Rectangle {
+            width: parent.width
+            height: timeText.implicitHeight + 40
+            radius: Theme.radius
+            color: Theme.successSurface
+            border.width: 3
+            border.color: Theme.success
+            KText {
+                id: timeText
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 24 }
+                text: form.introTime
+                color: Theme.success
+                font.pixelSize: Theme.button
+                font.bold: true
+            }
+        }
+
+        BigButton {                    // landscape: the lists below need a scroll, the button not
+            objectName: "startFormButton"
+            visible: screen.landscape
+            width: parent.width
+            text: "开始填写"
+            hint: "一页一个问题，随时可以返回修改"
+            onClicked: form.start()
+        }
+
+        Grid {
+            width: parent.width
+            columns: screen.landscape ? 2 : 1
+            spacing: 28
+            readonly property int colWidth: screen.landscape ? (width - spacing) / 2 : width
+
+            Panel {
+                width: parent.colWidth
+                height: itemsColumn.implicitHeight + 48
+                Column {
+                    id: itemsColumn
+                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
+                    spacing: 16
+                    KText {
+                        width: parent.width
+                        text: "一次办好这 " + form.introItems.length + " 件事"
+                        font.pixelSize: Theme.button
+                        font.bold: true
+                    }
+                    Repeater {
+                        model: form.introItems
+                        delegate: Column {
+                            required property var modelData
+                            required property int index
+                            width: itemsColumn.width
+                            spacing: 2
+                            KText {
+                                width: parent.width
+                                text: (index + 1) + ". " + modelData.name
+                                font.bold: true
+                            }
+                            KText {
+                                width: parent.width
+                                leftPadding: 36
+                                text: modelData.when
+                                color: Theme.textMuted
+                                font.pixelSize: Theme.small
+                            }
+                        }
+                    }
+                }
+            }
+
+            Panel {
+                width: parent.colWidth
+                height: matColumn.implicitHeight + 48
+                Column {
+                    id: matColumn
+                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
+                    spacing: 16
+                    KText {
+                        width: parent.width
+                        text: "需要的材料（每样只交一次）"
+                        font.pixelSize: Theme.button
+                        font.bold: true
+                    }
+                    Repeater {
+                        model: form.introMaterials
+                        delegate: Column {
+                            required property var modelData
+                            width: matColumn.width
+                            spacing: 2
+                            KText {
+                                width: parent.width
+                                text: (modelData.held ? "✓ " : "· ") + modelData.name
+                                font.bold: true
+                            }
+                            KText {
+                                width: parent.width
+                                leftPadding: 36
+                                text: modelData.status
+                                color: modelData.held ? Theme.success : Theme.textMuted
+                                font.pixelSize: Theme.small
+                            }
+                        }
+                    }
+                    KText {
+                        width: parent.width
+                        visible: form.introMaterials.length === 0
+                        text: "不需要另外提交材料。"
+                    }
+                }
+            }
+        }
+
+        BigButton {
+            objectName: "startFormButton"
+            visible: !screen.landscape
+            width: parent.width
+            text: "开始填写"
+            hint: "一页一个问题，随时可以返回修改"
+            onClicked: form.start()
+        }
+    }
+}
