@@ -21,6 +21,7 @@ MIN_SPAN = 0.18                # the signature must span this share of the pad's
 MIN_INK = 0.5                  # and its strokes together this many pad widths long
 EMPTY_MESSAGE = "还没有签名。请用手指在框里写下您的名字。"
 TINY_MESSAGE = "签名太小了，看不清。请点“重写”，在框里把名字写大一些。"
+MISSING_MESSAGE = "还有材料没有处理，请先点“去处理材料”。"
 
 
 def commitment_text(journey) -> str:  # noqa: ANN001 - kiosk.journey.Journey
@@ -30,6 +31,13 @@ def commitment_text(journey) -> str:  # noqa: ANN001 - kiosk.journey.Journey
     if promised:
         return DECLARATION + "\n" + promised["text"]
     return DECLARATION
+
+
+def undecided_materials(journey) -> list[str]:  # noqa: ANN001 - kiosk.journey.Journey
+    """Names of the papers still without a status. An answer changed on the review screen can
+    bring in a paper after the materials screen was passed; it must be decided before signing."""
+    form = journey.form
+    return [line.name for line in form.materials() if not line.complete] if form is not None else []
 
 
 def ink_length(strokes: list[list[float]]) -> float:
@@ -97,18 +105,20 @@ class SignatureViewModel(_Notifying):
     changed = Signal()
     strokesChanged = Signal()
 
-    _PERSONAL = ("text", "error", "signed")
+    _PERSONAL = ("text", "error", "signed", "missing")
 
     def __init__(self, journey, say: Callable[[str], None],
                  parent: QObject | None = None) -> None:  # noqa: ANN001 - kiosk.journey.Journey
-        super().__init__({"text": "", "error": "", "signed": False}, parent)
+        super().__init__({"text": "", "error": "", "signed": False, "missing": []}, parent)
         self._journey = journey
         self._say = say
         self._strokes: list[list[float]] = []
         self._aspect = 2.5
         self.on_forward: Callable[[], None] | None = None
+        self.on_materials: Callable[[], None] | None = None
 
     text = _prop(str, "text", changed)
+    missing = _prop(list, "missing", changed)
     error = _prop(str, "error", changed)
     signed = _prop(bool, "signed", changed)
 
@@ -124,7 +134,14 @@ class SignatureViewModel(_Notifying):
     def prepare(self) -> None:
         """Entering the sign screen: this application's text, an empty pad."""
         self._set("text", commitment_text(self._journey))
+        self._set("missing", undecided_materials(self._journey))
         self.clear()
+
+    @Slot()
+    def openMaterials(self) -> None:
+        """去处理材料: back to the list; the way on passes this screen again."""
+        if self.on_materials is not None:
+            self.on_materials()
 
     @Slot()
     def readAloud(self) -> None:
@@ -161,7 +178,8 @@ class SignatureViewModel(_Notifying):
     @Slot()
     def confirm(self) -> None:
         """确认签名: refuse an empty or tiny scribble; keep the PNG with the application."""
-        problem = check_signature(self._strokes, self._aspect)
+        self._set("missing", undecided_materials(self._journey))
+        problem = MISSING_MESSAGE if self._values["missing"] else check_signature(self._strokes, self._aspect)
         if problem:
             self._set("error", problem)
             self._say(problem)

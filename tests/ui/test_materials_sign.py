@@ -327,3 +327,26 @@ def test_any_finger_path_is_judged_and_rendered_without_failing():
             assert not image.isNull() and image.width() == 1200
 
     check()
+
+
+def test_a_paper_brought_in_after_the_materials_screen_is_decided_before_signing(kiosk):
+    """An answer changed from the review screen can add a paper; the sign screen will not sign
+    until it has a status, and sends the resident to the list."""
+    kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+    form = sample_application(kiosk)
+    form.set_material("baby_photo", "deferred")
+    form.set_material("non_marital_statement", "promised")
+    form.answer("has_birth_certificate", True)          # the certificate is no longer produced here
+    kiosk.signature.prepare()
+    kiosk.shell.go("sign")
+    settle(kiosk.app)
+    assert find(kiosk, "signMissingBox").isVisible()
+    assert "出生医学证明" in kiosk.signature.property("missing")
+    assert not find(kiosk, "signaturePad").isVisible() and not find(kiosk, "confirmSignature").isVisible()
+    kiosk.signature.move(0.1, 0.5)
+    kiosk.signature.move(0.9, 0.6)
+    kiosk.signature.confirm()                            # even if asked, it does not sign
+    assert kiosk.shell.property("screen") == "sign" and kiosk.journey.signature_png is None
+    assert "去处理材料" in kiosk.voice.last_text
+    tap(kiosk, "signMaterialsButton")
+    assert kiosk.shell.property("screen") == "materials"

@@ -60,13 +60,45 @@ Item {
         width: screen.landscape ? screen.width - x - screen.side : textColumn.width
         spacing: 16
 
+        // A paper brought in by an answer changed on the review screen: decide it first.
+        Rectangle {
+            id: missingBox
+            objectName: "signMissingBox"
+            width: parent.width
+            visible: signature.missing.length > 0
+            height: visible ? missingColumn.implicitHeight + 40 : 0
+            radius: 12
+            color: Theme.errorSurface
+            border.width: 4
+            border.color: Theme.error
+            Column {
+                id: missingColumn
+                anchors { left: parent.left; right: parent.right; top: parent.top; margins: 20 }
+                spacing: 12
+                KText {
+                    width: parent.width
+                    text: "！ 还有材料没有处理：" + signature.missing.join("、")
+                    color: Theme.error
+                    font.bold: true
+                }
+                BigButton {
+                    objectName: "signMaterialsButton"
+                    width: parent.width
+                    text: "去处理材料"
+                    hint: "处理好后会回到这里签名"
+                    onClicked: signature.openMaterials()
+                }
+            }
+        }
         KText {
             width: parent.width
+            visible: signature.missing.length === 0
             text: "在下面框里签名（写您的名字）"
             font.bold: true
         }
         SignaturePad {
             objectName: "signaturePad"
+            visible: signature.missing.length === 0
             width: parent.width
             height: Math.min(width * 0.75,
                              Math.max(240, screen.height - padColumn.y - 24 - 16 * 3 - 40 - buttons.height
@@ -76,13 +108,14 @@ Item {
             id: errorText
             objectName: "signatureError"
             width: parent.width
-            visible: signature.error !== ""
+            visible: signature.error !== "" && signature.missing.length === 0
             text: "！ " + signature.error
             color: Theme.error
             font.bold: true
         }
         Row {
             id: buttons
+            visible: signature.missing.length === 0
             spacing: 16
             BigButton {
                 objectName: "clearSignature"
