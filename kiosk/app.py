@@ -197,7 +197,7 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     materials = MaterialsViewModel(journey, voice.say)
     signature = SignatureViewModel(journey, voice.say)
 
-    def start_capture(material_id: str, name: str, pages: int, preset_name: str) -> None:
+    def start_capture(material_id: str, name: str, pages: list[str], preset_name: str) -> None:
         camera.begin(material_id, name, pages, preset_name)
         shell.go("capture")
 

@@ -173,6 +173,31 @@ class CameraImages(QQuickImageProvider):
         return image
 
 
+class SensorNoise:
+    """Wraps the simulated camera so no two frames are identical, as with a real sensor. Without
+    it two photographs of a held picture are byte-identical and collapse into one attachment."""
+
+    def __init__(self, source, sigma: float = 2.0) -> None:  # noqa: ANN001 - a FrameSource
+        self._source = source
+        self._sigma = sigma
+        self._noise = None
+
+    def read(self):  # noqa: ANN201
+        import cv2
+        import numpy as np
+
+        frame = self._source.read()
+        if frame is None:
+            return None
+        if self._noise is None or self._noise.shape != frame.shape:
+            self._noise = np.empty(frame.shape, np.int16)
+        cv2.randn(self._noise, 0, self._sigma)
+        return cv2.add(frame, self._noise, dtype=cv2.CV_8U)
+
+    def close(self) -> None:
+        self._source.close()
+
+
 def source_opener(spec: str, kind: str, folder: Callable[[], Path], fps: float = 10.0):
     """How to open the configured camera: `simulator` plays generated photos of a `kind` paper
     ("page" or "card"), a number is a USB camera, anything else a video device or file path."""
@@ -182,7 +207,8 @@ def source_opener(spec: str, kind: str, folder: Callable[[], Path], fps: float =
         if spec == SIMULATOR:
             from kiosk.sample_documents import write_scenes
 
-            return SimulatedCamera(write_scenes(kind, folder() / kind), fps=fps, hold_s=1.0, loop=True)
+            return SensorNoise(SimulatedCamera(write_scenes(kind, folder() / kind), fps=fps, hold_s=1.0,
+                                               loop=True))
         return OpenCvCamera(int(spec) if spec.isdigit() else spec)
     return open_source
 
@@ -196,12 +222,12 @@ class CameraViewModel(_Notifying):
     _shotFromWorker = Signal(object)
     _errorFromWorker = Signal(str)
 
-    _PERSONAL = ("materialName", "stage", "page", "pageCount", "guidance", "guidanceOk", "error",
+    _PERSONAL = ("materialName", "pageLabel", "stage", "page", "pageCount", "guidance", "guidanceOk", "error",
                  "shotAdvice", "frameSerial", "pageSerial", "live")
 
     def __init__(self, spec: str, put_attachment: Callable[[bytes], str], *, sim_fps: float = 10.0,
                  say: Callable[[str], None] = lambda text: None, parent: QObject | None = None) -> None:
-        super().__init__({"materialName": "", "stage": "live", "page": 1, "pageCount": 1,
+        super().__init__({"materialName": "", "pageLabel": "", "stage": "live", "page": 1, "pageCount": 1,
                           "guidance": "", "guidanceOk": False, "error": "", "shotAdvice": "",
                           "frameSerial": 0, "pageSerial": 0, "live": False}, parent)
         self.images = CameraImages()
@@ -215,6 +241,7 @@ class CameraViewModel(_Notifying):
         self._preset_name = "a4"
         self._shot: Shot | None = None
         self._pages: list[str] = []
+        self._labels: list[str] = [""]
         self.on_done: Callable[[str, list[str]], None] | None = None
         self.on_cancel: Callable[[], None] | None = None
         self._frameFromWorker.connect(self._deliver_frame)
@@ -226,6 +253,7 @@ class CameraViewModel(_Notifying):
     stage = _prop(str, "stage", changed)            # live | working | review
     page = _prop(int, "page", changed)
     pageCount = _prop(int, "pageCount", changed)
+    pageLabel = _prop(str, "pageLabel", changed)    # which side or page this is (人像面 …)
     guidance = _prop(str, "guidance", changed)
     guidanceOk = _prop(bool, "guidanceOk", changed)
     error = _prop(str, "error", changed)
@@ -239,7 +267,8 @@ class CameraViewModel(_Notifying):
         return self._shot is not None and self._shot.jpeg is not None
 
     # --- the materials screen starts a capture ---------------------------------------------------
-    def begin(self, material_id: str, name: str, pages: int, preset_name: str) -> None:
+    def begin(self, material_id: str, name: str, pages: list[str], preset_name: str) -> None:
+        """Photograph `name` page by page; `pages` says what each page is ('' when plain)."""
         self.stop()
         self._reset(self._PERSONAL)
         self.images.clear()
@@ -248,7 +277,9 @@ class CameraViewModel(_Notifying):
         self._pages = []
         self._shot = None
         self._set("materialName", name)
-        self._set("pageCount", max(1, pages))
+        self._labels = list(pages) or [""]
+        self._set("pageCount", len(self._labels))
+        self._set("pageLabel", self._labels[0])
         self._set("guidance", "正在打开摄像头…")
         self.start()
 
@@ -311,8 +342,10 @@ class CameraViewModel(_Notifying):
         self.images.put("page", None)
         if len(self._pages) < self._values["pageCount"]:
             self._set("page", len(self._pages) + 1)
+            self._set("pageLabel", self._labels[len(self._pages)])
             self._set("stage", "live")
-            self._say(f"好的。请放上第{len(self._pages) + 1}页，然后点击拍照。")
+            label = self._labels[len(self._pages)]
+            self._say(f"好的。请放上第{len(self._pages) + 1}页{label}，然后点击拍照。")
             return
         self.stop()
         material_id, pages = self._material_id, list(self._pages)
@@ -387,6 +420,8 @@ class CameraViewModel(_Notifying):
         frame = scenes("page")[advice_scene]
         _, _, quality = check(frame, preset("a4"))
         self._set("materialName", name)
+        self._set("pageCount", 2)
+        self._set("pageLabel", "户主页")
         self.images.put("live", to_qimage(frame, PREVIEW_WIDTH))
         self._set("frameSerial", self._values["frameSerial"] + 1)
         self._set("guidance", quality.advice[0] if quality.advice else ADVICE_READY)

@@ -33,20 +33,28 @@ def date_in_words(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def preset_for(material) -> str:  # noqa: ANN001 - forms.Material
-    """Which capture size suits a paper: ID cards at card size, 户口簿 pages, else A4."""
-    if "身份证" in material.name:
-        return "idcard_front"
-    if "户口簿" in material.name:
-        return "household_page"
-    return "a4"
+def capture_plan(material) -> tuple[str, list[str]]:  # noqa: ANN001 - forms.Material
+    """How to photograph a paper: the capture size, and what each page is. Identity cards (and
+    residence permits) at card size, both sides; bank cards the side with the number; a 户口簿 its
+    户主页 and the person's own page; anything else A4, one page per copy."""
+    name, count = material.name, max(1, material.count)
+    if "身份证" in name and "号码" not in name:
+        sides = ("人像面", "国徽面")
+        if count == 1:
+            return "idcard_front", list(sides)
+        return "idcard_front", [f"第{n}张 {side}" for n in range(1, count + 1) for side in sides]
+    if "银行卡" in name:
+        return "idcard_front", ["有卡号的一面"] * count
+    if "户口簿" in name and "或" not in name:
+        return "household_page", ["户主页", "本人页"] * count
+    return "a4", ([""] if count == 1 else [f"第{n}份" for n in range(1, count + 1)])
 
 
 def describe(line, today: date) -> dict:  # noqa: ANN001 - forms.materials.MaterialStatus
     """One material as the screen shows it: plain words only."""
     material = line.material
     mark, status_text = STATUS_WORDS[line.status]
-    pages = f"共 {material.count} 份（{material.form_name}）"
+    pages = f"共 {material.count} 份（{material.form_name}），拍 {len(capture_plan(material)[1])} 页"
     why = "用于：" + "、".join(line.needed_by)
     due = ""
     if line.can_defer:
@@ -84,7 +92,7 @@ class MaterialsViewModel(_Notifying):
         self._journey = journey
         self._say = say
         self._today = today
-        self.on_capture: Callable[[str, str, int, str], None] | None = None
+        self.on_capture: Callable[[str, str, list[str], str], None] | None = None
         self.on_forward: Callable[[], None] | None = None
 
     items = _prop(list, "items", changed)
@@ -144,7 +152,8 @@ class MaterialsViewModel(_Notifying):
         if line is None or self.on_capture is None:
             return
         self._set("focusIndex", next(n for n, m in enumerate(self._lines()) if m.material.id == material_id))
-        self.on_capture(material_id, line.name, line.material.count, preset_for(line.material))
+        preset_name, pages = capture_plan(line.material)
+        self.on_capture(material_id, line.name, pages, preset_name)
 
     def captured(self, material_id: str, attachments: list[str]) -> None:
         """The camera screen finished: every page of this paper is stored."""

@@ -124,28 +124,36 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
     first_missing = find(kiosk, "status_non_marital_statement").mapToScene(QPointF(0, 0)).y()
     assert 0 < first_missing < kiosk.window.height() - 400      # the list moved to show it
 
-    # 拍照上传 the 户口簿 (which could also be fetched) with the simulated camera.
+    # 拍照上传 the 户口簿 (which could also be fetched) with the simulated camera: two pages.
     tap(kiosk, "capture_hukou_book")
     assert kiosk.shell.property("screen") == "capture"
-    qtbot.waitUntil(lambda: kiosk.camera.property("frameSerial") > 0
-                    and kiosk.camera.property("guidance") not in ("", "正在打开摄像头…"), timeout=15000)
-    assert text_of(kiosk, "guidance").startswith(("✔", "！"))          # advice with a mark
-    tap(kiosk, "shootButton")
-    qtbot.waitUntil(lambda: kiosk.camera.property("stage") == "review", timeout=15000)
-    settle(kiosk.app)
-    assert find(kiosk, "pagePicture").property("implicitHeight") > 500   # the flattened page shows
-    assert "拍好了" in kiosk.voice.last_text                              # and is spoken about
     before = set(attachments)
-    tap(kiosk, "useButton")
+    for number, label in ((1, "户主页"), (2, "本人页")):
+        assert text_of(kiosk, "capturePage").startswith(f"第 {number} 页，共 2 页：{label}")
+        qtbot.waitUntil(lambda: kiosk.camera.property("frameSerial") > 0
+                        and kiosk.camera.property("guidance") not in ("", "正在打开摄像头…"), timeout=15000)
+        assert text_of(kiosk, "guidance").startswith(("✔", "！"))      # advice with a mark
+        tap(kiosk, "shootButton")
+        qtbot.waitUntil(lambda: kiosk.camera.property("stage") == "review", timeout=15000)
+        settle(kiosk.app)
+        assert find(kiosk, "pagePicture").property("implicitHeight") > 500   # the flattened page
+        assert "拍好了" in kiosk.voice.last_text                          # and is spoken about
+        if number == 1:
+            tap(kiosk, "retakeButton")                                  # 重拍 once: back to live
+            assert kiosk.camera.property("stage") == "live"
+            tap(kiosk, "shootButton")
+            qtbot.waitUntil(lambda: kiosk.camera.property("stage") == "review", timeout=15000)
+        tap(kiosk, "useButton")
     assert kiosk.shell.property("screen") == "materials"
     assert status(kiosk, "hukou_book") == "provided"
-    (sha,) = next(m.attachments for m in kiosk.journey.form.materials() if m.material.id == "hukou_book")
-    assert sha in set(attachments) - before
-    jpeg = attachments[sha]
-    assert jpeg[:2] == b"\xff\xd8" and len(jpeg) < 500_000
-    page = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
-    assert page is not None and page.shape[0] > page.shape[1] > 800    # a flattened portrait page
-    assert "已拍照上传" in text_of(kiosk, "status_hukou_book")
+    shas = next(m.attachments for m in kiosk.journey.form.materials() if m.material.id == "hukou_book")
+    assert len(shas) == 2 and set(shas) <= set(attachments) - before
+    for sha in shas:
+        jpeg = attachments[sha]
+        assert jpeg[:2] == b"\xff\xd8" and len(jpeg) < 500_000
+        page = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+        assert page is not None and page.shape[0] > page.shape[1] > 800    # a flattened portrait page
+    assert "已拍照上传（2 页）" in text_of(kiosk, "status_hukou_book")
     shown_at = find(kiosk, "status_hukou_book").mapToScene(QPointF(0, 0)).y()
     assert 0 < shown_at < kiosk.window.height() - 200        # the list reopened at this paper
 
@@ -220,7 +228,7 @@ def test_the_camera_stops_when_the_resident_leaves_its_screen(kiosk, qtbot):
     kiosk.shell.go("materials")
     settle(kiosk.app)
     tap(kiosk, "capture_parents_id_cards")
-    assert text_of(kiosk, "capturePage").startswith("第 1 页，共 2 页")
+    assert text_of(kiosk, "capturePage").startswith("第 1 页，共 4 页：第1张 人像面")
     qtbot.waitUntil(lambda: kiosk.camera.property("frameSerial") > 0, timeout=15000)
     tap(kiosk, "captureCancel")
     assert kiosk.shell.property("screen") == "materials"

@@ -26,6 +26,7 @@ Item {
             objectName: "capturePage"
             width: parent.width
             text: "第 " + camera.page + " 页，共 " + camera.pageCount + " 页"
+                  + (camera.pageLabel !== "" ? "：" + camera.pageLabel : "")
                   + (screen.reviewing ? "。请看看拍得清楚吗？" : "。请把材料平放在摄像头下方的台面上")
             color: Theme.textMuted
         }
