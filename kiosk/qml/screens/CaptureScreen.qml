@@ -89,8 +89,13 @@ Item {
 
     Column {
         objectName: "captureTips"
-        visible: !screen.landscape && !screen.reviewing
-        anchors { top: viewport.bottom; topMargin: 24; left: header.left; right: header.right }
+        // Portrait: below the picture. Landscape: below the buttons, where there is room.
+        visible: !screen.reviewing && (!screen.landscape
+                 || controls.y + controls.height + 24 + implicitHeight < screen.height - 24)
+        anchors {
+            top: screen.landscape ? controls.bottom : viewport.bottom; topMargin: 24
+            left: screen.landscape ? controls.left : header.left; right: header.right
+        }
         spacing: 8
         KText { width: parent.width; text: "怎样拍得清楚："; font.bold: true }
         KText { width: parent.width; text: "1. 材料正面朝上，平放在台面上，四个角都在画面里" }
