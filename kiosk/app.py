@@ -214,6 +214,10 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     shell.changed.connect(lambda: camera.follow_screen(shell.property("screen")))
     shell.on_enter("materials", materials.refresh)
     shell.on_enter("sign", signature.prepare)
+    # Said after each screen's fixed prompt, on arrival and on 朗读: what to photograph now, and
+    # the commitment itself (告知承诺 is read aloud, not only shown).
+    shell.set_prompt("capture", camera.spoken_prompt)
+    shell.set_prompt("sign", signature.spoken_prompt)
     for wipe in (camera.wipe, materials.wipe, signature.wipe):
         shell.add_wiper(wipe)
     return camera, materials, signature

@@ -307,6 +307,13 @@ class CameraViewModel(_Notifying):
             self._worker = None
         self._set("live", False)
 
+    def spoken_prompt(self) -> str:
+        if not self._values["materialName"]:
+            return ""
+        label = self._values["pageLabel"]
+        return (f"现在拍：{self._values['materialName']}，第{self._values['page']}页"
+                f"{('，' + label) if label else ''}。")
+
     def follow_screen(self, screen_id: str) -> None:
         """The camera runs only while its screen shows (返回, 首页 or the wipe stop it)."""
         if screen_id != "capture" and self._worker is not None:

@@ -143,6 +143,11 @@ class SignatureViewModel(_Notifying):
         if self.on_materials is not None:
             self.on_materials()
 
+    def spoken_prompt(self) -> str:
+        if self._values["missing"]:
+            return "还有材料没有处理，请先点去处理材料。"
+        return ("承诺内容是：" + self._values["text"]) if self._values["text"] else ""
+
     @Slot()
     def readAloud(self) -> None:
         self._say(self._values["text"])

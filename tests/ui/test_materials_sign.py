@@ -184,6 +184,7 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
     tap(kiosk, "reviewConfirmButton")
     assert kiosk.shell.property("screen") == "sign"
     assert promise in text_of(kiosk, "commitmentText")
+    assert promise in kiosk.voice.last_text and "本人承诺" in kiosk.voice.last_text   # read on arrival
     tap(kiosk, "readCommitment")
     assert promise in kiosk.voice.last_text
 
