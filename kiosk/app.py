@@ -52,12 +52,17 @@ class KioskApp:
     store: object = None
     sync_status: object = None
     on_submitted: list = field(default_factory=list)
+    camera: object = None
+    materials: object = None
+    signature: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
+        if self.camera is not None:
+            self.camera.shutdown()
         if self.station_devices is not None:
             self.station_devices.close()
         self.window.close()
@@ -139,6 +144,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     submit, rating = _outcome_view_models(journey, shell, session, voice, config, store, devices,
                                           after_submit)
     sync_status = SyncStatusViewModel()
+    camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
 
     messages = qtlog.install()
     warnings = messages.warnings
@@ -146,8 +152,10 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     context = engine.rootContext()
     for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices,
                       "bundles": bundles, "form": form, "submit": submit, "rating": rating,
-                      "syncStatus": sync_status}.items():
+                      "syncStatus": sync_status, "camera": camera, "materials": materials,
+                      "signature": signature}.items():
         context.setContextProperty(name, obj)
+    engine.addImageProvider("camera", camera.images)
     if size is None:
         size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
     engine.setInitialProperties({"width": size[0], "height": size[1], "kioskFullScreen": fullscreen})
@@ -169,7 +177,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     voice.say(shell.current_spec().prompt)
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
-                    rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit)
+                    rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
+                    camera=camera, materials=materials, signature=signature)
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -225,6 +234,43 @@ def _journey_view_models(journey, shell):
     shell.add_wiper(bundles.wipe)
     shell.add_wiper(form.wipe)
     return bundles, form
+
+
+def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN202
+    """The materials list, the document camera and the signature pad, wired to the journey."""
+    from kiosk.camera_vm import CameraViewModel
+    from kiosk.materials_vm import MaterialsViewModel
+    from kiosk.signature_vm import SignatureViewModel
+
+    camera = CameraViewModel(config.get("devices", "camera"), lambda data: journey.put_attachment(data),
+                             say=voice.say)
+    materials = MaterialsViewModel(journey, voice.say)
+    signature = SignatureViewModel(journey, voice.say)
+
+    def start_capture(material_id: str, name: str, pages: list[str], preset_name: str) -> None:
+        camera.begin(material_id, name, pages, preset_name)
+        shell.go("capture")
+
+    def captured(material_id: str, attachments: list[str]) -> None:
+        materials.captured(material_id, attachments)
+        shell.back()
+
+    materials.on_capture = start_capture
+    materials.on_forward = shell.forward
+    camera.on_done = captured
+    camera.on_cancel = shell.back
+    signature.on_forward = shell.forward
+    signature.on_materials = lambda: shell.go("materials")
+    shell.changed.connect(lambda: camera.follow_screen(shell.property("screen")))
+    shell.on_enter("materials", materials.refresh)
+    shell.on_enter("sign", signature.prepare)
+    # Said after each screen's fixed prompt, on arrival and on 朗读: what to photograph now, and
+    # the commitment itself (告知承诺 is read aloud, not only shown).
+    shell.set_prompt("capture", camera.spoken_prompt)
+    shell.set_prompt("sign", signature.spoken_prompt)
+    for wipe in (camera.wipe, materials.wipe, signature.wipe):
+        shell.add_wiper(wipe)
+    return camera, materials, signature
 
 
 def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001

@@ -69,7 +69,47 @@ def show_screen(kiosk, screen_id: str) -> None:
             kiosk.rating.choose(2)
             kiosk.rating.toggleReason("等待时间长")
         return
+    if screen_id in ("materials", "capture", "sign"):
+        _show_papers(kiosk, screen_id)
+        return
     shell.go(screen_id)
+
+
+def sample_application(kiosk, variant: int = 2):  # noqa: ANN001, ANN201
+    """A newborn application answered as the catalogue's example `variant` (2: 非婚生育, with
+    容缺 and 告知承诺), for the sample person. Returns the FormSession."""
+    from forms.examples import example
+
+    answers = example("newborn", variant)
+    kiosk.journey.identify({**answers["applicant"], **SAMPLE_PERSON})
+    form = kiosk.journey.choose("newborn")
+    for field_id, value in answers["answers"].items():
+        form.answer(field_id, value)
+    return form
+
+
+def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
+    from kiosk.session import Person
+
+    kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+    form = sample_application(kiosk)
+    if screen_id == "materials":
+        form.set_material("baby_photo", "deferred")
+        kiosk.shell.go("materials")
+        settle(kiosk.app)
+        kiosk.materials.next()          # shows what is still missing, as after an early 下一步
+        return
+    if screen_id == "capture":
+        kiosk.shell.go("capture")
+        kiosk.camera.show_sample("落户一方的居民户口簿")
+        return
+    form.set_material("baby_photo", "deferred")
+    form.set_material("non_marital_statement", "promised")
+    kiosk.signature.prepare()
+    kiosk.shell.go("sign")
+    for x, y in ((0.2, 0.55), (0.3, 0.35), (0.38, 0.6), (0.45, 0.4), (0.55, 0.62), (0.62, 0.3),
+                 (0.7, 0.58), (0.8, 0.45)):
+        kiosk.signature.move(x, y)
 
 
 def _show_form_screen(kiosk, screen_id: str) -> None:
@@ -101,6 +141,8 @@ def _show_form_screen(kiosk, screen_id: str) -> None:
         form.goto("truth_consent")
         kiosk.form.load()
         kiosk.form.next()
+        if kiosk.shell.property("screen") == "materials":   # the journey passes the papers first
+            kiosk.shell.go("review")
 
 
 def sample_png(text: str = "签名") -> bytes:

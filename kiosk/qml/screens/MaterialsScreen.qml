@@ -1,0 +1,334 @@
+// 材料: every paper the application needs, what it is for, and the resident's choice for each
+// (拍照上传 / 政府已有 / 以后补交 / 签署承诺). Status in words with a mark, never colour alone.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property bool wide: width > 1400
+    readonly property int sideWidth: 600     // landscape: 下一步 and what is missing on the right
+
+    Component.onCompleted: materials.refresh()
+
+    // Once laid out (and only while this screen exists): open where the resident left off.
+    Timer {
+        interval: 0
+        running: true
+        onTriggered: screen.showLine(materials.focusIndex)
+    }
+
+    // Back from the camera the list opens where the resident left it; after an early 下一步 it
+    // shows the first paper still undecided.
+    Connections {
+        target: materials
+        function onShowLine(index) { screen.showLine(index) }
+    }
+
+    function showLine(index) {
+        const card = cards.itemAt(index)
+        if (!card)
+            return
+        const top = card.mapToItem(list.contentItem, 0, 0).y - 24
+        list.contentY = Math.max(0, Math.min(top, list.contentHeight - list.height))
+    }
+
+    ScreenColumn {
+        id: list
+        x: 0
+        y: 0
+        width: screen.wide ? parent.width - screen.sideWidth : parent.width
+        height: screen.wide ? parent.height : parent.height - footer.height
+        maxWidth: screen.wide ? 1240 : 960
+        spacing: 28
+
+        KText {
+            width: parent.width
+            text: "请处理下面每一项材料"
+            font.pixelSize: Theme.title
+            font.bold: true
+        }
+        KText {
+            objectName: "materialsSummary"
+            visible: !screen.wide
+            width: parent.width
+            text: materials.summary
+            color: Theme.textMuted
+        }
+        KText {
+            objectName: "materialsMessage"
+            width: parent.width
+            visible: materials.message !== ""
+            text: "！ " + materials.message
+            color: Theme.error
+            font.bold: true
+        }
+
+        Repeater {
+            id: cards
+            model: materials.items
+            delegate: Panel {
+                id: card
+                required property var modelData
+                width: list.columnWidth
+                height: body.implicitHeight + 56
+                border.width: modelData.done ? 2 : 4
+                border.color: modelData.done ? Theme.border : Theme.error
+
+                Column {
+                    id: body
+                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: 28 }
+                    spacing: 12
+
+                    KText {
+                        width: parent.width
+                        text: card.modelData.name
+                        font.pixelSize: Theme.button
+                        font.bold: true
+                    }
+                    Rectangle {
+                        width: Math.min(statusText.implicitWidth + 40, body.width)
+                        height: statusText.height + 16
+                        radius: 8
+                        color: card.modelData.done ? Theme.successSurface : Theme.errorSurface
+                        KText {
+                            id: statusText
+                            objectName: "status_" + card.modelData.id
+                            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+                            text: card.modelData.mark + " " + card.modelData.statusText
+                            color: card.modelData.done ? Theme.success : Theme.error
+                            font.bold: true
+                        }
+                    }
+                    KText {
+                        width: parent.width
+                        text: card.modelData.why + "；" + card.modelData.pages
+                        color: Theme.textMuted
+                    }
+                    KText {
+                        width: parent.width
+                        visible: card.modelData.canFetch
+                        text: "政府已有：" + card.modelData.heldReason
+                        color: Theme.textMuted
+                    }
+                    KText {
+                        width: parent.width
+                        visible: card.modelData.canDefer && card.modelData.status !== "deferred"
+                        text: "可以以后补交：" + card.modelData.dueText
+                        color: Theme.textMuted
+                    }
+                    KText {
+                        width: parent.width
+                        visible: card.modelData.note !== ""
+                        text: "说明：" + card.modelData.note
+                        color: Theme.textMuted
+                    }
+
+                    Grid {
+                        id: choices
+                        width: parent.width
+                        columns: width > 1100 ? 4 : 2
+                        spacing: 16
+                        readonly property real cell: (width - (columns - 1) * spacing) / columns
+
+                        BigButton {
+                            objectName: "capture_" + card.modelData.id
+                            width: choices.cell
+                            text: "拍照上传"
+                            hint: card.modelData.status === "provided" ? "已拍，可重拍" : "用摄像头拍摄"
+                            primary: card.modelData.status === "provided"
+                            onClicked: materials.capture(card.modelData.id)
+                        }
+                        BigButton {
+                            objectName: "held_" + card.modelData.id
+                            visible: card.modelData.canFetch
+                            width: choices.cell
+                            text: "政府已有"
+                            hint: "无需提交"
+                            primary: card.modelData.status === "held_by_government"
+                            onClicked: materials.useHeld(card.modelData.id)
+                        }
+                        BigButton {
+                            objectName: "defer_" + card.modelData.id
+                            visible: card.modelData.canDefer
+                            width: choices.cell
+                            text: "以后补交"
+                            hint: "容缺受理"
+                            primary: card.modelData.status === "deferred"
+                            onClicked: materials.defer(card.modelData.id)
+                        }
+                        BigButton {
+                            objectName: "promise_" + card.modelData.id
+                            visible: card.modelData.canPromise
+                            width: choices.cell
+                            text: "签署承诺"
+                            hint: "告知承诺，不用交"
+                            primary: card.modelData.status === "promised"
+                            onClicked: materials.openPromise(card.modelData.id)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    Rectangle {
+        id: footer
+        x: screen.wide ? parent.width - screen.sideWidth : 0
+        y: screen.wide ? 0 : parent.height - height
+        width: screen.wide ? screen.sideWidth : parent.width
+        height: screen.wide ? parent.height : footerColumn.implicitHeight + 48
+        color: Theme.surface
+        Rectangle { width: screen.wide ? 2 : parent.width; height: screen.wide ? parent.height : 2; color: Theme.border }
+
+        Column {
+            visible: screen.wide
+            x: 40
+            y: 48
+            width: parent.width - 80
+            spacing: 16
+            KText { width: parent.width; text: materials.summary; font.pixelSize: Theme.button; font.bold: true }
+            KText {
+                width: parent.width
+                text: "每项材料选一种办法：拍照上传；政府已有的不用交；标有“以后补交”“签署承诺”的也可以这样办。"
+                color: Theme.textMuted
+            }
+        }
+
+        Column {
+            id: footerColumn
+            width: Math.min(parent.width - (screen.wide ? 80 : 96), 960)
+            x: (parent.width - width) / 2
+            y: screen.wide ? parent.height - height - 48 : 24
+            spacing: 16
+
+            Rectangle {
+                objectName: "missingBox"
+                width: parent.width
+                visible: materials.missing.length > 0
+                height: visible ? missingColumn.implicitHeight + 32 : 0
+                radius: 12
+                color: Theme.errorSurface
+                border.width: 4
+                border.color: Theme.error
+                Column {
+                    id: missingColumn
+                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: 16 }
+                    spacing: 4
+                    KText {
+                        width: parent.width
+                        text: "！ 还有 " + materials.missing.length + " 项材料没有处理"
+                        color: Theme.error
+                        font.bold: true
+                    }
+                    Repeater {
+                        id: missingLines
+                        model: materials.missing.slice(0, screen.wide ? 6 : 3)
+                        delegate: KText {
+                            required property string modelData
+                            width: missingColumn.width
+                            text: "· " + modelData
+                        }
+                    }
+                    KText {
+                        width: parent.width
+                        visible: materials.missing.length > missingLines.count
+                        text: "· 还有 " + (materials.missing.length - missingLines.count) + " 项，请在清单中查看"
+                    }
+                }
+            }
+
+            BigButton {
+                objectName: "materialsNext"
+                width: parent.width
+                text: "下一步"
+                hint: materials.missing.length > 0 ? "请先处理列出的材料" : "材料都处理好了，点这里继续"
+                onClicked: materials.next()
+            }
+        }
+    }
+
+    // 签署承诺: the text, read aloud; nothing is chosen until 我承诺.
+    Rectangle {
+        objectName: "promiseOverlay"
+        anchors.fill: parent
+        visible: materials.promiseId !== ""
+        color: Theme.scrim
+        MouseArea { anchors.fill: parent }
+
+        Rectangle {
+            anchors.centerIn: parent
+            width: Math.min(parent.width - 96, 960)
+            height: Math.min(parent.height - 48, promiseColumn.implicitHeight + 80)
+            radius: Theme.radius
+            color: Theme.surface
+            border.width: 4
+            border.color: Theme.primary
+
+            Flickable {
+                anchors { fill: parent; margins: 40 }
+                contentHeight: promiseColumn.implicitHeight
+                clip: true
+                boundsBehavior: Flickable.StopAtBounds
+
+                Column {
+                    id: promiseColumn
+                    width: parent.width
+                    spacing: 24
+                    KText {
+                        width: parent.width
+                        text: "签署承诺：" + materials.promiseName
+                        font.pixelSize: Theme.title
+                        font.bold: true
+                    }
+                    KText {
+                        width: parent.width
+                        text: "选择告知承诺，这份材料就不用交了。请阅读承诺内容（正在为您朗读）："
+                        color: Theme.textMuted
+                    }
+                    Rectangle {
+                        width: parent.width
+                        height: promiseText.implicitHeight + 48
+                        radius: 12
+                        color: Theme.warningSurface
+                        KText {
+                            id: promiseText
+                            objectName: "promiseText"
+                            anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
+                            text: materials.promiseText
+                            font.pixelSize: Theme.button
+                        }
+                    }
+                    KText {
+                        width: parent.width
+                        text: "如果承诺不实，要承担相应的法律责任。最后签名时会再请您确认。"
+                        color: Theme.textMuted
+                    }
+                    BigButton {
+                        objectName: "promiseConfirm"
+                        width: parent.width
+                        text: "我承诺"
+                        hint: "我已了解承诺内容，同意承诺"
+                        onClicked: materials.confirmPromise()
+                    }
+                    Row {
+                        width: parent.width
+                        spacing: 16
+                        BigButton {
+                            width: (parent.width - 16) / 2
+                            primary: false
+                            text: "再听一遍"
+                            onClicked: materials.readPromise()
+                        }
+                        BigButton {
+                            objectName: "promiseCancel"
+                            width: (parent.width - 16) / 2
+                            primary: false
+                            text: "不承诺，返回"
+                            onClicked: materials.closePromise()
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
