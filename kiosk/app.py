@@ -61,6 +61,9 @@ class KioskApp:
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
+        for model in (self.submit, self.rating):
+            if model is not None:
+                model.wait()      # a save or a print still running finishes first
         if self.camera is not None:
             self.camera.shutdown()
         if self.station_devices is not None:

@@ -21,19 +21,26 @@ class FakeClock:
 
 
 @pytest.fixture
-def make_kiosk(qapp):
-    """Build the kiosk; at teardown fail on any Qt/QML warning, then tear it down."""
+def make_kiosk(qapp, tmp_path):
+    """Build the kiosk on a real (temporary) encrypted store; at teardown fail on any Qt/QML
+    warning, then tear it down."""
     from kiosk.app import build
     from kiosk.screenshots import settle
+    from sync.store import Store
 
     built = []
+    stores = []
 
     def factory(size=(1080, 1920), large_text=False, **ui):
         config = defaults()
         if ui:
             config = config.with_overrides({"ui": ui})
         clock = FakeClock()
-        kiosk = build(config, voice_enabled=False, large_text=large_text, size=size, clock=clock)
+        folder = tmp_path / f"kiosk{len(built)}"
+        store = Store.open(folder / "data", folder / "keys")
+        stores.append(store)
+        kiosk = build(config, voice_enabled=False, large_text=large_text, size=size, clock=clock,
+                      store=store)
         kiosk.clock = clock
         settle(kiosk.app)
         built.append(kiosk)
@@ -42,4 +49,7 @@ def make_kiosk(qapp):
     yield factory
     for kiosk in built:
         kiosk.shutdown()
+    for store in stores:
+        store.close()
+    for kiosk in built:
         assert not kiosk.qml_warnings, "Qt/QML warnings:\n" + "\n".join(kiosk.qml_warnings)
