@@ -9,27 +9,53 @@ Public names other rooms use:
 - the typed errors in `forms.errors`.
 """
 
-from forms.catalogue import (
-    Bundle,
-    Catalogue,
-    Field,
-    Item,
-    Material,
-    Page,
-    load_catalogue,
-    shipped_catalogue_document,
-)
-from forms.engine import FormSession, IncompleteFormError, Question, SummaryEntry, SummaryPage
-from forms.errors import (
-    AnswersFileError,
-    CatalogueError,
-    ConditionSyntaxError,
-    FormsError,
-    MaterialChoiceError,
-    UnknownBundleError,
-    UnknownFieldError,
-)
-from forms.fill import AnswersFile, FillResult, fill
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Where each public name lives. Imported on first use (PEP 562), so that `forms.validators`
+# alone — which the kiosk needs at start-up — does not pull in jsonschema and the catalogue.
+_LOCATIONS = {
+    "Bundle": "forms.catalogue", "Catalogue": "forms.catalogue", "Field": "forms.catalogue",
+    "Item": "forms.catalogue", "Material": "forms.catalogue", "Page": "forms.catalogue",
+    "load_catalogue": "forms.catalogue", "shipped_catalogue_document": "forms.catalogue",
+    "FormSession": "forms.engine", "IncompleteFormError": "forms.engine", "Question": "forms.engine",
+    "SummaryEntry": "forms.engine", "SummaryPage": "forms.engine",
+    "AnswersFileError": "forms.errors", "CatalogueError": "forms.errors",
+    "ConditionSyntaxError": "forms.errors", "FormsError": "forms.errors",
+    "MaterialChoiceError": "forms.errors", "UnknownBundleError": "forms.errors",
+    "UnknownFieldError": "forms.errors",
+    "AnswersFile": "forms.fill", "FillResult": "forms.fill", "fill": "forms.fill",
+}
+
+if TYPE_CHECKING:  # for type checkers and readers: the same names, imported eagerly
+    from forms.catalogue import (
+        Bundle,
+        Catalogue,
+        Field,
+        Item,
+        Material,
+        Page,
+        load_catalogue,
+        shipped_catalogue_document,
+    )
+    from forms.engine import FormSession, IncompleteFormError, Question, SummaryEntry, SummaryPage
+    from forms.errors import (
+        AnswersFileError,
+        CatalogueError,
+        ConditionSyntaxError,
+        FormsError,
+        MaterialChoiceError,
+        UnknownBundleError,
+        UnknownFieldError,
+    )
+    from forms.fill import AnswersFile, FillResult, fill
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOCATIONS:
+        return getattr(importlib.import_module(_LOCATIONS[name]), name)
+    raise AttributeError(f"module 'forms' has no attribute {name!r}")
+
 
 __all__ = [
     "AnswersFile", "AnswersFileError", "Bundle", "Catalogue", "CatalogueError", "ConditionSyntaxError",

@@ -14,11 +14,13 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms import validators as v
-from forms.catalogue import Field
 from forms.divisions import LIAONING, LIAONING_CITIES, LIAONING_COUNTIES, PROVINCES
+
+if TYPE_CHECKING:  # only for annotations: the catalogue (and jsonschema) load when needed
+    from forms.catalogue import Field
 
 Result = tuple[Any, str | None]  # (normalised value, error message)
 

@@ -74,6 +74,43 @@ class KioskApp:
         self.app.processEvents()
 
 
+def _load_catalogue():  # noqa: ANN202 - forms.Catalogue
+    """The catalogue (schema-checked: 0.15 s), and pypinyin warmed for the bundle search."""
+    from forms import load_catalogue
+
+    catalogue = load_catalogue()
+    import pypinyin  # noqa: F401 - 0.2 s of import, done here rather than on the first search
+
+    return catalogue
+
+
+class _Deferred:
+    """Work the first screen does not need (the catalogue): started on a thread once the attract
+    screen has been painted — earlier it would compete with start-up for the GIL — and waited
+    for by whoever needs it first (started there and then, if nobody started it yet)."""
+
+    def __init__(self, load: Callable, name: str) -> None:
+        import threading
+
+        self._load = load
+        self._name = name
+        self._lock = threading.Lock()
+        self._future = None
+
+    def start(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with self._lock:
+            if self._future is None:
+                executor = ThreadPoolExecutor(1, thread_name_prefix=self._name)
+                self._future = executor.submit(self._load)
+                executor.shutdown(wait=False)
+
+    def __call__(self):  # noqa: ANN204
+        self.start()
+        return self._future.result()
+
+
 def _keyboard_data_dir() -> Path:
     """A folder for the pinyin keyboard's learned words: in RAM where the system has /dev/shm,
     private to this process, and removed when the process exits."""
@@ -93,13 +130,12 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
           clock: Callable[[], float] | None = None, open_station_devices: bool = False,
           allow_simulators: bool = False, store=None) -> KioskApp:  # noqa: ANN001 - sync.store.Store
     """Create (or reuse) the QGuiApplication, the view-models and the QML window."""
-    from PySide6.QtCore import QUrl
+    from PySide6.QtCore import Qt, QUrl
     from PySide6.QtGui import QFont, QGuiApplication
     from PySide6.QtQml import QQmlApplicationEngine
     from PySide6.QtQuick import QQuickWindow
     from shiboken6 import Shiboken
 
-    from forms import load_catalogue
     from forms.validators import check_id_number, check_name
     from kiosk import qtlog
     from kiosk.activity import ActivityFilter
@@ -126,7 +162,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     keyboard_dir = _keyboard_data_dir()
     shell.setProperty("keyboardDataPath", str(keyboard_dir))
     identify = IdentifyViewModel(check_id_number, check_name)
-    journey = Journey(load_catalogue())
+    catalogue = _Deferred(_load_catalogue, "kiosk-catalogue")
+    journey = Journey(catalogue)
 
     def identified(person: Person) -> None:
         journey.identify({"name": person.name, "id_number": person.id_number, **person.extra})
@@ -167,6 +204,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
         raise RuntimeError("QML failed to load:\n" + "\n".join(warnings))
     root = engine.rootObjects()[0]
     window = Shiboken.wrapInstance(Shiboken.getCppPointer(root)[0], QQuickWindow)
+    window.frameSwapped.connect(catalogue.start, Qt.ConnectionType.SingleShotConnection)
     activity = ActivityFilter(session.touch)
     app.installEventFilter(activity)
     station_devices = None
@@ -232,7 +270,7 @@ def _journey_view_models(journey, shell):
         form.load()
         shell.forward()
 
-    bundles = BundleListModel(journey.catalogue, choose)
+    bundles = BundleListModel(lambda: journey.catalogue, choose)
     shell.set_prompt("question", form.spoken_prompt)
     shell.add_wiper(bundles.wipe)
     shell.add_wiper(form.wipe)

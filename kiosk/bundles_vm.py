@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pypinyin import Style, lazy_pinyin
 from PySide6.QtCore import (
     Property,
     QAbstractListModel,
@@ -25,7 +25,8 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from forms import Bundle, Catalogue
+if TYPE_CHECKING:
+    from forms import Bundle, Catalogue
 
 ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
 
@@ -68,6 +69,8 @@ class BundleTile:
 
 def pinyin_initials(text: str) -> str:
     """'退休一件事' → 'txyjs'. Characters without pinyin (digits, letters) are kept as they are."""
+    from pypinyin import Style, lazy_pinyin  # 0.2 s to import: loaded off the start-up path
+
     return "".join(part[:1] for part in lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
 
 
@@ -88,14 +91,32 @@ class BundleListModel(QAbstractListModel):
 
     queryChanged = Signal()
 
-    def __init__(self, catalogue: Catalogue, on_choose: Callable[[str], None],
+    def __init__(self, catalogue: Catalogue | Callable[[], Catalogue], on_choose: Callable[[str], None],
                  usage_count: Callable[[str], int] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._on_choose = on_choose
         self._usage_count = usage_count or (lambda _bundle_id: 0)
-        self._all = [BundleTile.of(b) for b in catalogue.bundles]
+        self._catalogue = catalogue if callable(catalogue) else (lambda: catalogue)
+        self._tiles: list[BundleTile] | None = None
         self._query = ""
-        self._shown = self._ordered()
+        self._shown_tiles: list[BundleTile] | None = None
+
+    @property
+    def _all(self) -> list[BundleTile]:
+        """The tiles, made on first use (the catalogue loads in the background at start-up)."""
+        if self._tiles is None:
+            self._tiles = [BundleTile.of(b) for b in self._catalogue().bundles]
+        return self._tiles
+
+    @property
+    def _shown(self) -> list[BundleTile]:
+        if self._shown_tiles is None:
+            self._shown_tiles = self._ordered()
+        return self._shown_tiles
+
+    @_shown.setter
+    def _shown(self, tiles: list[BundleTile]) -> None:
+        self._shown_tiles = tiles
 
     def _ordered(self) -> list[BundleTile]:
         # sorted() is stable: equal counts keep the catalogue's order.

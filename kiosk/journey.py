@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from forms import Bundle, Catalogue, FormSession
+if TYPE_CHECKING:
+    from forms import Bundle, Catalogue, FormSession
 
 
 class InMemoryAttachments:
@@ -29,9 +31,10 @@ class InMemoryAttachments:
 
 
 class Journey:
-    def __init__(self, catalogue: Catalogue, *, today: Callable[[], date] = date.today,
+    def __init__(self, catalogue: Catalogue | Callable[[], Catalogue], *,
+                 today: Callable[[], date] = date.today,
                  put_attachment: Callable[[bytes], str] | None = None) -> None:
-        self.catalogue = catalogue
+        self._catalogue = catalogue if callable(catalogue) else (lambda: catalogue)
         self._today = today
         self.put_attachment = put_attachment or InMemoryAttachments().put
         self.applicant: dict | None = None
@@ -41,12 +44,19 @@ class Journey:
         self.signature_png: bytes | None = None
         self.signature_sha256: str | None = None
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue in use (it may still be loading in the background at start-up: then wait)."""
+        return self._catalogue()
+
     def identify(self, applicant: dict) -> None:
         """The resident (from the ID card, a QR code or typed by hand): name, id_number, …"""
         self.applicant = dict(applicant)
 
     def choose(self, bundle_id: str) -> FormSession:
         """Start (or restart) the form for a bundle, prefilled from what we know of the resident."""
+        from forms import FormSession
+
         self.bundle = self.catalogue.bundle(bundle_id)
         self.form = FormSession(self.bundle, applicant=self.applicant, agent=self.agent,
                                 today=self._today())

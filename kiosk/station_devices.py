@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from devices.manager import DeviceManager
+if TYPE_CHECKING:
+    from devices.manager import DeviceManager
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,8 @@ def open_devices(config, *, allow_simulators: bool, on_card, on_health) -> Stati
         from devices.printer import open_receipt_printer
 
         printer = open_receipt_printer(printer_spec, width_mm=width)
+
+    from devices.manager import DeviceManager
 
     manager = DeviceManager(id_reader=reader, receipt_printer=printer, on_card=on_card,
                             on_health=on_health)

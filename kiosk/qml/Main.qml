@@ -44,7 +44,7 @@ Window {
         objectName: "screenLoader"
         anchors {
             top: topBar.bottom; left: parent.left; right: parent.right
-            bottom: keyboard.active ? keyboard.top : banner.top
+            bottom: keyboard.active ? keyboardLoader.top : banner.top
         }
         source: "screens/" + shell.screenQml
         focus: true
@@ -70,14 +70,27 @@ Window {
         }
     }
 
-    InputPanel {
-        id: keyboard
-        objectName: "keyboard"
+    // Qt Virtual Keyboard (pinyin) takes a while to build: it is made just after the attract
+    // screen is first painted, so the screen comes up sooner; nobody types in the first second.
+    Loader {
+        id: keyboardLoader
         z: 50
-        anchors { left: parent.left; right: parent.right }
-        width: window.width
-        y: active ? window.height - height : window.height
-        visible: active
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        active: false
+        asynchronous: true
+        sourceComponent: InputPanel {
+            objectName: "keyboard"
+            width: window.width
+            visible: active
+        }
+    }
+    readonly property QtObject keyboard: QtObject {
+        readonly property bool active: keyboardLoader.item !== null && keyboardLoader.item.active
+    }
+    Connections {
+        target: window
+        enabled: !keyboardLoader.active
+        function onFrameSwapped() { keyboardLoader.active = true }
     }
 
     HelpOverlay {

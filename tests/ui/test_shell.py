@@ -166,3 +166,19 @@ def test_back_returns_to_the_previous_screen(make_kiosk):
     assert kiosk.shell.property("screen") == "scan"
     kiosk.shell.back()
     assert kiosk.shell.property("screen") == "attract"
+
+
+def test_the_pinyin_keyboard_comes_up_for_the_name(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    tap(kiosk, "manualButton")
+    field = find(kiosk, "nameField")
+    inputs = [i for i in field.findChildren(QQuickItem) if i.inherits("QQuickTextInput")]
+    assert inputs
+    centre = inputs[0].mapToScene(QPointF(inputs[0].width() / 2, inputs[0].height() / 2)).toPoint()
+    QTest.mouseClick(kiosk.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    keyboard = kiosk.window.property("keyboard")
+    qtbot.waitUntil(lambda: keyboard.property("active"), timeout=5000)
+    panel = kiosk.window.findChild(QQuickItem, "keyboard")
+    assert panel is not None and panel.isVisible() and panel.height() > 300
+    kiosk.shell.home()
+    qtbot.waitUntil(lambda: not keyboard.property("active"), timeout=5000)
