@@ -289,8 +289,8 @@ class ShellViewModel(_Notifying):
     def identified(self, person: Person) -> None:
         self._session.identify(person)
         self._set("greetingName", mask_name(person.name))
-        self._history.clear()
         self.go("identified")
+        self.clear_history()   # identified: the way back is 首页 (which wipes), not the typing screen
 
     # --- session callbacks -------------------------------------------------------------------
     def _on_warning(self, seconds_left: int) -> None:

@@ -182,3 +182,13 @@ def test_the_pinyin_keyboard_comes_up_for_the_name(make_kiosk, qtbot):
     assert panel is not None and panel.isVisible() and panel.height() > 300
     kiosk.shell.home()
     qtbot.waitUntil(lambda: not keyboard.property("active"), timeout=5000)
+
+
+def test_no_way_back_into_the_typing_screen_once_identified(make_kiosk):
+    kiosk = make_kiosk()
+    tap(kiosk, "manualButton")
+    kiosk.identify.setProperty("name", NAME)
+    type_id_number(kiosk, ID_NUMBER)
+    tap(kiosk, "confirmButton")
+    assert kiosk.shell.property("screen") == "identified"
+    assert not kiosk.shell.property("canGoBack")
