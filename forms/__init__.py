@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 # Where each public name lives. Imported on first use (PEP 562), so that `forms.validators`
 # alone — which the kiosk needs at start-up — does not pull in jsonschema and the catalogue.
+# (No submodule may share a public name: an imported submodule would shadow it. Hence
+# `forms.filling` holds the function `fill`.)
 _LOCATIONS = {
     "Bundle": "forms.catalogue", "Catalogue": "forms.catalogue", "Field": "forms.catalogue",
     "Item": "forms.catalogue", "Material": "forms.catalogue", "Page": "forms.catalogue",
@@ -24,7 +26,7 @@ _LOCATIONS = {
     "ConditionSyntaxError": "forms.errors", "FormsError": "forms.errors",
     "MaterialChoiceError": "forms.errors", "UnknownBundleError": "forms.errors",
     "UnknownFieldError": "forms.errors",
-    "AnswersFile": "forms.fill", "FillResult": "forms.fill", "fill": "forms.fill",
+    "AnswersFile": "forms.filling", "FillResult": "forms.filling", "fill": "forms.filling",
 }
 
 if TYPE_CHECKING:  # for type checkers and readers: the same names, imported eagerly
@@ -48,7 +50,7 @@ if TYPE_CHECKING:  # for type checkers and readers: the same names, imported eag
         UnknownBundleError,
         UnknownFieldError,
     )
-    from forms.fill import AnswersFile, FillResult, fill
+    from forms.filling import AnswersFile, FillResult, fill
 
 
 def __getattr__(name: str) -> Any:

@@ -126,7 +126,7 @@ def _example(args: argparse.Namespace) -> int:
 
 def _fill(args: argparse.Namespace) -> int:
     from forms.errors import FormsError
-    from forms.fill import AnswersFile
+    from forms.filling import AnswersFile
 
     try:
         result = AnswersFile.read(args.answers).fill(args.bundle, catalogue=_load(args))

@@ -9,7 +9,7 @@ import pytest
 
 from forms import Catalogue, FormSession, fill, load_catalogue
 from forms.examples import example, variant_titles
-from forms.fill import AnswersFile
+from forms.filling import AnswersFile
 
 SHIPPED = load_catalogue()
 CASES = [(b.id, n) for b in SHIPPED.bundles for n in range(len(variant_titles(b.id)))]
@@ -119,3 +119,17 @@ def test_self_or_on_behalf_must_match_the_numbers(shipped: Catalogue) -> None:
     doc["answers"]["elder_id_number"] = doc["applicant"]["id_number"]  # on behalf, but own number typed
     result = AnswersFile.from_document(doc).fill(catalogue=shipped)
     assert result.errors["elder_id_number"].startswith("为自己申请时")
+
+
+def test_public_names_are_not_shadowed_by_submodules():
+    """Importing every submodule must leave `forms.fill` etc. the functions and classes."""
+    import importlib
+    import pkgutil
+
+    import forms
+
+    for module in pkgutil.iter_modules(forms.__path__):
+        importlib.import_module(f"forms.{module.name}")
+    assert callable(forms.fill) and not isinstance(forms.fill, type(forms))
+    for name in forms.__all__:
+        assert not isinstance(getattr(forms, name), type(forms)), name
