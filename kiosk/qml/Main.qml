@@ -93,15 +93,20 @@ Window {
         function onFrameSwapped() { keyboardLoader.active = true }
     }
 
-    HelpOverlay {
+    // Overlays are built when first needed (and kept): the attract screen comes up sooner.
+    Loader {
         anchors.fill: parent
-        visible: shell.helpVisible
         z: 80
+        active: shell.helpVisible || item !== null
+        visible: shell.helpVisible
+        sourceComponent: HelpOverlay {}
     }
 
-    TimeoutOverlay {
+    Loader {
         anchors.fill: parent
-        visible: shell.warningVisible
         z: 100
+        active: shell.warningVisible || item !== null
+        visible: shell.warningVisible
+        sourceComponent: TimeoutOverlay {}
     }
 }
