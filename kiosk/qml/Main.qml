@@ -39,11 +39,13 @@ Window {
         anchors { top: parent.top; left: parent.left; right: parent.right }
     }
 
+    AgentBand { id: agentBand; anchors { top: topBar.bottom; left: parent.left; right: parent.right } }
+
     Loader {
         id: screenLoader
         objectName: "screenLoader"
         anchors {
-            top: topBar.bottom; left: parent.left; right: parent.right
+            top: agentBand.bottom; left: parent.left; right: parent.right
             bottom: keyboard.active ? keyboardLoader.top : banner.top
         }
         source: "screens/" + shell.screenQml
