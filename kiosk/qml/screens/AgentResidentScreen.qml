@@ -52,7 +52,7 @@ Item {
             width: parent.width
             primary: false
             text: "演示：放被代办人的身份证"
-            hint: "模拟读卡器读出示例居民王喆的证件"
+            hint: "模拟读卡器按真实协议读出示例证件"
             onClicked: devices.placeDemoCard("resident")
         }
     }
