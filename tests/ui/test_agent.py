@@ -247,3 +247,22 @@ def test_an_idle_agent_session_warns_then_wipes_the_agent(agent_kiosk, qtbot):
     settle(kiosk.app)
     assert screen(kiosk) == "attract" and not kiosk.agent.property("active")
     assert "张*明" not in " ".join(strings_in_tree(kiosk))
+
+
+@pytest.mark.parametrize(("size", "large"), [((1080, 1920), False), ((1920, 1080), False),
+                                             ((1080, 1920), True)])
+def test_the_band_with_both_buttons_meets_the_elderly_friendly_rules(make_kiosk, size, large):
+    from kiosk.session import Person
+    from tests.ui.test_accessibility import _problems
+
+    kiosk = make_kiosk(size=size, large_text=large)
+    kiosk.agent.show_sample("agent_consent", Person(AGENT.name, AGENT.id_number),
+                            Person(RESIDENT.name, RESIDENT.id_number))
+    kiosk.agent._set("canContinue", True)         # as on the receipt screen, once saved
+    settle(kiosk.app)
+    band = visible(kiosk, "agentBand")
+    for name in ("agentNextButton", "agentQuitButton", "agentBandText"):
+        item = visible(kiosk, name)
+        corner = item.mapToItem(band, QPointF(item.width(), item.height()))
+        assert corner.x() <= band.width() + 0.5 and corner.y() <= band.height() + 0.5, f"{name} cut off"
+    assert not _problems(kiosk, large, check_targets=size == (1080, 1920))
