@@ -46,7 +46,7 @@ class AgentViewModel(_Notifying):
     changed = Signal()
 
     _AGENT = ("active", "agentName", "stage", "pinDots", "loginError", "busy")
-    _RESIDENT = ("residentName", "residentError", "canContinue", "bandVisible", "bandText")
+    _RESIDENT = ("residentName", "residentError")   # the band's three follow in refresh(), in order
 
     def __init__(self, verify: Callable[[str, str], object], *, shell, session, journey,  # noqa: ANN001
                  say: Callable[[str], None], identified: Callable[[Person], None],
@@ -91,12 +91,13 @@ class AgentViewModel(_Notifying):
     @Slot()
     def refresh(self) -> None:
         screen = self._shell.property("screen")
-        self._set("bandVisible", self._logged_in and screen not in ("attract", "agent_login"))
-        self._set("canContinue", self._logged_in and self._resident is not None and self._saved())
         text = f"代办模式：代办员 {self._values['agentName']}"
         if self._values["residentName"]:
             text += f" 为 {self._values['residentName']} 办理"
+        # The text first: a band being hidden is destroyed later, and must not keep the names.
         self._set("bandText", text if self._logged_in else "")
+        self._set("canContinue", self._logged_in and self._resident is not None and self._saved())
+        self._set("bandVisible", self._logged_in and screen not in ("attract", "agent_login"))
 
     # --- login ------------------------------------------------------------------------------
     @Slot()

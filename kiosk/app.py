@@ -324,12 +324,16 @@ def _agent_mode(config, shell, session, journey, voice, devices, identify, camer
                 identified):
     """Proxy agents (kiosk/agent_vm.py): cards and manual identification pass through agent mode
     first, the written 委托书 comes back from the camera, and the band follows the save."""
-    from kiosk.agent_auth import AgentPins
     from kiosk.agent_consent import AUTHORISATION_MATERIAL
     from kiosk.agent_vm import AgentViewModel
 
     audit = store.audit if store is not None else lambda event, details: log.info("audit %s", event)
-    agent = AgentViewModel(lambda id_number, pin: AgentPins(config.key_dir, audit).verify(id_number, pin),
+    def verify(id_number: str, pin: str):  # noqa: ANN202 - AuthResult; on a worker thread
+        from kiosk.agent_auth import AgentPins
+
+        return AgentPins(config.key_dir, audit).verify(id_number, pin)
+
+    agent = AgentViewModel(verify,
                            shell=shell, session=session, journey=journey, say=voice.say,
                            identified=identified, person_from_card=lambda card: _card_person(card, shell),
                            begin_capture=camera.begin, saved=lambda: submit.property("state") == "saved")

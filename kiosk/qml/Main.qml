@@ -39,7 +39,12 @@ Window {
         anchors { top: parent.top; left: parent.left; right: parent.right }
     }
 
-    AgentBand { id: agentBand; anchors { top: topBar.bottom; left: parent.left; right: parent.right } }
+    Loader {    // the 代办模式 band, made only in an agent's session (kiosk/agent_vm.py)
+        id: agentBand
+        anchors { top: topBar.bottom; left: parent.left; right: parent.right }
+        active: agent.bandVisible
+        source: "components/AgentBand.qml"
+    }
 
     Loader {
         id: screenLoader

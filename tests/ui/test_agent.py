@@ -50,6 +50,7 @@ def screen(kiosk) -> str:
 
 def press_keys(kiosk, keypad: str, keys: str) -> None:
     """Tap the number pad's keys as a finger would (each key found by the word on it)."""
+    settle(kiosk.app)                               # the pad has just appeared: laid out first
     pad = visible(kiosk, keypad)
     for key in keys:
         label = next(i for i in visible_items(pad) if i.inherits("QQuickText") and i.property("text") == key)
@@ -90,7 +91,12 @@ def log_in(kiosk, qtbot) -> None:
     tap_visible(kiosk, "agentButton")
     assert screen(kiosk) == "agent_login"
     tap_visible(kiosk, "demoAgentCardButton")                   # 张晓明's card, over the pty
-    qtbot.waitUntil(lambda: kiosk.agent.property("stage") == "pin", timeout=10_000)
+    try:
+        qtbot.waitUntil(lambda: kiosk.agent.property("stage") == "pin", timeout=10_000)
+    except Exception:
+        sim = kiosk.station_devices.reader_simulator
+        raise AssertionError(f"screen={screen(kiosk)} health={kiosk.devices.health()} "
+                             f"card={sim._card and sim._card.name} consumed={sim._card_consumed}") from None
     assert "张*明" in visible(kiosk, "agentLoginTitle").property("text")
     press_keys(kiosk, "agentKeypad", "2468")                    # a wrong PIN: refused, told so
     tap_visible(kiosk, "agentLoginButton")
