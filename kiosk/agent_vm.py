@@ -91,6 +91,8 @@ class AgentViewModel(_Notifying):
     @Slot()
     def refresh(self) -> None:
         screen = self._shell.property("screen")
+        if not self._logged_in and self._agent is not None and screen != "agent_login":
+            self._forget_agent()                    # 返回/首页 before the PIN: the card is forgotten
         text = f"代办模式：代办员 {self._values['agentName']}"
         if self._values["residentName"]:
             text += f" 为 {self._values['residentName']} 办理"

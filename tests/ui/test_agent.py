@@ -240,6 +240,22 @@ def test_typed_resident_with_a_photographed_written_authorisation(agent_kiosk, q
     assert payload["agent"]["authorisation"] == f"written_authorisation:{sha}" and sha in attachments
 
 
+def test_leaving_the_login_before_the_pin_forgets_the_card(agent_kiosk, qtbot):
+    kiosk = agent_kiosk
+    qtbot.waitUntil(lambda: kiosk.devices.property("readerReady"), timeout=10_000)
+    tap_visible(kiosk, "agentButton")
+    tap_visible(kiosk, "demoAgentCardButton")
+    qtbot.waitUntil(lambda: kiosk.agent.property("stage") == "pin", timeout=10_000)
+    kiosk.shell.back()                                          # 返回 in the top bar
+    settle(kiosk.app)
+    # The login screen left is deleted by the running event loop (deleteLater); here, now.
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert screen(kiosk) == "attract" and kiosk.agent.property("agentName") == ""
+    assert kiosk.agent.property("stage") == "card" and "张*明" not in " ".join(strings_in_tree(kiosk))
+
+
 def test_an_idle_agent_session_warns_then_wipes_the_agent(agent_kiosk, qtbot):
     kiosk = agent_kiosk
     log_in(kiosk, qtbot)
