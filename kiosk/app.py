@@ -55,13 +55,14 @@ class KioskApp:
     camera: object = None
     materials: object = None
     signature: object = None
+    agent: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
-        for model in (self.submit, self.rating):
+        for model in (self.submit, self.rating, self.agent):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.camera is not None:
@@ -185,6 +186,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                                           after_submit)
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
+    agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,
+                        identified)
 
     messages = qtlog.install()
     warnings = messages.warnings
@@ -193,7 +196,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices,
                       "bundles": bundles, "form": form, "submit": submit, "rating": rating,
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
-                      "signature": signature}.items():
+                      "signature": signature, "agent": agent, "agentConsent": agent.consent}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     if size is None:
@@ -219,7 +222,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
-                    camera=camera, materials=materials, signature=signature)
+                    camera=camera, materials=materials, signature=signature, agent=agent)
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -230,7 +233,10 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
     from kiosk.submit_vm import SubmitViewModel
 
     def write(payload: dict, signature_png: bytes | None) -> tuple[str, str]:
-        saved = store.submit(payload, signature_png=signature_png)
+        from kiosk.agent_consent import authorisation_attachments
+
+        saved = store.submit(payload, attachments=authorisation_attachments(payload),
+                             signature_png=signature_png)
         return saved.submission_id, saved.local_reference
 
     def submitted() -> None:
@@ -314,25 +320,62 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     return camera, materials, signature
 
 
+def _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,  # noqa: ANN001, ANN202, PLR0913
+                identified):
+    """Proxy agents (kiosk/agent_vm.py): cards and manual identification pass through agent mode
+    first, the written 委托书 comes back from the camera, and the band follows the save."""
+    from kiosk.agent_consent import AUTHORISATION_MATERIAL
+    from kiosk.agent_vm import AgentViewModel
+
+    audit = store.audit if store is not None else lambda event, details: log.info("audit %s", event)
+    def verify(id_number: str, pin: str):  # noqa: ANN202 - AuthResult; on a worker thread
+        from kiosk.agent_auth import AgentPins
+
+        return AgentPins(config.key_dir, audit).verify(id_number, pin)
+
+    agent = AgentViewModel(verify,
+                           shell=shell, session=session, journey=journey, say=voice.say,
+                           identified=identified, person_from_card=lambda card: _card_person(card, shell),
+                           begin_capture=camera.begin, saved=lambda: submit.property("state") == "saved")
+    card_placed, manual, captured = devices.on_card, identify.on_identified, camera.on_done
+    devices.on_card = lambda card: agent.card(card) or card_placed(card)
+    identify.on_identified = lambda person: agent.take_resident(person) or manual(person)
+    camera.on_done = lambda material_id, pages: (
+        agent.photographed(pages) if material_id == AUTHORISATION_MATERIAL else captured(material_id, pages))
+    submit.changed.connect(agent.refresh)
+    shell.add_wiper(agent.wipe)
+    shell.set_prompt("agent_consent", agent.spoken_consent)
+    return agent
+
+
 def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001
     """An ID card on the reader: identifies the resident when nobody is being served yet."""
-    from datetime import date
-
-    from kiosk.session import Person, State
+    from kiosk.session import State
 
     if session.state is not State.IDLE or shell.property("screen") not in ("attract", "identify_manual",
                                                                           "scan"):
         log.info("card placed during a session: ignored")
         return
+    person = _card_person(card, shell)
+    if person is not None:
+        identified(person)
+
+
+def _card_person(card, shell):  # noqa: ANN001, ANN202 - IdCard -> Person | None
+    """The person on a card, or None (and the error screen) for an expired card."""
+    from datetime import date
+
+    from kiosk.session import Person
+
     if card.valid_to not in (None, "长期") and card.valid_to < date.today().isoformat():
         shell.showError("身份证已过期", "这张证件已经超过有效期，不能用来办理。",
                         "请使用有效的身份证件；正在补换证的，可以请工作人员帮忙。")
-        return
+        return None
     extra = {key: getattr(card, key) for key in ("card_type", "sex", "ethnicity", "birth_date",
                                                  "address", "issuer", "valid_to", "name_en",
                                                  "nationality") if getattr(card, key) is not None}
-    identified(Person(name=card.name or card.name_en or "", id_number=card.id_number, source="id_card",
-                      extra=extra))
+    return Person(name=card.name or card.name_en or "", id_number=card.id_number, source="id_card",
+                  extra=extra)
 
 
 def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool = False) -> int:
@@ -358,6 +401,10 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
         print(f"无法打开本地数据：{exc}", file=sys.stderr)
         logs.close()
         return 5
+    if demo:   # the demo's proxy agent: sample card 张晓明, PIN 1357 (README); never in kiosk mode
+        from kiosk.agent_auth import enrol_demo_agent
+
+        enrol_demo_agent(config.key_dir, station_sync.store.audit)
     kiosk = build(config, fullscreen=fullscreen, open_station_devices=True, allow_simulators=demo,
                   store=station_sync.store)
     if station_sync.worker is not None:

@@ -36,15 +36,27 @@ def _read_pin(prompt: str) -> str:
 def _pins(args: argparse.Namespace):  # noqa: ANN202
     from kiosk.staff_auth import StaffPins
 
+    if getattr(args, "agent", None) is not None:      # proxy agents: their own file and lockout
+        from kiosk.agent_auth import AgentPins
+
+        return AgentPins(args.config.key_dir, _audit_to_log)
     return StaffPins(args.config.key_dir, _audit_to_log)
 
 
 def _set_pin(args: argparse.Namespace) -> int:
-    from kiosk.staff_auth import PinError, check_pin_format
+    from forms.validators import check_any_id
+    from kiosk.staff_auth import ROLES, PinError, check_pin_format
 
+    agent = args.agent is not None
+    if agent and check_any_id(args.agent):
+        print(f"未设置：代办员身份证号码有误：{check_any_id(args.agent)}", file=sys.stderr)
+        return 1
+    who = f"代办员（身份证 {args.agent[:4]}{'*' * (len(args.agent) - 6)}{args.agent[-2:]}）" if agent \
+        else f"工号 {args.id} "
+    shortest = ROLES["agent" if agent else "staff"][1]
     try:
-        first = _read_pin(f"请输入工号 {args.id} 的新密码（6–12 位数字）：")
-        problem = check_pin_format(first)
+        first = _read_pin(f"请输入{who}的新密码（{shortest}–12 位数字）：")
+        problem = check_pin_format(first, shortest)
         if problem:
             print(f"未设置：{problem}", file=sys.stderr)
             return 1
@@ -57,14 +69,14 @@ def _set_pin(args: argparse.Namespace) -> int:
         return 1
     try:
         pins = _pins(args)
-        pins.set_pin(args.id, first)
+        pins.enrol(args.agent, first) if agent else pins.set_pin(args.id, first)
     except PinError as exc:
         print(f"未设置：{exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"未设置：无法写入密钥目录 {args.config.key_dir}：{exc.strerror}。", file=sys.stderr)
         return 1
-    print(f"已设置工号 {args.id} 的密码（保存在 {pins.path}）。")
+    print(f"已设置{who}的密码（保存在 {pins.path}）。")
     return 0
 
 
@@ -163,8 +175,11 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
                                            "以 scrypt 散列保存在密钥目录，文件权限 0600。")
     set_pin.add_argument("--id", default="duty", metavar="工号",
                          help="工号（缺省 duty：值班人员共用）")
+    set_pin.add_argument("--agent", metavar="身份证号",
+                         help="改为登记代办员：其本人身份证号码（登录时读卡＋密码，4–12 位数字）")
     set_pin.set_defaults(handler=_set_pin)
     unlock = staff.add_parser("unlock", help="解除密码错误过多造成的锁定")
+    unlock.add_argument("--agent", action="store_const", const="", help="解除代办员登录的锁定")
     unlock.set_defaults(handler=_unlock)
 
     health = commands.add(

@@ -69,6 +69,13 @@ def show_screen(kiosk, screen_id: str) -> None:
             kiosk.rating.choose(2)
             kiosk.rating.toggleReason("等待时间长")
         return
+    if screen_id.startswith("agent_"):
+        from devices.idcard.samples import sample_for
+
+        agent, resident = sample_for("resident_zhang"), sample_for("resident")
+        kiosk.agent.show_sample(screen_id, Person(agent.name, agent.id_number),
+                                Person(resident.name, resident.id_number))
+        return
     if screen_id in ("materials", "capture", "sign"):
         _show_papers(kiosk, screen_id)
         return

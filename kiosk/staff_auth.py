@@ -34,6 +34,14 @@ PIN_FILE_NAME = "staff-pins.json"
 MIN_PIN_LENGTH = 6
 MAX_PIN_LENGTH = 12
 
+# Roles with a PIN file of their own (and so a lockout of their own): (file, shortest PIN, what
+# identifies the person in messages, who they are). Proxy agents (代办员) also hold their own ID
+# card on the reader — two factors, like a bank card — so 4 digits are enough for them.
+ROLES: dict[str, tuple[str, int, str, str]] = {
+    "staff": (PIN_FILE_NAME, MIN_PIN_LENGTH, "工号", "员工"),
+    "agent": ("agent-pins.json", 4, "身份证", "代办员"),
+}
+
 # scrypt cost: n=2**14, r=8 (16 MiB, ~50 ms on a station PC): slow for a guesser, quick for staff.
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
 
@@ -55,6 +63,8 @@ class AuthResult:
     outcome: Outcome
     tries_left: int = 0
     locked_until: float | None = None
+    who: str = "工号"
+
 
     @property
     def ok(self) -> bool:
@@ -65,18 +75,18 @@ class AuthResult:
         if self.outcome is Outcome.OK:
             return "验证通过。"
         if self.outcome is Outcome.WRONG:
-            return f"工号或密码不正确，还可尝试 {self.tries_left} 次。" if self.tries_left else \
-                "工号或密码不正确。"
+            return f"{self.who}或密码不正确，还可尝试 {self.tries_left} 次。" if self.tries_left else \
+                f"{self.who}或密码不正确。"
         minutes = max(1, round(((self.locked_until or 0) - (now or time.time())) / 60))
         return f"密码错误次数过多，已锁定，请 {minutes} 分钟后再试，或联系县级运维人员。"
 
 
-def check_pin_format(pin: str) -> str | None:
+def check_pin_format(pin: str, min_length: int = MIN_PIN_LENGTH) -> str | None:
     """None if the PIN is acceptable, else the reason in Chinese."""
     if not pin.isascii() or not pin.isdigit():
         return "密码只能由数字组成。"
-    if not MIN_PIN_LENGTH <= len(pin) <= MAX_PIN_LENGTH:
-        return f"密码应为 {MIN_PIN_LENGTH}–{MAX_PIN_LENGTH} 位数字。"
+    if not min_length <= len(pin) <= MAX_PIN_LENGTH:
+        return f"密码应为 {min_length}–{MAX_PIN_LENGTH} 位数字。"
     if len(set(pin)) == 1:
         return "密码不能是同一个数字重复。"
     steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
@@ -100,14 +110,18 @@ class StaffPins:
     `audit(event, details)` is called for every attempt and change. Events: staff.pin_set,
     staff.login_ok, staff.login_failed, staff.lockout_started, staff.login_refused_locked,
     staff.unlocked. Details hold the staff number and counters, never a PIN or a hash.
+    `role="agent"` keeps proxy agents' PINs apart (ROLES: own file, own lockout, events agent.*).
     """
 
     def __init__(self, key_dir: Path, audit: Audit, *, max_failures: int = 5,
-                 lockout_s: float = 15 * 60, clock: Callable[[], float] = time.time) -> None:
+                 lockout_s: float = 15 * 60, clock: Callable[[], float] = time.time,
+                 role: str = "staff") -> None:
         if max_failures < 1 or lockout_s <= 0:
             raise ValueError("max_failures must be >= 1 and lockout_s > 0")
+        file_name, self.min_pin_length, self.who, self._label = ROLES[role]
+        self.role = role
         self.key_dir = Path(key_dir)
-        self.path = self.key_dir / PIN_FILE_NAME
+        self.path = self.key_dir / file_name
         self.audit = audit
         self.max_failures = max_failures
         self.lockout_s = lockout_s
@@ -122,17 +136,17 @@ class StaffPins:
         except FileNotFoundError:
             return {"version": 1, "staff": {}, "failures": 0, "locked_until": None}
         if os.name == "posix" and stat.S_IMODE(info.st_mode) & 0o077:   # Windows: the folder's ACL
-            raise PinError(f"员工密码文件 {self.path} 的权限过宽（{stat.S_IMODE(info.st_mode):o}），"
+            raise PinError(f"{self._label}密码文件 {self.path} 的权限过宽（{stat.S_IMODE(info.st_mode):o}），"
                            f"可能已泄露。请执行 chmod 600 {self.path} 后重新设置密码。")
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("staff"), dict):
                 raise ValueError("no staff table")
         except (ValueError, UnicodeDecodeError) as exc:
-            raise PinError(f"员工密码文件 {self.path} 已损坏（{exc}），"
+            raise PinError(f"{self._label}密码文件 {self.path} 已损坏（{exc}），"
                            "请用 staff set-pin 重新设置。") from None
         except OSError as exc:
-            raise PinError(f"无法读取员工密码文件 {self.path}：{exc.strerror}。") from None
+            raise PinError(f"无法读取{self._label}密码文件 {self.path}：{exc.strerror}。") from None
         data.setdefault("failures", 0)
         data.setdefault("locked_until", None)
         return data
@@ -141,7 +155,7 @@ class StaffPins:
         """Write atomically (temporary file, fsync, rename) so a power cut never leaves half a file."""
         self.key_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.key_dir, 0o700)
-        tmp = self.path.with_name(f".{PIN_FILE_NAME}.{os.getpid()}.tmp")
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
             if hasattr(os, "fchmod"):
@@ -180,7 +194,7 @@ class StaffPins:
         staff_id = staff_id.strip()
         if not staff_id or len(staff_id) > 32 or not staff_id.isprintable():
             raise PinError("工号不能为空，且不超过 32 个字符。")
-        problem = check_pin_format(pin)
+        problem = check_pin_format(pin, self.min_pin_length)
         if problem:
             raise PinError(problem)
         data = self._load()
@@ -190,7 +204,7 @@ class StaffPins:
             "salt": _b64(salt), "hash": _b64(_hash(pin, salt)), "set_at": round(self._clock()),
         }
         self._save(data)
-        self.audit("staff.pin_set", {"staff_id": staff_id})
+        self.audit(f"{self.role}.pin_set", {"staff_id": staff_id})
 
     def verify(self, staff_id: str, pin: str) -> AuthResult:
         """Check one attempt. Always audited; five wrong ones (any staff number) lock the terminal."""
@@ -198,8 +212,9 @@ class StaffPins:
         now = self._clock()
         locked_until = data.get("locked_until")
         if locked_until is not None and now < locked_until:
-            self.audit("staff.login_refused_locked", {"staff_id": staff_id, "locked_until": locked_until})
-            return AuthResult(Outcome.LOCKED, locked_until=locked_until)
+            self.audit(f"{self.role}.login_refused_locked",
+                       {"staff_id": staff_id, "locked_until": locked_until})
+            return AuthResult(Outcome.LOCKED, locked_until=locked_until, who=self.who)
         if locked_until is not None:                      # the lockout has run out: start afresh
             data["locked_until"] = None
             data["failures"] = 0
@@ -220,21 +235,33 @@ class StaffPins:
             if data["failures"] or data["locked_until"] is not None:
                 data["failures"] = 0
                 self._save(data)
-            self.audit("staff.login_ok", {"staff_id": staff_id})
-            return AuthResult(Outcome.OK)
+            self.audit(f"{self.role}.login_ok", {"staff_id": staff_id})
+            return AuthResult(Outcome.OK, who=self.who)
 
         data["failures"] += 1
         details = {"staff_id": staff_id, "known_staff": entry is not None, "failures": data["failures"]}
         if data["failures"] >= self.max_failures:
             data["locked_until"] = now + self.lockout_s
             self._save(data)
-            self.audit("staff.login_failed", details)
-            self.audit("staff.lockout_started", {"failures": data["failures"],
+            self.audit(f"{self.role}.login_failed", details)
+            self.audit(f"{self.role}.lockout_started", {"failures": data["failures"],
                                                  "locked_until": data["locked_until"]})
-            return AuthResult(Outcome.LOCKED, locked_until=data["locked_until"])
+            return AuthResult(Outcome.LOCKED, locked_until=data["locked_until"], who=self.who)
         self._save(data)
-        self.audit("staff.login_failed", details)
-        return AuthResult(Outcome.WRONG, tries_left=self.max_failures - data["failures"])
+        self.audit(f"{self.role}.login_failed", details)
+        return AuthResult(Outcome.WRONG, tries_left=self.max_failures - data["failures"], who=self.who)
+
+    def lookup_salt(self, create: bool = True) -> bytes | None:
+        """A random salt kept in this file, for naming people by a slow hash of an identifier
+        (agents by their ID number, which must not lie readable on disk). None if absent and
+        not `create`d."""
+        data = self._load()
+        if "lookup_salt" not in data:
+            if not create:
+                return None
+            data["lookup_salt"] = _b64(secrets.token_bytes(16))
+            self._save(data)
+        return base64.b64decode(data["lookup_salt"])
 
     def unlock(self, by: str) -> bool:
         """Lift a lockout (the technician, from the command line). Returns whether one was active."""
@@ -243,5 +270,5 @@ class StaffPins:
         data["failures"] = 0
         data["locked_until"] = None
         self._save(data)
-        self.audit("staff.unlocked", {"by": by, "was_locked": was_locked})
+        self.audit(f"{self.role}.unlocked", {"by": by, "was_locked": was_locked})
         return was_locked

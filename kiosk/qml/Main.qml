@@ -39,11 +39,18 @@ Window {
         anchors { top: parent.top; left: parent.left; right: parent.right }
     }
 
+    Loader {    // the 代办模式 band, made only in an agent's session (kiosk/agent_vm.py)
+        id: agentBand
+        anchors { top: topBar.bottom; left: parent.left; right: parent.right }
+        active: agent.bandVisible
+        source: "components/AgentBand.qml"
+    }
+
     Loader {
         id: screenLoader
         objectName: "screenLoader"
         anchors {
-            top: topBar.bottom; left: parent.left; right: parent.right
+            top: agentBand.bottom; left: parent.left; right: parent.right
             bottom: keyboard.active ? keyboardLoader.top : banner.top
         }
         source: "screens/" + shell.screenQml

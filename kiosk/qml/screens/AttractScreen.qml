@@ -144,6 +144,14 @@ Item {
                 hint: "呼叫驿站工作人员"
                 onClicked: shell.openHelp()
             }
+            BigButton {
+                objectName: "agentButton"
+                width: parent.width
+                primary: false
+                text: "代办员"
+                hint: "代办员登录，为他人办理"
+                onClicked: agent.start()
+            }
         }
     }
 }
