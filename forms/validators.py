@@ -260,7 +260,9 @@ def normalise_money(value: object) -> str | None:
         amount = Decimal(text)
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 15:
+        return None   # quantize() cannot hold more digits than the context; no fee is that large
+    if amount != amount.quantize(Decimal("0.01")):
         return None
     return str(amount.quantize(Decimal("0.01")))
 

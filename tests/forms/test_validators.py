@@ -163,3 +163,11 @@ def test_money_and_dates() -> None:
     assert v.check_date("2024-03-05", latest=date(2024, 3, 1)) is not None
     assert v.check_date_range("2024-03-05", "2024-03-01") is not None
     assert v.check_date_range("2024-03-01", "2024-03-05") is None
+
+
+def test_money_beyond_any_fee_is_not_an_amount():
+    from forms.validators import normalise_money
+
+    assert normalise_money("1e30") is None
+    assert normalise_money("123456789012345678901234567890") is None
+    assert normalise_money("1,234.5") == "1234.50"
