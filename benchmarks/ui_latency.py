@@ -76,6 +76,7 @@ def click_to_frame(app, window, frames: Frames, point, changed) -> float | None:
     deadline = start + 5.0
     while frames.count == seen and time.perf_counter() < deadline:
         app.processEvents()
+        time.sleep(0)                 # let the device threads (pty simulators, drivers) run
     return (frames.last - start) * 1000 if frames.count > seen else None
 
 
@@ -177,6 +178,16 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def forget_printed_pages(simulator) -> None:  # noqa: ANN001 - devices.printer.simulator.PrinterSimulator
+    """The printer simulator keeps every page it printed (arrays and ESC/POS ops) for tests to
+    inspect: the test double's memory, not the kiosk's (a real printer holds it on paper). Empty
+    it once the receipt is out, so the figure is the kiosk's own growth."""
+    simulator.pages.clear()
+    del simulator.interpreter.ops[:simulator._consumed_ops]  # noqa: SLF001
+    simulator._consumed_ops = 0  # noqa: SLF001
+    simulator.interpreter.unknown.clear()
+
+
 def sessions(app, count: int) -> list[tuple[int, float, int, float, int]]:  # noqa: ANN001
     """(session number, RSS MB, live Python objects, seconds so far, receipts printed)."""
     from forms.examples import example
@@ -204,7 +215,11 @@ def sessions(app, count: int) -> list[tuple[int, float, int, float, int]]:  # no
         for number in range(1, count + 1):
             sample = samples[(number - 1) % len(samples)]
             reader.place(card_of(sample["applicant"]))                    # identify: the card
-            wait.waitUntil(lambda: kiosk.shell.property("screen") == "identified", 10_000)
+            try:
+                wait.waitUntil(lambda: kiosk.shell.property("screen") == "identified", 10_000)
+            except TimeoutError:
+                raise TimeoutError(f"session {number}: the card was not read "
+                                   f"({kiosk.devices.health().get('id_reader')})") from None
             reader.lift()
             form = kiosk.journey.choose(sample["bundle_id"])              # a sample application
             kiosk.session.start_form()
@@ -223,6 +238,7 @@ def sessions(app, count: int) -> list[tuple[int, float, int, float, int]]:  # no
             wait.waitUntil(lambda: kiosk.shell.property("screen") == "receipt", 15_000)
             wait.waitUntil(lambda: kiosk.submit.property("printState") in ("printed", "failed"), 15_000)
             printed += kiosk.submit.property("printState") == "printed"
+            forget_printed_pages(kiosk.station_devices.printer_simulator)
             kiosk.shell.forward()                                         # rate
             kiosk.rating.choose(4)
             kiosk.rating.submit()
@@ -243,6 +259,55 @@ def sessions(app, count: int) -> list[tuple[int, float, int, float, int]]:  # no
     return rows
 
 
+KEEP: list = []
+
+PROBE_QML = b"""
+import QtQuick
+Window { width: 400; height: 400; visible: true
+         Column { Repeater { model: probe.asList; Text { text: modelData.name } }
+                  Repeater { model: probe.asJson; Text { text: modelData.name } } } }
+"""
+
+
+def conversion_probe(app, reads: int = 600) -> None:  # noqa: ANN001
+    """Why memory grows: QML reading a Python list of dicts through a Property, as the
+    view-models publish `items`, `review`, `options`…, against the same records as a QJsonArray
+    built once. Each read of the first converts the list again."""
+    import json
+
+    from PySide6.QtCore import Property, QJsonDocument, QObject, QUrl, Signal
+    from PySide6.QtQml import QQmlApplicationEngine
+
+    records = [{"id": f"m{i}", "name": "居民户口簿", "ok": True, "n": i} for i in range(20)]
+    array = QJsonDocument.fromJson(json.dumps(records).encode()).array()
+
+    class Probe(QObject):
+        changed = Signal()
+        which = "none"
+        asList = Property(list, lambda self: records if self.which == "list" else [], notify=changed)
+        asJson = Property("QJsonArray", lambda self: array if self.which == "json" else Probe.EMPTY,
+                          notify=changed)
+        EMPTY = QJsonDocument.fromJson(b"[]").array()
+
+    probe = Probe()
+    engine = QQmlApplicationEngine()
+    engine.rootContext().setContextProperty("probe", probe)
+    engine.loadData(PROBE_QML, QUrl())
+    print(f"Property conversion probe: QML reads a list of 20 dicts {reads} times (RSS growth, MB)")
+    for which in ("list", "json"):
+        probe.which = which
+        gc.collect()
+        before = rss_mb()
+        for _ in range(reads):
+            probe.changed.emit()
+            app.processEvents()
+        gc.collect()
+        label = "Python list of dicts (Property(list))" if which == "list" else "QJsonArray built once"
+        print(f"  {label:<40}{rss_mb() - before:>8.1f}")
+    KEEP.append((engine, probe))     # alive until the process ends (os._exit: no teardown)
+    print(flush=True)
+
+
 def main() -> None:
     global REAL_CLICK
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -259,6 +324,7 @@ def main() -> None:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     if args.part in ("all", "latency"):
         latency_table(app, args.taps, QQuickWindow.sceneGraphBackend() or "software")
+        conversion_probe(app)
     if args.part == "all":        # memory in a fresh process: nothing left over from the journeys
         import subprocess
 
