@@ -46,10 +46,10 @@ class RatingViewModel(QObject):
         self._error = ""
         self._state = "choosing"   # choosing | saving | thanked
 
-    levels = Property(list, lambda self: LEVELS, constant=True)
-    reasonChoices = Property(list, lambda self: REASONS, constant=True)
+    levels = Property("QVariantList", lambda self: LEVELS, constant=True)
+    reasonChoices = Property("QVariantList", lambda self: REASONS, constant=True)
     score = Property(int, lambda self: self._score, notify=changed)
-    reasons = Property(list, lambda self: self._reasons, notify=changed)
+    reasons = Property("QVariantList", lambda self: self._reasons, notify=changed)
     needsReason = Property(bool, lambda self: 0 < self._score <= 2, notify=changed)
     error = Property(str, lambda self: self._error, notify=changed)
     state = Property(str, lambda self: self._state, notify=changed)

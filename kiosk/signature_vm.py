@@ -125,7 +125,7 @@ class SignatureViewModel(_Notifying):
     def _get_strokes(self) -> list:
         return [list(s) for s in self._strokes]
 
-    strokes = Property(list, _get_strokes, notify=strokesChanged)
+    strokes = Property("QVariantList", _get_strokes, notify=strokesChanged)
 
     def stroke_data(self) -> list[list[float]]:
         return [list(s) for s in self._strokes]
