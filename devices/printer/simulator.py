@@ -42,6 +42,8 @@ class PaperState:
 
 
 class PrinterSimulator:
+    KEEP_PAGES = 50
+
     def __init__(self, width_mm: int = 80, out_dir: str | os.PathLike[str] | None = None,
                  link_path: str | os.PathLike[str] | None = None,
                  glyphs: GlyphRasteriser | None = None) -> None:
@@ -51,8 +53,9 @@ class PrinterSimulator:
         self._link_path = Path(link_path) if link_path else None
         self._glyphs = glyphs if glyphs is not None else default_rasteriser()
         self.interpreter = EscPosInterpreter(self._status_byte)
-        self.pages: list[np.ndarray] = []
+        self.pages: list[np.ndarray] = []     # the most recent KEEP_PAGES pages, as rasters
         self.png_paths: list[Path] = []
+        self.page_count = 0                   # every page printed since start
         self.received = 0
         self._consumed_ops = 0
         self._master: int | None = None
@@ -101,7 +104,7 @@ class PrinterSimulator:
     def wait_for_pages(self, count: int, timeout: float = 10.0) -> bool:
         """Block until `count` receipts were cut (bytes are interpreted on the simulator's thread)."""
         with self._page_done:
-            return self._page_done.wait_for(lambda: len(self.pages) >= count, timeout)
+            return self._page_done.wait_for(lambda: self.page_count >= count, timeout)
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -175,11 +178,15 @@ class PrinterSimulator:
         for page in new_pages:
             if self._out_dir is not None:
                 self._out_dir.mkdir(parents=True, exist_ok=True)
-                path = self._out_dir / f"receipt-{len(self.pages) + 1:03d}.png"
+                path = self._out_dir / f"receipt-{self.page_count + 1:03d}.png"
                 save_png(page, str(path))
                 self.png_paths.append(path)
             with self._page_done:
                 self.pages.append(page)
+                self.page_count += 1
+                # A demo kiosk runs for days: keep only recent rasters (the PNGs stay on disk).
+                del self.pages[:-self.KEEP_PAGES]
+                del self.png_paths[:-self.KEEP_PAGES]
                 self._page_done.notify_all()
 
 
