@@ -78,7 +78,7 @@ class StaffViewModel(QObject):
         self._hotline = hotline
         self._key_dir = Path(key_dir)
         self._say = say
-        self._usb_patterns = usb_patterns
+        self.usb_patterns = usb_patterns      # where removable drives are mounted (tests: a tmp dir)
         self._clock = clock
         self._background = Background(self)
         self.wake: Callable[[], None] = lambda: None     # the delivery worker's wake (kiosk.app.run)
@@ -338,7 +338,7 @@ class StaffViewModel(QObject):
     # --- export to a USB stick -----------------------------------------------------------------
     @Slot()
     def findUsb(self) -> None:
-        patterns = self._usb_patterns
+        patterns = self.usb_patterns
         self._background.run(lambda: usb_folders(patterns), self._usb_found, "kiosk-usb")
 
     def _usb_found(self, folders, error) -> None:  # noqa: ANN001

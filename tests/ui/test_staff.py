@@ -150,6 +150,23 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     assert png.with_suffix(".png").stat().st_size > 1000
     assert pdfs[0].read_bytes() == store.certificate(mine[0]["certificateId"])
 
+    # offline (nothing listens on the platform's address): the stored, verified copy prints
+    kiosk.certificates.platform_url = "http://127.0.0.1:9"
+    tap_visible(kiosk, f"printCertificate_{index}")
+    qtbot.waitUntil(lambda: kiosk.lookup.property("messageKind") in ("ok", "error"), timeout=30_000)
+    assert kiosk.lookup.property("messageKind") == "ok", kiosk.lookup.property("message")
+    assert len(sorted(folder.glob("*.pdf"))) == 2
+    # ... but not one whose recorded hash no longer matches what is stored
+    first = mine[0]["certificateId"]
+    with sqlite3.connect(_store_db(store)) as db:
+        db.execute("UPDATE certificates SET sha256=? WHERE certificate_id=?", ("0" * 64, first))
+    kiosk.lookup.printCertificate(good.submission_id, first)
+    qtbot.waitUntil(lambda: kiosk.lookup.property("messageKind") in ("ok", "error"), timeout=30_000)
+    assert kiosk.lookup.property("messageKind") == "error"
+    assert len(sorted(folder.glob("*.pdf"))) == 2
+    kiosk.certificates.platform_url = station.platform_url
+    pdfs = sorted(folder.glob("*.pdf"))
+
     # a tampered certificate: a new one issued, then its bytes changed on the platform's side
     service.advance(platform_ref, "completed", certificate=True)
     with sqlite3.connect(service.data_dir / "platform.db") as db:
@@ -173,10 +190,60 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     assert sorted(folder.glob("*.pdf")) == pdfs                # nothing printed
     assert "certificate_print_refused" in [e["event"] for e in store.audit_entries()]
 
-    # back to the staff screen, then 退出 to the attract screen
+    # back to the staff screen: today's figures, the catalogue, export to a USB stick
     tap_visible(kiosk, "lookupDoneButton")
     assert kiosk.shell.property("screen") == "staff_home"
+    tap_visible(kiosk, "staffRefreshButton")
+    kiosk.staff.wait()
+    settle(kiosk.app)
+    assert {"label": "退休一件事", "count": 3} in kiosk.staff.property("figures")
+    assert kiosk.journey.catalogue.version in visible(kiosk, "catalogueText").property("text")
+
+    waiting = store.submit(payload)                  # saved while the network is down: to export
+    media = tmp_path / "media"
+    kiosk.staff.usb_patterns = (str(media / "*" / "*"),)
+    tap_visible(kiosk, "findUsbButton")
+    qtbot.waitUntil(lambda: "没有检测到 U 盘" in kiosk.staff.property("exportMessage"), timeout=10_000)
+    stick = media / "staff" / "KINGSTON"
+    stick.mkdir(parents=True)
+    tap_visible(kiosk, "findUsbButton")
+    qtbot.waitUntil(lambda: kiosk.staff.property("usbFolders") == [str(stick)], timeout=10_000)
+    settle(kiosk.app)
+    tap_visible(kiosk, "exportTo_0")
+    qtbot.waitUntil(lambda: kiosk.staff.property("exportMessage").startswith("已导出"), timeout=20_000)
+    exported = list((stick / "kiosk-export").glob("*.kiosk-export.json"))
+    assert len(exported) == 1
+    from sync import bundle
+
+    station_id, items = bundle.read(exported[0], service.station_public_key, service.key)
+    assert station_id == store.setting("station_id")
+    assert [s["body"]["submission_id"] for s in items["submissions"]] == [waiting.submission_id]
+
+    # 退出 to the attract screen
     tap_visible(kiosk, "staffLogoutButton")
     assert kiosk.shell.property("screen") == "attract"
     assert kiosk.staff.property("loggedIn") == ""
 
+
+def _store_db(store):
+    found = sorted(store.data_dir.glob("*.db")) + sorted(store.data_dir.glob("*.sqlite*"))
+    assert found, f"no store database in {store.data_dir}"
+    return found[0]
+
+
+
+def test_staff_pages_time_out_back_to_the_start_and_log_out(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.staff.open()
+    kiosk.staff._logged_in = "0001"          # as after a good PIN (the PIN itself is tested above)
+    kiosk.shell.go("staff_home")
+    settle(kiosk.app)
+    ui = kiosk.session
+    kiosk.clock.advance(ui.idle_timeout_s + 1)
+    ui.tick()
+    assert kiosk.shell.property("warningVisible")
+    kiosk.clock.advance(ui.warning_s + 1)
+    ui.tick()
+    settle(kiosk.app)
+    assert kiosk.shell.property("screen") == "attract"
+    assert kiosk.staff.property("loggedIn") == ""
