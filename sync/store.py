@@ -794,7 +794,8 @@ class Store:
         """What is known of a downloaded certificate without decrypting it: the hash whose platform
         signature was checked at download, and when (for the print-time check)."""
         rows = self._query(
-            "SELECT certificate_id, submission_id, sha256, verified_at FROM certificates WHERE certificate_id=?",
+            "SELECT certificate_id, submission_id, sha256, verified_at FROM certificates "
+            "WHERE certificate_id=?",
             (certificate_id,),
         )
         return rows[0] if rows else None

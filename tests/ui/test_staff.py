@@ -119,6 +119,20 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     devices_text = " ".join(d["name"] + d["state"] for d in kiosk.staff.property("devices"))
     assert "凭条打印机正常" in devices_text
 
+    # paper near its end, then out: the staff page says so, with a mark and in words
+    printer.state.near_end = True
+    kiosk.station_devices.manager.refresh_printer()
+    qtbot.waitUntil(lambda: any(d["warn"] and "即将用完" in d["message"]
+                                for d in kiosk.staff.property("devices")), timeout=10_000)
+    printer.state.paper_out = True
+    kiosk.station_devices.manager.refresh_printer()
+    qtbot.waitUntil(lambda: any(d["warn"] and d["state"] == "故障" for d in kiosk.staff.property("devices")),
+                    timeout=10_000)
+    settle(kiosk.app)
+    assert "！ 凭条打印机：故障" in " ".join(strings_in_tree(kiosk))
+    printer.state.near_end = printer.state.paper_out = False
+    kiosk.station_devices.manager.refresh_printer()
+
     # the platform completes the good application with a certificate; the worker pulls both
     service = PlatformService(store.data_dir.parent / (store.data_dir.name + "-platform"))
     platform_ref = store.find(good.submission_id).platform_reference
@@ -218,6 +232,13 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     station_id, items = bundle.read(exported[0], service.station_public_key, service.key)
     assert station_id == store.setting("station_id")
     assert [s["body"]["submission_id"] for s in items["submissions"]] == [waiting.submission_id]
+
+    # a resident's card on the reader while staff look: their applications, for staff
+    kiosk.devices.placeDemoCard("resident")
+    qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "status_lookup", timeout=15_000)
+    assert kiosk.lookup.property("forStaff")
+    tap_visible(kiosk, "lookupDoneButton")
+    assert kiosk.shell.property("screen") == "staff_home"
 
     # 退出 to the attract screen
     tap_visible(kiosk, "staffLogoutButton")
