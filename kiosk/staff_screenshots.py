@@ -20,6 +20,12 @@ def sample_submissions(kiosk) -> tuple[str, str]:  # noqa: ANN001 - kiosk.app.Ki
     rows = {r.ref_id: r for r in store.outbox_rows()}
     store.mark_failed(rows[first.submission_id], "平台退回：证件号码与姓名不一致（400 invalid_applicant）")
     store.record_rating(second.submission_id, payload["item_codes"], 4)
+    # the second reached the platform and is done, with a certificate named (not yet downloaded)
+    store.mark_delivered(rows[second.submission_id], {"platform_reference": "SQ20261128000002"})
+    store.apply_status_changes([{"submission_id": second.submission_id, "status": "completed",
+                                 "message": "已办结，证照可在本机打印",
+                                 "certificate_ids": ["CERT-SAMPLE-1"]}],
+                               "sample-cursor")
     kiosk.session.end()
     return payload["applicant"]["name"], payload["applicant"]["id_number"]
 

@@ -211,8 +211,8 @@ class StaffViewModel(QObject):
             self._login_message = ""
             self._locked = False
             self.changed.emit()
-            self._shell.clear_history()
             self._shell.go("staff_home")
+            self._shell.clear_history()      # 返回 must not lead back to the PIN screen
             self.refresh()
             return
         self._locked = result.outcome is Outcome.LOCKED

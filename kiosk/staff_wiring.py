@@ -83,6 +83,6 @@ def wire_staff_and_lookup(config, *, shell, session, store, devices, journey, vo
 def lookup_identified(person: Person, *, shell, session, lookup) -> None:  # noqa: ANN001
     """A resident who came for 查进度 is identified: their applications, not the journey."""
     session.identify(person)
-    shell.clear_history()
     lookup.load(person.id_number, person.name)
     shell.go("status_lookup")
+    shell.clear_history()        # 返回 must not lead back into identifying (首页 ends the visit)

@@ -16,7 +16,7 @@ from tests.ui.qml_tree import visible_items
 from tests.ui.test_form_flow import scroll_into_view
 from tests.ui.test_submit_flow import visible
 
-__all__ = ["demo_kiosk", "saved_application", "tap_key", "tap_visible", "type_keys", "visible"]
+__all__ = ["demo_kiosk", "place_card", "saved_application", "tap_key", "tap_visible", "type_keys", "visible"]
 
 
 def demo_kiosk(tmp_path):
@@ -70,3 +70,23 @@ def saved_application(kiosk, name: str | None = None, id_number: str | None = No
     kiosk.session.end()
     settle(kiosk.app)
     return kiosk.store.submit(payload), payload
+
+
+
+def place_card(qtbot, kiosk, sample: str, until) -> None:
+    """Put a sample card on the simulated reader (real protocol over a pty) until `until()` holds.
+
+    On a loaded machine the reader driver sometimes reports 无应答 for one poll and reconnects,
+    and the card on it is then not read; a person lifts the card and puts it back — so does this
+    (three times at most)."""
+    from pytestqt.exceptions import TimeoutError as WaitTimeout
+
+    for _ in range(3):
+        qtbot.waitUntil(lambda: kiosk.devices.property("readerReady"), timeout=30_000)
+        kiosk.devices.placeDemoCard(sample)
+        try:
+            qtbot.waitUntil(until, timeout=8_000)
+            return
+        except WaitTimeout:
+            continue
+    raise AssertionError(f"the card was not read: {kiosk.devices.health()}")

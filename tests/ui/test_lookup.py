@@ -11,7 +11,7 @@ from devices.printer.receipt import receipt_bytes
 from kiosk.lookup_vm import status_words, stored_receipt
 from kiosk.screenshots import settle
 from sync.platform.service import PlatformService
-from tests.ui.staff_helpers import demo_kiosk, saved_application, tap_visible, visible
+from tests.ui.staff_helpers import demo_kiosk, place_card, saved_application, tap_visible, visible
 from tests.ui.test_shell import strings_in_tree
 
 
@@ -39,12 +39,13 @@ def test_returning_resident_sees_pulled_status_and_reprints_the_receipt(demo, qt
     tap_visible(kiosk, "lookupButton")
     assert kiosk.shell.property("screen") == "identify_manual"
     assert kiosk.shell.property("purpose") == "lookup"
-    kiosk.devices.placeDemoCard("resident")                 # over the simulated reader's wire protocol
-    qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "status_lookup", timeout=15_000)
+    place_card(qtbot, kiosk, "resident",                 # over the simulated reader's wire protocol
+               lambda: kiosk.shell.property("screen") == "status_lookup")
     qtbot.waitUntil(lambda: kiosk.lookup.property("state") == "shown", timeout=10_000)
     settle(kiosk.app)
     items = kiosk.lookup.property("items")
     assert [i["submissionId"] for i in items] == [mine.submission_id]
+    assert not kiosk.shell.property("canGoBack")          # 首页 or 办完了 end the visit
     assert items[0]["status"] == "需要补交材料" and "户口簿首页" in items[0]["detail"]
     assert items[0]["certificateId"] == ""
     assert "需要补交材料" in visible(kiosk, "status_0").property("text")
@@ -71,15 +72,13 @@ def test_back_to_the_start_forgets_lookup_and_a_card_then_starts_the_journey(dem
     assert kiosk.shell.property("purpose") == "lookup"
     kiosk.shell.back()                                       # the top bar's 返回
     assert kiosk.shell.property("screen") == "attract" and kiosk.shell.property("purpose") == "apply"
-    kiosk.devices.placeDemoCard("resident")
-    qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "identified", timeout=15_000)
+    place_card(qtbot, kiosk, "resident", lambda: kiosk.shell.property("screen") == "identified")
 
 
 def test_nobody_found_says_so_with_the_hotline(demo, qtbot):
     kiosk, _, _ = demo
     tap_visible(kiosk, "lookupButton")
-    kiosk.devices.placeDemoCard("resident")
-    qtbot.waitUntil(lambda: kiosk.lookup.property("state") == "shown", timeout=15_000)
+    place_card(qtbot, kiosk, "resident", lambda: kiosk.lookup.property("state") == "shown")
     settle(kiosk.app)
     assert "12345" in visible(kiosk, "noApplications").property("text")
 

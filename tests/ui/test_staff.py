@@ -14,7 +14,15 @@ import pytest
 from kiosk.screenshots import settle
 from kiosk.staff_wiring import make_pins
 from sync.platform.service import PlatformService
-from tests.ui.staff_helpers import demo_kiosk, saved_application, tap_key, tap_visible, type_keys, visible
+from tests.ui.staff_helpers import (
+    demo_kiosk,
+    place_card,
+    saved_application,
+    tap_key,
+    tap_visible,
+    type_keys,
+    visible,
+)
 from tests.ui.test_shell import strings_in_tree
 
 PIN = "258025"
@@ -88,6 +96,7 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     tap_visible(kiosk, "staffButton")
     _login(kiosk, qtbot, "0001", PIN)
     assert kiosk.shell.property("screen") == "staff_home"
+    assert not kiosk.shell.property("canGoBack")          # no way back to the PIN screen
     qtbot.waitUntil(lambda: len(kiosk.staff.property("problems")) == 2, timeout=10_000)
     settle(kiosk.app)
     problems = {p["ref"]: p for p in kiosk.staff.property("problems")}
@@ -234,8 +243,7 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     assert [s["body"]["submission_id"] for s in items["submissions"]] == [waiting.submission_id]
 
     # a resident's card on the reader while staff look: their applications, for staff
-    kiosk.devices.placeDemoCard("resident")
-    qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "status_lookup", timeout=15_000)
+    place_card(qtbot, kiosk, "resident", lambda: kiosk.shell.property("screen") == "status_lookup")
     assert kiosk.lookup.property("forStaff")
     tap_visible(kiosk, "lookupDoneButton")
     assert kiosk.shell.property("screen") == "staff_home"
