@@ -54,11 +54,12 @@ class CertificateDesk:
     """`print(submission_id, certificate_id)`: verify, then print. Blocks; call off the GUI thread."""
 
     def __init__(self, store: Store, printer: Callable[[], object],
-                 client: Callable[[], object | None] | None = None) -> None:
+                 client: Callable[[str | None], object | None] | None = None) -> None:
         self._store = store
         self._printer = printer        # made when first needed: opening CUPS may take a while
-        self._client = client          # a fresh PlatformClient, or None when not enrolled/offline
+        self._client = client          # client(platform_url): a fresh PlatformClient, or None
         self._a4 = None
+        self.platform_url: str | None = None   # the demo's loopback platform (else the enrolled one)
 
     def print(self, submission_id: str, certificate_id: str, who: str = "resident") -> CertificatePrinted:
         fresh = self._download(submission_id, certificate_id, who)
@@ -95,7 +96,7 @@ class CertificateDesk:
 
     def _download(self, submission_id: str, certificate_id: str, who: str) -> bytes | None:
         """A freshly verified copy from the platform (and stored), or None when it cannot answer."""
-        client = self._client() if self._client is not None else None
+        client = self._client(self.platform_url) if self._client is not None else None
         key = platform_key(self._store)
         if client is None or key is None:
             return None

@@ -55,19 +55,16 @@ def wire_staff_and_lookup(config, *, shell, session, store, devices, journey, vo
 
     desk = None
     if store is not None:
-        desk = CertificateDesk(store, lambda: a4_printer_from_config(config), None)
-        desk.platform_url = None
-
-        def client():  # noqa: ANN202 - a PlatformClient of its own (the worker's is busy on its thread)
-            from sync.enrollment import EnrollmentError, make_client
+        def client(platform_url: str | None):  # noqa: ANN202 - its own PlatformClient (the worker's
+            from sync.enrollment import EnrollmentError, make_client  # is busy on its own thread)
 
             try:
-                return make_client(store, Path(config.key_dir), platform_url=desk.platform_url,
+                return make_client(store, Path(config.key_dir), platform_url=platform_url,
                                    timeout=min(10.0, config.get("platform", "timeout_s")))
             except EnrollmentError:
                 return None
 
-        desk._client = client
+        desk = CertificateDesk(store, lambda: a4_printer_from_config(config), client)
     station, hotline = config.get("station", "name"), config.get("station", "hotline")
     lookup = LookupViewModel(store, lambda: journey.catalogue, print_receipt=devices.print_receipt,
                              certificates=desk, station_name=station, hotline=hotline, say=voice.say)
