@@ -56,13 +56,16 @@ class KioskApp:
     materials: object = None
     signature: object = None
     agent: object = None
+    staff: object = None
+    lookup: object = None
+    certificates: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
-        for model in (self.submit, self.rating, self.agent):
+        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.camera is not None:
@@ -143,6 +146,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from kiosk.devices_vm import DevicesViewModel
     from kiosk.journey import Journey
     from kiosk.session import Person, Session
+    from kiosk.staff_wiring import lookup_identified, wire_staff_and_lookup
     from kiosk.station_devices import open_devices
     from kiosk.sync_vm import SyncStatusViewModel
     from kiosk.theme import Theme
@@ -167,13 +171,19 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     journey = Journey(catalogue)
 
     def identified(person: Person) -> None:
+        if shell.property("purpose") == "lookup":          # 查进度: kiosk.staff_wiring
+            lookup_identified(person, shell=shell, session=session, lookup=lookup)
+            return
         journey.identify({"name": person.name, "id_number": person.id_number, **person.extra})
         shell.identified(person)
 
     identify.on_identified = identified
 
     devices = DevicesViewModel()
-    devices.on_card = lambda card: _card_placed(card, shell, session, identified)
+    devices.on_card = lambda card: (staff.card(card) if shell.property("screen") == "staff_home"
+                                    else _card_placed(card, shell, session, identified))
+    staff, lookup, certificates = wire_staff_and_lookup(config, shell=shell, session=session, store=store,
+                                                        devices=devices, journey=journey, voice=voice)
     shell.add_wiper(devices.lift_demo_card)
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
@@ -196,7 +206,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     for name, obj in {"Theme": theme, "shell": shell, "identify": identify, "devices": devices,
                       "bundles": bundles, "form": form, "submit": submit, "rating": rating,
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
-                      "signature": signature, "agent": agent, "agentConsent": agent.consent}.items():
+                      "signature": signature, "agent": agent, "agentConsent": agent.consent,
+                      "staff": staff, "lookup": lookup}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     if size is None:
@@ -222,7 +233,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
-                    camera=camera, materials=materials, signature=signature, agent=agent)
+                    camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
+                    lookup=lookup, certificates=certificates)
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -414,6 +426,13 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
     else:
         kiosk.sync_status.set_enrolled(False)
     kiosk.on_submitted.append(station_sync.wake)
+    kiosk.staff.wake = station_sync.wake
+    if kiosk.certificates is not None:
+        kiosk.certificates.platform_url = station_sync.platform_url
+    if demo:
+        from kiosk.staff_wiring import ensure_demo_staff, make_pins
+
+        ensure_demo_staff(make_pins(config, station_sync.store))
     status = SnapshotCache()
 
     def refresh_status() -> None:

@@ -79,6 +79,11 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id in ("materials", "capture", "sign"):
         _show_papers(kiosk, screen_id)
         return
+    if screen_id in ("staff_login", "staff_home", "status_lookup"):
+        from kiosk.staff_screenshots import show_staff_screen
+
+        show_staff_screen(kiosk, screen_id)
+        return
     shell.go(screen_id)
 
 

@@ -138,6 +138,9 @@ class ShellViewModel(_Notifying):
             "staffCalled": False, "greetingName": "", "errorTitle": "", "errorMessage": "",
             "errorAction": "", "errorDetail": "", "networkText": "", "stationName": station_name,
             "hotline": hotline, "keyboardDataPath": "",
+            # Why the person is here: "apply" (the journey) or "lookup" (查进度 / 打印结果). The
+            # identify screens are shared; kiosk.app routes the identified person by this flag.
+            "purpose": "apply",
         }, parent)
         self._session = session
         self._voice = voice
@@ -166,6 +169,7 @@ class ShellViewModel(_Notifying):
     hotline = _prop(str, "hotline", changed)
     networkText = _prop(str, "networkText", changed)
     keyboardDataPath = _prop(str, "keyboardDataPath", changed, writable=True)
+    purpose = _prop(str, "purpose", changed)
 
     @Property(str, notify=changed)
     def screenQml(self) -> str:
@@ -241,10 +245,18 @@ class ShellViewModel(_Notifying):
         """Run `hook` just before the journey moves to `screen_id` (e.g. session.start_form)."""
         self._on_enter.setdefault(screen_id, []).append(hook)
 
+    @Slot(str)
+    def startWith(self, purpose: str) -> None:
+        """The attract screen's way in: "lookup" (查进度) or "apply"; then identify by hand."""
+        self._set("purpose", "lookup" if purpose == "lookup" else "apply")
+        self.go("identify_manual")
+
     @Slot()
     def back(self) -> None:
         if self._history:
             self._set("screen", self._history.pop())
+            if self._values["screen"] == "attract":
+                self._set("purpose", "apply")
             self._voice.say(self.current_prompt())
 
     @Slot()
@@ -311,7 +323,7 @@ class ShellViewModel(_Notifying):
     def _on_wipe(self, reason: EndReason) -> None:
         for wipe in self._wipers:
             wipe()
-        self._reset(self._PERSONAL + ("errorTitle", "errorMessage", "errorAction"))
+        self._reset(self._PERSONAL + ("errorTitle", "errorMessage", "errorAction", "purpose"))
         self._history.clear()
         self._set("warningVisible", False)
         self._set("helpVisible", False)

@@ -790,6 +790,40 @@ class Store:
             return None
         return self._keys.decrypt(rows[0]["body"], b"certificate|" + certificate_id.encode())
 
+    def certificate_record(self, certificate_id: str) -> dict[str, Any] | None:
+        """What is known of a downloaded certificate without decrypting it: the hash whose platform
+        signature was checked at download, and when (for the print-time check)."""
+        rows = self._query(
+            "SELECT certificate_id, submission_id, sha256, verified_at FROM certificates "
+            "WHERE certificate_id=?",
+            (certificate_id,),
+        )
+        return rows[0] if rows else None
+
+    # ------------------------------------------------------------------ the day's figures (staff)
+    def submissions_per_bundle(self, since: float) -> dict[str, int]:
+        """Applications saved at this terminal since `since` (epoch seconds), per bundle, most first."""
+        rows = self._query(
+            "SELECT bundle_id, COUNT(*) AS n FROM submissions WHERE created_at >= ? "
+            "GROUP BY bundle_id ORDER BY n DESC, bundle_id",
+            (since,),
+        )
+        return {r["bundle_id"]: r["n"] for r in rows}
+
+    def ratings_per_score(self, since: float) -> dict[int, int]:
+        """好差评 given since `since`, counted per score 5 (非常满意) … 1 (非常不满意). The score is
+        inside the sealed body, so each rating of the period is opened (a day is a few dozen)."""
+        counts = dict.fromkeys(range(5, 0, -1), 0)
+        for r in self._query("SELECT rating_id, body FROM ratings WHERE created_at >= ?", (since,)):
+            try:
+                body = json.loads(self._keys.decrypt(r["body"], b"rating|" + r["rating_id"].encode()))
+                score = int(body["score"])
+            except (CryptoError, ValueError, KeyError, TypeError):
+                continue
+            if score in counts:
+                counts[score] += 1
+        return counts
+
     # ------------------------------------------------------------------ signed documents
     def document(self, kind: str) -> dict[str, Any] | None:
         """The verified catalogue / credit list in use: {"version", "etag", "payload": bytes}."""

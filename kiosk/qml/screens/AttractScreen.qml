@@ -1,5 +1,5 @@
 // 首页: the station's name, "请放置身份证" with a slow card-onto-reader animation, and the other
-// ways in: 扫码, 手动输入, 工作人员.
+// ways in: 扫码, 手动输入; then 查进度 / 打印结果 and 工作人员 (staff login) as secondary buttons.
 import QtQuick
 import "../components"
 
@@ -137,12 +137,20 @@ Item {
                 onClicked: devices.placeDemoCard("resident")
             }
             BigButton {
+                objectName: "lookupButton"
+                width: parent.width
+                primary: false
+                text: "查进度 / 打印结果"
+                hint: "查看已办申请，补打凭条或证照"
+                onClicked: shell.startWith("lookup")
+            }
+            BigButton {
                 objectName: "staffButton"
                 width: parent.width
                 primary: false
                 text: "工作人员"
-                hint: "呼叫驿站工作人员"
-                onClicked: shell.openHelp()
+                hint: "工作人员登录（需工号和密码）"
+                onClicked: staff.open()
             }
             BigButton {
                 objectName: "agentButton"

@@ -1,0 +1,257 @@
+// 工作人员 home: the queue (pending, oldest, failed/rejected rows with 重试), devices and a test
+// print, a resident's certificates and receipts, today's figures, the catalogue in use and export
+// to a USB stick. One scrolling page of sections; 退出 at the top.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property bool landscape: width > height
+
+    component Section: Panel {
+        id: section
+        default property alias content: inner.data
+        property string heading: ""
+        implicitHeight: inner.implicitHeight + 56
+        Column {
+            id: inner
+            anchors { left: parent.left; right: parent.right; top: parent.top; margins: 28 }
+            spacing: 18
+            KText {
+                width: parent.width
+                text: section.heading
+                font.pixelSize: Theme.button
+                font.bold: true
+                color: Theme.accent
+            }
+        }
+    }
+
+    ScreenColumn {
+        id: page
+        anchors.fill: parent
+        spacing: 28
+        maxWidth: screen.landscape ? 1500 : 980
+
+        Row {
+            width: page.columnWidth
+            spacing: 20
+            KText {
+                width: parent.width - logout.width - refresh.width - 40
+                anchors.verticalCenter: parent.verticalCenter
+                text: "工作人员 " + staff.loggedIn
+                font.pixelSize: Theme.title
+                font.bold: true
+            }
+            BigButton {
+                id: refresh
+                objectName: "staffRefreshButton"
+                width: 220
+                primary: false
+                text: "刷新"
+                onClicked: staff.refresh()
+            }
+            BigButton {
+                id: logout
+                objectName: "staffLogoutButton"
+                width: 220
+                text: "退出"
+                onClicked: staff.logout()
+            }
+        }
+
+        Grid {
+            width: page.columnWidth
+            columns: screen.landscape ? 2 : 1
+            columnSpacing: 28
+            rowSpacing: 28
+            readonly property int cell: screen.landscape ? (width - columnSpacing) / 2 : width
+
+            Section {
+                objectName: "queueSection"
+                width: parent.cell
+                heading: "待发队列"
+                KText {
+                    width: parent.width
+                    objectName: "pendingText"
+                    text: "待发送 " + staff.pendingCount + " 件；最早一件已等 " + staff.oldestAge
+                }
+                KText {
+                    width: parent.width
+                    visible: staff.problems.length === 0
+                    text: "✓ 没有发送失败或被退回的申请"
+                    color: Theme.success
+                }
+                Repeater {
+                    model: staff.problems
+                    delegate: Rectangle {
+                        required property var modelData
+                        width: parent.width
+                        height: problemColumn.implicitHeight + 32
+                        radius: 12
+                        color: Theme.errorSurface
+                        border.width: 3
+                        border.color: Theme.error
+                        Column {
+                            id: problemColumn
+                            anchors { left: parent.left; right: parent.right; top: parent.top; margins: 16 }
+                            spacing: 10
+                            KText {
+                                width: parent.width
+                                text: "！ " + modelData.kind + " " + modelData.ref + "：" + modelData.label
+                                font.bold: true
+                            }
+                            KText { width: parent.width; text: "原因：" + modelData.reason }
+                            BigButton {
+                                objectName: "retry_" + modelData.ref
+                                visible: modelData.canRetry
+                                width: parent.width
+                                primary: false
+                                text: "重试"
+                                hint: "放回待发队列，联网后自动发送"
+                                onClicked: staff.retry(modelData.ref)
+                            }
+                        }
+                    }
+                }
+                KText {
+                    width: parent.width
+                    objectName: "queueMessage"
+                    visible: staff.queueMessage !== ""
+                    text: staff.queueMessage
+                    font.bold: true
+                }
+            }
+
+            Section {
+                objectName: "devicesSection"
+                width: parent.cell
+                heading: "设备"
+                Repeater {
+                    model: staff.devices
+                    delegate: KText {
+                        required property var modelData
+                        width: parent.width
+                        text: (modelData.warn ? "！ " : "✓ ") + modelData.name + "：" + modelData.state
+                              + (modelData.message !== "" ? "（" + modelData.message + "）" : "")
+                        color: modelData.warn ? Theme.error : Theme.text
+                        font.bold: modelData.warn
+                    }
+                }
+                BigButton {
+                    objectName: "testPrintButton"
+                    width: parent.width
+                    primary: false
+                    text: "测试打印"
+                    hint: "凭条打印机打印一张测试页"
+                    enabledLook: staff.busy === ""
+                    onClicked: staff.testPrint()
+                }
+                KText {
+                    width: parent.width
+                    objectName: "testPrintText"
+                    visible: staff.testPrintMessage !== ""
+                    text: staff.testPrintMessage
+                    font.bold: true
+                }
+            }
+
+            Section {
+                objectName: "residentSection"
+                width: parent.cell
+                heading: "为群众打印证照、补打凭条"
+                KText {
+                    width: parent.width
+                    text: "请群众把身份证放在读卡区；或输入身份证号码后点“查找”。"
+                }
+                KioskTextField {
+                    objectName: "lookupIdField"
+                    width: parent.width
+                    label: "身份证号码"
+                    placeholder: "18 位，用下方数字键输入"
+                    keypad: "id"
+                    selected: true
+                    text: staff.lookupId
+                    error: staff.lookupError
+                }
+                NumericKeypad {
+                    objectName: "lookupKeypad"
+                    width: parent.width
+                    onKey: (value) => staff.lookupKey(value)
+                }
+                BigButton {
+                    objectName: "lookupFindButton"
+                    width: parent.width
+                    text: "查找"
+                    onClicked: staff.lookupTyped()
+                }
+            }
+
+            Section {
+                objectName: "figuresSection"
+                width: parent.cell
+                heading: "今日统计"
+                KText {
+                    width: parent.width
+                    visible: staff.figures.length === 0
+                    text: "今天还没有人在本机办理。"
+                }
+                Repeater {
+                    model: staff.figures
+                    delegate: KText {
+                        required property var modelData
+                        width: parent.width
+                        text: "· " + modelData.label + "：" + modelData.count + " 件"
+                    }
+                }
+                KText {
+                    width: parent.width
+                    text: "好差评：" + staff.ratings.map(r => r.label + " " + r.count).join("，")
+                }
+                KText {
+                    width: parent.width
+                    objectName: "catalogueText"
+                    text: "事项目录：" + staff.catalogueVersion
+                    color: Theme.textMuted
+                }
+            }
+
+            Section {
+                objectName: "exportSection"
+                width: parent.cell
+                heading: "导出到 U 盘"
+                KText {
+                    width: parent.width
+                    text: "网络长时间不通时，把待发的申请加密导出到 U 盘，交县级运维人员导入平台。"
+                }
+                BigButton {
+                    objectName: "findUsbButton"
+                    width: parent.width
+                    primary: false
+                    text: "查找 U 盘"
+                    onClicked: staff.findUsb()
+                }
+                Repeater {
+                    model: staff.usbFolders
+                    delegate: BigButton {
+                        required property var modelData
+                        required property int index
+                        objectName: "exportTo_" + index
+                        width: parent.width
+                        text: "导出到这个 U 盘"
+                        hint: modelData
+                        enabledLook: staff.busy === ""
+                        onClicked: staff.exportTo(modelData)
+                    }
+                }
+                KText {
+                    width: parent.width
+                    objectName: "exportText"
+                    visible: staff.exportMessage !== ""
+                    text: staff.exportMessage
+                    font.bold: true
+                }
+            }
+        }
+    }
+}

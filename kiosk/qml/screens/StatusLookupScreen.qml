@@ -1,0 +1,128 @@
+// 查进度 / 打印结果: the person's applications, newest first: what, when, the status in words and
+// the platform's message; 再打印凭条 on each, and 打印证照 where a certificate is ready (it is
+// verified before it prints). What the printers did is said in a box with a mark, not colour only.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property bool landscape: width > height
+
+    ScreenColumn {
+        id: page
+        anchors.fill: parent
+        spacing: 28
+        maxWidth: screen.landscape ? 1500 : 960
+
+        KText {
+            width: page.columnWidth
+            text: lookup.who !== "" ? lookup.who + " 的申请" : "申请记录"
+            font.pixelSize: Theme.title
+            font.bold: true
+        }
+
+        KText {
+            width: page.columnWidth
+            visible: lookup.state === "loading"
+            text: "正在查找，请稍候……"
+        }
+
+        Rectangle {
+            objectName: "lookupMessage"
+            visible: lookup.message !== ""
+            width: page.columnWidth
+            height: visible ? lookupText.implicitHeight + 40 : 0
+            radius: Theme.radius
+            color: lookup.messageKind === "error" ? Theme.errorSurface
+                 : lookup.messageKind === "ok" ? Theme.successSurface : Theme.surfaceAlt
+            border.width: 3
+            border.color: lookup.messageKind === "error" ? Theme.error
+                        : lookup.messageKind === "ok" ? Theme.success : Theme.primary
+            KText {
+                id: lookupText
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+                text: (lookup.messageKind === "error" ? "！ " : lookup.messageKind === "ok" ? "✓ " : "")
+                      + lookup.message
+                      + (lookup.messageKind === "error" ? "（热线 " + shell.hotline + "）" : "")
+                font.bold: true
+            }
+        }
+
+        KText {
+            objectName: "noApplications"
+            width: page.columnWidth
+            visible: lookup.state === "shown" && lookup.items.length === 0
+            text: "本机没有查到您的申请记录。在其他地方办理的，请拨打 " + shell.hotline + " 热线查询。"
+        }
+
+        Repeater {
+            model: lookup.items
+            delegate: Panel {
+                required property var modelData
+                required property int index
+                objectName: "application_" + index
+                width: page.columnWidth
+                height: appColumn.implicitHeight + 56
+                Column {
+                    id: appColumn
+                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: 28 }
+                    spacing: 14
+                    KText {
+                        width: parent.width
+                        text: modelData.bundleName
+                        font.pixelSize: Theme.button
+                        font.bold: true
+                    }
+                    KText {
+                        width: parent.width
+                        text: "受理编号 " + modelData.reference + " · " + modelData.date
+                        color: Theme.textMuted
+                    }
+                    KText {
+                        objectName: "status_" + index
+                        width: parent.width
+                        text: "进度：" + modelData.status
+                        font.bold: true
+                    }
+                    KText {
+                        width: parent.width
+                        visible: modelData.detail !== ""
+                        text: modelData.detail
+                    }
+                    Grid {
+                        width: parent.width
+                        columns: screen.landscape ? 2 : 1
+                        columnSpacing: 20
+                        rowSpacing: 16
+                        readonly property int cell: screen.landscape ? (width - columnSpacing) / 2 : width
+                        BigButton {
+                            objectName: "printCertificate_" + index
+                            visible: modelData.certificateId !== ""
+                            width: parent.cell
+                            text: "打印证照"
+                            hint: "先核验平台签名，再用 A4 纸打印"
+                            enabledLook: !lookup.busy
+                            onClicked: lookup.printCertificate(modelData.submissionId, modelData.certificateId)
+                        }
+                        BigButton {
+                            objectName: "reprintReceipt_" + index
+                            width: parent.cell
+                            primary: false
+                            text: "再打印凭条"
+                            enabledLook: !lookup.busy
+                            onClicked: lookup.reprintReceipt(modelData.submissionId)
+                        }
+                    }
+                }
+            }
+        }
+
+        BigButton {
+            objectName: "lookupDoneButton"
+            width: page.columnWidth
+            primary: !lookup.forStaff
+            text: lookup.forStaff ? "返回工作人员页面" : "办完了，回到首页"
+            onClicked: lookup.forStaff ? shell.back() : shell.home()
+        }
+    }
+}

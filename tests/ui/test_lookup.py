@@ -1,0 +1,103 @@
+"""查进度 / 打印结果 by touch on the demo kiosk: the resident presses 查进度, puts their card on the
+(pty) reader, and sees their application with the status pulled from the reference platform;
+再打印凭条 prints again (masked data only); 返回 to the start forgets the 查进度 purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from devices.idcard.samples import sample_for
+from devices.printer.receipt import receipt_bytes
+from kiosk.lookup_vm import status_words, stored_receipt
+from kiosk.screenshots import settle
+from sync.platform.service import PlatformService
+from tests.ui.staff_helpers import demo_kiosk, place_card, saved_application, tap_visible, visible
+from tests.ui.test_shell import strings_in_tree
+
+
+@pytest.fixture
+def demo(qapp, tmp_path):
+    kiosk, station, config = demo_kiosk(tmp_path)
+    yield kiosk, station, config
+    kiosk.shutdown()
+    station.close()
+    assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)
+
+
+def test_returning_resident_sees_pulled_status_and_reprints_the_receipt(demo, qtbot):
+    kiosk, station, _ = demo
+    store = station.store
+    card = sample_for("resident")
+    mine, _ = saved_application(kiosk, name=card.name, id_number=card.id_number)
+    saved_application(kiosk)                                # somebody else's: not listed
+    station.worker.run_once(force=True)
+    service = PlatformService(store.data_dir.parent / (store.data_dir.name + "-platform"))
+    service.advance(store.find(mine.submission_id).platform_reference, "need_materials",
+                    message="请补交户口簿首页", required_materials=["户口簿首页"])
+    station.worker.run_once(force=True)
+
+    tap_visible(kiosk, "lookupButton")
+    assert kiosk.shell.property("screen") == "identify_manual"
+    assert kiosk.shell.property("purpose") == "lookup"
+    place_card(qtbot, kiosk, "resident",                 # over the simulated reader's wire protocol
+               lambda: kiosk.shell.property("screen") == "status_lookup")
+    qtbot.waitUntil(lambda: kiosk.lookup.property("state") == "shown", timeout=10_000)
+    settle(kiosk.app)
+    items = kiosk.lookup.property("items")
+    assert [i["submissionId"] for i in items] == [mine.submission_id]
+    assert not kiosk.shell.property("canGoBack")          # 首页 or 办完了 end the visit
+    assert items[0]["status"] == "需要补交材料" and "户口簿首页" in items[0]["detail"]
+    assert items[0]["certificateId"] == ""
+    assert "需要补交材料" in visible(kiosk, "status_0").property("text")
+    assert kiosk.shell.property("greetingName") == ""        # no journey started
+    assert kiosk.journey.applicant is None or kiosk.journey.applicant.get("id_number") != card.id_number
+
+    printer = kiosk.station_devices.printer_simulator
+    pages = len(printer.png_paths)
+    tap_visible(kiosk, "reprintReceipt_0")
+    qtbot.waitUntil(lambda: kiosk.lookup.property("messageKind") in ("ok", "error"), timeout=15_000)
+    assert kiosk.lookup.property("messageKind") == "ok", kiosk.lookup.property("message")
+    assert printer.wait_for_pages(pages + 1, timeout=10)
+    assert "receipt_reprinted" in [e["event"] for e in store.audit_entries()]
+
+    tap_visible(kiosk, "lookupDoneButton")
+    assert kiosk.shell.property("screen") == "attract"
+    assert kiosk.shell.property("purpose") == "apply"
+    assert not [t for t in strings_in_tree(kiosk) if card.name in t or mine.local_reference in t]
+
+
+def test_back_to_the_start_forgets_lookup_and_a_card_then_starts_the_journey(demo, qtbot):
+    kiosk, _, _ = demo
+    tap_visible(kiosk, "lookupButton")
+    assert kiosk.shell.property("purpose") == "lookup"
+    kiosk.shell.back()                                       # the top bar's 返回
+    assert kiosk.shell.property("screen") == "attract" and kiosk.shell.property("purpose") == "apply"
+    place_card(qtbot, kiosk, "resident", lambda: kiosk.shell.property("screen") == "identified")
+
+
+def test_nobody_found_says_so_with_the_hotline(demo, qtbot):
+    kiosk, _, _ = demo
+    tap_visible(kiosk, "lookupButton")
+    place_card(qtbot, kiosk, "resident", lambda: kiosk.lookup.property("state") == "shown")
+    settle(kiosk.app)
+    assert "12345" in visible(kiosk, "noApplications").property("text")
+
+
+def test_reprinted_receipt_carries_masked_data_only(demo):
+    kiosk, station, _ = demo
+    card = sample_for("resident")
+    saved, _ = saved_application(kiosk, name=card.name, id_number=card.id_number)
+    receipt = stored_receipt(station.store, kiosk.journey.catalogue, saved.submission_id, "驿站", "12345")
+    assert receipt.applicant_id_number != card.id_number and "*" in receipt.applicant_id_number
+    assert receipt.applicant_name != card.name and receipt.applicant_name.startswith(card.name[0])
+    assert receipt.reference == saved.local_reference and receipt.items
+    data = receipt_bytes(receipt)
+    assert card.id_number.encode() not in data and card.id_number[6:14].encode() not in data
+
+
+def test_status_words():
+    assert status_words("queued", []) == ("已保存在本机，联网后自动发送到平台", "")
+    pulled = [{"status": "accepted", "message": "已受理", "required_materials": []},
+              {"status": "rejected", "message": "材料不全", "required_materials": []}]
+    assert status_words("rejected", pulled) == ("不予受理", "材料不全")
+    assert status_words("failed", pulled)[0] == "发送遇到问题，工作人员会处理"
