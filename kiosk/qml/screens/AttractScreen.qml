@@ -8,17 +8,29 @@ Item {
     readonly property bool landscape: width > height
     readonly property int contentWidth: Math.min(width - 96, landscape ? 1700 : 960)
 
+    // Centred when everything fits; scrolls (never cuts off) when large text and the demo's
+    // extra button need more than the screen.
+    Flickable {
+        id: flick
+        anchors.fill: parent
+        contentWidth: width
+        contentHeight: Math.max(height, grid.height + 48)
+        boundsBehavior: Flickable.StopAtBounds
+        clip: true
+
     Grid {
-        anchors.centerIn: parent
+        id: grid
+        x: (flick.width - width) / 2
+        y: Math.max(24, (flick.height - height) / 2)
         columns: screen.landscape ? 2 : 1
         columnSpacing: 80
-        rowSpacing: 56
+        rowSpacing: screen.landscape ? 56 : 28
         horizontalItemAlignment: Grid.AlignHCenter
         verticalItemAlignment: Grid.AlignVCenter
 
         Column {
             width: screen.landscape ? screen.contentWidth * 0.5 : screen.contentWidth
-            spacing: 40
+            spacing: screen.landscape ? 40 : 28
 
             KText {
                 width: parent.width
@@ -32,7 +44,7 @@ Item {
             Item {
                 id: stage
                 width: parent.width
-                height: 420
+                height: Theme.large || devices.demo ? 330 : 420   // room for more buttons
 
                 Rectangle {   // the reader: a dark slab with its reading area marked
                     id: reader
@@ -79,9 +91,9 @@ Item {
 
                     SequentialAnimation on y {
                         loops: Animation.Infinite
-                        NumberAnimation { from: 20; to: 150; duration: 2400; easing.type: Easing.InOutSine }
+                        NumberAnimation { from: 0; to: stage.height - 270; duration: 2400; easing.type: Easing.InOutSine }
                         PauseAnimation { duration: 1200 }
-                        NumberAnimation { from: 150; to: 20; duration: 1600; easing.type: Easing.InOutSine }
+                        NumberAnimation { from: stage.height - 270; to: 0; duration: 1600; easing.type: Easing.InOutSine }
                         PauseAnimation { duration: 600 }
                     }
                 }
@@ -109,6 +121,7 @@ Item {
             KText {
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
+                visible: !(Theme.large && devices.demo)   // the one line given up when space is short
                 text: "没有带身份证？"
                 color: Theme.textMuted
                 font.pixelSize: Theme.button
@@ -144,22 +157,27 @@ Item {
                 hint: "查看已办申请，补打凭条或证照"
                 onClicked: shell.startWith("lookup")
             }
-            BigButton {
-                objectName: "staffButton"
+            Row {   // the two logins share a row: residents see fewer buttons
                 width: parent.width
-                primary: false
-                text: "工作人员"
-                hint: "工作人员登录（需工号和密码）"
-                onClicked: staff.open()
-            }
-            BigButton {
-                objectName: "agentButton"
-                width: parent.width
-                primary: false
-                text: "代办员"
-                hint: "代办员登录，为他人办理"
-                onClicked: agent.start()
+                spacing: 20
+                BigButton {
+                    objectName: "staffButton"
+                    width: (parent.width - parent.spacing) / 2
+                    primary: false
+                    text: "工作人员"
+                    hint: "工号和密码登录"
+                    onClicked: staff.open()
+                }
+                BigButton {
+                    objectName: "agentButton"
+                    width: (parent.width - parent.spacing) / 2
+                    primary: false
+                    text: "代办员"
+                    hint: "为他人代办"
+                    onClicked: agent.start()
+                }
             }
         }
+    }
     }
 }
