@@ -345,6 +345,7 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
 
     from kiosk.health import HealthReport, HealthServer, SnapshotCache
     from kiosk.privacy_log import setup_logging
+    from kiosk.station_status import store_facts
     from kiosk.station_sync import open_sync
     from kiosk.watchdog import SystemdNotifier, start_watchdog
     from main import __version__
@@ -378,7 +379,7 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
     kiosk.devices.changed.connect(refresh_status)
     kiosk.sync_status.changed.connect(refresh_status)
     refresh_status()
-    report = HealthReport(status, version=__version__, station_id=config.get("station", "id"),
+    report = HealthReport(lambda: {**status(), **store_facts(station_sync.store)}, version=__version__, station_id=config.get("station", "id"),
                           data_dir=config.data_dir)
     try:
         health = HealthServer(report, port=config.get("ops", "health_port")).start()
