@@ -379,7 +379,8 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
     kiosk.devices.changed.connect(refresh_status)
     kiosk.sync_status.changed.connect(refresh_status)
     refresh_status()
-    report = HealthReport(lambda: {**status(), **store_facts(station_sync.store)}, version=__version__, station_id=config.get("station", "id"),
+    report = HealthReport(lambda: {**status(), **store_facts(station_sync.store)}, version=__version__,
+                          station_id=config.get("station", "id"),
                           data_dir=config.data_dir)
     try:
         health = HealthServer(report, port=config.get("ops", "health_port")).start()
