@@ -176,6 +176,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(devices.lift_demo_card)
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
+    shell.add_wiper(app.clipboard().clear)      # no clipboard: nothing of a resident survives a wipe
     shell.on_enter("question", session.start_form)
     bundles, form = _journey_view_models(journey, shell)
     if store is not None:
