@@ -186,6 +186,7 @@ class Soak:
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         prepare_environment()
+        self._stable_reader_path()
         self.config = demo_config(None, self.work / "data")
         self.store = Store.open(self.config.data_dir, self.config.key_dir, clock=self.clock)
         self.service = PlatformService(self.work / "platform", clock=self.clock)
@@ -200,6 +201,21 @@ class Soak:
         self.reader = self.kiosk.station_devices.reader_simulator
         self.printer = self.kiosk.station_devices.printer_simulator
         self.bundles = self._bundles()
+
+    def _stable_reader_path(self) -> None:
+        """The demo opens the reader simulator on its bare pty name (/dev/pts/N), which a replug
+        does not bring back; a station's reader has a stable udev name (/dev/idcard). The soak
+        gives the simulator a stable symlink the same way, so replugging is tested as on a station."""
+        import devices.idcard.simulator as reader_simulator
+
+        original = reader_simulator.start_simulated_reader
+        link = str(self.work / "idcard")
+
+        def with_link(card=None, link_path=None, **options):  # noqa: ANN001, ANN202
+            return original(card, link_path or link, **options)
+
+        reader_simulator.start_simulated_reader = with_link
+        self._restore_reader = lambda: setattr(reader_simulator, "start_simulated_reader", original)
 
     def _serve(self) -> None:
         from sync.platform.server import PlatformServer, _Handler
@@ -242,6 +258,7 @@ class Soak:
         return names or ["retirement"]
 
     def close(self) -> None:
+        self._restore_reader()
         self.kiosk.shutdown()
         self._stop_platform()
         self.store.close()
@@ -323,7 +340,8 @@ class Soak:
                 r.threads_warm = threading.active_count()
             self._devices_and_network(i, reader_off, printer_off, outage)
             try:
-                self.session(i, abandon=i % 10 == 9, card=i not in reader_off)
+                reader_ok = self.kiosk.devices.health().get("id_reader", ("", ""))[0] == "ok"
+                self.session(i, abandon=i % 10 == 9, card=i not in reader_off and reader_ok)
             except AssertionError as exc:
                 r.failures.append(f"session {i}: {exc}")
                 self.kiosk.session.end()
