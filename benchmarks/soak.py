@@ -20,8 +20,9 @@ Reported (a table): sessions served, restarts needed (0: the same process and ob
 no Qt/QML warning), RSS after warm-up and at the end (growth ≤ 10 MB), threads, device recovery,
 the queue's peak during the outage and how it drained.
 
-The printer simulator keeps every page it printed (numpy images) for tests; that is the
-simulator's memory, not the kiosk's, so the harness empties it after each receipt.
+The printer simulator keeps every page it printed (numpy images) and every command it interpreted,
+for tests; that is the simulator's memory, not the kiosk's, so the harness empties it after each
+receipt. The reference platform also runs in this process (its memory is counted, conservatively).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/soak.py [--sessions 1000]
 """
@@ -341,6 +342,8 @@ class Soak:
         with self.printer._page_done:  # noqa: SLF001 - the simulator's own record, not the kiosk's
             self.printer.pages.clear()
             self.printer.png_paths.clear()
+            del self.printer.interpreter.ops[:]          # every command it interpreted, kept for tests
+            self.printer._consumed_ops = 0  # noqa: SLF001
         for png in (self.config.data_dir / "receipts").glob("*.png"):
             png.unlink(missing_ok=True)
 
