@@ -187,6 +187,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(devices.lift_demo_card)
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
+    shell.add_wiper(app.clipboard().clear)      # no clipboard: nothing of a resident survives a wipe
     shell.on_enter("question", session.start_form)
     bundles, form = _journey_view_models(journey, shell)
     if store is not None:
@@ -400,6 +401,7 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
 
     from kiosk.health import HealthReport, HealthServer, SnapshotCache
     from kiosk.privacy_log import setup_logging
+    from kiosk.station_status import store_facts
     from kiosk.station_sync import open_sync
     from kiosk.watchdog import SystemdNotifier, start_watchdog
     from main import __version__
@@ -444,7 +446,8 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
     kiosk.devices.changed.connect(refresh_status)
     kiosk.sync_status.changed.connect(refresh_status)
     refresh_status()
-    report = HealthReport(status, version=__version__, station_id=config.get("station", "id"),
+    report = HealthReport(lambda: {**status(), **store_facts(station_sync.store)}, version=__version__,
+                          station_id=config.get("station", "id"),
                           data_dir=config.data_dir)
     try:
         health = HealthServer(report, port=config.get("ops", "health_port")).start()

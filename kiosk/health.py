@@ -17,15 +17,18 @@ The document (every key always present; null where a value is not known, never a
     {"status": "ok" | "degraded" | "error", "problems": ["…"], "version": "0.1.0",
      "station_id": "210102-0001", "time": "2026-11-28T01:00:00+08:00", "uptime_s": 12.5,
      "devices": {"id_reader": {"state": "ok", …}, …},
-     "queue": {"pending": 3, "oldest_age_s": 420.0},
+     "queue": {"pending": 3, "failed": 0, "oldest_age_s": 420.0},
      "disk": {"path": "/var/lib/station-kiosk", "free_bytes": …, "total_bytes": …},
-     "last_sync": {"at": "2026-11-28T00:55:00+08:00", "age_s": 300.0}}
+     "last_sync": {"at": "2026-11-28T00:55:00+08:00", "age_s": 300.0},
+     "catalogue": {"version": "2026.11.1", "downloaded": "2026.11.2" | null},
+     "enrollment": {"enrolled": true, "station_id": "210102-0001", "platform_url": "…"}}
 
 What the supplier returns (any key may be missing; missing means "not known"):
 
     {"devices": {"id_reader": {"state": "ok"}, "receipt_printer": {"state": "no_paper"}},
-     "queue": {"pending": 3, "oldest_age_s": 420.0},
-     "last_sync_at": 1795830000.0}          # epoch seconds of the last successful sync, or None
+     "queue": {"pending": 3, "failed": 0, "oldest_age_s": 420.0},
+     "last_sync_at": 1795830000.0,          # epoch seconds of the last successful sync, or None
+     "catalogue": {...}, "enrollment": {...}}   # passed through as given (kiosk.station_status)
 
 HTTP 200 when status is ok or degraded (the answer itself is healthy), 503 when the supplier
 failed. Thresholds for "degraded" are arguments, so the county can tune them in station.toml.
@@ -97,8 +100,10 @@ class HealthReport:
         document: dict[str, Any] = {
             "status": "ok", "problems": [], "version": self.version, "station_id": self.station_id,
             "time": _iso(now), "uptime_s": round(now - self._started, 1),
-            "devices": {}, "queue": {"pending": None, "oldest_age_s": None},
+            "devices": {}, "queue": {"pending": None, "failed": None, "oldest_age_s": None},
             "disk": self._disk(), "last_sync": {"at": None, "age_s": None},
+            "catalogue": {"version": None, "downloaded": None},
+            "enrollment": {"enrolled": None, "station_id": None, "platform_url": None},
         }
         try:
             supplied = self.snapshot()
@@ -112,7 +117,10 @@ class HealthReport:
 
         document["devices"] = dict(supplied.get("devices") or {})
         queue = supplied.get("queue") or {}
-        document["queue"] = {"pending": queue.get("pending"), "oldest_age_s": queue.get("oldest_age_s")}
+        document["queue"] = {"pending": queue.get("pending"), "failed": queue.get("failed"),
+                             "oldest_age_s": queue.get("oldest_age_s")}
+        for part in ("catalogue", "enrollment"):
+            document[part].update(supplied.get(part) or {})
         last_sync_at = supplied.get("last_sync_at")
         if last_sync_at is not None:
             document["last_sync"] = {"at": _iso(last_sync_at), "age_s": round(now - last_sync_at, 1)}
@@ -132,6 +140,10 @@ class HealthReport:
         problems = []
         if not document["devices"]:
             problems.append("没有设备状态报告")
+        if document["queue"]["failed"]:
+            problems.append(f"{document['queue']['failed']} 件发送失败，等待工作人员处理")
+        if document["enrollment"]["enrolled"] is False:
+            problems.append("本机尚未在省平台注册，申请只保存在本机")
         if document["queue"]["pending"] is None:
             problems.append("待发队列状态未知")
         for name, device in document["devices"].items():

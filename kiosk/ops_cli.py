@@ -1,4 +1,5 @@
-"""Commands for running a station: `staff set-pin`, `staff unlock`, and `health`."""
+"""Commands for running a station: `staff set-pin/unlock`, `health`, `status`, `audit verify`,
+and `update make/apply` (the signed software updates live in sync/updates.py)."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ def format_health(doc: dict) -> str:
     status = {"ok": "正常", "degraded": "有问题", "error": "无法读取运行状态"}.get(doc.get("status"), "未知")
     lines = [f"状态：{status}",
              f"版本：{doc.get('version')}　驿站：{doc.get('station_id')}　"
-             f"已运行：{_duration(doc.get('uptime_s') or 0)}"]
+             f"已运行：{_duration(doc['uptime_s']) if doc.get('uptime_s') is not None else '终端程序未运行'}"]
     devices = doc.get("devices") or {}
     if devices:
         parts = [f"{name} {d.get('state') if isinstance(d, dict) else d}" for name, d in devices.items()]
@@ -131,6 +132,14 @@ def format_health(doc: dict) -> str:
     sync = doc.get("last_sync") or {}
     lines.append(f"上次同步成功：{sync['at']}（{_duration(sync.get('age_s') or 0)}前）" if sync.get("at")
                  else "上次同步成功：无记录")
+    catalogue = doc.get("catalogue") or {}
+    if catalogue.get("version") or catalogue.get("downloaded"):
+        newer = f"（已下载平台版本 {catalogue['downloaded']}）" if catalogue.get("downloaded") else ""
+        lines.append(f"事项目录：{catalogue.get('version') or '未知'}{newer}")
+    enrollment = doc.get("enrollment") or {}
+    if enrollment.get("enrolled") is not None:
+        lines.append(f"注册：已注册 {enrollment.get('station_id')}（{enrollment.get('platform_url')}）"
+                     if enrollment["enrolled"] else "注册：尚未注册")
     for problem in doc.get("problems") or []:
         lines.append(f"问题：{problem}")
     return "\n".join(lines)
@@ -156,6 +165,100 @@ def _health(args: argparse.Namespace) -> int:
         return HEALTH_UNREACHABLE
     print(json.dumps(doc, ensure_ascii=False, indent=1) if args.json else format_health(doc))
     return {"ok": HEALTH_OK, "degraded": HEALTH_DEGRADED}.get(doc.get("status"), HEALTH_UNREACHABLE)
+
+
+def _fetch_health(port: int, timeout: float) -> dict | None:
+    """The running kiosk's health document, or None when nothing answers on the port."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"http://127.0.0.1:{port}/health", timeout=timeout) as response:
+            doc = json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        try:
+            doc = json.loads(exc.read().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+    except (urllib.error.URLError, OSError, UnicodeDecodeError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+DEVICE_NAMES = ("id_reader", "receipt_printer")
+NOT_RUNNING = "终端程序未运行或健康检查端口无应答"
+
+
+def format_table(doc: dict) -> str:
+    """`status` for staff: the health document as a two-column Chinese table."""
+    rows: list[list[str]] = []
+    for line in format_health(doc).splitlines():
+        for part in line.split("　"):                   # 版本：…　驿站：…　已运行：… → three rows
+            label, value = part.split("：", 1)
+            if label == "设备" and "；" in value:
+                rows += [["设备", device] for device in value.split("；")]
+            else:
+                rows.append([label, value])
+    queue = doc.get("queue") or {}
+    if queue.get("failed") is not None:
+        rows.insert(next(i for i, r in enumerate(rows) if r[0] == "待发") + 1,
+                    ["发送失败", f"{queue['failed']} 件"])
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label}{'　' * (width - len(label))}  {value}" for label, value in rows)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from kiosk.health import HealthReport
+    from kiosk.station_status import store_facts
+    from main import __version__
+    from sync.store import Store, StoreError
+
+    data_dir = args.data_dir or args.config.data_dir
+    key_dir = args.key_dir or args.config.key_dir
+    running = _fetch_health(args.port or args.config.get("ops", "health_port"), args.timeout)
+    if running is not None and isinstance(running.get("devices"), dict) and running["devices"]:
+        devices = running["devices"]
+    else:
+        devices = {name: {"state": "unknown", "message": NOT_RUNNING} for name in DEVICE_NAMES}
+    try:
+        store = Store.open(data_dir, key_dir, crypto=args.config.get("security", "crypto"))
+    except StoreError as exc:
+        print(f"无法打开本地数据：{exc}", file=sys.stderr)
+        return HEALTH_UNREACHABLE
+    try:
+        report = HealthReport(lambda: {"devices": devices, **store_facts(store)}, version=__version__,
+                              station_id=store.setting("station_id") or args.config.get("station", "id"),
+                              data_dir=data_dir)
+        doc = report.build()
+    finally:
+        store.close()
+    doc["uptime_s"] = running.get("uptime_s") if running is not None else None
+    print(json.dumps(doc, ensure_ascii=False, indent=1) if args.json else format_table(doc))
+    return {"ok": HEALTH_OK, "degraded": HEALTH_DEGRADED}.get(doc.get("status"), HEALTH_UNREACHABLE)
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from sync.store import Store, StoreError
+
+    data_dir = args.data_dir or args.config.data_dir
+    key_dir = args.key_dir or args.config.key_dir
+    try:
+        store = Store.open(data_dir, key_dir, crypto=args.config.get("security", "crypto"))
+    except StoreError as exc:
+        print(f"无法打开本地数据：{exc}", file=sys.stderr)
+        return 2
+    try:
+        entries = store.audit_entries()
+        broken = store.verify_audit()
+    finally:
+        store.close()
+    print(f"审计日志共 {len(entries)} 条。")
+    if broken is None:
+        print("哈希链完整，未发现篡改。")
+        return 0
+    entry = next((e for e in entries if e["seq"] == broken), None)
+    what = f"（事件 {entry['event']}）" if entry else ""
+    print(f"哈希链在第 {broken} 条{what}断开：这一条或它之前的一条被修改或删除过。"
+          f"请保留数据目录 {data_dir} 原样，并联系县级运维。", file=sys.stderr)
+    return 1
 
 
 def _port(text: str) -> int:
@@ -189,3 +292,106 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
                         help=f"健康检查端口（缺省 {DEFAULT_HEALTH_PORT}）")
     health.add_argument("--json", action="store_true", help="输出原始 JSON")
     health.add_argument("--timeout", type=float, default=5.0, metavar="秒", help="等待应答的秒数")
+
+    status = commands.add("status", "本机运行状态（版本、设备、待发队列、磁盘、同步、事项目录、注册），"
+                                    "与健康检查端口内容相同", _status)
+    status.epilog = ("设备状态取自正在运行的终端程序（健康检查端口）；程序未运行时显示 unknown。"
+                     "退出码：0 正常，1 有问题，3 无法打开本地数据。")
+    status.add_argument("--json", action="store_true", help="输出 JSON（与健康检查端口相同的文档）")
+    _dir_options(status)
+    status.add_argument("--port", type=_port, metavar="端口",
+                        help="健康检查端口（缺省取配置 ops.health_port）")
+    status.add_argument("--timeout", type=float, default=2.0, metavar="秒", help="等待终端程序应答的秒数")
+
+    audit = commands.group("audit", "审计日志")
+    verify = audit.add_parser("verify",
+                              help="检查审计日志的哈希链是否完整（退出码 0 完整，1 被篡改，2 无法打开）")
+    _dir_options(verify)
+    verify.set_defaults(handler=_audit_verify)
+
+    _register_update(commands)
+
+
+DEFAULT_INSTALL_ROOT = "/opt/station-kiosk"
+
+
+def _register_update(commands) -> None:  # noqa: ANN001 - main.Commands
+    from pathlib import Path
+
+    update = commands.group("update", "软件更新（只接受省平台签名的更新包）")
+    make = update.add_parser("make", help="参考平台：把程序目录打成签名的更新包",
+                             description="参考平台：把程序目录打成更新包（清单含版本和每个文件的 SHA-256，"
+                                         "用平台数据目录中的平台签名密钥签名）。")
+    make.add_argument("app_dir", metavar="APP_DIR", type=Path, help="程序目录（不含 .git、.venv、缓存）")
+    make.add_argument("--version", required=True, dest="package_version", metavar="版本", help="新版本号")
+    make.add_argument("--data", required=True, type=Path, metavar="DIR", help="平台数据目录（含签名密钥）")
+    make.add_argument("--out", required=True, type=Path, metavar="FILE", help="更新包文件（.tar.gz）")
+    make.set_defaults(handler=_update_make)
+    apply = update.add_parser("apply", help="核验并安装更新包（失败时原版本照常运行）",
+                              description="核验更新包的签名（本机注册时登记的省平台公钥）、每个文件的 "
+                                          "SHA-256 和版本号，装入 ROOT/versions/<版本>，再原子地把 "
+                                          "ROOT/current 指向它。"
+                                          "退出码：0 已安装，1 拒绝安装，2 无法打开本地数据。")
+    apply.add_argument("package", metavar="FILE", type=Path, help="更新包文件")
+    apply.add_argument("--root", type=Path, default=Path(DEFAULT_INSTALL_ROOT), metavar="DIR",
+                       help=f"安装目录（缺省 {DEFAULT_INSTALL_ROOT}）")
+    _dir_options(apply)
+    apply.set_defaults(handler=_update_apply)
+
+
+def _update_make(args: argparse.Namespace) -> int:
+    from sync import signing
+    from sync.crypto import CryptoError
+    from sync.updates import UpdateRefused, make_package
+
+    if not args.app_dir.is_dir():
+        print(f"程序目录 {args.app_dir} 不存在。", file=sys.stderr)
+        return 1
+    try:
+        key = signing.load_or_create_signing_key(args.data / "platform_ed25519.key")
+        manifest = make_package(args.app_dir, args.package_version, key, args.out)
+    except (UpdateRefused, CryptoError) as exc:
+        print(f"未生成：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"未生成：无法读写文件：{exc.strerror}（{exc.filename}）。", file=sys.stderr)
+        return 1
+    print(f"已生成更新包 {args.out}：版本 {manifest['version']}，{len(manifest['files'])} 个文件。")
+    return 0
+
+
+def _update_apply(args: argparse.Namespace) -> int:
+    from main import __version__
+    from sync.enrollment import platform_key
+    from sync.store import Store, StoreError
+    from sync.updates import UpdateRefused, apply_package, installed_version
+
+    try:
+        store = Store.open(args.data_dir or args.config.data_dir, args.key_dir or args.config.key_dir,
+                           crypto=args.config.get("security", "crypto"))
+    except StoreError as exc:
+        print(f"无法打开本地数据：{exc}", file=sys.stderr)
+        return 2
+    try:
+        current = installed_version(args.root, fallback=__version__)
+        try:
+            manifest = apply_package(args.package, args.root, platform_key(store), current)
+        except UpdateRefused as exc:
+            store.audit("update_refused", {"package": args.package.name})
+            print(f"未安装：{exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"未安装：无法写入安装目录 {args.root}：{exc.strerror}。原版本照常运行。", file=sys.stderr)
+            return 1
+        store.audit("update_installed", {"version": manifest["version"], "previous": current})
+    finally:
+        store.close()
+    print(f"已安装版本 {manifest['version']}（原版本 {current}），{args.root / 'current'} 已指向新版本。"
+          f"重启服务后生效：systemctl restart station-kiosk")
+    return 0
+
+def _dir_options(p: argparse.ArgumentParser) -> None:
+    from pathlib import Path
+
+    p.add_argument("--data-dir", type=Path, metavar="DIR", help="数据目录（缺省取配置 paths.data_dir）")
+    p.add_argument("--key-dir", type=Path, metavar="DIR", help="密钥目录（缺省取配置 paths.key_dir）")

@@ -68,7 +68,7 @@ def test_get_health_reports_queue_disk_devices_and_last_sync(served, tmp_path):
     assert status == 200
     assert doc["status"] == "ok" and doc["problems"] == []
     assert doc["version"] == "0.1.0" and doc["station_id"] == "210102-0001"
-    assert doc["queue"] == {"pending": 0, "oldest_age_s": None}
+    assert doc["queue"] == {"pending": 0, "failed": None, "oldest_age_s": None}
     assert doc["last_sync"] == {"at": None, "age_s": None}       # unknown, not a made-up zero
     assert doc["disk"]["path"] == str(tmp_path)
     assert doc["disk"]["free_bytes"] == pytest.approx(os.statvfs(tmp_path).f_bavail
@@ -82,7 +82,7 @@ def test_get_health_reports_queue_disk_devices_and_last_sync(served, tmp_path):
     clock[0] += 10
     status, doc = get(server.url)
     assert status == 200
-    assert doc["queue"] == {"pending": 2, "oldest_age_s": 430.0}
+    assert doc["queue"] == {"pending": 2, "failed": None, "oldest_age_s": 430.0}
     assert doc["last_sync"]["age_s"] == 310.0 and doc["last_sync"]["at"].startswith("2026-")
     assert doc["uptime_s"] == 10.0
 
@@ -161,7 +161,7 @@ def test_what_is_not_reported_is_a_problem_not_a_silent_ok(tmp_path):
     doc = report.build()
     assert doc["status"] == "degraded"
     assert doc["problems"] == ["没有设备状态报告", "待发队列状态未知"]
-    assert doc["queue"] == {"pending": None, "oldest_age_s": None}
+    assert doc["queue"] == {"pending": None, "failed": None, "oldest_age_s": None}
 
 
 def test_snapshot_cache_hands_out_copies():

@@ -52,6 +52,16 @@ Column {
             activeFocusOnPress: root.keypad === "pinyin"
             inputMethodHints: root.keypad === "pinyin" ? Qt.ImhNone : Qt.ImhDigitsOnly
             onTextEdited: root.edited(text)
+            // No clipboard: personal data typed here must not be copied out (or pasted in from a
+            // previous resident). No selection by touch, none kept, and the copy/cut/paste/select-all
+            // keys of a plugged-in keyboard are swallowed before the field sees them.
+            selectByMouse: false
+            persistentSelection: false
+            Keys.onPressed: (event) => {
+                if (event.matches(StandardKey.Copy) || event.matches(StandardKey.Cut)
+                        || event.matches(StandardKey.Paste) || event.matches(StandardKey.SelectAll))
+                    event.accepted = true
+            }
             Accessible.role: Accessible.EditableText
             Accessible.name: root.label
         }

@@ -1,0 +1,57 @@
+"""What the store knows about the station's health: queue, last successful sync, catalogue, enrollment.
+
+Why one function for both the running kiosk's health endpoint and the staff `status` command: the
+two must never disagree, so both feed `kiosk.health.HealthReport` from here. It reads the store
+only (thread-safe: the Store serialises access behind its own lock), so it can run on the health
+server's thread.
+
+"Last successful sync" is the latest moment the platform answered something the store kept: a
+delivery (outbox.delivered_at), a pulled status (statuses.pulled_at) or a signed document
+(documents.fetched_at). A heartbeat alone leaves no trace in the store, so a station with nothing
+to deliver and no status change shows the time of its last real exchange — an honest lower bound.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sync.store import Store
+
+
+def shipped_catalogue_version() -> str | None:
+    """The version of the catalogue the kiosk loads (forms/catalogue/index.json), without
+    building it (the command must answer fast)."""
+    from forms.catalogue import INDEX_NAME, SHIPPED_DIR
+
+    try:
+        return str(json.loads((Path(SHIPPED_DIR) / INDEX_NAME).read_text("utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def last_sync_at(store: Store) -> float | None:
+    rows = [
+        store._query("SELECT MAX(delivered_at) AS t FROM outbox"),  # noqa: SLF001 - read-only SQL
+        store._query("SELECT MAX(pulled_at) AS t FROM statuses"),  # noqa: SLF001
+        store._query("SELECT MAX(fetched_at) AS t FROM documents"),  # noqa: SLF001
+    ]
+    times = [r[0]["t"] for r in rows if r and r[0]["t"] is not None]
+    return max(times) if times else None
+
+
+def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str, Any]:
+    """The part of a HealthReport snapshot that comes from the store (see kiosk.health)."""
+    summary = store.pending_summary()
+    downloaded = store.document("catalogue")
+    station_id = store.setting("station_id")
+    return {
+        "queue": {"pending": summary["pending"], "failed": summary["failed"],
+                  "oldest_age_s": float(summary["oldest_pending_age_s"]) if summary["pending"] else None},
+        "last_sync_at": last_sync_at(store),
+        "catalogue": {"version": catalogue_version or shipped_catalogue_version(),
+                      "downloaded": downloaded["version"] if downloaded else None},
+        "enrollment": {"enrolled": bool(station_id), "station_id": station_id,
+                       "platform_url": store.setting("platform_url")},
+    }
