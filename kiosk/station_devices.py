@@ -64,7 +64,10 @@ def open_devices(config, *, allow_simulators: bool, on_card, on_health) -> Stati
     if reader_spec == SIMULATOR:
         from devices.idcard.simulator import start_simulated_reader
 
-        reader_sim, reader = start_simulated_reader(None)
+        # A stable name, as udev gives /dev/idcard on a station: a replugged pty gets a new
+        # /dev/pts/N, and the driver must find the reader again under the same path.
+        link = Path(config.data_dir) / "idcard-simulator"
+        reader_sim, reader = start_simulated_reader(None, link_path=str(link))
         closers.append(reader_sim.stop)
     else:
         from devices.idcard import open_reader
