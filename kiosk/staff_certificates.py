@@ -22,10 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.printer.a4 import NotVerified, PrintError, open_a4_printer, print_certificate
-from sync.client import DocumentRefused, Offline, StationRefused, Terminal, Transient
-from sync.crypto import CryptoError
-from sync.enrollment import platform_key
 from sync.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -46,6 +42,8 @@ class CertificatePrinted:
 
 
 def a4_printer_from_config(config):  # noqa: ANN001, ANN201 - kiosk.config.Config → A4 printer
+    from devices.printer.a4 import open_a4_printer  # Qt PDF, numpy: loaded when staff print
+
     """`devices.a4_printer`: "pdf" writes into data_dir/a4-prints (demo), else a CUPS queue name."""
     return open_a4_printer(config.get("devices", "a4_printer"), Path(config.data_dir) / "a4-prints")
 
@@ -62,6 +60,9 @@ class CertificateDesk:
         self.platform_url: str | None = None   # the demo's loopback platform (else the enrolled one)
 
     def print(self, submission_id: str, certificate_id: str, who: str = "resident") -> CertificatePrinted:
+        from devices.printer.a4 import NotVerified, PrintError, print_certificate
+        from sync.crypto import CryptoError
+
         fresh = self._download(submission_id, certificate_id, who)
         record = self._store.certificate_record(certificate_id)
         try:
@@ -95,6 +96,9 @@ class CertificateDesk:
         return CertificatePrinted(certificate_id, "证照已打印，请在 A4 打印机出纸口取走。", job.path)
 
     def _download(self, submission_id: str, certificate_id: str, who: str) -> bytes | None:
+        from sync.client import DocumentRefused, Offline, StationRefused, Terminal, Transient
+        from sync.enrollment import platform_key
+
         """A freshly verified copy from the platform (and stored), or None when it cannot answer."""
         client = self._client(self.platform_url) if self._client is not None else None
         key = platform_key(self._store)

@@ -13,9 +13,12 @@ Steps call `db.create_table` rather than `db[name].create`: the latter wraps its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
+
+from collections.abc import Callable
 
 
 def _v1(db: sqlite_utils.Database) -> None:

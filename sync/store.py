@@ -42,13 +42,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from sync import migrations, reference
 from sync.crypto import CryptoError, Keyring
 from sync.signing import rfc3339
+
+if TYPE_CHECKING:  # sqlite-utils takes 0.14 s to import: loaded when a store is opened
+    import sqlite_utils
 
 # Row states, in the order a row normally walks through them.
 QUEUED, SENDING, DELIVERED = "queued", "sending", "delivered"
@@ -201,6 +202,8 @@ class Store:
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
+            import sqlite_utils
+
             db = sqlite_utils.Database(conn)
             migrations.migrate(db)
             os.chmod(data_dir / "kiosk.db", 0o600)  # SQLite gives -wal and -shm the same mode
