@@ -13,20 +13,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
+from devices.idcard.card import mask_name  # the receipt masks names the same way
 from kiosk.screens import SCREENS, ScreenSpec, next_in_journey
 from kiosk.session import EndReason, Person, Session, State
 from kiosk.voice import Voice
 
 log = logging.getLogger(__name__)
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 张小三 → 张*三, 欧阳小明 → 欧**明: enough to recognise oneself, not to be read."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 class _Notifying(QObject):
