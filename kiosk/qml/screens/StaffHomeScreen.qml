@@ -214,6 +214,14 @@ Item {
                     text: "事项目录：" + staff.catalogueVersion
                     color: Theme.textMuted
                 }
+                KText {
+                    width: parent.width
+                    objectName: "softwareWarningText"
+                    visible: staff.softwareWarning !== ""
+                    text: "！ " + staff.softwareWarning
+                    color: Theme.error
+                    font.bold: true
+                }
             }
 
             Section {
