@@ -140,6 +140,11 @@ def format_health(doc: dict) -> str:
     if enrollment.get("enrolled") is not None:
         lines.append(f"注册：已注册 {enrollment.get('station_id')}（{enrollment.get('platform_url')}）"
                      if enrollment["enrolled"] else "注册：尚未注册")
+    install = doc.get("install") or {}
+    if install.get("current"):
+        extra = "，试运行中" if install.get("on_trial") else ""
+        back = f"，可退回 {install['previous']}" if install.get("previous") else ""
+        lines.append(f"软件安装：{install.get('root')} 使用 {install['current']}{extra}{back}")
     for problem in doc.get("problems") or []:
         lines.append(f"问题：{problem}")
     return "\n".join(lines)

@@ -52,6 +52,26 @@ def last_sync_at(store: Store) -> float | None:
     return max(times) if times else None
 
 
+def install_facts(app_dir: Path | None = None) -> dict[str, Any]:
+    """Which installed version runs and what the version guard did (sync/versions.py), when this
+    program runs from ROOT/versions/<version> — an installed station; {} otherwise (a checkout).
+
+    Why the health report says it: an update that was rolled back at night, or one applied but not
+    yet running, is exactly what the county's monitoring must see without visiting the station."""
+    from sync import versions
+
+    app_dir = Path(app_dir) if app_dir is not None else Path(__file__).resolve().parents[1]
+    if app_dir.parent.name != "versions":
+        return {}
+    root = app_dir.parent.parent
+    described = versions.describe(root)
+    trial = described["trial"] or {}
+    return {"install": {"root": str(root), "running": versions.version_of(app_dir),
+                        "current": described["current"], "previous": described["previous"],
+                        "on_trial": bool(trial) and trial.get("version") == described["current"],
+                        "last_rollback": described["last_rollback"]}}
+
+
 def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str, Any]:
     """The part of a HealthReport snapshot that comes from the store (see kiosk.health)."""
     summary = store.pending_summary()
@@ -66,4 +86,5 @@ def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str,
         "enrollment": {"enrolled": bool(station_id), "station_id": station_id,
                        "platform_url": store.setting("platform_url")},
         "min_app_version": store.setting(MIN_APP_VERSION),
+        **install_facts(),
     }

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.health import HealthReport
+from kiosk.station_status import install_facts
 from sync import versions
 from sync.store import Store
 from tests.ops.test_updates import cli, station  # noqa: F401 - `station` is a fixture
@@ -122,11 +124,25 @@ def test_install_apply_runs_the_new_version_and_a_failing_one_is_rolled_back(sta
     assert (rolled["from"], rolled["to"]) == ("0.2.0", "0.1.0") and "未能正常启动" in rolled["reason"]
     assert (prefix / "versions" / "0.2.0.rolled-back").is_dir() and versions.trial(prefix) is None
     assert "无试运行中的版本" in guard(commands, "trial-start")     # the old version just starts
+    # the county's monitoring and staff see it: `status` through the installed runner
+    status = subprocess.run([commands["station-kiosk-sync.service:ExecStart"][0][0], "status", "--json",
+                             "--data-dir", str(station / "data"), "--key-dir", str(station / "keys"),
+                             "--port", "1", "--timeout", "0.2"], capture_output=True, text=True, timeout=60)
+    doc = json.loads(status.stdout)
+    assert doc["install"]["current"] == doc["install"]["running"] == "0.1.0", doc["install"]
+    assert any("从版本 0.2.0 退回了 0.1.0" in p for p in doc["problems"]), doc["problems"]
 
     # a later release, and staff roll it back by hand
     assert apply(prefix, station, release(prefix, station, "0.3.0")).returncode == 0
     assert running_version(commands, station) == "station-kiosk 0.3.0"
     assert "已就绪" in guard(commands, "trial-ready")
+    # the kiosk still running 0.1.0 (not restarted) tells the truth about it on /health
+    facts = install_facts(prefix / "versions" / "0.1.0")["install"]
+    assert (facts["running"], facts["current"], facts["on_trial"]) == ("0.1.0", "0.3.0", True)
+    doc = HealthReport(lambda: {"devices": {"id_reader": {"state": "ok"}}, "queue": {"pending": 0},
+                                **install_facts(prefix / "versions" / "0.1.0")},
+                       version="0.1.0", station_id="210102-0001", data_dir=station).build()
+    assert any("已安装版本 0.3.0，但运行的仍是 0.1.0" in p for p in doc["problems"]), doc["problems"]
     back = cli("update", "rollback", "--root", str(prefix), "--no-restart",
                "--data-dir", str(station / "data"), "--key-dir", str(station / "keys"))
     assert back.returncode == 0, back.stderr
