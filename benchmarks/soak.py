@@ -43,8 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# Run as a script, Python puts benchmarks/ first on the path, where benchmarks/forms.py would
+# shadow the `forms` package: the project root goes first instead.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+sys.path.insert(0, str(ROOT))
 
 START_EPOCH = 1_795_830_000.0
 MAX_RSS_GROWTH_MB = 10.0
