@@ -385,15 +385,16 @@ else
     run mv -T "$PREFIX/.current-install" "$PREFIX/current"
     if [ "$DRY_RUN" = 0 ]; then rm -f "$PREFIX/trial.json"; fi
 fi
-if [ -d "$PREFIX/app" ]; then
-    note "旧布局的 $PREFIX/app 已由 versions/ 取代，删除"
-    run rm -rf "$PREFIX/app"
-fi
 # The scripts the units run, outside versions/ (an update does not change them; this script does).
 render_all "$TMP/rendered"
 for script in station-kiosk-session station-kiosk-run station-kiosk-versions; do
     put_file "$TMP/rendered/$script" "$PREFIX/bin/$script" 0755 "$APP_OWNER" "$APP_GROUP"
 done
+# The old layout ran $PREFIX/app directly; the scripts above now run current instead.
+if [ -d "$PREFIX/app" ]; then
+    note "旧布局的 $PREFIX/app 已由 versions/ 取代，删除"
+    run rm -rf "$PREFIX/app"
+fi
 # The dependencies listed in pyproject.toml (the code itself runs from $PREFIX/current).
 "$PYTHON" - "$SOURCE/pyproject.toml" >"$TMP/requirements.txt" <<'PY'
 import sys, tomllib

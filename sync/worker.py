@@ -449,7 +449,10 @@ class DeliveryWorker:
         `last_sync_ok_at`, kiosk clock). Why every kind of answer: with an empty queue only the
         heartbeat, status pulls and document fetches talk to the platform, and the health endpoint
         must not report a station that is in touch every five minutes as silent for days."""
-        self.store.set_setting(LAST_SYNC_OK_AT, f"{self.store.now():.3f}")
+        try:
+            self.store.set_setting(LAST_SYNC_OK_AT, f"{self.store.now():.3f}")
+        except StoreError as exc:     # e.g. a full disk: the exchange itself succeeded, carry on
+            log.warning("could not record the last successful sync: %s", exc)
 
     def _note_min_app_version(self, value: Any) -> None:
         """Keep the platform's `min_app_version` (store setting `platform_min_app_version`) so
