@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import email.utils
 import gc
 import os
 import random
@@ -44,8 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# Run as a script, Python puts benchmarks/ first on the path, where benchmarks/forms.py would
+# shadow the `forms` package: the project root goes first instead.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+sys.path.insert(0, str(ROOT))
 
 START_EPOCH = 1_795_830_000.0
 MAX_RSS_GROWTH_MB = 10.0
@@ -241,20 +242,14 @@ class Soak:
         self._restore_reader = lambda: setattr(reader_simulator, "start_simulated_reader", original)
 
     def _serve(self) -> None:
-        from sync.platform.server import PlatformServer, _Handler
-
-        class VirtualDate(_Handler):
-            """The platform's `Date` header on the same virtual clock as its signature check (the
-            kiosk learns its clock offset from that header)."""
-
-            def date_time_string(self, timestamp: float | None = None) -> str:
-                return email.utils.formatdate(self.server.service.clock(), usegmt=True)
+        # The platform's `Date` header follows its service clock (virtual here), so the kiosk
+        # learns its clock offset from the real header path.
+        from sync.platform.server import PlatformServer
 
         port = getattr(self, "port", 0)
         for _ in range(50):                  # the old socket may linger a moment after an outage
             try:
                 self.server = PlatformServer(("127.0.0.1", port), self.service)
-                self.server.RequestHandlerClass = VirtualDate
                 threading.Thread(target=self.server.serve_forever, name="platform", daemon=True).start()
                 break
             except OSError:

@@ -5,7 +5,8 @@
 #   bash installer/install-station.sh --dry-run [options]     print what it would do, change nothing
 #
 # What it sets up (see installer/README.md):
-#   user `kiosk` (no login, no home in /home)   app in /opt/station-kiosk (app/ + venv/, root-owned)
+#   user `kiosk` (no login, no home in /home)   app in /opt/station-kiosk (root-owned): versions/<v>/,
+#                                              current -> versions/<v>, venv/ (shared), bin/
 #   /etc/station-kiosk/station.toml (0640)     keys in /etc/station-kiosk/keys (0700 kiosk)
 #   data in /var/lib/station-kiosk (0700)      systemd: station-kiosk.service (cage on tty1),
 #   station-kiosk-sync.service + .timer (daily) udev: /dev/idcard, /dev/receipt   CUPS: the A4 printer
@@ -26,6 +27,11 @@
 #   --render-units DIR        only write the rendered systemd units, PAM file, session script and
 #                             udev rules into DIR (for checks and packaging), then exit
 #   --prefix DIR / --config-dir DIR / --data-dir DIR / --user NAME   change the defaults above
+#   --app-only                only the program under --prefix (versions/, current, bin/, venv): no
+#                             packages, user, configuration, units or devices; no root needed
+#                             (packaging checks and tests)
+#   --venv DIR                use this existing Python environment as PREFIX/venv (a link; pip is
+#                             not run): an environment prepared beforehand, or the tests' own
 #
 # Idempotent: every step checks first and changes only what differs; a second run changes nothing.
 # Exit codes: 0 done, 1 a step failed, 2 wrong usage or unsupported system.
@@ -49,6 +55,8 @@ ROTATE_GIVEN=0
 WHEELHOUSE=""
 CONSTRAINT=""
 RENDER_DIR=""
+APP_ONLY=0
+VENV=""
 SYSTEMD_DIR=/etc/systemd/system
 
 usage() {
@@ -75,6 +83,9 @@ usage() {
   --start                  装完立即（重新）启动自助终端（缺省：下次开机）
   --render-units 目录      只把填好路径的 systemd 单元、PAM 文件、会话脚本和 udev 规则写到该目录后退出
   --prefix 目录 / --config-dir 目录 / --data-dir 目录 / --user 用户名   修改上述缺省位置
+  --app-only               只安装程序本身（--prefix 下的 versions/、current、bin/、venv），不装系统软件包、
+                           不建用户、不写配置与服务；无需 root（用于打包检查与测试）
+  --venv 目录              使用已有的 Python 环境作为 PREFIX/venv（建立链接，不运行 pip）
 退出码：0 完成，1 某一步失败，2 参数错误或系统不支持。说明：installer/README.md
 TXT
 }
@@ -98,19 +109,23 @@ while [ $# -gt 0 ]; do
         --config-dir) need_value "$@"; ETC="$2"; shift 2 ;;
         --data-dir) need_value "$@"; DATA_DIR="$2"; shift 2 ;;
         --user) need_value "$@"; KIOSK_USER="$2"; shift 2 ;;
+        --app-only) APP_ONLY=1; shift ;;
+        --venv) need_value "$@"; VENV="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) die "未知参数 $1（--help 查看用法）" ;;
     esac
 done
 KEY_DIR="$ETC/keys"
 CONFIG="$ETC/station.toml"
+# The version this checkout installs: what `main.py --version` prints.
+APP_VERSION="$(sed -n 's/^__version__ = "\([^"]*\)"$/\1/p' "$SOURCE/main.py" 2>/dev/null | head -n 1)"
 
 case "$ROTATE" in 0|1|2|3) ;; *) die "--rotate 只能是 0、1、2 或 3，现在是 $ROTATE" ;; esac
 if [ -n "$PRINTER_NAME" ] || [ -n "$PRINTER_URI" ]; then
     [ -n "$PRINTER_NAME" ] && [ -n "$PRINTER_URI" ] || die "--printer-name 与 --printer-uri 须同时给出"
     [[ "$PRINTER_NAME" =~ ^[A-Za-z0-9_-]+$ ]] || die "打印机名只能含字母、数字、- 和 _：$PRINTER_NAME"
 fi
-for abs in "$PREFIX" "$ETC" "$DATA_DIR"; do
+for abs in "$PREFIX" "$ETC" "$DATA_DIR" ${VENV:+"$VENV"}; do
     case "$abs" in /*) ;; *) die "路径须为绝对路径：$abs" ;; esac
 done
 case "$DATA_DIR/" in "$ETC"/*) die "数据目录不能在配置目录之内" ;; esac
@@ -204,8 +219,13 @@ render_all() {
     for unit in station-kiosk.service station-kiosk-sync.service station-kiosk-sync.timer; do
         render "$INSTALLER/systemd/$unit" >"$out/$unit"
     done
-    render "$INSTALLER/bin/station-kiosk-session" >"$out/station-kiosk-session"
-    chmod 0755 "$out/station-kiosk-session"
+    for script in station-kiosk-session station-kiosk-run; do
+        render "$INSTALLER/bin/$script" >"$out/$script"
+        chmod 0755 "$out/$script"
+    done
+    # The version guard is sync/versions.py itself (standard library only), kept outside versions/.
+    cp "$SOURCE/sync/versions.py" "$out/station-kiosk-versions"
+    chmod 0755 "$out/station-kiosk-versions"
     cp "$INSTALLER/pam/station-kiosk" "$out/pam-station-kiosk"
     if [ -n "$IDCARD$RECEIPT" ]; then write_udev_rules "$out/60-station-kiosk-serial.rules"; fi
 }
@@ -224,10 +244,12 @@ case " ${ID:-} ${ID_LIKE:-} " in
     *" debian "*|*" ubuntu "*) ;;
     *) die "本脚本用于 Debian/Ubuntu，当前系统是 ${PRETTY_NAME:-未知}。统信 UOS、麒麟请见 installer/DOMESTIC-LINUX.md。" ;;
 esac
-if [ "$DRY_RUN" = 0 ] && [ "$(id -u)" -ne 0 ]; then
+if [ "$DRY_RUN" = 0 ] && [ "$APP_ONLY" = 0 ] && [ "$(id -u)" -ne 0 ]; then
     die "需要 root 权限：sudo bash installer/install-station.sh（或先用 --dry-run 查看）"
 fi
 [ -f "$SOURCE/main.py" ] && [ -f "$SOURCE/pyproject.toml" ] || die "$SOURCE 不是自助终端的源码目录"
+[[ "$APP_VERSION" =~ ^[0-9A-Za-z][0-9A-Za-z.+_-]*$ ]] || die "读不出 $SOURCE/main.py 中的版本号（__version__）"
+[ -z "$VENV" ] || [ -x "$VENV/bin/python" ] || die "--venv $VENV 不是 Python 环境（没有 $VENV/bin/python）"
 PYTHON=python3
 if command -v "$PYTHON" >/dev/null && ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     die "需要 Python 3.11 或更新版本，本机是 $("$PYTHON" --version 2>&1)（Ubuntu 22.04 请改用 24.04，或用 PyInstaller 构建包，见 installer/README.md）。"
@@ -236,10 +258,19 @@ fi
 [ -z "$CONSTRAINT" ] || [ -f "$CONSTRAINT" ] || die "找不到约束文件 $CONSTRAINT"
 if [ -n "$IDCARD" ]; then udev_match "$IDCARD" >/dev/null; fi
 if [ -n "$RECEIPT" ]; then udev_match "$RECEIPT" >/dev/null; fi
+# Who owns the program files: root on a station; with --app-only (no root needed), the caller.
+if [ "$APP_ONLY" = 1 ]; then
+    APP_OWNER="$(id -un)"; APP_GROUP="$(id -gn)"
+else
+    APP_OWNER=root; APP_GROUP=root
+fi
 
 # --- 1. system packages --------------------------------------------------------------------------
 
 say "1/9 系统软件包"
+if [ "$APP_ONLY" = 1 ]; then
+    note "跳过（--app-only）"
+else
 PACKAGES=(
     python3 python3-venv
     cage xwayland               # the kiosk compositor; cage (Debian build) refuses to start without Xwayland
@@ -269,17 +300,21 @@ if dpkg-query -W -f='${Status}' brltty 2>/dev/null | grep -q "install ok install
     note "brltty 会占用 CH340 串口转换器，卸载"
     run apt-get remove -y -qq brltty
 fi
+fi
 
 # --- 2. user -----------------------------------------------------------------------------------
 
 say "2/9 专用用户 $KIOSK_USER"
-if id -u "$KIOSK_USER" >/dev/null 2>&1; then
+if [ "$APP_ONLY" = 1 ]; then
+    note "跳过（--app-only）"
+elif id -u "$KIOSK_USER" >/dev/null 2>&1; then
     note "已存在"
 else
     run useradd --system --user-group --home-dir "$DATA_DIR" --no-create-home \
         --shell /usr/sbin/nologin --comment "station kiosk" "$KIOSK_USER"
 fi
 for group in dialout video render input lp; do
+    [ "$APP_ONLY" = 0 ] || break
     getent group "$group" >/dev/null || continue
     if id -nG "$KIOSK_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$group"; then
         continue
@@ -292,40 +327,75 @@ OWNER_GROUP="$KIOSK_USER"
 # --- 3. directories ----------------------------------------------------------------------------
 
 say "3/9 目录与权限"
-put_dir "$PREFIX" 0755 root root
-put_dir "$PREFIX/bin" 0755 root root
-put_dir "$ETC" 0750 root "$OWNER_GROUP"
-put_dir "$KEY_DIR" 0700 "$KIOSK_USER" "$OWNER_GROUP"
-put_dir "$DATA_DIR" 0700 "$KIOSK_USER" "$OWNER_GROUP"
+put_dir "$PREFIX" 0755 "$APP_OWNER" "$APP_GROUP"
+put_dir "$PREFIX/bin" 0755 "$APP_OWNER" "$APP_GROUP"
+if [ "$APP_ONLY" = 0 ]; then
+    put_dir "$ETC" 0750 root "$OWNER_GROUP"
+    put_dir "$KEY_DIR" 0700 "$KIOSK_USER" "$OWNER_GROUP"
+    put_dir "$DATA_DIR" 0700 "$KIOSK_USER" "$OWNER_GROUP"
+fi
 
 # --- 4. application and its Python environment --------------------------------------------------
+#
+# Layout (sync/versions.py): versions/<version>/ one program tree per version, `current` -> the one
+# the services run, `previous` -> where a rollback goes. The Python environment (venv/) is shared
+# by all versions: update packages carry code only (a station is often offline, PySide6 alone is
+# ~500 MB), and `update apply` refuses a version whose dependencies differ — that one comes with
+# its installer, this script, which rebuilds the environment.
 
-say "4/9 程序（$PREFIX/app）与 Python 环境（$PREFIX/venv）"
+say "4/9 程序（$PREFIX/versions/$APP_VERSION，current 指向它）与 Python 环境（$PREFIX/venv）"
+TARGET="$PREFIX/versions/$APP_VERSION"
+put_dir "$PREFIX/versions" 0755 "$APP_OWNER" "$APP_GROUP"
 (cd "$SOURCE" && find . \( -name .git -o -name .venv -o -name __pycache__ -o -name build -o -name dist \
     -o -name .pytest_cache -o -name .ruff_cache -o -name .hypothesis \) -prune -o -type f -print0 \
     | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1 >"$TMP/source.sha256"
-if [ -f "$PREFIX/app/.source.sha256" ] && cmp -s "$TMP/source.sha256" "$PREFIX/app/.source.sha256"; then
-    note "程序不变"
+if [ -f "$TARGET/.source.sha256" ] && cmp -s "$TMP/source.sha256" "$TARGET/.source.sha256"; then
+    note "程序不变：$TARGET"
+elif [ -f "$TARGET/.update-manifest.json" ]; then
+    # Installed by a signed update package: the same version number, already verified.
+    note "不变：$TARGET（由签名更新包安装）"
+elif [ "$DRY_RUN" = 1 ]; then
+    note "[将复制] $SOURCE -> $TARGET（不含 .git、.venv、构建产物）"
 else
-    if [ "$DRY_RUN" = 1 ]; then
-        note "[将复制] $SOURCE -> $PREFIX/app（不含 .git、.venv、构建产物）"
-    else
-        rm -rf "$PREFIX/app.new"
-        mkdir -p "$PREFIX/app.new"
-        tar -C "$SOURCE" --exclude=.git --exclude=.venv --exclude=__pycache__ --exclude=./build \
-            --exclude=./dist --exclude=.pytest_cache --exclude=.ruff_cache --exclude=.hypothesis -cf - . \
-            | tar -C "$PREFIX/app.new" -xf -
-        cp "$TMP/source.sha256" "$PREFIX/app.new/.source.sha256"
-        chown -R root:root "$PREFIX/app.new"
-        chmod -R u=rwX,go=rX "$PREFIX/app.new"
-        rm -rf "$PREFIX/app.old"
-        [ -d "$PREFIX/app" ] && mv "$PREFIX/app" "$PREFIX/app.old"
-        mv "$PREFIX/app.new" "$PREFIX/app"
-        rm -rf "$PREFIX/app.old"
-        note "已复制：$PREFIX/app"
-    fi
+    staging="$PREFIX/versions/$APP_VERSION.partial-install"
+    rm -rf "$staging"
+    mkdir -p "$staging"
+    tar -C "$SOURCE" --exclude=.git --exclude=.venv --exclude=__pycache__ --exclude=./build \
+        --exclude=./dist --exclude=.pytest_cache --exclude=.ruff_cache --exclude=.hypothesis -cf - . \
+        | tar -C "$staging" -xf -
+    cp "$TMP/source.sha256" "$staging/.source.sha256"
+    chown -R "$APP_OWNER:$APP_GROUP" "$staging"
+    chmod -R u=rwX,go=rX "$staging"
+    rm -rf "$TARGET.old-install"
+    if [ -d "$TARGET" ]; then mv "$TARGET" "$TARGET.old-install"; fi
+    mv "$staging" "$TARGET"
+    rm -rf "$TARGET.old-install"
+    note "已复制：$TARGET"
 fi
-# The dependencies listed in pyproject.toml (the code itself runs from $PREFIX/app).
+# `current`: to this version, unless a signed update already runs a newer one (re-running the
+# installer from the original checkout, e.g. to change --rotate, must not downgrade the station).
+running="$("$PYTHON" -I "$SOURCE/sync/versions.py" --root "$PREFIX" current 2>/dev/null || true)"
+if [ "$running" = "$APP_VERSION" ] && [ "$(readlink "$PREFIX/current" 2>/dev/null || true)" = "versions/$APP_VERSION" ]; then
+    note "不变：$PREFIX/current -> versions/$APP_VERSION"
+elif [ -n "$running" ] && [ "$running" != "$APP_VERSION" ] \
+    && [ "$(printf '%s\n%s\n' "$running" "$APP_VERSION" | sort -V | tail -n 1)" = "$running" ]; then
+    note "保留：$PREFIX/current 指向更新的版本 $running（签名更新包所装）；本次的 $APP_VERSION 只放在 $TARGET"
+else
+    run ln -sfn "versions/$APP_VERSION" "$PREFIX/.current-install"
+    run mv -T "$PREFIX/.current-install" "$PREFIX/current"
+    if [ "$DRY_RUN" = 0 ]; then rm -f "$PREFIX/trial.json"; fi
+fi
+# The scripts the units run, outside versions/ (an update does not change them; this script does).
+render_all "$TMP/rendered"
+for script in station-kiosk-session station-kiosk-run station-kiosk-versions; do
+    put_file "$TMP/rendered/$script" "$PREFIX/bin/$script" 0755 "$APP_OWNER" "$APP_GROUP"
+done
+# The old layout ran $PREFIX/app directly; the scripts above now run current instead.
+if [ -d "$PREFIX/app" ]; then
+    note "旧布局的 $PREFIX/app 已由 versions/ 取代，删除"
+    run rm -rf "$PREFIX/app"
+fi
+# The dependencies listed in pyproject.toml (the code itself runs from $PREFIX/current).
 "$PYTHON" - "$SOURCE/pyproject.toml" >"$TMP/requirements.txt" <<'PY'
 import sys, tomllib
 with open(sys.argv[1], "rb") as f:
@@ -333,7 +403,15 @@ with open(sys.argv[1], "rb") as f:
 PY
 { cat "$TMP/requirements.txt"; [ -n "$CONSTRAINT" ] && cat "$CONSTRAINT"; echo "wheelhouse=$WHEELHOUSE"; } \
     | sha256sum | cut -d' ' -f1 >"$TMP/requirements.sha256"
-if [ -x "$PREFIX/venv/bin/python" ] && [ -f "$PREFIX/venv/.requirements.sha256" ] \
+if [ -n "$VENV" ]; then
+    if [ "$(readlink "$PREFIX/venv" 2>/dev/null || true)" = "$VENV" ]; then
+        note "不变：$PREFIX/venv -> $VENV"
+    elif [ -e "$PREFIX/venv" ] && [ ! -L "$PREFIX/venv" ]; then
+        die "$PREFIX/venv 已是一个 Python 环境，不用 --venv 覆盖它"
+    else
+        run ln -sfn "$VENV" "$PREFIX/venv"
+    fi
+elif [ -x "$PREFIX/venv/bin/python" ] && [ -f "$PREFIX/venv/.requirements.sha256" ] \
     && cmp -s "$TMP/requirements.sha256" "$PREFIX/venv/.requirements.sha256"; then
     note "Python 依赖不变"
 else
@@ -344,6 +422,11 @@ else
     run "$PREFIX/venv/bin/python" -m pip "${pip_args[@]}"
     if [ "$DRY_RUN" = 0 ]; then cp "$TMP/requirements.sha256" "$PREFIX/venv/.requirements.sha256"; fi
 fi
+if [ "$APP_ONLY" = 1 ]; then
+    say "完成（--app-only）：$PREFIX/current -> $(readlink "$PREFIX/current" 2>/dev/null || echo "versions/$APP_VERSION")"
+    note "运行：$PREFIX/bin/station-kiosk-run --version"
+    exit 0
+fi
 
 # --- 5. configuration ----------------------------------------------------------------------------
 
@@ -351,7 +434,7 @@ say "5/9 配置 $CONFIG"
 if [ -f "$CONFIG" ]; then
     note "已存在，保留不动（本机的设置以它为准）"
     if [ "$DRY_RUN" = 0 ]; then
-        PYTHONPATH="$PREFIX/app" "$PREFIX/venv/bin/python" - "$CONFIG" <<'PY' || exit 1
+        PYTHONPATH="$(readlink -f "$PREFIX/current")" "$PREFIX/venv/bin/python" - "$CONFIG" <<'PY' || exit 1
 import sys
 from kiosk.config import ConfigError, load
 try:
@@ -397,9 +480,7 @@ fi
 # --- 6. kiosk session and services ----------------------------------------------------------------
 
 say "6/9 全屏会话与 systemd 服务"
-render_all "$TMP/rendered"
 CHANGED=0
-put_file "$TMP/rendered/station-kiosk-session" "$PREFIX/bin/station-kiosk-session" 0755 root root
 put_file "$TMP/rendered/pam-station-kiosk" /etc/pam.d/station-kiosk 0644 root root
 for unit in station-kiosk.service station-kiosk-sync.service station-kiosk-sync.timer; do
     put_file "$TMP/rendered/$unit" "$SYSTEMD_DIR/$unit" 0644 root root
@@ -495,5 +576,5 @@ elif [ "$START" = 1 ]; then
     run systemctl restart station-kiosk.service
 else
     note "重启电脑，或运行 systemctl start station-kiosk 启动自助终端。"
-    note "设置工作人员密码：sudo -u $KIOSK_USER $PREFIX/venv/bin/python $PREFIX/app/main.py --config $CONFIG staff set-pin"
+    note "设置工作人员密码：sudo -u $KIOSK_USER $PREFIX/bin/station-kiosk-run --config $CONFIG staff set-pin"
 fi

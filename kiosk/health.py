@@ -21,14 +21,23 @@ The document (every key always present; null where a value is not known, never a
      "disk": {"path": "/var/lib/station-kiosk", "free_bytes": …, "total_bytes": …},
      "last_sync": {"at": "2026-11-28T00:55:00+08:00", "age_s": 300.0},
      "catalogue": {"version": "2026.11.1", "downloaded": "2026.11.2" | null},
-     "enrollment": {"enrolled": true, "station_id": "210102-0001", "platform_url": "…"}}
+     "enrollment": {"enrolled": true, "station_id": "210102-0001", "platform_url": "…"},
+     "min_app_version": "0.1.0" | null,      # from the platform's last heartbeat answer
+     "install": {"root": "/opt/station-kiosk", "running": "0.1.0", "current": "0.2.0",
+                 "previous": "0.1.0", "on_trial": true, "last_rollback": {…} | null} | null}
+                                             # null when not running from ROOT/versions/<v>
+
+A running version lower than `min_app_version` makes the status "degraded" with the reason
+"软件版本过旧，平台要求至少 X" (staff only: residents never see versions).
 
 What the supplier returns (any key may be missing; missing means "not known"):
 
     {"devices": {"id_reader": {"state": "ok"}, "receipt_printer": {"state": "no_paper"}},
      "queue": {"pending": 3, "failed": 0, "oldest_age_s": 420.0},
      "last_sync_at": 1795830000.0,          # epoch seconds of the last successful sync, or None
-     "catalogue": {...}, "enrollment": {...}}   # passed through as given (kiosk.station_status)
+     "catalogue": {...}, "enrollment": {...},   # passed through as given (kiosk.station_status)
+     "min_app_version": "0.2.0",            # the platform's last heartbeat answer, or None
+     "install": {...}}                      # kiosk.station_status.install_facts
 
 HTTP 200 when status is ok or degraded (the answer itself is healthy), 503 when the supplier
 failed. Thresholds for "degraded" are arguments, so the county can tune them in station.toml.
@@ -38,6 +47,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import threading
 import time
@@ -72,6 +82,28 @@ class SnapshotCache:
             return json.loads(json.dumps(self._value, default=str))  # a deep, JSON-clean copy
 
 
+def _version_key(version: str) -> tuple:
+    parts = re.findall(r"[0-9]+|[^0-9.\-_+]+", str(version))
+    return tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in parts)
+
+
+def version_older(version: str | None, minimum: str | None) -> bool:
+    """True when `version` is lower than `minimum`, numbers compared as numbers (0.1.9 < 0.1.10),
+    the same order `sync.documents.version_key` gives updates. Unknown on either side: False —
+    a warning needs a fact. Why not `packaging.version`: it is not one of the kiosk's declared
+    dependencies, and station versions are plain dotted numbers."""
+    if not version or not minimum:
+        return False
+    return _version_key(version) < _version_key(minimum)
+
+
+def outdated_reason(version: str | None, minimum: str | None) -> str | None:
+    """The staff-facing reason (Chinese) when this software is older than the platform allows."""
+    if not version_older(version, minimum):
+        return None
+    return f"软件版本过旧，平台要求至少 {minimum}（本机 {version}），请联系县级运维更新"
+
+
 def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
@@ -84,7 +116,8 @@ class HealthReport:
 
     def __init__(self, snapshot: Snapshot, *, version: str, station_id: str, data_dir: Path,
                  min_free_bytes: int = 500 * 1024 * 1024, max_queue_age_s: float = 24 * 3600,
-                 max_sync_age_s: float = 24 * 3600, clock: Callable[[], float] = time.time) -> None:
+                 max_sync_age_s: float = 24 * 3600, recent_rollback_s: float = 7 * 86400,
+                 clock: Callable[[], float] = time.time) -> None:
         self.snapshot = snapshot
         self.version = version
         self.station_id = station_id
@@ -92,6 +125,7 @@ class HealthReport:
         self.min_free_bytes = min_free_bytes
         self.max_queue_age_s = max_queue_age_s
         self.max_sync_age_s = max_sync_age_s
+        self.recent_rollback_s = recent_rollback_s     # a rollback is reported this long
         self._clock = clock
         self._started = clock()
 
@@ -104,6 +138,7 @@ class HealthReport:
             "disk": self._disk(), "last_sync": {"at": None, "age_s": None},
             "catalogue": {"version": None, "downloaded": None},
             "enrollment": {"enrolled": None, "station_id": None, "platform_url": None},
+            "min_app_version": None, "install": None,
         }
         try:
             supplied = self.snapshot()
@@ -121,6 +156,9 @@ class HealthReport:
                              "oldest_age_s": queue.get("oldest_age_s")}
         for part in ("catalogue", "enrollment"):
             document[part].update(supplied.get(part) or {})
+        document["install"] = supplied.get("install") or None
+        minimum = supplied.get("min_app_version")
+        document["min_app_version"] = str(minimum) if minimum else None
         last_sync_at = supplied.get("last_sync_at")
         if last_sync_at is not None:
             document["last_sync"] = {"at": _iso(last_sync_at), "age_s": round(now - last_sync_at, 1)}
@@ -138,6 +176,10 @@ class HealthReport:
 
     def _problems(self, document: dict) -> list[str]:
         problems = []
+        outdated = outdated_reason(self.version, document["min_app_version"])
+        if outdated:
+            problems.append(outdated)
+        problems += self._install_problems(document["install"] or {})
         if not document["devices"]:
             problems.append("没有设备状态报告")
         if document["queue"]["failed"]:
@@ -161,6 +203,19 @@ class HealthReport:
         age = document["last_sync"]["age_s"]
         if age is not None and age > self.max_sync_age_s:
             problems.append(f"已 {age / 3600:.1f} 小时未与省平台同步成功")
+        return problems
+
+
+    def _install_problems(self, install: dict) -> list[str]:
+        problems = []
+        if install.get("current") and install.get("running") and install["current"] != install["running"]:
+            problems.append(f"已安装版本 {install['current']}，但运行的仍是 {install['running']}："
+                            "重启服务后生效（systemctl restart station-kiosk）")
+        rolled = install.get("last_rollback") or {}
+        at = rolled.get("at")
+        if isinstance(at, int | float) and self._clock() - at < self.recent_rollback_s:
+            problems.append(f"{_iso(at)} 从版本 {rolled.get('from')} 退回了 {rolled.get('to')}："
+                            f"{rolled.get('reason')}")
         return problems
 
 

@@ -140,6 +140,11 @@ def format_health(doc: dict) -> str:
     if enrollment.get("enrolled") is not None:
         lines.append(f"注册：已注册 {enrollment.get('station_id')}（{enrollment.get('platform_url')}）"
                      if enrollment["enrolled"] else "注册：尚未注册")
+    install = doc.get("install") or {}
+    if install.get("current"):
+        extra = "，试运行中" if install.get("on_trial") else ""
+        back = f"，可退回 {install['previous']}" if install.get("previous") else ""
+        lines.append(f"软件安装：{install.get('root')} 使用 {install['current']}{extra}{back}")
     for problem in doc.get("problems") or []:
         lines.append(f"问题：{problem}")
     return "\n".join(lines)
@@ -333,10 +338,67 @@ def _register_update(commands) -> None:  # noqa: ANN001 - main.Commands
                                           "ROOT/current 指向它。"
                                           "退出码：0 已安装，1 拒绝安装，2 无法打开本地数据。")
     apply.add_argument("package", metavar="FILE", type=Path, help="更新包文件")
-    apply.add_argument("--root", type=Path, default=Path(DEFAULT_INSTALL_ROOT), metavar="DIR",
-                       help=f"安装目录（缺省 {DEFAULT_INSTALL_ROOT}）")
+    _root_options(apply)
     _dir_options(apply)
     apply.set_defaults(handler=_update_apply)
+    apply.epilog = RESTART_NOTE
+    rollback = update.add_parser(
+        "rollback", help="退回上一个版本（ROOT/previous），并重启服务",
+        description="把 ROOT/current 原子地指回上一个正常运行过的版本（ROOT/previous）。新版本连续 3 次未能"
+                    "正常启动时，服务会自动这样做（installer/README.md）。退出码：0 已退回，1 无法退回。")
+    _root_options(rollback)
+    _dir_options(rollback)
+    rollback.set_defaults(handler=_update_rollback)
+    rollback.epilog = RESTART_NOTE
+    show = update.add_parser("show", help="查看已安装的版本、正在使用的版本、试运行与上次退回")
+    show.add_argument("--root", type=Path, default=Path(DEFAULT_INSTALL_ROOT), metavar="DIR",
+                      help=f"安装目录（缺省 {DEFAULT_INSTALL_ROOT}）")
+    show.add_argument("--json", action="store_true", help="输出 JSON")
+    show.set_defaults(handler=_update_show)
+
+
+SERVICE = "station-kiosk.service"
+RESTART_NOTE = (f"以 root 运行且本机由 systemd 管理时，完成后执行 systemctl try-restart {SERVICE}"
+                "（服务在运行才重启），新版本立即生效；否则请自行重启服务或电脑。--no-restart 不重启。")
+
+
+def _root_options(p: argparse.ArgumentParser) -> None:
+    from pathlib import Path
+
+    p.add_argument("--root", type=Path, default=Path(DEFAULT_INSTALL_ROOT), metavar="DIR",
+                   help=f"安装目录（缺省 {DEFAULT_INSTALL_ROOT}）")
+    p.add_argument("--no-restart", action="store_true", help="不重启服务（下次启动时生效）")
+
+
+def _restart_service(args: argparse.Namespace) -> None:
+    """Ask systemd to restart the kiosk so the version `current` now points at is what runs.
+
+    Why here and only as root: `update apply`/`rollback` write the root-owned install directory,
+    so they run as root (a technician, a USB-stick script with sudo), and root may restart the
+    unit. `try-restart` leaves a stopped service stopped. Without systemd (a developer's PC, a
+    container) or as another user, the command says what to do instead."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if args.no_restart:
+        print(f"未重启服务（--no-restart）：下次启动时生效，或运行 systemctl restart {SERVICE}。")
+        return
+    if os.geteuid() != 0 or not Path("/run/systemd/system").is_dir() or shutil.which("systemctl") is None:
+        print(f"请重启服务使其生效：sudo systemctl restart {SERVICE}（或重启电脑）。")
+        return
+    try:
+        result = subprocess.run(["systemctl", "try-restart", SERVICE], capture_output=True, text=True,
+                                timeout=180)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        print(f"重启服务没有成功（{exc}）：请运行 systemctl restart {SERVICE}。", file=sys.stderr)
+        return
+    if result.returncode == 0:
+        print(f"已请求 systemd 重启 {SERVICE}（服务在运行时）。")
+    else:
+        print(f"重启服务没有成功（{result.stderr.strip()}）：请运行 systemctl restart {SERVICE}。",
+              file=sys.stderr)
 
 
 def _update_make(args: argparse.Namespace) -> int:
@@ -387,7 +449,59 @@ def _update_apply(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"已安装版本 {manifest['version']}（原版本 {current}），{args.root / 'current'} 已指向新版本。"
-          f"重启服务后生效：systemctl restart station-kiosk")
+          f"新版本试运行：连续 3 次未能正常启动时自动退回 {current}。")
+    _restart_service(args)
+    return 0
+
+
+def _update_rollback(args: argparse.Namespace) -> int:
+    from sync.store import Store, StoreError
+    from sync.versions import VersionsError, rollback
+
+    try:
+        from_version, to_version = rollback(args.root, "工作人员手动退回")
+    except VersionsError as exc:
+        print(f"未退回：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"未退回：无法写入安装目录 {args.root}：{exc.strerror}。", file=sys.stderr)
+        return 1
+    print(f"已从版本 {from_version} 退回版本 {to_version}，{args.root / 'current'} 已指回。")
+    try:                                    # the rollback is done; the audit entry is best effort
+        store = Store.open(args.data_dir or args.config.data_dir, args.key_dir or args.config.key_dir,
+                           crypto=args.config.get("security", "crypto"))
+    except StoreError as exc:
+        print(f"（未能写入审计日志：{exc}）", file=sys.stderr)
+    else:
+        try:
+            store.audit("update_rolled_back", {"from": from_version, "to": to_version})
+        finally:
+            store.close()
+    _restart_service(args)
+    return 0
+
+
+def _update_show(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from sync.versions import describe
+
+    doc = describe(args.root)
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
+        return 0
+    print(f"安装目录：{doc['root']}")
+    print(f"正在使用：{doc['current'] or '无（current 不存在）'}")
+    print(f"上一个版本：{doc['previous'] or '无'}")
+    trial = doc["trial"]
+    if trial:
+        print(f"试运行：版本 {trial.get('version')} 已启动 {trial.get('starts')} 次，"
+              f"未通过前可自动退回 {trial.get('previous')}")
+    rolled = doc["last_rollback"]
+    if rolled:
+        when = datetime.fromtimestamp(float(rolled.get("at") or 0)).strftime("%Y-%m-%d %H:%M")
+        print(f"上次退回：{when} 从 {rolled.get('from')} 退回 {rolled.get('to')}（{rolled.get('reason')}）")
+    print("已安装：" + ("、".join(doc["installed"]) or "无"))
     return 0
 
 def _dir_options(p: argparse.ArgumentParser) -> None:

@@ -101,6 +101,7 @@ class StaffViewModel(QObject):
         self._figures: list[dict] = []
         self._ratings: list[dict] = []
         self._catalogue_version = ""
+        self._software_warning = ""
         self._usb: list[str] = []
         self._export_message = ""
         self._lookup_id = ""
@@ -123,6 +124,7 @@ class StaffViewModel(QObject):
     figures = Property(list, lambda self: self._figures, notify=changed)
     ratings = Property(list, lambda self: self._ratings, notify=changed)
     catalogueVersion = Property(str, lambda self: self._catalogue_version, notify=changed)
+    softwareWarning = Property(str, lambda self: self._software_warning, notify=changed)
     usbFolders = Property(list, lambda self: self._usb, notify=changed)
     exportMessage = Property(str, lambda self: self._export_message, notify=changed)
     lookupId = Property(str, lambda self: self._lookup_id, notify=changed)
@@ -249,7 +251,7 @@ class StaffViewModel(QObject):
             self._queue_message = "读取本机数据出错，请联系县级运维人员。"
         else:
             (self._pending, self._oldest, self._problems, self._figures, self._ratings,
-             self._catalogue_version) = result
+             self._catalogue_version, self._software_warning) = result
         self.changed.emit()
 
     @Slot(str)
@@ -399,7 +401,12 @@ def _export_problem(error: BaseException) -> str:
 
 
 def _overview(store, catalogue: Callable[[], object], now: float):  # noqa: ANN001, ANN202
-    """(pending, oldest age in words, failed/rejected rows, figures, ratings, catalogue version)."""
+    """(pending, oldest age in words, failed/rejected rows, figures, ratings, catalogue version,
+    a warning when the platform's last heartbeat asked for a newer software version, else "")."""
+    from kiosk.health import outdated_reason
+    from kiosk.station_status import MIN_APP_VERSION
+    from main import __version__
+
     summary = store.pending_summary()
     problems = []
     for row in store.outbox_rows():
@@ -429,4 +436,5 @@ def _overview(store, catalogue: Callable[[], object], now: float):  # noqa: ANN0
     ratings = [{"label": RATING_LABELS[score], "count": count}
                for score, count in store.ratings_per_score(since).items()]
     oldest = age_in_words(summary["oldest_pending_age_s"]) if summary["pending"] else "没有待发的申请"
-    return summary["pending"], oldest, problems, figures, ratings, version
+    warning = outdated_reason(__version__, store.setting(MIN_APP_VERSION)) or ""
+    return summary["pending"], oldest, problems, figures, ratings, version, warning

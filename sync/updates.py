@@ -8,8 +8,16 @@ package cannot be replayed to bring back a fixed bug.
 
 Why a versioned folder and a `current` symlink: the new tree is written and checked completely in
 `versions/<version>.partial-…` first, renamed to `versions/<version>`, and only then `current` is
-switched with one atomic rename of a symlink. A power cut or a refusal at any step leaves `current`
-pointing at the old version, which keeps running; the next start of the service picks the new one.
+switched with one atomic rename of a symlink (sync/versions.py, which also opens the trial that
+rolls a version back automatically when it does not come up). A power cut or a refusal at any step
+leaves `current` pointing at the old version, which keeps running; the next start of the service
+(`update apply` asks systemd for it) runs the new one.
+
+Why the packages carry code only and the Python environment is shared (ROOT/venv): a station is
+often offline and PySide6 alone is ~500 MB, so an update is the program tree (a few MB), and every
+version runs on the one environment the installer built. A package whose pyproject.toml asks for
+different dependencies than the running version's is therefore refused here with a plain reason:
+such a release is installed with its installer (install-station.sh), which rebuilds the environment.
 
 The package (`.tar.gz`):
 
@@ -36,7 +44,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync import signing
+from sync import signing, versions
 from sync.documents import version_key
 
 FORMAT = 1
@@ -144,12 +152,21 @@ def _member_bytes(tar: tarfile.TarFile, name: str, limit: int) -> bytes:
 
 
 def installed_version(root: Path, fallback: str | None = None) -> str | None:
-    """The version `current` points at (from the manifest kept in it), else `fallback`."""
-    manifest = Path(root) / "current" / ".update-manifest.json"
+    """The version `current` points at (its signed manifest, else its main.py), else `fallback`."""
+    return versions.version_of(versions.current_dir(Path(root))) or fallback
+
+
+def _dependencies(tree: Path | None) -> list[str] | None:
+    """`project.dependencies` of a program tree's pyproject.toml (None: no such file to compare)."""
+    import tomllib
+
+    if tree is None:
+        return None
     try:
-        return str(json.loads(manifest.read_text("utf-8"))["version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return fallback
+        with (tree / "pyproject.toml").open("rb") as fh:
+            return sorted(str(d) for d in tomllib.load(fh).get("project", {}).get("dependencies", []))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
 
 
 def apply_package(package: Path, root: Path, platform_key: bytes | None,
@@ -171,14 +188,20 @@ def apply_package(package: Path, root: Path, platform_key: bytes | None,
         version = str(manifest["version"])
         if current_version is not None and version_key(version) <= version_key(current_version):
             raise UpdateRefused(f"更新包版本 {version} 不比正在使用的 {current_version} 新，未安装。")
-        versions = root / "versions"
-        target = versions / version
+        folder = root / "versions"
+        target = folder / version
         if target.exists():
             raise UpdateRefused(f"版本 {version} 已经装在 {target}，未重复安装。")
-        versions.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f"{version}.partial-", dir=versions))
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f"{version}.partial-", dir=folder))
         try:
             _extract_checked(tar, manifest["files"], staging)
+            wanted, present = _dependencies(staging), _dependencies(versions.current_dir(root))
+            if wanted is not None and present is not None and wanted != present:
+                raise UpdateRefused(
+                    f"版本 {version} 需要不同的 Python 软件包（pyproject.toml 的 dependencies 有变化），"
+                    "不能用更新包安装：请用该版本的安装程序 install-station.sh 安装，"
+                    "它会同时更新 Python 环境。")
             (staging / ".update-manifest.json").write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
             staging.chmod(0o755)
@@ -186,7 +209,8 @@ def apply_package(package: Path, root: Path, platform_key: bytes | None,
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    switch_current(root, target)
+    versions.switch_to(root, target, on_trial=True)
+    versions.prune(root)
     return manifest
 
 
@@ -217,13 +241,3 @@ def _extract_checked(tar: tarfile.TarFile, files: dict[str, dict], staging: Path
     missing = sorted(set(files) - seen)
     if missing:
         raise UpdateRefused(f"更新包缺少清单中的文件（如 {missing[0]}），未安装。")
-
-
-def switch_current(root: Path, target: Path) -> None:
-    """Point `root`/current at `target` with one atomic rename (a new symlink over the old)."""
-    link = Path(root) / "current"
-    temporary = Path(root) / f".current-{os.getpid()}"
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    os.symlink(os.path.relpath(target, root), temporary)
-    os.replace(temporary, link)

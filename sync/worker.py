@@ -42,6 +42,10 @@ from sync.store import KIND_SUBMISSION, REJECTED, OutboxRow, Store, StoreError
 
 log = logging.getLogger("sync.worker")
 
+# Store settings the worker keeps for the health report (kiosk/station_status.py reads them).
+LAST_SYNC_OK_AT = "last_sync_ok_at"
+MIN_APP_VERSION = "platform_min_app_version"
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -138,6 +142,8 @@ class DeliveryWorker:
             return report
         try:
             self._deliver(self.store.due_rows(float("inf") if force else now), report)
+            if report.delivered:
+                self._reached_platform()
             if force or now >= self._next_status:
                 self._pull_statuses(report)
                 self._fetch_certificates(report)
@@ -374,6 +380,7 @@ class DeliveryWorker:
                 raise Transient("平台的状态答复格式不对")
             next_cursor = str(body.get("next_cursor", cursor))
             report.statuses += self.store.apply_status_changes(changes, next_cursor)
+            self._reached_platform()
             if not changes or next_cursor == cursor:
                 return
 
@@ -414,6 +421,8 @@ class DeliveryWorker:
             report.requests += 1
             versions = self.client.heartbeat(self.heartbeat_body()).body or {}
             self._next_heartbeat = now + self._jittered(self.heartbeat_interval_s)
+            self._reached_platform()
+            self._note_min_app_version(versions.get("min_app_version"))
         key = platform_key(self.store)
         if key is None:
             return
@@ -427,12 +436,31 @@ class DeliveryWorker:
                 try:
                     report.requests += 1
                     documents.refresh(self.store, self.client, kind, key)
+                    self._reached_platform()
                 except DocumentRefused as exc:
                     report.refused_documents.append(str(exc))
                     self.store.audit("document_refused", {"kind": kind})
                 except Terminal as exc:
                     report.refused_documents.append(exc.message)
             self._next_documents = now + self.documents_interval_s
+
+    def _reached_platform(self) -> None:
+        """Record that the platform just answered a request successfully (store setting
+        `last_sync_ok_at`, kiosk clock). Why every kind of answer: with an empty queue only the
+        heartbeat, status pulls and document fetches talk to the platform, and the health endpoint
+        must not report a station that is in touch every five minutes as silent for days."""
+        try:
+            self.store.set_setting(LAST_SYNC_OK_AT, f"{self.store.now():.3f}")
+        except StoreError as exc:     # e.g. a full disk: the exchange itself succeeded, carry on
+            log.warning("could not record the last successful sync: %s", exc)
+
+    def _note_min_app_version(self, value: Any) -> None:
+        """Keep the platform's `min_app_version` (store setting `platform_min_app_version`) so
+        the health endpoint, `main.py status` and the staff screen can warn when this software is
+        older than the platform still accepts. Only a non-empty string is kept."""
+        if isinstance(value, str) and value.strip() \
+                and self.store.setting(MIN_APP_VERSION) != value.strip():
+            self.store.set_setting(MIN_APP_VERSION, value.strip())
 
     def _jittered(self, interval: float) -> float:
         """±10 %: thousands of stations that came back together must not stay in step."""

@@ -10,6 +10,7 @@ Werkzeug would add routing sugar but also a dependency and a layer between us an
 
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
 import re
@@ -74,6 +75,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         log.debug("%s %s", self.command, self.path.split("?")[0])
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The `Date` header from the service's clock, the same clock its signature check and its
+        timestamps use. Why: the kiosk learns its clock offset from this header; with wall-clock
+        time here, a platform whose clock is skewed (or virtual, in tests and the soak) would
+        refuse a request as `clock_skew` and then teach the kiosk the wrong offset."""
+        return email.utils.formatdate(self.server.service.clock() if timestamp is None else timestamp,
+                                      usegmt=True)
 
     # ------------------------------------------------------------------ replies
     def _reply(

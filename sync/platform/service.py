@@ -92,6 +92,9 @@ class PlatformService:
         self.public_key_b64 = signing.b64(signing.raw_public(self.key.public_key()))
         self._catalogue_provider = catalogue_provider
         self.processing_delay_s = 0.0  # tests: widen the in-progress window to observe 409
+        # The oldest kiosk software the platform still accepts, announced in every heartbeat
+        # answer; a county raises it after a security fix (stations then show staff a warning).
+        self.min_app_version = "0.1.0"
         self._local = threading.local()
         self._upload_lock = threading.Lock()
         self._documents: dict[str, Any] = {}
@@ -422,7 +425,7 @@ class PlatformService:
             "server_time": self.now_text(),
             "catalogue_version": self.document("catalogue")[2],
             "credit_list_version": self.document("credit_list")[2],
-            "min_app_version": "0.1.0",
+            "min_app_version": self.min_app_version,
         }
 
     # ------------------------------------------------------------------ attachments

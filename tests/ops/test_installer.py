@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL = ROOT / "installer" / "install-station.sh"
 UNITS = ("station-kiosk.service", "station-kiosk-sync.service", "station-kiosk-sync.timer")
+SCRIPTS = ("station-kiosk-session", "station-kiosk-run", "station-kiosk-versions")
 
 # Everything a real run would create or change on the machine.
 TOUCHED = [
@@ -62,6 +63,8 @@ def test_dry_run_prints_every_step_and_changes_nothing():
         "/etc/station-kiosk/station.toml", "/etc/systemd/system/station-kiosk.service",
         "/etc/systemd/system/station-kiosk-sync.timer", "/etc/pam.d/station-kiosk",
         "/etc/udev/rules.d/60-station-kiosk-serial.rules",
+        "/opt/station-kiosk/versions/", "/opt/station-kiosk/bin/station-kiosk-run",
+        "/opt/station-kiosk/bin/station-kiosk-versions",
     ]
     for path in expected:
         assert path in out, f"{path} not mentioned"
@@ -101,7 +104,8 @@ def render(tmp_path: Path, *extra: str) -> Path:
     (prefix / "venv" / "bin").mkdir(parents=True)
     (prefix / "venv" / "bin" / "python").symlink_to(sys.executable)
     (prefix / "bin").mkdir()
-    shutil.copy(out / "station-kiosk-session", prefix / "bin" / "station-kiosk-session")
+    for script in SCRIPTS:
+        shutil.copy(out / script, prefix / "bin" / script)
     return out
 
 
@@ -126,15 +130,22 @@ def test_units_say_what_the_issue_asks(tmp_path):
                  f"ReadWritePaths={tmp_path / 'data'} {tmp_path / 'etc' / 'keys'} /run/user",
                  f"ExecStart=/usr/bin/cage -d $CAGE_FLAGS -- {tmp_path / 'opt'}/bin/station-kiosk-session"):
         assert line in kiosk.splitlines(), line
+    opt = tmp_path / "opt"
+    guard = f"+{opt}/venv/bin/python -I {opt}/bin/station-kiosk-versions --root {opt}"
+    assert f"ExecStartPre=-{guard} trial-start" in kiosk.splitlines()       # before every start
+    assert f"ExecStartPost=-{guard} trial-ready" in kiosk.splitlines()      # after READY=1
     sync = (out / "station-kiosk-sync.service").read_text(encoding="utf-8").splitlines()
-    python, main = f"{tmp_path / 'opt'}/venv/bin/python", f"{tmp_path / 'opt'}/app/main.py"
-    config = tmp_path / "etc" / "station.toml"
-    assert f"ExecStart={python} {main} --config {config} sync --once" in sync
-    assert f"ExecStart={python} {main} --config {config} catalogue update" in sync
+    run, config = f"{opt}/bin/station-kiosk-run", tmp_path / "etc" / "station.toml"
+    assert f"ExecStart={run} --config {config} sync --once" in sync
+    assert f"ExecStart={run} --config {config} catalogue update" in sync
+    assert "/app/" not in kiosk + "\n".join(sync)              # everything runs through current
     timer = (out / "station-kiosk-sync.timer").read_text(encoding="utf-8").splitlines()
     assert "OnCalendar=*-*-* 02:00:00" in timer and "Persistent=true" in timer
     session = (out / "station-kiosk-session").read_text(encoding="utf-8")
     assert "QT_IM_MODULE=qtvirtualkeyboard" in session and "WATCHDOG_PID=$$" in session
+    assert f'APP="${{STATION_KIOSK_APP:-{run}}}"' in session
+    runner = (out / "station-kiosk-run").read_text(encoding="utf-8")
+    assert f'readlink -f "{opt}/current"' in runner and f'exec "{opt}/venv/bin/python"' in runner
 
 
 def test_udev_rules_for_vid_pid_serial_and_usb_port(tmp_path):

@@ -60,6 +60,16 @@ Item {
             }
         }
 
+        KText {
+            // the platform asks for newer software (its last heartbeat): staff only, never residents
+            width: page.columnWidth
+            objectName: "softwareWarningText"
+            visible: staff.softwareWarning !== ""
+            text: "！ " + staff.softwareWarning
+            color: Theme.error
+            font.bold: true
+        }
+
         Grid {
             width: page.columnWidth
             columns: screen.landscape ? 2 : 1
