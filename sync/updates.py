@@ -30,6 +30,7 @@ The package (`.tar.gz`):
 
 from __future__ import annotations
 
+import compileall
 import hashlib
 import io
 import json
@@ -204,6 +205,9 @@ def apply_package(package: Path, root: Path, platform_key: bytes | None,
                     "它会同时更新 Python 环境。")
             (staging / ".update-manifest.json").write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+            # Bytecode now, by the interpreter that will run it: the service user cannot write
+            # __pycache__ into the installed tree (packages never carry .pyc files).
+            compileall.compile_dir(str(staging), quiet=2, workers=0)
             staging.chmod(0o755)
             os.replace(staging, target)
         except BaseException:

@@ -84,7 +84,9 @@ def test_a_signed_newer_package_installs_and_switches_current(station):
     assert result.returncode == 0, result.stderr
     current = station / "opt" / "current"
     assert current.is_symlink() and (current / "main.py").read_text() == "print('station kiosk 0.2.0')\n"
-    assert not (current / "__pycache__").exists()
+    # the package carried no bytecode (junk.pyc stayed behind); apply compiled the tree itself
+    assert not (current / "__pycache__" / "junk.pyc").exists()
+    assert any((current / "__pycache__").glob("main.cpython-*.pyc"))
     assert installed_version(station / "opt") == "0.2.0"
     newer = apply(station, make(station, "0.3.0", "v3"))
     assert newer.returncode == 0, newer.stderr
