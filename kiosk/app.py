@@ -383,6 +383,7 @@ def _scan(config, shell, identify, voice, store, allow_simulators):  # noqa: ANN
                          demo_code=demo_code_issuer(config.data_dir), allow_simulator=allow_simulators)
     scan.on_identified = lambda person: identify.on_identified(person)
     shell.changed.connect(lambda: scan.follow_screen(shell.property("screen")))
+    shell.set_prompt("scan", scan.spoken_prompt)
     shell.add_wiper(scan.wipe)
     return scan
 

@@ -273,6 +273,12 @@ class ScanViewModel(_Notifying):
         self._set("state", state)
         self._say(f"{title}。{message}")
 
+    def spoken_prompt(self) -> str:
+        """Said after the scan screen's fixed prompt on 朗读: the problem on screen, if any."""
+        if self._values["state"] in ("error", "camera"):
+            return f"{self._values['errorTitle']}。{self._values['errorMessage']}"
+        return ""
+
     # --- QML ------------------------------------------------------------------------------------
     @Slot()
     def retry(self) -> None:

@@ -88,6 +88,8 @@ def test_a_refused_code_says_why_and_what_to_do(scan_kiosk, tmp_path, qtbot, mak
     assert visible(kiosk, "scanMessage").property("text") == error.message
     assert "12345" in visible(kiosk, "scanHotline").property("text")
     assert kiosk.voice.last_text == f"{error.title}。{error.message}"
+    kiosk.shell.speak()                              # 朗读 repeats the problem after the prompt
+    assert kiosk.voice.last_text.endswith(f"{error.title}。{error.message}")
     assert kiosk.session.person is None
     tap_visible(kiosk, "scanManual")                 # the way out: typing by hand
     assert kiosk.shell.property("screen") == "identify_manual"
