@@ -31,7 +31,6 @@ from PySide6.QtGui import QImage
 from kiosk.camera_vm import CameraImages, to_qimage
 from kiosk.session import Person
 from kiosk.viewmodels import _Notifying, _prop
-from sync import identity_code as codes
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +42,12 @@ CAMERA_TITLE = "扫码摄像头暂时不能使用"
 CAMERA_MESSAGE = "请把身份证放在读卡区，或点“改为手动输入”；也可以点“重新打开摄像头”再试。"
 SUCCESS = "已识别。"
 
-# What the screenshots and the accessibility walk show: every state the resident can meet.
-SAMPLE_STATES: dict[str, type[codes.IdentityCodeError] | None] = {
-    "scanning": None, "not_identity": codes.NotIdentityCode, "damaged": codes.DamagedCode,
-    "unverifiable": codes.Unverifiable, "expired": codes.ExpiredCode, "not_yet_valid": codes.NotYetValid,
-    "bad_id": codes.BadIdNumber, "camera": None, "opening": None,
+# What the screenshots and the accessibility walk show: every state the resident can meet, with
+# the sync.identity_code error it shows (loaded with the first scan, not with the first screen).
+SAMPLE_STATES: dict[str, str] = {
+    "scanning": "", "not_identity": "NotIdentityCode", "damaged": "DamagedCode",
+    "unverifiable": "Unverifiable", "expired": "ExpiredCode", "not_yet_valid": "NotYetValid",
+    "bad_id": "BadIdNumber", "camera": "", "opening": "",
 }
 
 
@@ -225,6 +225,8 @@ class ScanViewModel(_Notifying):
 
     # --- on the scanner thread ------------------------------------------------------------------
     def _check(self, generation: int, symbol) -> None:  # noqa: ANN001 - devices.scanner.types.Symbol
+        from sync import identity_code as codes
+
         try:
             key = self._platform_key()
         except Exception:  # noqa: BLE001 - the store failing to answer: cannot verify, say so
@@ -247,9 +249,11 @@ class ScanViewModel(_Notifying):
         self._set("frameSerial", self._values["frameSerial"] + 1)
 
     def _deliver_result(self, generation: int, result: object) -> None:
+        from sync.identity_code import IdentityCodeError
+
         if generation != self._generation or self._values["state"] == "done":
             return
-        if isinstance(result, codes.IdentityCodeError):
+        if isinstance(result, IdentityCodeError):
             log.info("identity code refused: %s", type(result).__name__)
             self._show_error(result.title, result.message, "error")
             return
@@ -290,6 +294,7 @@ class ScanViewModel(_Notifying):
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         from kiosk.scan_scene import phone_scene
+        from sync import identity_code as codes
 
         self.stop()
         self._forget()
@@ -304,7 +309,7 @@ class ScanViewModel(_Notifying):
         self.images.put("live", to_qimage(phone_scene(sample)[:, ::-1].copy(), PREVIEW_WIDTH))
         self._set("frameSerial", self._values["frameSerial"] + 1)
         self._set("live", True)
-        error = SAMPLE_STATES.get(state)
+        error = getattr(codes, SAMPLE_STATES.get(state) or "", None)
         self._set("state", "scanning" if error is None else "error")
         if error is not None:
             self._set("errorTitle", error.title)
@@ -325,6 +330,7 @@ def demo_code_issuer(data_dir: Path) -> Callable[[], str | None]:
     (`<data_dir>-platform`). None when there is no such platform (not a demo)."""
     def issue_now() -> str | None:
         from devices.idcard.samples import sample_for
+        from sync import identity_code as codes
         from sync.signing import load_or_create_signing_key
 
         key_file = data_dir.with_name(data_dir.name + "-platform") / "platform_ed25519.key"
