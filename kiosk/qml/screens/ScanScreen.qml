@@ -24,10 +24,11 @@ Item {
             y: Math.max(32, (flick.height - height) / 2)
             columns: screen.landscape ? 2 : 1
             columnSpacing: 56
+            verticalItemAlignment: Grid.AlignVCenter
             rowSpacing: 28
 
             Column {   // the picture, with the heading above it in portrait
-                width: screen.landscape ? screen.contentWidth * 0.54 : screen.contentWidth
+                width: screen.landscape ? screen.contentWidth * 0.5 : screen.contentWidth
                 spacing: 28
 
                 KText {
@@ -93,7 +94,7 @@ Item {
             }
 
             Column {   // what is happening, what to do, and the ways out
-                width: screen.landscape ? screen.contentWidth * 0.46 - grid.columnSpacing : screen.contentWidth
+                width: screen.landscape ? screen.contentWidth * 0.5 - grid.columnSpacing : screen.contentWidth
                 spacing: 24
 
                 Rectangle {
@@ -121,7 +122,7 @@ Item {
                             objectName: "scanMessage"
                             width: parent.width
                             text: screen.failed ? scan.errorMessage
-                                  : "把手机屏幕对准摄像头，离 20 厘米左右，拿稳不动"
+                                  : "手机离摄像头 20 厘米左右，拿稳不动"
                         }
                         KText {
                             objectName: "scanHotline"
@@ -144,25 +145,32 @@ Item {
                         spacing: 8
                         KText { width: parent.width; text: "1. 打开手机上的“辽事通”" }
                         KText { width: parent.width; text: "2. 点“亮码”，出示身份码" }
-                        KText { width: parent.width; text: "3. 把手机屏幕对准摄像头，看到“已识别”就好了" }
+                        KText { width: parent.width; text: "3. 把手机屏幕对准摄像头，听到“已识别”就好了" }
                     }
                 }
 
-                BigButton {
-                    objectName: "scanRetry"
-                    visible: screen.failed
+                Grid {   // landscape: side by side, so an error and both ways out fit the height
+                    id: actions
                     width: parent.width
-                    text: scan.state === "camera" ? "重新打开摄像头" : "再扫一次"
-                    hint: scan.state === "camera" ? "再试一次" : "在辽事通里刷新身份码后，再对准摄像头"
-                    onClicked: scan.retry()
-                }
-                BigButton {
-                    objectName: "scanManual"
-                    width: parent.width
-                    primary: false
-                    text: "改为手动输入"
-                    hint: "输入姓名和身份证号码；也可以把身份证放在读卡区"
-                    onClicked: shell.go("identify_manual")
+                    columns: screen.landscape && screen.failed ? 2 : 1
+                    spacing: 20
+                    readonly property real cell: (width - (columns - 1) * spacing) / columns
+                    BigButton {
+                        objectName: "scanRetry"
+                        visible: screen.failed
+                        width: actions.cell
+                        text: scan.state === "camera" ? "重新打开摄像头" : "再扫一次"
+                        hint: scan.state === "camera" ? "再试一次" : "刷新身份码后再对准"
+                        onClicked: scan.retry()
+                    }
+                    BigButton {
+                        objectName: "scanManual"
+                        width: actions.cell
+                        primary: false
+                        text: "改为手动输入"
+                        hint: "输入姓名和身份证号码"
+                        onClicked: shell.go("identify_manual")
+                    }
                 }
             }
         }
