@@ -40,8 +40,9 @@ def scan_kiosk(qapp, tmp_path):
 
     built = []
 
-    def factory(camera: str, pinned: bool = True):
+    def factory(camera: str, pinned: bool = True, clock_offset_s: float = 0.0):
         store = Store.open(tmp_path / f"data{len(built)}", tmp_path / f"keys{len(built)}")
+        store.set_clock_offset(clock_offset_s)      # as learnt from the platform's Date header
         if pinned:
             store.set_setting("platform_signing_key", b64(raw_public(PLATFORM.public_key())))
         config = defaults().with_overrides({"devices": {"qr_camera": camera}})
@@ -94,6 +95,15 @@ def test_a_refused_code_says_why_and_what_to_do(scan_kiosk, tmp_path, qtbot, mak
     tap_visible(kiosk, "scanManual")                 # the way out: typing by hand
     assert kiosk.shell.property("screen") == "identify_manual"
     assert kiosk.scan._scan is None
+
+
+def test_a_village_clock_days_wrong_is_corrected_by_the_offset_learnt_from_the_platform(
+        scan_kiosk, tmp_path, qtbot):
+    platform_now = time.time() + 3 * 86400          # the kiosk's clock is three days slow
+    kiosk = scan_kiosk(scene(tmp_path, ic.issue(PLATFORM, NAME, NUMBER, platform_now)),
+                       clock_offset_s=3 * 86400)
+    tap_visible(kiosk, "scanButton")
+    qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "identified", timeout=15_000)
 
 
 def test_a_camera_that_cannot_open_says_so_and_offers_manual_entry(scan_kiosk, tmp_path, qtbot):
