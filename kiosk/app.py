@@ -59,6 +59,7 @@ class KioskApp:
     staff: object = None
     lookup: object = None
     certificates: object = None
+    scan: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -68,8 +69,9 @@ class KioskApp:
         for model in (self.submit, self.rating, self.agent, self.staff, self.lookup):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
-        if self.camera is not None:
-            self.camera.shutdown()
+        for camera in (self.camera, self.scan):
+            if camera is not None:
+                camera.shutdown()
         if self.station_devices is not None:
             self.station_devices.close()
         self.window.close()
@@ -199,6 +201,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
     agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,
                         identified)
+    scan = _scan(config, shell, identify, voice, store, allow_simulators)
 
     messages = qtlog.install()
     warnings = messages.warnings
@@ -208,9 +211,10 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "bundles": bundles, "form": form, "submit": submit, "rating": rating,
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
-                      "staff": staff, "lookup": lookup}.items():
+                      "staff": staff, "lookup": lookup, "scan": scan}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
+    engine.addImageProvider("scan", scan.images)
     if size is None:
         size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
     engine.setInitialProperties({"width": size[0], "height": size[1], "kioskFullScreen": fullscreen})
@@ -235,7 +239,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
-                    lookup=lookup, certificates=certificates)
+                    lookup=lookup, certificates=certificates, scan=scan)
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -359,6 +363,29 @@ def _agent_mode(config, shell, session, journey, voice, devices, identify, camer
     shell.add_wiper(agent.wipe)
     shell.set_prompt("agent_consent", agent.spoken_consent)
     return agent
+
+
+def _scan(config, shell, identify, voice, store, allow_simulators):  # noqa: ANN001, ANN202
+    """扫码 (kiosk/scan_vm.py): the front camera runs while the scan screen shows; a verified 辽事通
+    code identifies through identify.on_identified, like 手动输入, so 代办 and 查进度 work too."""
+    import time
+
+    from kiosk.scan_vm import ScanViewModel, demo_code_issuer
+
+    def pinned_key() -> bytes | None:      # on the scanner thread
+        from sync.enrollment import platform_key
+
+        return platform_key(store) if store is not None else None
+
+    scan = ScanViewModel(config.get("devices", "qr_camera"), platform_key=pinned_key,
+                         now=lambda: time.time() + (store.clock_offset_s if store is not None else 0.0),
+                         say=voice.say, prompt=shell.current_prompt,
+                         demo_code=demo_code_issuer(config.data_dir), allow_simulator=allow_simulators)
+    scan.on_identified = lambda person: identify.on_identified(person)
+    shell.changed.connect(lambda: scan.follow_screen(shell.property("screen")))
+    shell.set_prompt("scan", scan.spoken_prompt)
+    shell.add_wiper(scan.wipe)
+    return scan
 
 
 def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001

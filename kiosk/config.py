@@ -55,6 +55,8 @@ SCHEMA: dict[str, dict[str, _Key]] = {
         "receipt_printer": _Key(str, "/dev/receipt", "凭条打印机：串口路径、tcp:地址（演示为 simulator）"),
         "receipt_width_mm": _Key(int, 80, "凭条纸宽（毫米）", choices=("58", "80")),
         "camera": _Key(str, "0", "摄像头：设备编号（演示为 simulator）"),
+        "qr_camera": _Key(str, "1", "扫码摄像头（朝向群众，读辽事通身份码）：设备编号、视频设备路径或图片文件"
+                               "（演示为 simulator）"),
         "a4_printer": _Key(str, "pdf", "A4 打印机：pdf（写入文件）或 CUPS 打印机名"),
     },
     "security": {

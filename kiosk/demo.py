@@ -26,6 +26,6 @@ def demo_config(config: Config | None, data_dir: Path | None) -> Config:
         "station": {"name": "南湖街道政务服务驿站（演示）"},
         "paths": {"data_dir": str(data_dir), "key_dir": str(key_dir)},
         "devices": {"id_reader": "simulator", "receipt_printer": "simulator", "camera": "simulator",
-                    "a4_printer": "pdf"},
+                    "qr_camera": "simulator", "a4_printer": "pdf"},
         "ui": {"fullscreen": False},
     })

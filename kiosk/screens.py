@@ -25,7 +25,7 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
     ScreenSpec("identify_manual", "IdentifyManualScreen.qml", "手动输入身份信息",
                "请输入您的姓名和十八位身份证号码。输入好后，点击确定。"),
     ScreenSpec("scan", "ScanScreen.qml", "扫码",
-               "请打开辽事通，把二维码对准屏幕下方的摄像头。"),
+               "请打开辽事通，点亮码，把身份码对准屏幕下方的摄像头。没有手机的，可以放身份证，或者点改为手动输入。"),
     ScreenSpec("identified", "IdentifiedScreen.qml", "身份已确认",
                "身份已确认。请选择您要办理的事情。"),
     ScreenSpec("choose_bundle", "ChooseBundleScreen.qml", "选择要办的事",

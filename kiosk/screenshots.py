@@ -79,6 +79,10 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id in ("materials", "capture", "sign"):
         _show_papers(kiosk, screen_id)
         return
+    if screen_id.split(":")[0] == "scan":         # scan:expired … (kiosk.scan_vm.SAMPLE_STATES)
+        kiosk.scan.show_sample(screen_id.partition(":")[2] or "scanning")   # no camera is opened
+        shell.go("scan")
+        return
     if screen_id in ("staff_login", "staff_home", "status_lookup"):
         from kiosk.staff_screenshots import show_staff_screen
 
@@ -214,10 +218,17 @@ def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: i
     kiosk.journey.sign(sample_png())
 
 
+def screenshot_ids() -> list[str]:
+    """Every screen, then the states of a screen worth a picture of their own (scan:expired …)."""
+    from kiosk.scan_vm import SAMPLE_STATES
+    from kiosk.screens import SCREENS
+
+    return [*SCREENS, *(f"scan:{state}" for state in SAMPLE_STATES if state != "scanning")]
+
+
 def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (1080, 1920),
                       large_text: bool = False) -> list[Path]:
     from kiosk.app import build, prepare_environment
-    from kiosk.screens import SCREENS
 
     prepare_environment()
     out.mkdir(parents=True, exist_ok=True)
@@ -231,12 +242,12 @@ def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (108
     kiosk = build(config, voice_enabled=False, large_text=large_text, size=size, store=store)
     written: list[Path] = []
     suffix = f"{size[0]}x{size[1]}" + ("-large" if large_text else "")
-    for screen_id in SCREENS:
+    for screen_id in screenshot_ids():
         kiosk.session.end()
         settle(kiosk.app)
         show_screen(kiosk, screen_id)
         settle(kiosk.app)
-        path = out / f"{screen_id}-{suffix}.png"
+        path = out / f"{screen_id.replace(':', '-')}-{suffix}.png"
         image = kiosk.window.grabWindow()
         if not image.save(str(path)):
             raise OSError(5, f"cannot write {path}")

@@ -97,6 +97,13 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p.add_argument("--reason", default="", help="原因")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
     p.set_defaults(handler=_platform_credit_add)
+    p = sub.add_parser("identity-code", help="签发一个辽事通身份码（测试扫码用，打印码文本，可另存 PNG）")
+    p.add_argument("--id-number", required=True, help="身份证号码")
+    p.add_argument("--name", required=True, help="姓名")
+    p.add_argument("--minutes", type=float, default=5.0, help="有效分钟数（缺省 5）")
+    p.add_argument("--png", type=Path, help="把二维码另存为 PNG 文件")
+    p.add_argument("--data", type=Path, help="平台数据目录（缺省为演示平台：数据目录名加 -platform）")
+    p.set_defaults(handler=_platform_identity_code)
     p = sub.add_parser("import", help="导入驿站用 U 盘带来的导出文件（可重复导入）")
     p.add_argument("dir", metavar="DIR", type=Path, help="导出文件所在目录")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
@@ -467,3 +474,33 @@ def _platform_import(args: argparse.Namespace) -> int:
         f"被拒 {summary['rejected']} 件，附件 {summary['attachments']} 个。"
     )
     return EXIT_FAILED if summary["errors"] else EXIT_OK
+
+
+def _platform_identity_code(args: argparse.Namespace) -> int:
+    """Sign a 辽事通 identity code with the platform's key (sync/identity_code.py)."""
+    import time
+
+    import segno
+
+    from forms.validators import check_id_number, check_name
+    from sync.identity_code import issue
+    from sync.signing import load_or_create_signing_key
+
+    data = args.data or args.config.data_dir.with_name(args.config.data_dir.name + "-platform")
+    key_file = data / "platform_ed25519.key"
+    if not key_file.is_file():
+        return _fail(f"找不到参考平台的签名密钥 {key_file}：请用 --data 指定平台数据目录。", EXIT_USAGE)
+    problem = check_id_number(args.id_number) or check_name(args.name)
+    if problem:
+        return _fail(problem, EXIT_USAGE)
+    if not 0 < args.minutes <= 24 * 60:
+        return _fail("--minutes 应在 0 到 1440 之间。", EXIT_USAGE)
+    text = issue(load_or_create_signing_key(key_file), args.name.strip(), args.id_number.strip().upper(),
+                 time.time(), args.minutes * 60)
+    if args.png is not None:
+        try:
+            segno.make(text, error="m").save(str(args.png), kind="png", scale=8, border=4)
+        except OSError as exc:
+            return _fail(f"无法写入 {args.png}：{exc.strerror}", EXIT_STORAGE)
+    print(text)
+    return EXIT_OK
