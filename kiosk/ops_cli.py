@@ -404,13 +404,14 @@ def _restart_service(args: argparse.Namespace) -> None:
 def _update_make(args: argparse.Namespace) -> int:
     from sync import signing
     from sync.crypto import CryptoError
+    from sync.platform import signing_key_path
     from sync.updates import UpdateRefused, make_package
 
     if not args.app_dir.is_dir():
         print(f"程序目录 {args.app_dir} 不存在。", file=sys.stderr)
         return 1
     try:
-        key = signing.load_or_create_signing_key(args.data / "platform_ed25519.key")
+        key = signing.load_or_create_signing_key(signing_key_path(args.data))
         manifest = make_package(args.app_dir, args.package_version, key, args.out)
     except (UpdateRefused, CryptoError) as exc:
         print(f"未生成：{exc}", file=sys.stderr)

@@ -331,9 +331,10 @@ def demo_code_issuer(data_dir: Path) -> Callable[[], str | None]:
     def issue_now() -> str | None:
         from devices.idcard.samples import sample_for
         from sync import identity_code as codes
+        from sync.platform import demo_platform_dir, signing_key_path
         from sync.signing import load_or_create_signing_key
 
-        key_file = data_dir.with_name(data_dir.name + "-platform") / "platform_ed25519.key"
+        key_file = signing_key_path(demo_platform_dir(data_dir))
         if not key_file.is_file():
             return None
         card = sample_for("resident")

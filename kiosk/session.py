@@ -52,7 +52,7 @@ class Person:
 
     name: str
     id_number: str
-    source: str = "manual"  # manual | id_card | qr
+    source: str = "manual"  # manual | id_card | liaoshitong (the 辽事通 identity code)
     extra: dict = field(default_factory=dict)
 
 

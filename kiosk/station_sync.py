@@ -69,7 +69,9 @@ def open_sync(config, *, demo: bool, on_status: Callable[[WorkerStatus], None], 
     platform_url = None
     if demo:
         data_dir = Path(config.data_dir)
-        service, server, close = start_demo_platform(data_dir.parent / (data_dir.name + "-platform"))
+        from sync.platform import demo_platform_dir
+
+        service, server, close = start_demo_platform(demo_platform_dir(data_dir))
         station._closers.append(close)
         platform_url = station.platform_url = server.url
         if not store.setting("station_id"):

@@ -484,10 +484,11 @@ def _platform_identity_code(args: argparse.Namespace) -> int:
 
     from forms.validators import check_id_number, check_name
     from sync.identity_code import issue
+    from sync.platform import demo_platform_dir, signing_key_path
     from sync.signing import load_or_create_signing_key
 
-    data = args.data or args.config.data_dir.with_name(args.config.data_dir.name + "-platform")
-    key_file = data / "platform_ed25519.key"
+    data = args.data or demo_platform_dir(args.config.data_dir)
+    key_file = signing_key_path(data)
     if not key_file.is_file():
         return _fail(f"找不到参考平台的签名密钥 {key_file}：请用 --data 指定平台数据目录。", EXIT_USAGE)
     problem = check_id_number(args.id_number) or check_name(args.name)

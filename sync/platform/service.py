@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sync import signing
+from sync.platform import signing_key_path
 from sync.platform.pdf import certificate_pdf
 
 STALE_CLAIM_S = 30.0
@@ -88,7 +89,7 @@ class PlatformService:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         (self.data_dir / "attachments").mkdir(exist_ok=True)
         self.clock = clock
-        self.key = signing.load_or_create_signing_key(self.data_dir / "platform_ed25519.key")
+        self.key = signing.load_or_create_signing_key(signing_key_path(self.data_dir))
         self.public_key_b64 = signing.b64(signing.raw_public(self.key.public_key()))
         self._catalogue_provider = catalogue_provider
         self.processing_delay_s = 0.0  # tests: widen the in-progress window to observe 409

@@ -142,7 +142,7 @@ Item {
             }
             BigButton {
                 objectName: "demoCardButton"
-                visible: devices.demo
+                visible: devices.demo === true   // strict: never "undefined" while the kiosk is torn down
                 width: parent.width
                 primary: false
                 text: "演示：放一张身份证"
