@@ -122,8 +122,10 @@ def test_a_camera_that_cannot_open_says_so_and_offers_manual_entry(scan_kiosk, t
 def test_lookup_comes_through_the_same_identification(scan_kiosk, tmp_path, qtbot):
     """查进度 routes the identified person by purpose; the scan uses that same path."""
     kiosk = scan_kiosk(scene(tmp_path, ic.issue(PLATFORM, NAME, NUMBER, time.time())))
-    kiosk.shell.startWith("lookup")
-    kiosk.shell.go("scan")
+    tap_visible(kiosk, "lookupButton")                 # 查进度 opens manual entry first …
+    assert kiosk.shell.property("screen") == "identify_manual"
+    tap_visible(kiosk, "scanInsteadButton")            # … which offers 改为扫码 (decoded at once)
+    assert kiosk.shell.property("screen") in ("scan", "status_lookup")
     qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "status_lookup", timeout=15_000)
 
 

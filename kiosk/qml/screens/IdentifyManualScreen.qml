@@ -86,6 +86,18 @@ Item {
                         identify.submit()
                     }
                 }
+
+                BigButton {   // 查进度 comes straight here: the 辽事通 code must be reachable too
+                    objectName: "scanInsteadButton"
+                    width: parent.width
+                    primary: false
+                    text: "改为扫码"
+                    hint: "出示辽事通身份码，不用输入"
+                    onClicked: {
+                        nameField.input.focus = false
+                        shell.go("scan")
+                    }
+                }
             }
         }
     }
