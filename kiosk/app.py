@@ -59,13 +59,14 @@ class KioskApp:
     staff: object = None
     lookup: object = None
     certificates: object = None
+    credit: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
-        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup):
+        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.camera is not None:
@@ -190,6 +191,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(app.clipboard().clear)      # no clipboard: nothing of a resident survives a wipe
     shell.on_enter("question", session.start_form)
     bundles, form = _journey_view_models(journey, shell)
+    from kiosk.credit_vm import wire_credit_notice
+    credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
     if store is not None:
         journey.put_attachment = store.put_attachment
     after_submit: list = []
@@ -208,7 +211,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "bundles": bundles, "form": form, "submit": submit, "rating": rating,
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
-                      "staff": staff, "lookup": lookup}.items():
+                      "staff": staff, "lookup": lookup, "credit": credit}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     if size is None:
@@ -235,7 +238,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
-                    lookup=lookup, certificates=certificates)
+                    lookup=lookup, certificates=certificates, credit=credit)
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202

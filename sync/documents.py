@@ -63,12 +63,18 @@ def refresh(store: Store, client: PlatformClient, kind: str, platform_key: bytes
     )
     if current and current["payload"] == payload:
         return "unchanged"
-    if kind == "credit_list":
-        row = (reply.headers.get("ETag"), payload, reply.body["signature"])
-        _save_credit_list(store, version, document, row)
-    else:
-        store.save_document(kind, version, reply.headers.get("ETag"), payload, reply.body["signature"])
+    save_verified(store, kind, version, reply.headers.get("ETag"), payload, reply.body["signature"], document)
     return "updated"
+
+
+def save_verified(store: Store, kind: str, version: str, etag: str | None, payload: bytes, signature: str,
+                  document: Any) -> None:
+    """Keep a document that `verify_document` accepted; a credit list is indexed in the same step
+    (the list in use and its index never disagree)."""
+    if kind == "credit_list":
+        _save_credit_list(store, version, document, (etag, payload, signature))
+    else:
+        store.save_document(kind, version, etag, payload, signature)
 
 
 def _save_credit_list(store: Store, version: str, document: Any,
