@@ -852,7 +852,7 @@ class Store:
         salt: str,
         entries: Iterable[Any],
         document: tuple[str | None, bytes, str] | None = None,
-        chunk: int = 20_000,
+        chunk: int = 5_000,
     ) -> bool:
         """Index a VERIFIED credit list: `entries` have .hash (64 hex), .list, .reason, .measures,
         .since (forms.credit.parse_document). With `document` = (etag, payload, signature) the
@@ -868,15 +868,12 @@ class Store:
         from sync.migrations import CREDIT_INDEX_TABLES
 
         with self._credit_build:
-            with self._tx() as conn:
-                conn.execute("DELETE FROM credit_index_next")
-                conn.execute("DELETE FROM credit_details_next")
+            self._empty_credit_next(chunk)          # what a crash half way may have left
             try:
                 count = self._fill_credit_next(entries, chunk)
             except BaseException:
-                with contextlib.suppress(StoreError), self._tx() as conn:   # no half list lies about
-                    conn.execute("DELETE FROM credit_index_next")
-                    conn.execute("DELETE FROM credit_details_next")
+                with contextlib.suppress(StoreError):   # no half list lies about
+                    self._empty_credit_next(chunk)
                 raise
             with self._tx() as conn:
                 if document is None:
@@ -891,22 +888,38 @@ class Store:
                         (version, etag, payload, signature, self._clock()),
                     )
                     self._audit(conn, "document", {"kind": "credit_list", "version": version})
-                for name, sql in CREDIT_INDEX_TABLES.items():
-                    conn.execute(f"DROP TABLE {name}")
+                for name in CREDIT_INDEX_TABLES:      # swap names: the old index becomes the spare
+                    conn.execute(f"ALTER TABLE {name} RENAME TO {name}_old")
                     conn.execute(f"ALTER TABLE {name}_next RENAME TO {name}")
-                    conn.execute(sql.format(name=name + "_next"))
+                    conn.execute(f"ALTER TABLE {name}_old RENAME TO {name}_next")
                 for key, value in (("credit_index_version", version), ("credit_index_salt", salt),
                                    ("credit_index_count", str(count))):
                     conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
+            self._empty_credit_next(chunk)          # the old index, emptied a chunk at a time
             return True
+
+    def _empty_credit_next(self, chunk: int) -> None:
+        """Empty the spare index tables in short transactions (dropping a table of 1.7 million
+        rows at once would hold the store for seconds)."""
+        while True:
+            with self._tx() as conn:
+                gone = conn.execute(
+                    "DELETE FROM credit_index_next WHERE hash IN "
+                    "(SELECT hash FROM credit_index_next LIMIT ?)", (chunk,)
+                ).rowcount
+            if gone < chunk:
+                break
+        with self._tx() as conn:
+            conn.execute("DELETE FROM credit_details_next")
 
     def _fill_credit_next(self, entries: Iterable[Any], chunk: int) -> int:
         """Insert the entries into the *_next tables, `chunk` rows per transaction; returns the count."""
-        details: dict[tuple[str, str, str], int] = {}
+        details: dict[tuple[str, str, tuple[str, ...]], int] = {}
         count = 0
         batch: list[tuple[bytes, int, str]] = []
 
         def flush() -> None:
+            batch.sort()                            # neighbouring keys: fewer B-tree pages touched
             with self._tx() as conn:
                 conn.executemany(
                     "INSERT OR REPLACE INTO credit_index_next(hash, detail, since) VALUES (?,?,?)", batch
@@ -914,13 +927,14 @@ class Store:
             batch.clear()
 
         for entry in entries:
-            key = (entry.list, entry.reason, json.dumps(list(entry.measures), ensure_ascii=False))
+            key = (entry.list, entry.reason, tuple(entry.measures))
             detail = details.get(key)
             if detail is None:
                 detail = details[key] = len(details) + 1
+                measures = json.dumps(list(key[2]), ensure_ascii=False)
                 with self._tx() as conn:
                     conn.execute("INSERT INTO credit_details_next(id, list, reason, measures) "
-                                 "VALUES (?,?,?,?)", (detail, *key))
+                                 "VALUES (?,?,?,?)", (detail, key[0], key[1], measures))
             batch.append((bytes.fromhex(entry.hash), detail, entry.since))
             count += 1
             if len(batch) >= chunk:
