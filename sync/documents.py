@@ -54,15 +54,15 @@ def verify_document(
 
 def refresh(store: Store, client: PlatformClient, kind: str, platform_key: bytes) -> str:
     """Fetch `kind` with ETag; returns "unchanged", "updated" (raises DocumentRefused / Transient)."""
-    current = store.document(kind)
+    current = store.document_info(kind)
     reply = client.signed_document(KINDS[kind], current["etag"] if current else None)
     if reply.status == 304:
         return "unchanged"
     version, payload, document = verify_document(
         kind, reply.body, platform_key, current["version"] if current else None
     )
-    if current and current["payload"] == payload:
-        return "unchanged"
+    if current and current["signature"] == reply.body["signature"]:
+        return "unchanged"      # Ed25519 is deterministic: the same signature is the same payload
     save_verified(store, kind, version, reply.headers.get("ETag"), payload, reply.body["signature"], document)
     return "updated"
 
