@@ -149,3 +149,36 @@ def test_the_flag_is_where_the_catalogue_says():
 
     checked = {b.id for b in load_catalogue().bundles if b.needs_credit_check}
     assert checked == {"sole_proprietor", "senior_allowance", "disability_subsidies"}
+
+
+def test_from_the_platform_to_the_notice_by_card(qapp, qtbot, tmp_path, caplog):
+    """The whole way: the reference platform on 127.0.0.1 lists the resident (`platform
+    credit-add`), the delivery worker downloads, verifies and indexes the signed list, the card goes
+    on the (pty) reader, and the notice tells the record."""
+    from forms.examples import example
+    from tests.e2e.test_every_bundle import Station, identify_by_card
+
+    caplog.set_level(logging.DEBUG)
+    station = Station(tmp_path, qtbot)
+    try:
+        applicant = example("sole_proprietor")["applicant"]
+        version = station.platform().add_to_credit_list(applicant["id_number"], "market", "严重违法失信主体")
+        station.sync.worker.run_once(force=True)
+        assert station.sync.store.credit_index_info()["version"] == version
+        kiosk = station.kiosk
+        identify_by_card(station, applicant)
+        tap(kiosk, "startButton")
+        tap(kiosk, "bundle_sole_proprietor")
+        assert wait_for_credit_result(kiosk) == "hit"
+        tap(kiosk, "creditDetailsButton")
+        assert find(kiosk, "creditRecord").property("text") == "严重违法失信主体"
+        tap(kiosk, "creditContinueButton")
+        assert kiosk.shell.property("screen") == "bundle_intro"
+        entries = json.dumps(station.sync.store.audit_entries(), ensure_ascii=False)
+        assert applicant["id_number"] not in entries and applicant["id_number"] not in caplog.text
+        assert json.loads([e for e in station.sync.store.audit_entries()
+                           if e["event"] == "credit_check"][-1]["detail"]) == {
+            "bundle_id": "sole_proprietor", "list_version": version, "outcome": "hit"}
+    finally:
+        station.close()
+    assert not station.kiosk.qml_warnings
