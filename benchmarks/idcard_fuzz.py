@@ -7,14 +7,12 @@ the same inputs, measured in this run, to give the parser cost a scale.
 
 from __future__ import annotations
 
-import collections
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from fuzzing import fuzz, print_table  # noqa: E402 - benchmarks/fuzzing.py
 from hypothesis import strategies as st  # noqa: E402
 
 from devices.idcard import codec  # noqa: E402
@@ -22,8 +20,6 @@ from devices.idcard.card import IdCard  # noqa: E402
 from devices.idcard.samples import sample_cards  # noqa: E402
 
 CASES = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-SETTINGS = settings(max_examples=CASES, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
 _frames = st.sampled_from([codec.build_reply(0x9F, bytes(4)), codec.build_reply(0x80),
                            codec.build_reply(0x90, bytes(8))])
 STREAMS = st.lists(st.one_of(st.binary(max_size=60), _frames, _frames.map(lambda f: f[: len(f) // 2])),
@@ -46,49 +42,20 @@ def mutated(originals: list[bytes]):  # noqa: ANN201 - a hypothesis strategy
     return st.tuples(st.sampled_from(originals), edits).map(apply)
 
 
-def run(name: str, strategy, fn, allowed) -> tuple[str, int, dict, float, bool]:  # noqa: ANN001
-    outcomes: collections.Counter = collections.Counter()
-    bad: list[str] = []
-    inputs: list[bytes] = []
-
-    @SETTINGS
-    @given(strategy)
-    def case(data: bytes) -> None:
-        inputs.append(data)
-        try:
-            for value in fn(data):
-                outcomes[type(value).__name__] += 1
-                if not isinstance(value, allowed):
-                    bad.append(type(value).__name__)
-        except Exception as exc:  # noqa: BLE001 - that is what we are looking for
-            bad.append(repr(exc))
-
-    case()
-    start = time.perf_counter()  # the parser alone, without hypothesis' generation overhead
-    for data in inputs:
-        fn(data)
-    elapsed = time.perf_counter() - start
-    base_start = time.perf_counter()
-    for data in inputs:
-        data.find(codec.PREAMBLE)
-    base = time.perf_counter() - base_start
-    return name, len(inputs), dict(outcomes), elapsed / max(base, 1e-9), not bad
-
-
 def main() -> int:
+    def find(data: bytes) -> int:
+        return data.find(codec.PREAMBLE)
+
     rows = [
-        run("split_frames(stream)", STREAMS, lambda d: codec.split_frames(d)[0],
-            (codec.Frame, codec.FrameError)),
-        run("parse_reply(bytes)", st.one_of(st.binary(max_size=1400), mutated(REPLIES)),
-            lambda d: [codec.parse_reply(d)], (codec.Reply, codec.FrameError)),
-        run("decode_text_block(256 bytes)", st.one_of(st.binary(min_size=256, max_size=256), mutated(BLOCKS)),
-            lambda d: [codec.decode_text_block(d)], (IdCard, codec.CardDataError)),
+        fuzz("split_frames(stream)", STREAMS, lambda d: codec.split_frames(d)[0],
+             (codec.Frame, codec.FrameError), find, CASES),
+        fuzz("parse_reply(bytes)", st.one_of(st.binary(max_size=1400), mutated(REPLIES)),
+             lambda d: [codec.parse_reply(d)], (codec.Reply, codec.FrameError), find, CASES),
+        fuzz("decode_text_block(256 bytes)",
+             st.one_of(st.binary(min_size=256, max_size=256), mutated(BLOCKS)),
+             lambda d: [codec.decode_text_block(d)], (IdCard, codec.CardDataError), find, CASES),
     ]
-    print("| parser | cases | outcomes | time ÷ baseline (bytes.find) | only typed values |")
-    print("|---|---|---|---|---|")
-    for name, cases, outcomes, ratio, ok in rows:
-        print(f"| {name} | {cases} | {outcomes} | {ratio:.0f}× | {'yes' if ok else 'NO'} |")
-    return 0 if all(r[-1] for r in rows) else 1
+    return print_table(rows, "bytes.find")
 
 
 if __name__ == "__main__":

@@ -6,14 +6,12 @@ The baseline row is a plain `bytes.count` over the same inputs, measured in this
 
 from __future__ import annotations
 
-import collections
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from fuzzing import fuzz, print_table  # noqa: E402 - benchmarks/fuzzing.py
 from hypothesis import strategies as st  # noqa: E402
 
 from devices.printer import status as st_mod  # noqa: E402
@@ -21,8 +19,6 @@ from devices.printer.interpreter import EscPosInterpreter  # noqa: E402
 from devices.printer.receipt import receipt_bytes, sample_receipt  # noqa: E402
 
 CASES = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-SETTINGS = settings(max_examples=CASES, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
 STATUS_TYPES = (st_mod.StatusOk, st_mod.PaperNearEnd, st_mod.PaperOut, st_mod.CoverOpen, st_mod.Offline,
                 st_mod.CutterError, st_mod.NoAnswer)
 
@@ -35,52 +31,22 @@ RECEIPT_CUTS = st.tuples(_OFFSET, _OFFSET, st.binary(max_size=20)).map(
     lambda t: _RECEIPT[min(t[0], t[1]):max(t[0], t[1])] + t[2])
 
 
-def run(name: str, strategy, fn, allowed) -> tuple[str, int, dict, float, bool]:  # noqa: ANN001
-    outcomes: collections.Counter = collections.Counter()
-    bad: list[str] = []
-    inputs: list[bytes] = []
-
-    @SETTINGS
-    @given(strategy)
-    def case(data: bytes) -> None:
-        inputs.append(data)
-        try:
-            value = fn(data)
-            outcomes[type(value).__name__] += 1
-            if not isinstance(value, allowed):
-                bad.append(type(value).__name__)
-        except Exception as exc:  # noqa: BLE001
-            bad.append(repr(exc))
-
-    case()
-    start = time.perf_counter()  # the parser alone, without hypothesis' generation overhead
-    for data in inputs:
-        fn(data)
-    elapsed = time.perf_counter() - start
-    base_start = time.perf_counter()
-    for data in inputs:
-        data.count(b"\x10")
-    base = time.perf_counter() - base_start
-    return name, len(inputs), dict(outcomes), elapsed / max(base, 1e-9), not bad
-
-
 def _interpret(data: bytes) -> bytes:
     interp = EscPosInterpreter(lambda n: 0x12)
     return interp.feed(data)
 
 
 def main() -> int:
+    def count(data: bytes) -> int:
+        return data.count(b"\x10")
+
     rows = [
-        run("parse_status(DLE EOT replies)", st.one_of(st.binary(max_size=8), STATUS_REPLIES),
-            st_mod.parse_status, STATUS_TYPES),
-        run("EscPosInterpreter.feed(stream)", st.one_of(st.binary(max_size=2000), RECEIPT_CUTS),
-            _interpret, (bytes,)),
+        fuzz("parse_status(DLE EOT replies)", st.one_of(st.binary(max_size=8), STATUS_REPLIES),
+             lambda d: [st_mod.parse_status(d)], STATUS_TYPES, count, CASES),
+        fuzz("EscPosInterpreter.feed(stream)", st.one_of(st.binary(max_size=2000), RECEIPT_CUTS),
+             lambda d: [_interpret(d)], (bytes,), count, CASES),
     ]
-    print("| parser | cases | outcomes | time ÷ baseline (bytes.count) | only typed values |")
-    print("|---|---|---|---|---|")
-    for name, cases, outcomes, ratio, ok in rows:
-        print(f"| {name} | {cases} | {outcomes} | {ratio:.0f}× | {'yes' if ok else 'NO'} |")
-    return 0 if all(r[-1] for r in rows) else 1
+    return print_table(rows, "bytes.count")
 
 
 if __name__ == "__main__":

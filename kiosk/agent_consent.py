@@ -50,8 +50,10 @@ def authorisation_attachments(payload: dict) -> list[str]:
 def authorisation_png(resident: Person, agent: Person, signature_png: bytes,
                       when: dt.datetime | None = None) -> bytes:
     """The signed authorisation as one A5-like page (PNG): title, text, both parties, date, signature."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt
+    from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    from kiosk.png import png_bytes
 
     when = when or dt.datetime.now()
     width, height, margin = 1240, 1000, 80
@@ -79,12 +81,7 @@ def authorisation_png(resident: Person, agent: Person, signature_png: bytes,
                               Qt.TransformationMode.SmoothTransformation)
     painter.drawImage(room.x(), room.y(), scaled)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
+    return png_bytes(image)
 
 
 class ConsentPadViewModel(SignatureViewModel):

@@ -13,11 +13,15 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.background import Background
-from sync.store import FAILED, PENDING_STATES, Store, mask_id, mask_name
+from sync.states import FAILED, PENDING_STATES, mask_id, mask_name
+
+if TYPE_CHECKING:
+    from sync.store import Store
 
 log = logging.getLogger(__name__)
 

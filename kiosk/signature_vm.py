@@ -66,8 +66,10 @@ def check_signature(strokes: list[list[float]], aspect: float) -> str:
 def render_png(strokes: list[list[float]], aspect: float = 2.5, width: int = PNG_WIDTH) -> bytes:
     """Black strokes on white, anti-aliased, as PNG bytes, in the pad's proportions."""
     # Painting classes load here, at the first signature, not with the kiosk's first screen.
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+    from PySide6.QtCore import QPointF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+
+    from kiosk.png import png_bytes
 
     height = max(1, round(width / aspect))
     image = QImage(width, height, QImage.Format.Format_RGB32)
@@ -87,12 +89,7 @@ def render_png(strokes: list[list[float]], aspect: float = 2.5, width: int = PNG
             path.lineTo(QPointF(flat[i] * width, flat[i + 1] * height))
         painter.drawPath(path)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
+    return png_bytes(image)
 
 
 def _clamp(value: float) -> float:

@@ -21,8 +21,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sync.store import Store, StoreError
+if TYPE_CHECKING:
+    from sync.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ class CertificateDesk:
     def print(self, submission_id: str, certificate_id: str, who: str = "resident") -> CertificatePrinted:
         from devices.printer.a4 import NotVerified, PrintError, print_certificate
         from sync.crypto import CryptoError
+        from sync.store import StoreError
 
         fresh = self._download(submission_id, certificate_id, who)
         record = self._store.certificate_record(certificate_id)

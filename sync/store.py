@@ -47,29 +47,24 @@ from typing import TYPE_CHECKING, Any
 from sync import migrations, reference
 from sync.crypto import CryptoError, Keyring
 from sync.signing import rfc3339
+from sync.states import (  # noqa: F401 - re-exported: the store's callers use these names
+    DELIVERED,
+    FAILED,
+    KIND_RATING,
+    KIND_SUBMISSION,
+    PENDING_STATES,
+    PLATFORM_STATES,
+    QUEUED,
+    REJECTED,
+    SENDING,
+    STATE_LABELS,
+    mask_id,
+    mask_name,
+)
 
 if TYPE_CHECKING:  # sqlite-utils takes 0.14 s to import: loaded when a store is opened
     import sqlite_utils
 
-# Row states, in the order a row normally walks through them.
-QUEUED, SENDING, DELIVERED = "queued", "sending", "delivered"
-PLATFORM_STATES = ("received", "accepted", "need_materials", "rejected", "approved", "completed")
-FAILED = "failed"
-REJECTED = "rejected"
-PENDING_STATES = (QUEUED, SENDING)
-STATE_LABELS = {
-    QUEUED: "待发送",
-    SENDING: "发送中",
-    DELIVERED: "已送达",
-    "received": "平台已接收",
-    "accepted": "已受理",
-    "need_materials": "需补材料",
-    "rejected": "不予受理",
-    "approved": "已批准",
-    "completed": "已办结",
-    FAILED: "发送失败（待工作人员处理）",
-}
-KIND_SUBMISSION, KIND_RATING = "submission", "rating"
 
 
 class StoreError(Exception):
@@ -132,20 +127,6 @@ def _text(value: Any) -> str | None:
 def canonical_json(value: Any) -> bytes:
     """The one serialisation of request bodies: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def mask_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
-
-
-def mask_id(id_number: str) -> str:
-    value = (id_number or "").strip()
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
 def _is_disk_full(exc: BaseException) -> bool:

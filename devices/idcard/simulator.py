@@ -10,17 +10,16 @@ the stable symlink removed, as udev does; `replug()` opens a new pty behind the 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import select
 import threading
 import time
-import tty
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devices.idcard import codec
 from devices.idcard.card import IdCard
+from devices.pty_pair import close_pty, open_pty
 
 
 @dataclass
@@ -133,28 +132,12 @@ class ReaderSimulator:
     # -- pty ---------------------------------------------------------------------------------------
 
     def _open_pty(self) -> None:
-        master, slave = os.openpty()
-        tty.setraw(slave)  # no echo, no CR/LF translation: a byte is a byte
-        os.set_blocking(master, False)
-        self._master, self._slave = master, slave
-        self._tty_name = os.ttyname(slave)
-        if self._link_path:
-            tmp = self._link_path.with_name(self._link_path.name + ".new")
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            tmp.symlink_to(self._tty_name)
-            tmp.replace(self._link_path)
+        self._master, self._slave, self._tty_name = open_pty(self._link_path)
 
     def _close_pty(self) -> None:
-        if self._link_path:
-            with contextlib.suppress(FileNotFoundError):
-                self._link_path.unlink()
         fds = (self._master, self._slave)
         self._master = self._slave = None  # "unplugged" is visible before the host can notice
-        for fd in fds:
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        close_pty(fds, self._link_path)
 
     # -- serving -----------------------------------------------------------------------------------
 

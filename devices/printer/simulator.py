@@ -15,7 +15,6 @@ import os
 import select
 import threading
 import time
-import tty
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from devices.printer.glyphs import GlyphRasteriser, default_rasteriser
 from devices.printer.interpreter import Cut, EscPosInterpreter
 from devices.printer.render import render_pages, save_png
 from devices.printer.status import status_bytes
+from devices.pty_pair import close_pty, open_pty
 
 
 @dataclass
@@ -116,27 +116,12 @@ class PrinterSimulator:
                             cutter_error=s.cutter_error, offline=s.offline)[n - 1]
 
     def _open_pty(self) -> None:
-        master, slave = os.openpty()
-        tty.setraw(slave)
-        os.set_blocking(master, False)
-        self._master, self._slave, self._tty_name = master, slave, os.ttyname(slave)
-        if self._link_path:
-            tmp = self._link_path.with_name(self._link_path.name + ".new")
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            tmp.symlink_to(self._tty_name)
-            tmp.replace(self._link_path)
+        self._master, self._slave, self._tty_name = open_pty(self._link_path)
 
     def _close_pty(self) -> None:
-        if self._link_path:
-            with contextlib.suppress(FileNotFoundError):
-                self._link_path.unlink()
         fds = (self._master, self._slave)
         self._master = self._slave = None  # "unplugged" is visible before the host can notice
-        for fd in fds:
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        close_pty(fds, self._link_path)
 
     def _serve(self) -> None:
         while not self._stop.is_set():

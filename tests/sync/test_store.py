@@ -32,7 +32,7 @@ def test_submit_freezes_body_and_queues_one_row(tmp_path):
         done.local_reference,
         done.submission_id,
     )
-    assert row.masked_name == "欧***" and row.masked_id == "110***********002X"
+    assert row.masked_name == "欧**娜" and row.masked_id == "110***********002X"
     import json
 
     body = json.loads(store.request_body(row))
