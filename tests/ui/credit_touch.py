@@ -13,6 +13,7 @@ def wait_for_credit_result(kiosk, rounds: int = 300) -> str:
             break
         kiosk.credit.wait()
         settle(kiosk.app, 1)
+    settle(kiosk.app)                   # the outcome laid out before a button on it is looked for
     return kiosk.credit.property("state")
 
 
