@@ -116,3 +116,19 @@ def test_a_list_stored_before_the_index_existed_is_indexed_on_demand(tmp_path):
     assert not store.save_credit_list("2", salt, entries)
     assert store.credit_index_info()["version"] == "3"
     store.close()
+
+
+def test_the_platform_serves_the_catalogue_with_the_credit_flags(tmp_path, platform):
+    import forms
+
+    store, keys = enrolled_store(tmp_path, platform)
+    client = enrollment.make_client(store, keys, timeout=5)
+    try:
+        assert documents.refresh(store, client, "catalogue", enrollment.platform_key(store)) == "updated"
+    finally:
+        client.close()
+    catalogue = forms.Catalogue.from_document(documents.load(store, "catalogue"))
+    assert documents.version_key(catalogue.version) > documents.version_key("2026.11.1")
+    assert catalogue.bundle("sole_proprietor").needs_credit_check
+    assert not catalogue.bundle("newborn").needs_credit_check
+    store.close()
