@@ -116,6 +116,7 @@ class Item:
     allows_commitment: bool
     applies_if: Condition | None = None
     dropped_note: str = ""
+    credit_check: bool = False   # 逢办必查: the kiosk shows the credit-check notice before this item
 
     @property
     def kind_name(self) -> str:
@@ -177,6 +178,13 @@ class Bundle:
 
     def item(self, code: str) -> Item | None:
         return next((item for item in self.items if item.code == code), None)
+
+    @property
+    def needs_credit_check(self) -> bool:
+        """Some item of this bundle is handled only after a credit check (逢办必查). Checked for the
+        whole bundle, before the questions: which items apply is not known yet, and asking the
+        resident twenty questions before saying "there is a record" would be unkind."""
+        return any(item.credit_check for item in self.items)
 
     def material(self, material_id: str) -> Material | None:
         return next((m for m in self.materials if m.id == material_id), None)
@@ -463,7 +471,8 @@ class _BundleBuilder:
             self.problem(f"事项 {d['code']}", "即办件的承诺时限应为 0 个工作日")
         return Item(d["code"], d["name"], d["department"], d["legal_days"], d["promised_days"], d["kind"],
                     d["fee"], d["allows_deferral"], d["allows_commitment"],
-                    self.condition(f"事项 {d['code']}", d.get("applies_if")), d.get("dropped_note", ""))
+                    self.condition(f"事项 {d['code']}", d.get("applies_if")), d.get("dropped_note", ""),
+                    bool(d.get("credit_check", False)))
 
     def _field(self, d: dict[str, Any], page_id: str, codes: set[str]) -> Field:
         where = f"字段 {d['id']}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,27 +58,8 @@ class CreditList:
 
     @classmethod
     def from_document(cls, doc: Any) -> CreditList:
-        if not isinstance(doc, dict):
-            raise CreditListError("信用名单应是一个 JSON 对象。")
-        salt, version, entries = doc.get("salt"), doc.get("version", ""), doc.get("entries", [])
-        if not isinstance(salt, str) or not salt:
-            raise CreditListError("信用名单缺少加盐值 salt。")
-        if not isinstance(version, str) or not isinstance(entries, list):
-            raise CreditListError("信用名单的 version 应是文字，entries 应是列表。")
-        table: dict[str, CreditEntry] = {}
-        for n, raw in enumerate(entries, 1):
-            if isinstance(raw, str):
-                raw = {"hash": raw}
-            if not isinstance(raw, dict) or not isinstance(raw.get("hash"), str):
-                raise CreditListError(f"信用名单第 {n} 条缺少 hash。")
-            digest = raw["hash"].strip().lower()
-            if not _HEX64.fullmatch(digest):
-                raise CreditListError(f"信用名单第 {n} 条的 hash 不是 64 位十六进制 SHA-256 值。")
-            measures = raw.get("measures") or []
-            table[digest] = CreditEntry(digest, str(raw.get("list", "")), str(raw.get("reason", "")),
-                                        tuple(str(m) for m in measures) if isinstance(measures, list) else (),
-                                        str(raw.get("since", "")))
-        return cls(version, salt, table)
+        version, salt, entries = parse_document(doc)
+        return cls(version, salt, {entry.hash: entry for entry in entries})
 
     @staticmethod
     def digest(salt: str, id_number: str) -> str:
@@ -93,6 +74,36 @@ class CreditList:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def parse_document(doc: Any) -> tuple[str, str, Iterator[CreditEntry]]:
+    """(version, salt, entries) of a credit-list document; the entries are checked as they are
+    iterated (CreditListError on the first bad one). One parser for the in-memory `CreditList`
+    and for the store's SQLite index, so both read a document the same way; a generator, so the
+    index of 1.7 million entries never holds them all as objects at once."""
+    if not isinstance(doc, dict):
+        raise CreditListError("信用名单应是一个 JSON 对象。")
+    salt, version, entries = doc.get("salt"), doc.get("version", ""), doc.get("entries", [])
+    if not isinstance(salt, str) or not salt:
+        raise CreditListError("信用名单缺少加盐值 salt。")
+    if not isinstance(version, str) or not isinstance(entries, list):
+        raise CreditListError("信用名单的 version 应是文字，entries 应是列表。")
+    return version, salt, _entries(entries)
+
+
+def _entries(entries: list[Any]) -> Iterator[CreditEntry]:
+    for n, raw in enumerate(entries, 1):
+        if isinstance(raw, str):
+            raw = {"hash": raw}
+        if not isinstance(raw, dict) or not isinstance(raw.get("hash"), str):
+            raise CreditListError(f"信用名单第 {n} 条缺少 hash。")
+        digest = raw["hash"].strip().lower()
+        if not _HEX64.fullmatch(digest):
+            raise CreditListError(f"信用名单第 {n} 条的 hash 不是 64 位十六进制 SHA-256 值。")
+        measures = raw.get("measures") or []
+        yield CreditEntry(digest, str(raw.get("list", "")), str(raw.get("reason", "")),
+                          tuple(str(m) for m in measures) if isinstance(measures, list) else (),
+                          str(raw.get("since", "")))
 
 
 def make_document(version: str, salt: str, people: list[dict[str, Any]]) -> dict[str, Any]:

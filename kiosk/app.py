@@ -60,13 +60,14 @@ class KioskApp:
     lookup: object = None
     certificates: object = None
     scan: object = None
+    credit: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
-        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup):
+        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         for camera in (self.camera, self.scan):
@@ -191,7 +192,9 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(journey.wipe)
     shell.add_wiper(app.clipboard().clear)      # no clipboard: nothing of a resident survives a wipe
     shell.on_enter("question", session.start_form)
-    bundles, form = _journey_view_models(journey, shell)
+    bundles, form = _journey_view_models(journey, shell, store)
+    from kiosk.credit_vm import wire_credit_notice
+    credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
     if store is not None:
         journey.put_attachment = store.put_attachment
     after_submit: list = []
@@ -211,7 +214,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "bundles": bundles, "form": form, "submit": submit, "rating": rating,
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
-                      "staff": staff, "lookup": lookup, "scan": scan}.items():
+                      "staff": staff, "lookup": lookup, "scan": scan, "credit": credit}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -239,7 +242,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
-                    lookup=lookup, certificates=certificates, scan=scan)
+                    lookup=lookup, certificates=certificates, scan=scan, credit=credit)
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -280,9 +283,12 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
     return submit, rating
 
 
-def _journey_view_models(journey, shell):
-    """The 一件事 tiles (`bundles`) and the one form (`form`), wired to the journey and the shell."""
-    from kiosk.bundles_vm import BundleListModel
+def _journey_view_models(journey, shell, store=None):  # noqa: ANN001, ANN202
+    """The 一件事 tiles (`bundles`, most used in the last 90 days first, re-ranked only while the
+    attract screen shows) and the one form (`form`), wired to the journey and the shell."""
+    import time
+
+    from kiosk.bundles_vm import BundleListModel, RecentUsage
     from kiosk.form_vm import FormViewModel
 
     form = FormViewModel(journey, forward=shell.forward, go=shell.go,
@@ -293,7 +299,18 @@ def _journey_view_models(journey, shell):
         form.load()
         shell.forward()
 
-    bundles = BundleListModel(lambda: journey.catalogue, choose)
+    usage = RecentUsage(store.submissions_per_bundle if store is not None else None,
+                        store.now if store is not None else time.time, parent=shell)
+
+    def rerank() -> None:
+        if shell.property("screen") == "attract" and usage.apply():
+            bundles.refresh()
+
+    bundles = BundleListModel(lambda: journey.catalogue, choose, usage_count=usage)
+    bundles.usage = usage
+    usage.updated.connect(rerank)
+    shell.add_wiper(usage.fetch)       # the session ended: back to the attract screen, re-rank
+    usage.fetch()
     shell.set_prompt("question", form.spoken_prompt)
     shell.add_wiper(bundles.wipe)
     shell.add_wiper(form.wipe)

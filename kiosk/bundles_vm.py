@@ -174,7 +174,10 @@ class BundleListModel(QAbstractListModel):
 
     @Slot()
     def refresh(self) -> None:
-        """Re-rank by usage (call when the figures changed, e.g. after a submission)."""
+        """Re-rank by usage (call when the figures changed). Before the tiles were ever made there is
+        nothing to re-rank (and the catalogue may still be loading): they use the counts when made."""
+        if self._tiles is None:
+            return
         self._reload()
 
     def ids(self) -> list[str]:
@@ -183,3 +186,53 @@ class BundleListModel(QAbstractListModel):
     def wipe(self) -> None:
         """A search typed by one resident must not greet the next."""
         self._set_query("")
+
+
+class RecentUsage(QObject):
+    """How often each bundle was applied for at this terminal lately: the tiles' usage count.
+
+    Why this shape: the count comes from the store (a GROUP BY over the submissions of the last
+    `days` days), so it is read on a worker thread; and the tiles must never jump under the
+    resident's finger, so fresh counts wait in `_pending` until `apply()` — which the shell calls
+    when the attract screen is back (kiosk.app), not while someone is choosing.
+    """
+
+    updated = Signal()
+
+    def __init__(self, count_since: Callable[[float], dict[str, int]] | None, now: Callable[[], float],
+                 days: int = 90, parent: QObject | None = None) -> None:
+        from kiosk.background import Background
+
+        super().__init__(parent)
+        self._count_since = count_since
+        self._now = now
+        self._window_s = days * 86400
+        self._counts: dict[str, int] = {}
+        self._pending: dict[str, int] | None = None
+        self._background = Background(self)
+
+    def __call__(self, bundle_id: str) -> int:
+        return self._counts.get(bundle_id, 0)
+
+    def fetch(self) -> None:
+        """Read the counts off the GUI thread; `updated` when they are in (not applied yet)."""
+        if self._count_since is None:
+            return
+        since = self._now() - self._window_s
+        self._background.run(lambda: self._count_since(since), self._fetched, "kiosk-usage")
+
+    def _fetched(self, counts: dict[str, int] | None, error: BaseException | None) -> None:
+        if error is not None or counts is None:
+            return          # the order stays as it was: nothing a resident needs to hear about
+        self._pending = dict(counts)
+        self.updated.emit()
+
+    def apply(self) -> bool:
+        """Use the fetched counts from now on; True when they changed the counts."""
+        if self._pending is None:
+            return False
+        changed, self._counts, self._pending = self._pending != self._counts, self._pending, None
+        return changed
+
+    def wait(self) -> None:
+        self._background.wait()

@@ -30,6 +30,8 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
                "身份已确认。请选择您要办理的事情。"),
     ScreenSpec("choose_bundle", "ChooseBundleScreen.qml", "选择要办的事",
                "请选择您要办理的事情，点一下对应的大方块。也可以在上面的搜索框输入拼音首字母查找。"),
+    ScreenSpec("credit_notice", "CreditNoticeScreen.qml", "信用记录查询",
+               "按照逢办必查的要求，办理这件事前要查询信用记录。查询结果显示在屏幕上。"),
     ScreenSpec("bundle_intro", "BundleIntroScreen.qml", "办理须知",
                "这件事要办理的事项和需要的材料都列在屏幕上。看好后，点击开始填写。"),
     ScreenSpec("question", "QuestionScreen.qml", "填写信息",
@@ -74,7 +76,7 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
 # `shell.forward()`, and the shell goes to the next screen listed here; so screens do not need to
 # know about each other, and the order of the journey is written down once.
 JOURNEY: tuple[str, ...] = (
-    "identified", "choose_bundle", "bundle_intro", "question", "materials", "review", "sign",
+    "identified", "choose_bundle", "credit_notice", "bundle_intro", "question", "materials", "review", "sign",
     "saving", "receipt", "rating",
 )
 

@@ -54,6 +54,9 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id in ("choose_bundle", "bundle_intro", "question", "review"):
         _show_form_screen(kiosk, screen_id)
         return
+    if screen_id.split(":")[0] == "credit_notice":   # credit_notice (a record), :clear, :unavailable
+        show_credit_notice(kiosk, screen_id.partition(":")[2] or "hit")
+        return
     if screen_id in ("saving", "receipt", "rating"):
         complete_sample_application(kiosk)
         shell.go("saving")
@@ -89,6 +92,23 @@ def show_screen(kiosk, screen_id: str) -> None:
         show_staff_screen(kiosk, screen_id)
         return
     shell.go(screen_id)
+
+
+# The credit notice's other two outcomes, pictured besides the one SCREENS gives (a record).
+EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable")
+
+
+def show_credit_notice(kiosk, outcome: str) -> None:  # noqa: ANN001
+    """高龄津贴 chosen by the sample person, the notice showing `outcome` (hit: details open)."""
+    from kiosk.session import Person
+
+    kiosk.journey.identify(SAMPLE_PERSON)
+    kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+    kiosk.shell.forward()
+    kiosk.bundles.choose("senior_allowance")
+    kiosk.credit.show_sample(outcome)
+    if outcome == "hit":
+        kiosk.credit.toggleDetails()
 
 
 def sample_application(kiosk, variant: int = 2):  # noqa: ANN001, ANN201
@@ -223,7 +243,7 @@ def screenshot_ids() -> list[str]:
     from kiosk.scan_vm import SAMPLE_STATES
     from kiosk.screens import SCREENS
 
-    return [*SCREENS, *(f"scan:{state}" for state in SAMPLE_STATES if state != "scanning")]
+    return [*SCREENS, *EXTRA_PICTURES, *(f"scan:{state}" for state in SAMPLE_STATES if state != "scanning")]
 
 
 def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (1080, 1920),

@@ -140,6 +140,7 @@ class ShellViewModel(_Notifying):
         self._wipers: list[Callable[[], None]] = []
         self._on_enter: dict[str, list[Callable[[], None]]] = {}
         self._prompts: dict[str, Callable[[], str]] = {}
+        self._skips: dict[str, Callable[[], bool]] = {}
         session.on_warning = self._on_warning
         session.on_warning_cleared = self._on_warning_cleared
         session.on_wipe = self._on_wipe
@@ -216,10 +217,11 @@ class ShellViewModel(_Notifying):
     def forward(self) -> None:
         """The current screen's part of the journey is done: on to the next (kiosk.screens.JOURNEY).
 
-        A journey screen not built yet is skipped, so the journey can grow a screen at a time.
+        A journey screen not built yet is skipped, so the journey can grow a screen at a time; so
+        is one whose `skip_when` condition holds now (the credit notice for most bundles).
         """
         target = next_in_journey(self._values["screen"])
-        while target is not None and target not in SCREENS:
+        while target is not None and (target not in SCREENS or self._skips.get(target, bool)()):
             target = next_in_journey(target)
         if target is None:
             self._session.end(EndReason.FINISHED)
@@ -232,6 +234,10 @@ class ShellViewModel(_Notifying):
         """After the application is saved there is no going back into it: 返回 disappears."""
         self._history.clear()
         self.changed.emit()
+
+    def skip_when(self, screen_id: str, condition: Callable[[], bool]) -> None:
+        """`forward()` passes `screen_id` by while `condition()` is true."""
+        self._skips[screen_id] = condition
 
     def on_enter(self, screen_id: str, hook: Callable[[], None]) -> None:
         """Run `hook` just before the journey moves to `screen_id` (e.g. session.start_form)."""

@@ -54,17 +54,58 @@ def verify_document(
 
 def refresh(store: Store, client: PlatformClient, kind: str, platform_key: bytes) -> str:
     """Fetch `kind` with ETag; returns "unchanged", "updated" (raises DocumentRefused / Transient)."""
-    current = store.document(kind)
+    current = store.document_info(kind)
     reply = client.signed_document(KINDS[kind], current["etag"] if current else None)
     if reply.status == 304:
         return "unchanged"
-    version, payload, _ = verify_document(
+    version, payload, document = verify_document(
         kind, reply.body, platform_key, current["version"] if current else None
     )
-    if current and current["payload"] == payload:
-        return "unchanged"
-    store.save_document(kind, version, reply.headers.get("ETag"), payload, reply.body["signature"])
+    if current and current["signature"] == reply.body["signature"]:
+        return "unchanged"      # Ed25519 is deterministic: the same signature is the same payload
+    save_verified(store, kind, version, reply.headers.get("ETag"), payload, reply.body["signature"], document)
     return "updated"
+
+
+def save_verified(store: Store, kind: str, version: str, etag: str | None, payload: bytes, signature: str,
+                  document: Any) -> None:
+    """Keep a document that `verify_document` accepted; a credit list is indexed in the same step
+    (the list in use and its index never disagree)."""
+    if kind == "credit_list":
+        _save_credit_list(store, version, document, (etag, payload, signature))
+    else:
+        store.save_document(kind, version, etag, payload, signature)
+
+
+def _save_credit_list(store: Store, version: str, document: Any,
+                      row: tuple[str | None, bytes, str] | None) -> bool:
+    """Index the verified list (and with `row`, save it in the same commit). A signed list that
+    cannot be read is refused like a bad signature: the list in use stays."""
+    from forms.credit import CreditListError, parse_document
+
+    try:
+        _, salt, entries = parse_document(document)
+        return store.save_credit_list(version, salt, entries, document=row)
+    except CreditListError as exc:
+        raise DocumentRefused(f"信用名单内容有误（{exc}），已保留原来的版本。") from None
+
+
+def index_credit_list(store: Store) -> bool:
+    """Build the index of the stored (already verified) credit list when it has none or an older
+    one: a store from before the index existed. Slow for a big list: call it off the GUI thread.
+    Returns whether an index matching the stored list is in place."""
+    info = store.credit_index_info()
+    if info is None:
+        return False
+    if info["current"]:
+        return True
+    current = store.document("credit_list")
+    if current is None:
+        return False
+    try:
+        return _save_credit_list(store, current["version"], json.loads(current["payload"]), None)
+    except (DocumentRefused, ValueError):
+        return False
 
 
 def load(store: Store, kind: str) -> dict[str, Any] | None:

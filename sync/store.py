@@ -39,7 +39,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,6 +152,7 @@ class Store:
         self.attachment_dir = data_dir / "attachments"
         self._keys = keyring
         self._clock = clock
+        self._credit_build = threading.Lock()   # one credit-list index built at a time
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -814,6 +815,12 @@ class Store:
         rows = self._query("SELECT version, etag, payload FROM documents WHERE kind=?", (kind,))
         return rows[0] if rows else None
 
+    def document_info(self, kind: str) -> dict[str, Any] | None:
+        """{"version", "etag", "signature"} of the document in use, without its payload (a credit
+        list of 1.7 million entries is ~300 MB: not read to learn its version)."""
+        rows = self._query("SELECT version, etag, signature FROM documents WHERE kind=?", (kind,))
+        return rows[0] if rows else None
+
     def save_document(
         self, kind: str, version: str, etag: str | None, payload: bytes, signature: str
     ) -> None:
@@ -824,6 +831,133 @@ class Store:
                 (kind, version, etag, payload, signature, self._clock()),
             )
             self._audit(conn, "document", {"kind": kind, "version": version})
+
+    # ------------------------------------------------------------------ credit list index (逢办必查)
+    def save_credit_list(
+        self,
+        version: str,
+        salt: str,
+        entries: Iterable[Any],
+        document: tuple[str | None, bytes, str] | None = None,
+        chunk: int = 5_000,
+    ) -> bool:
+        """Index a VERIFIED credit list: `entries` have .hash (64 hex), .list, .reason, .measures,
+        .since (forms.credit.parse_document). With `document` = (etag, payload, signature) the
+        document row is saved in the same commit that puts the index in place, so the list in use
+        and its index never disagree. Without it (re-indexing the stored list), the index is put in
+        place only if the stored list is still `version`. Returns whether it was put in place.
+
+        Why built aside in chunks: 1.7 million rows take seconds to insert; one transaction would
+        hold the store (and the resident's autosave on the GUI thread) that long. Each chunk is its
+        own short transaction into the *_next tables; the switch is one short transaction of
+        renames. A crash half way leaves the old index in use and the next build starts afresh.
+        What the entries raise (forms.credit.CreditListError) comes through, nothing switched."""
+        from sync.migrations import CREDIT_INDEX_TABLES
+
+        with self._credit_build:
+            self._empty_credit_next(chunk)          # what a crash half way may have left
+            try:
+                count = self._fill_credit_next(entries, chunk)
+            except BaseException:
+                with contextlib.suppress(StoreError):   # no half list lies about
+                    self._empty_credit_next(chunk)
+                raise
+            with self._tx() as conn:
+                if document is None:
+                    row = conn.execute("SELECT version FROM documents WHERE kind='credit_list'").fetchone()
+                    if row is None or row[0] != version:
+                        return False
+                else:
+                    etag, payload, signature = document
+                    conn.execute(
+                        "INSERT OR REPLACE INTO documents(kind, version, etag, payload, signature, "
+                        "fetched_at) VALUES ('credit_list',?,?,?,?,?)",
+                        (version, etag, payload, signature, self._clock()),
+                    )
+                    self._audit(conn, "document", {"kind": "credit_list", "version": version})
+                for name in CREDIT_INDEX_TABLES:      # swap names: the old index becomes the spare
+                    conn.execute(f"ALTER TABLE {name} RENAME TO {name}_old")
+                    conn.execute(f"ALTER TABLE {name}_next RENAME TO {name}")
+                    conn.execute(f"ALTER TABLE {name}_old RENAME TO {name}_next")
+                for key, value in (("credit_index_version", version), ("credit_index_salt", salt),
+                                   ("credit_index_count", str(count))):
+                    conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
+            self._empty_credit_next(chunk)          # the old index, emptied a chunk at a time
+            return True
+
+    def _empty_credit_next(self, chunk: int) -> None:
+        """Empty the spare index tables in short transactions (dropping a table of 1.7 million
+        rows at once would hold the store for seconds)."""
+        while True:
+            with self._tx() as conn:
+                gone = conn.execute(
+                    "DELETE FROM credit_index_next WHERE hash IN "
+                    "(SELECT hash FROM credit_index_next LIMIT ?)", (chunk,)
+                ).rowcount
+            if gone < chunk:
+                break
+        with self._tx() as conn:
+            conn.execute("DELETE FROM credit_details_next")
+
+    def _fill_credit_next(self, entries: Iterable[Any], chunk: int) -> int:
+        """Insert the entries into the *_next tables, `chunk` rows per transaction; returns the count."""
+        details: dict[tuple[str, str, tuple[str, ...]], int] = {}
+        count = 0
+        batch: list[tuple[bytes, int, str]] = []
+
+        def flush() -> None:
+            batch.sort()                            # neighbouring keys: fewer B-tree pages touched
+            with self._tx() as conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO credit_index_next(hash, detail, since) VALUES (?,?,?)", batch
+                )
+            batch.clear()
+
+        for entry in entries:
+            key = (entry.list, entry.reason, tuple(entry.measures))
+            detail = details.get(key)
+            if detail is None:
+                detail = details[key] = len(details) + 1
+                measures = json.dumps(list(key[2]), ensure_ascii=False)
+                with self._tx() as conn:
+                    conn.execute("INSERT INTO credit_details_next(id, list, reason, measures) "
+                                 "VALUES (?,?,?,?)", (detail, key[0], key[1], measures))
+            batch.append((bytes.fromhex(entry.hash), detail, entry.since))
+            count += 1
+            if len(batch) >= chunk:
+                flush()
+        if batch:
+            flush()
+        return count
+
+    def credit_index_info(self) -> dict[str, Any] | None:
+        """{"version", "salt", "count", "current"} of the index in use, or None when no list was
+        ever indexed. `current` is False when the stored list is newer than its index (a store
+        from before the index existed): then re-index with sync.documents.index_credit_list."""
+        rows = self._query(
+            "SELECT key, value FROM settings WHERE key IN "
+            "('credit_index_version', 'credit_index_salt', 'credit_index_count')"
+        )
+        values = {r["key"]: r["value"] for r in rows}
+        stored = self._query("SELECT version FROM documents WHERE kind='credit_list'")
+        if "credit_index_version" not in values:
+            return None if not stored else {"version": None, "salt": "", "count": 0, "current": False}
+        return {"version": values["credit_index_version"], "salt": values.get("credit_index_salt", ""),
+                "count": int(values.get("credit_index_count", "0")),
+                "current": not stored or stored[0]["version"] == values["credit_index_version"]}
+
+    def credit_entry(self, digest: str) -> dict[str, Any] | None:
+        """The indexed entry for one sha256 hex digest (forms.credit.CreditList.digest), or None."""
+        rows = self._query(
+            "SELECT i.since, d.list, d.reason, d.measures FROM credit_index i "
+            "JOIN credit_details d ON d.id = i.detail WHERE i.hash = ?",
+            (bytes.fromhex(digest),),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return {"hash": digest, "list": row["list"] or "", "reason": row["reason"] or "",
+                "measures": json.loads(row["measures"] or "[]"), "since": row["since"] or ""}
 
     # ------------------------------------------------------------------ export (USB stick)
     def export_items(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from kiosk.screenshots import settle
 from kiosk.station_sync import open_sync
 from sync.platform.server import start_in_thread
 from sync.platform.service import PlatformService
+from tests.ui.credit_touch import pass_credit_notice
 from tests.ui.test_form_flow import answer_current, find, find_item, tap, type_text
 from tests.ui.test_materials_sign import draw
 from tests.ui.test_shell import strings_in_tree
@@ -239,6 +240,7 @@ def complete_by_touch(station: Station, bundle_id: str) -> tuple[str, dict[str, 
     tap(kiosk, "startButton")
     assert screen(kiosk) == "choose_bundle"
     tap(kiosk, f"bundle_{bundle_id}")
+    pass_credit_notice(kiosk)                   # 逢办必查, where the bundle has a credit-checked item
     assert screen(kiosk) == "bundle_intro"
     tap(kiosk, "startFormButton")
     seen = answer_questions(kiosk, sample["answers"])

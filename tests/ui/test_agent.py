@@ -19,6 +19,7 @@ from kiosk.app import build
 from kiosk.demo import demo_config
 from kiosk.screenshots import sample_png, settle
 from sync.store import Store
+from tests.ui.credit_touch import pass_credit_notice
 from tests.ui.qml_tree import visible_items
 from tests.ui.test_shell import strings_in_tree
 from tests.ui.test_submit_flow import tap_visible, visible
@@ -230,6 +231,7 @@ def test_typed_resident_with_a_photographed_written_authorisation(agent_kiosk, q
     assert kind == "written_authorisation" and kiosk.store.read_attachment(sha)[:2] == b"\xff\xd8"
     tap_visible(kiosk, "startButton")
     kiosk.bundles.choose("senior_allowance")
+    pass_credit_notice(kiosk)                                    # 逢办必查: the resident's number
     fill_bundle(kiosk, "senior_allowance")
     kiosk.shell.go("review")
     kiosk.journey.sign(sample_png())

@@ -19,6 +19,7 @@ from PySide6.QtTest import QTest
 from forms import fieldtypes
 from forms.examples import example
 from kiosk.screenshots import settle
+from tests.ui.credit_touch import pass_credit_notice
 from tests.ui.qml_tree import all_objects
 from tests.ui.test_shell import strings_in_tree
 
@@ -163,6 +164,7 @@ def answer_everything(kiosk, bundle_id: str) -> list[str]:
     tap(kiosk, "startButton")
     assert kiosk.shell.property("screen") == "choose_bundle"
     tap(kiosk, f"bundle_{bundle_id}")
+    pass_credit_notice(kiosk)                   # 逢办必查, where the bundle has a credit-checked item
     assert kiosk.shell.property("screen") == "bundle_intro"
     assert find(kiosk, "introTitle").property("text") == kiosk.journey.bundle.name
     tap(kiosk, "startFormButton")
@@ -307,6 +309,7 @@ def test_every_input_widget_meets_the_elderly_friendly_rules(make_kiosk, bundle_
     person = sample["applicant"]
     identify_by_hand_quickly(kiosk, person)
     kiosk.bundles.choose(bundle_id)
+    pass_credit_notice(kiosk)
     form = kiosk.journey.form
     for key, value in sample["answers"].items():
         form.answer(key, value)

@@ -1,0 +1,71 @@
+"""Most used first: the tiles are ranked by this terminal's submissions per bundle over the last
+90 days, read from a real store off the GUI thread, re-ranked only when the attract screen is back
+(never under the resident's finger); ties keep the catalogue's order."""
+
+from __future__ import annotations
+
+from forms import load_catalogue
+from kiosk.app import build
+from kiosk.config import defaults
+from kiosk.screenshots import settle
+from sync.store import Store
+from tests.sync.helpers import sample_payload
+
+DAY = 86400.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_790_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def submit(store: Store, clock: Clock, bundle_id: str, days_ago: float = 1, times: int = 1) -> None:
+    saved_now = clock.now
+    clock.now = saved_now - days_ago * DAY
+    for n in range(times):
+        store.submit({**sample_payload(f"{bundle_id}-{days_ago}-{n}"), "bundle_id": bundle_id})
+    clock.now = saved_now
+
+
+def settled(kiosk) -> list[str]:
+    kiosk.bundles.usage.wait()
+    settle(kiosk.app)
+    return kiosk.bundles.ids()
+
+
+def test_tiles_most_used_first_from_the_store_reranked_on_the_attract_screen(qapp, tmp_path):
+    clock = Clock()
+    store = Store.open(tmp_path / "data", tmp_path / "keys", clock=clock)
+    submit(store, clock, "retirement", times=2)
+    submit(store, clock, "after_death", days_ago=89)
+    submit(store, clock, "newborn", days_ago=91, times=3)          # outside the 90 days: not counted
+    catalogue_order = [b.id for b in load_catalogue().bundles]
+    kiosk = build(defaults(), voice_enabled=False, store=store)
+    try:
+        order = settled(kiosk)
+        assert order[:2] == ["retirement", "after_death"]
+        assert order[2:] == [b for b in catalogue_order if b not in ("retirement", "after_death")]
+
+        kiosk.shell.go("choose_bundle")                             # a resident is choosing
+        submit(store, clock, "sole_proprietor", days_ago=0, times=5)
+        kiosk.bundles.usage.fetch()                                 # fresh counts arrive meanwhile
+        assert settled(kiosk) == order                              # nothing moves under the finger
+
+        kiosk.session.end()                                         # back to the attract screen
+        assert kiosk.shell.property("screen") == "attract"
+        assert settled(kiosk)[:3] == ["sole_proprietor", "retirement", "after_death"]
+    finally:
+        kiosk.shutdown()
+        store.close()
+    assert not kiosk.qml_warnings, kiosk.qml_warnings
+
+
+def test_without_a_store_the_catalogue_order_is_kept(qapp):
+    kiosk = build(defaults(), voice_enabled=False)
+    try:
+        assert settled(kiosk) == [b.id for b in load_catalogue().bundles]
+    finally:
+        kiosk.shutdown()
