@@ -427,7 +427,7 @@ def _overview(store, catalogue: Callable[[], object], now: float):  # noqa: ANN0
         version = f"使用中：{current.version}"
     except Exception:  # noqa: BLE001 - the figures still show, with bundle ids
         names, version = {}, "事项目录没有加载成功"
-    downloaded = store.document("catalogue")
+    downloaded = store.document_info("catalogue")
     if downloaded and downloaded.get("version") and downloaded["version"] not in version:
         version += f"；平台最新：{downloaded['version']}"
     since = local_midnight(now)

@@ -75,7 +75,7 @@ def install_facts(app_dir: Path | None = None) -> dict[str, Any]:
 def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str, Any]:
     """The part of a HealthReport snapshot that comes from the store (see kiosk.health)."""
     summary = store.pending_summary()
-    downloaded = store.document("catalogue")
+    downloaded = store.document_info("catalogue")
     station_id = store.setting("station_id")
     return {
         "queue": {"pending": summary["pending"], "failed": summary["failed"],

@@ -428,7 +428,7 @@ class DeliveryWorker:
             return
         stale = any(
             versions.get(f"{kind}_version")
-            and (self.store.document(kind) or {}).get("version") != versions.get(f"{kind}_version")
+            and (self.store.document_info(kind) or {}).get("version") != versions.get(f"{kind}_version")
             for kind in documents.KINDS
         )
         if force or stale or now >= self._next_documents:
