@@ -132,7 +132,7 @@ class Waiter:
             time.sleep(0.002)
 
 
-def journeys(app) -> list[tuple[str, float]]:  # noqa: ANN001
+def journeys(app, rounds: int = 1) -> list[tuple[str, float]]:  # noqa: ANN001
     """Every shipped bundle by touch on the demo station; every click that moves the view on is
     timed to its next frame."""
     from PySide6.QtTest import QTest
@@ -157,7 +157,7 @@ def journeys(app) -> list[tuple[str, float]]:  # noqa: ANN001
 
     QTest.mouseClick = staticmethod(measured_click)
     try:
-        for index, bundle_id in enumerate(e2e.BUNDLES):
+        for index, bundle_id in enumerate(e2e.BUNDLES * rounds):
             station = e2e.Station(SCRATCH / f"journey{index}", Waiter(app))
             state["kiosk"], state["frames"] = station.kiosk, Frames(station.kiosk.window)
             try:
@@ -407,6 +407,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=500)
     parser.add_argument("--taps", type=int, default=60, help="baseline taps")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="journeys over every bundle this many times (more samples per transition)")
     parser.add_argument("--part", choices=["all", "latency", "memory"], default="all")
     args = parser.parse_args()
 
@@ -417,7 +419,7 @@ def main() -> None:
     REAL_CLICK = QTest.mouseClick
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     if args.part in ("all", "latency"):
-        latency_table(app, args.taps, QQuickWindow.sceneGraphBackend() or "software")
+        latency_table(app, args.taps, QQuickWindow.sceneGraphBackend() or "software", args.rounds)
         conversion_probe(app)
     if args.part == "all":        # memory in a fresh process: nothing left over from the journeys
         import subprocess
@@ -428,9 +430,9 @@ def main() -> None:
         memory_table(app, args.sessions)
 
 
-def latency_table(app, taps: int, backend: str) -> None:  # noqa: ANN001
+def latency_table(app, taps: int, backend: str, rounds: int = 1) -> None:  # noqa: ANN001
     base = baseline(app, taps)
-    recorded = journeys(app)
+    recorded = journeys(app, rounds)
     print(f"renderer: {backend}; platform: {app.platformName()}\n")
     base_p50, base_p95 = percentile(base, 0.5), percentile(base, 0.95)
     print("Screen transition latency, tap → next frame swapped (ms)")
