@@ -68,8 +68,10 @@ class CameraWorker:
 
     def __init__(self, open_source: Callable[[], object], preset, *,  # noqa: ANN001 - capture Preset
                  on_frame: Callable[[QImage], None], on_guidance: Callable[[str, bool], None],
-                 on_shot: Callable[[Shot], None], on_error: Callable[[str], None]) -> None:
+                 on_shot: Callable[[Shot], None], on_error: Callable[[str], None],
+                 after: CameraWorker | None = None) -> None:
         self._open_source = open_source
+        self._after = after       # a worker still letting go of the camera: opened after it ends
         self._preset = preset
         self._on_frame = on_frame
         self._on_guidance = on_guidance
@@ -85,8 +87,14 @@ class CameraWorker:
     def request_capture(self) -> None:
         self._capture.set()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 5.0, wait: bool = True) -> None:
+        """Ask the thread to end. `wait=False` for the GUI thread: a frame being read (up to a
+        frame period) or analysed must not hold up the screen change; the next worker waits."""
         self._stop.set()
+        if wait:
+            self.join(timeout)
+
+    def join(self, timeout: float = 5.0) -> None:
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
 
@@ -96,6 +104,11 @@ class CameraWorker:
 
         source = None
         try:
+            if self._after is not None:
+                self._after.join()        # one owner of the device at a time
+                self._after = None
+            if self._stop.is_set():
+                return
             source = self._open_source()
             last_frame_sent = last_check = 0.0
             deadline = None
@@ -217,10 +230,11 @@ class CameraViewModel(_Notifying):
     """One material, page by page: live view → 拍照 → 重拍 / 用这张 → next page or done."""
 
     changed = Signal()
-    _frameFromWorker = Signal(QImage)
-    _guidanceFromWorker = Signal(str, bool)
-    _shotFromWorker = Signal(object)
-    _errorFromWorker = Signal(str)
+    # Each carries the worker's number: a stopped worker's last frame, still queued, is dropped.
+    _frameFromWorker = Signal(int, QImage)
+    _guidanceFromWorker = Signal(int, str, bool)
+    _shotFromWorker = Signal(int, object)
+    _errorFromWorker = Signal(int, str)
 
     _PERSONAL = ("materialName", "pageLabel", "stage", "page", "pageCount", "guidance", "guidanceOk", "error",
                  "shotAdvice", "frameSerial", "pageSerial", "live")
@@ -237,6 +251,8 @@ class CameraViewModel(_Notifying):
         self._say = say
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._worker: CameraWorker | None = None
+        self._stopping: CameraWorker | None = None    # stopped, maybe still closing the camera
+        self._serial = 0                              # the current worker's number
         self._material_id = ""
         self._preset_name = "a4"
         self._shot: Shot | None = None
@@ -290,21 +306,27 @@ class CameraViewModel(_Notifying):
         if self._worker is not None:
             return
         kind = "card" if self._preset_name.startswith("idcard") else "page"
+        self._serial += 1
+        serial = self._serial
         worker = CameraWorker(source_opener(self._spec, kind, self._folder, self._sim_fps),
                               preset(self._preset_name),
-                              on_frame=self._frameFromWorker.emit,
-                              on_guidance=self._guidanceFromWorker.emit,
-                              on_shot=self._shotFromWorker.emit,
-                              on_error=self._errorFromWorker.emit)
+                              on_frame=lambda image: self._frameFromWorker.emit(serial, image),
+                              on_guidance=lambda text, ok: self._guidanceFromWorker.emit(serial, text, ok),
+                              on_shot=lambda shot: self._shotFromWorker.emit(serial, shot),
+                              on_error=lambda message: self._errorFromWorker.emit(serial, message),
+                              after=self._stopping)
+        self._stopping = None
         self._worker = worker
         self._set("error", "")
         self._set("live", True)
         worker.start()
 
     def stop(self) -> None:
+        """Stop the camera without waiting on the GUI thread (joining took 30–50 ms of the
+        capture → materials transition); the next start, or shutdown, waits for it instead."""
         if self._worker is not None:
-            self._worker.stop()
-            self._worker = None
+            self._worker.stop(wait=False)
+            self._stopping, self._worker = self._worker, None
         self._set("live", False)
 
     def spoken_prompt(self) -> str:
@@ -371,20 +393,23 @@ class CameraViewModel(_Notifying):
             self.on_cancel()
 
     # --- worker callbacks, delivered on the GUI thread --------------------------------------------
-    def _deliver_frame(self, image: QImage) -> None:
-        if self._worker is None:
+    def _current(self, serial: int) -> bool:
+        return self._worker is not None and serial == self._serial
+
+    def _deliver_frame(self, serial: int, image: QImage) -> None:
+        if not self._current(serial):
             return
         self.images.put("live", image)
         self._set("frameSerial", self._values["frameSerial"] + 1)
 
-    def _deliver_guidance(self, text: str, ok: bool) -> None:
-        if self._worker is None:
+    def _deliver_guidance(self, serial: int, text: str, ok: bool) -> None:
+        if not self._current(serial):
             return
         self._set("guidance", text)
         self._set("guidanceOk", ok)
 
-    def _deliver_shot(self, shot: Shot) -> None:
-        if self._worker is None or self._values["stage"] != "working":
+    def _deliver_shot(self, serial: int, shot: Shot) -> None:
+        if not self._current(serial) or self._values["stage"] != "working":
             return
         if shot.jpeg is None:
             self._set("guidance", shot.advice)
@@ -401,11 +426,13 @@ class CameraViewModel(_Notifying):
         self._say("拍好了。请看看是否清楚：清楚就点用这张，不清楚就点重拍。"
                   + (shot.advice + "。" if shot.advice else ""))
 
-    def _deliver_error(self, message: str) -> None:
+    def _deliver_error(self, serial: int, message: str) -> None:
         # The device's own words (which camera, what to check) are for staff: logged, and the
         # resident is told plainly what they can do instead.
+        if serial != self._serial:
+            return
         log.warning("document camera: %s", message)
-        self._worker = None
+        self._stopping, self._worker = self._worker, None
         self._set("live", False)
         self._set("stage", "live")
         self._set("error", CAMERA_TROUBLE)
@@ -445,6 +472,9 @@ class CameraViewModel(_Notifying):
 
     def shutdown(self) -> None:
         self.stop()
+        if self._stopping is not None:
+            self._stopping.join()
+            self._stopping = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

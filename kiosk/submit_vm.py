@@ -34,6 +34,25 @@ def qr_data_url(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def build_receipt(facts: dict, reference: str, applicant: dict, provided: int, station: str,
+                  hotline: str):  # noqa: ANN201 - devices.printer.receipt.Receipt
+    """The paper receipt's content, from the frozen application's facts (plain data: safe to run
+    on the saving worker thread)."""
+    from devices.printer.receipt import OwedMaterial, Receipt, ReceiptItem
+
+    items = tuple(ReceiptItem(i["name"], dt.date.fromisoformat(i["promised_date"])
+                              if i["promised_date"] else None) for i in facts["items"])
+    owed = tuple(OwedMaterial(d["name"], dt.date.fromisoformat(d["due_date"]))
+                 for d in facts["deferred"] if d["due_date"])
+    summary = f"已提交材料 {provided} 份，政府共享获取 {len(facts['held_by_government'])} 份"
+    if facts["promised"]:
+        summary += f"，告知承诺 {len(facts['promised'])} 项"
+    return Receipt(station_name=station, printed_at=dt.datetime.now(), bundle_name=facts["bundle_name"],
+                   reference=reference, applicant_name=applicant.get("name", ""),
+                   applicant_id_number=applicant.get("id_number", ""), items=items,
+                   materials_summary=summary, owed=owed, hotline=hotline)
+
+
 class SubmitViewModel(QObject):
     changed = Signal()
 
@@ -94,7 +113,12 @@ class SubmitViewModel(QObject):
     # --- saving ------------------------------------------------------------------------------
     @Slot()
     def save(self) -> None:
-        """Freeze the payload and write it durably on a worker thread (called on entering 保存)."""
+        """Freeze the payload and write it durably on a worker thread (called on entering 保存).
+
+        The same worker then draws the reference's QR code and lays out the receipt, so the GUI
+        thread only swaps screens when the save returns (the QR's PNG encoding and the first import
+        of segno and the receipt layout cost tens of milliseconds there). The order stays: nothing
+        of the receipt exists before the store's commit has returned."""
         form = self._journey.form
         if form is None or self._state in ("saving", "saved"):
             return
@@ -104,9 +128,23 @@ class SubmitViewModel(QObject):
         payload = form.payload()
         facts = form.receipt_facts()
         signature = self._journey.signature_png
+        applicant = dict(self._journey.applicant or {})
+        provided = sum(1 for m in form.materials() if m.status == "provided")
+        submit, station, hotline = self._submit, self._station, self._hotline
         self._state = "saving"
         self.changed.emit()
-        self._background.run(lambda: self._submit(payload, signature),
+
+        def durable_then_receipt() -> tuple[str, str, str, object]:
+            submission_id, reference = submit(payload, signature)       # durable when it returns
+            qr, receipt = "", None
+            try:
+                qr = qr_data_url(reference)
+                receipt = build_receipt(facts, reference, applicant, provided, station, hotline)
+            except Exception:  # noqa: BLE001 - saved already: the screen says so, without a QR
+                log.exception("drawing the receipt failed after the save")
+            return submission_id, reference, qr, receipt
+
+        self._background.run(durable_then_receipt,
                              lambda result, error: self._saved(result, error, facts), "kiosk-submit")
 
     def _saved(self, result, error, facts: dict) -> None:  # noqa: ANN001
@@ -117,7 +155,7 @@ class SubmitViewModel(QObject):
             log.error("saving the application failed: %s", type(error).__name__)
             self._fail(message, "您填写的内容还在，请点“返回上一步”再试一次，或请工作人员帮忙。")
             return
-        self._submission_id, self._reference = result
+        self._submission_id, self._reference, self._qr, self._receipt = result
         self._state = "saved"
         self._bundle_name = facts["bundle_name"]
         self._item_codes = [item["code"] for item in facts["items"]]
@@ -126,13 +164,14 @@ class SubmitViewModel(QObject):
                         else f"承诺件，{_chinese_date(i['promised_date'])}前办结"} for i in facts["items"]]
         self._owed = [{"name": d["name"], "due": _chinese_date(d["due_date"]) if d["due_date"] else ""}
                       for d in facts["deferred"]]
-        self._qr = qr_data_url(self._reference)
         self.changed.emit()
         self._forward()
         self._on_submitted()      # after moving on: the saving screen leaves the 返回 history
         self._say(f"已经保存。您的受理编号是 {spoken_reference(self._reference)}。凭条正在打印。")
-        self._receipt = self._build_receipt(facts)
-        self.printReceipt()
+        if self._receipt is None:
+            self._printed(None, RuntimeError("凭条排版出错"))
+        else:
+            self.printReceipt()
 
     def _fail(self, message: str, action: str) -> None:
         """The saving screen turns into "没有保存成功" with 重试: the form is still in memory."""
@@ -143,25 +182,6 @@ class SubmitViewModel(QObject):
         self._say("没有保存成功。" + message)
 
     # --- the receipt ---------------------------------------------------------------------------
-    def _build_receipt(self, facts: dict):  # noqa: ANN202
-        from devices.printer.receipt import OwedMaterial, Receipt, ReceiptItem
-
-        applicant = self._journey.applicant or {}
-        items = tuple(ReceiptItem(i["name"], dt.date.fromisoformat(i["promised_date"])
-                                  if i["promised_date"] else None) for i in facts["items"])
-        owed = tuple(OwedMaterial(d["name"], dt.date.fromisoformat(d["due_date"]))
-                     for d in facts["deferred"] if d["due_date"])
-        held = len(facts["held_by_government"])
-        provided = sum(1 for m in self._journey.form.materials() if m.status == "provided")
-        summary = f"已提交材料 {provided} 份，政府共享获取 {held} 份"
-        if facts["promised"]:
-            summary += f"，告知承诺 {len(facts['promised'])} 项"
-        return Receipt(station_name=self._station, printed_at=dt.datetime.now(),
-                       bundle_name=facts["bundle_name"], reference=self._reference,
-                       applicant_name=applicant.get("name", ""),
-                       applicant_id_number=applicant.get("id_number", ""), items=items,
-                       materials_summary=summary, owed=owed, hotline=self._hotline)
-
     @Slot()
     def printReceipt(self) -> None:
         """Print (or print again) the receipt on the receipt printer, off the GUI thread."""

@@ -1,5 +1,7 @@
 // 办理须知 ("what you will need"): the items this 一件事 covers with 即办 or the promised date,
 // the one set of papers (those the government already holds marked so), then 开始填写.
+// 开始填写 is pinned below the list in every mode: however long the list (large text), the way
+// on is always on screen, never under the scroll cue.
 import QtQuick
 import "../components"
 
@@ -7,8 +9,24 @@ Item {
     id: screen
     readonly property bool landscape: width > height
 
+    component TimeBox: Rectangle {          // 预计……前全部办结
+        height: timeText.implicitHeight + 40
+        radius: Theme.radius
+        color: Theme.successSurface
+        border.width: 3
+        border.color: Theme.success
+        KText {
+            id: timeText
+            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 24 }
+            text: form.introTime
+            color: Theme.success
+            font.pixelSize: Theme.button
+            font.bold: true
+        }
+    }
+
     ScreenColumn {
-        anchors.fill: parent
+        anchors { left: parent.left; right: parent.right; top: parent.top; bottom: footer.top }
         maxWidth: screen.landscape ? 1600 : 984
         spacing: 28
 
@@ -24,31 +42,7 @@ Item {
             text: form.introDescription
             color: Theme.textMuted
         }
-        Rectangle {
-            width: parent.width
-            height: timeText.implicitHeight + 40
-            radius: Theme.radius
-            color: Theme.successSurface
-            border.width: 3
-            border.color: Theme.success
-            KText {
-                id: timeText
-                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 24 }
-                text: form.introTime
-                color: Theme.success
-                font.pixelSize: Theme.button
-                font.bold: true
-            }
-        }
-
-        BigButton {                    // landscape: the lists below need a scroll, the button not
-            objectName: "startFormButton"
-            visible: screen.landscape
-            width: parent.width
-            text: "开始填写"
-            hint: "一页一个问题，随时可以返回修改"
-            onClicked: form.start()
-        }
+        TimeBox { width: parent.width; visible: !screen.landscape }
 
         Grid {
             width: parent.width
@@ -134,14 +128,36 @@ Item {
                 }
             }
         }
+    }
 
-        BigButton {
-            objectName: "startFormButton"
-            visible: !screen.landscape
-            width: parent.width
-            text: "开始填写"
-            hint: "一页一个问题，随时可以返回修改"
-            onClicked: form.start()
+    // Landscape: the date beside the button, so the lists get the height.
+    Rectangle {
+        id: footer
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: footerRow.height + 48
+        color: Theme.surface
+        Rectangle { width: parent.width; height: 2; color: Theme.border }
+        Row {
+            id: footerRow
+            anchors.centerIn: parent
+            width: Math.min(parent.width - 96, screen.landscape ? 1600 : 984)
+            height: Math.max(startButton.height, landscapeTime.height)
+            spacing: 28
+            TimeBox {
+                id: landscapeTime
+                visible: screen.landscape
+                width: visible ? parent.width - startButton.width - parent.spacing : 0
+                anchors.verticalCenter: parent.verticalCenter
+            }
+            BigButton {
+                id: startButton
+                objectName: "startFormButton"
+                anchors.verticalCenter: parent.verticalCenter
+                width: screen.landscape ? Math.min(640, parent.width / 2) : parent.width
+                text: "开始填写"
+                hint: "一页一个问题，随时可以返回修改"
+                onClicked: form.start()
+            }
         }
     }
 }

@@ -44,11 +44,15 @@ Item {
             bottomMargin: 32
         }
         // Portrait: the live picture as wide as the screen and no taller than the camera's
-        // 16:9, with tips below; the flattened page (portrait) gets all the height.
+        // 16:9, with tips below; the flattened shot as tall as its own proportions ask (an A4
+        // page gets the height, an ID card a band as wide as the screen), what to check below.
         readonly property real room: screen.height - 32 - controls.implicitHeight - 20
                                      - (header.y + header.implicitHeight + 20)
+        readonly property real shotAspect: pagePicture.implicitWidth > 0
+                                           ? pagePicture.implicitHeight / pagePicture.implicitWidth : 1.414
         height: screen.landscape ? undefined
-                : screen.reviewing ? room : Math.min(room, width * 9 / 16 + 16)
+                : screen.reviewing ? Math.min(room, (width - 16) * shotAspect + 16)
+                : Math.min(room, width * 9 / 16 + 16)
         radius: Theme.radius
         color: Theme.text
         clip: true
@@ -63,6 +67,7 @@ Item {
             source: visible ? "image://camera/live/" + camera.frameSerial : ""
         }
         Image {
+            id: pagePicture
             objectName: "pagePicture"
             anchors { fill: parent; margins: 8 }
             visible: screen.reviewing
@@ -101,6 +106,24 @@ Item {
         KText { width: parent.width; text: "1. 材料正面朝上，平放在台面上，四个角都在画面里" }
         KText { width: parent.width; text: "2. 手离开材料，不要挡住文字" }
         KText { width: parent.width; text: "3. 看到“✔ 位置合适，可以拍照了”，就点拍照" }
+    }
+
+    Column {
+        objectName: "reviewTips"
+        // What to look at before 用这张: below the shot (portrait) or the buttons (landscape).
+        visible: screen.reviewing && (screen.landscape
+                 ? controls.y + controls.height + 24 + implicitHeight < screen.height - 24
+                 : viewport.y + viewport.height + 24 + implicitHeight < controls.y - 16)
+        anchors {
+            top: screen.landscape ? controls.bottom : viewport.bottom; topMargin: 24
+            left: screen.landscape ? controls.left : header.left; right: header.right
+        }
+        spacing: 8
+        KText { width: parent.width; text: "请看看这张照片："; font.bold: true }
+        KText { width: parent.width; text: "1. 字都看得清，不模糊" }
+        KText { width: parent.width; text: "2. 四个角都在，没有被切掉" }
+        KText { width: parent.width; text: "3. 没有反光，没有被手挡住" }
+        KText { width: parent.width; text: "都清楚就点“用这张”，不清楚就点“重拍”。"; color: Theme.textMuted }
     }
 
     Column {

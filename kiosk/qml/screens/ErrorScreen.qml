@@ -4,9 +4,11 @@ import "../components"
 
 Item {
     id: screen
+    readonly property bool landscape: width > height
+
     ScreenColumn {
         anchors.fill: parent
-        spacing: 32
+        spacing: screen.landscape ? 24 : 32
 
         Rectangle {
             visible: screen.height > 1100      // in landscape the words alone say it
@@ -42,18 +44,26 @@ Item {
                 KText { width: parent.width; text: "政务服务热线：" + shell.hotline; font.bold: true; font.pixelSize: Theme.button }
             }
         }
-        BigButton {
+        Grid {      // landscape: side by side, so both are on screen without scrolling
+            id: actions
             width: parent.width
-            text: "返回上一步"
-            onClicked: shell.back()
-            visible: shell.canGoBack
-        }
-        BigButton {
-            width: parent.width
-            primary: false
-            text: "求助"
-            hint: "呼叫驿站工作人员"
-            onClicked: shell.openHelp()
+            columns: screen.landscape ? 2 : 1
+            spacing: 24
+            readonly property real cell: screen.landscape && shell.canGoBack ? (width - spacing) / 2 : width
+            BigButton {
+                width: actions.cell
+                text: "返回上一步"
+                hint: "回到刚才的界面再试"
+                onClicked: shell.back()
+                visible: shell.canGoBack
+            }
+            BigButton {
+                width: actions.cell
+                primary: false
+                text: "求助"
+                hint: "呼叫驿站工作人员"
+                onClicked: shell.openHelp()
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ import "../components"
 Item {
     id: screen
     readonly property bool wide: width > 1400
-    readonly property int sideWidth: 600     // landscape: 下一步 and what is missing on the right
+    readonly property int sideWidth: 520     // landscape: 下一步 and what is missing on the right
 
     Component.onCompleted: materials.refresh()
 
@@ -38,7 +38,7 @@ Item {
         y: 0
         width: screen.wide ? parent.width - screen.sideWidth : parent.width
         height: screen.wide ? parent.height : parent.height - footer.height
-        maxWidth: screen.wide ? 1240 : 960
+        maxWidth: screen.wide ? 1400 : 960
         spacing: 28
 
         KText {
@@ -63,13 +63,22 @@ Item {
             font.bold: true
         }
 
+        // Landscape: two columns of cards, so a resident sees four papers at a time, not one
+        // and a half. Each card keeps 2 buttons a row (≥ 60 px high, 24/32 px text).
+        Grid {
+            id: cardGrid
+            width: parent.width
+            columns: screen.wide ? 2 : 1
+            spacing: 28
+            readonly property real cardWidth: (width - (columns - 1) * spacing) / columns
+
         Repeater {
             id: cards
             model: materials.items
             delegate: Panel {
                 id: card
                 required property var modelData
-                width: list.columnWidth
+                width: cardGrid.cardWidth
                 height: body.implicitHeight + 56
                 border.width: modelData.done ? 2 : 4
                 border.color: modelData.done ? Theme.border : Theme.error
@@ -161,13 +170,14 @@ Item {
                             visible: card.modelData.canPromise
                             width: choices.cell
                             text: "签署承诺"
-                            hint: "告知承诺，不用交"
+                            hint: "承诺后不用交"
                             primary: card.modelData.status === "promised"
                             onClicked: materials.openPromise(card.modelData.id)
                         }
                     }
                 }
             }
+        }
         }
     }
 
@@ -187,8 +197,9 @@ Item {
             width: parent.width - 80
             spacing: 16
             KText { width: parent.width; text: materials.summary; font.pixelSize: Theme.button; font.bold: true }
-            KText {
+            KText {     // only where it fits above what is missing (large text, a long list)
                 width: parent.width
+                visible: parent.y + y + implicitHeight + 24 < footerColumn.y
                 text: "每项材料选一种办法：拍照上传；政府已有的不用交；标有“以后补交”“签署承诺”的也可以这样办。"
                 color: Theme.textMuted
             }

@@ -5,10 +5,12 @@ import "../components"
 
 Item {
     id: screen
+    readonly property bool landscape: width > height
 
     ScreenColumn {
         anchors.fill: parent
-        spacing: 24
+        spacing: screen.landscape ? 16 : 24
+        maxWidth: screen.landscape ? 1600 : 960
 
         KText {
             width: parent.width
@@ -19,6 +21,20 @@ Item {
             font.bold: true
         }
 
+        // Landscape: the five choices on the left, reasons and 提交评价 on the right, so nothing
+        // the resident needs after choosing lies below the fold.
+        Grid {
+            id: choosing
+            width: parent.width
+            visible: rating.state !== "thanked"
+            columns: screen.landscape ? 2 : 1
+            columnSpacing: 48
+            rowSpacing: 24
+            readonly property real colWidth: screen.landscape ? (width - columnSpacing) / 2 : width
+
+        Column {
+            width: choosing.colWidth
+            spacing: screen.landscape ? 16 : 24
         Repeater {
             model: rating.state !== "thanked" ? rating.levels : []
             delegate: Rectangle {
@@ -70,6 +86,11 @@ Item {
             }
         }
 
+        }
+
+        Column {
+            width: choosing.colWidth
+            spacing: 24
         Column {
             width: parent.width
             spacing: 16
@@ -126,6 +147,8 @@ Item {
             primary: false
             text: "不评价，结束办理"
             onClicked: rating.done()
+        }
+        }
         }
 
         KText {

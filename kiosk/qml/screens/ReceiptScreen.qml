@@ -1,5 +1,7 @@
-// 已受理: the reference (big, and as a QR code to photograph), what happens next and by when,
-// papers still owed, and what the receipt printer did.
+// 已受理: the reference (big, and as a QR code to photograph), what the receipt printer did,
+// what happens next and by when, and papers still owed.
+// Portrait: 下一步 and 再打印 are pinned at the bottom, the rest scrolls above them (large text).
+// Landscape: the reference and the buttons on the left; the printer and what happens next on the right.
 import QtQuick
 import "../components"
 
@@ -26,29 +28,48 @@ Item {
         }
     }
 
-    ScreenColumn {
-        anchors.fill: parent
-        spacing: 28
-        maxWidth: screen.landscape ? 1500 : 960
-
-        Row {
-            spacing: 24
-            anchors.horizontalCenter: parent.horizontalCenter
-            Rectangle {
-                width: 96; height: 96; radius: 48
-                color: Theme.successSurface
-                border.width: 5
-                border.color: Theme.success
-                KText { anchors.centerIn: parent; text: "✓"; color: Theme.success; font.pixelSize: Theme.title; font.bold: true; lineHeight: 1.0 }
-            }
-            KText {
-                anchors.verticalCenter: parent.verticalCenter
-                text: "申请已保存并受理"
-                font.pixelSize: Theme.title
-                font.bold: true
-                wrapMode: Text.NoWrap
-            }
+    component Accepted: Row {             // ✓ 申请已保存并受理
+        spacing: 24
+        Rectangle {
+            width: 96; height: 96; radius: 48
+            color: Theme.successSurface
+            border.width: 5
+            border.color: Theme.success
+            KText { anchors.centerIn: parent; text: "✓"; color: Theme.success; font.pixelSize: Theme.title; font.bold: true; lineHeight: 1.0 }
         }
+        KText {
+            anchors.verticalCenter: parent.verticalCenter
+            text: "申请已保存并受理"
+            font.pixelSize: Theme.title
+            font.bold: true
+            wrapMode: Text.NoWrap
+        }
+    }
+
+    component PrintStatus: Rectangle {     // what the receipt printer did, in words with a mark
+        objectName: "printStatus"
+        height: printText.implicitHeight + 40
+        radius: Theme.radius
+        color: submit.printState === "not_printed" ? Theme.errorSurface
+             : submit.printState === "printed" ? Theme.successSurface : Theme.surfaceAlt
+        border.width: 3
+        border.color: submit.printState === "not_printed" ? Theme.error
+                    : submit.printState === "printed" ? Theme.success : Theme.primary
+        KText {
+            id: printText
+            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+            text: (submit.printState === "not_printed" ? "！ " : submit.printState === "printed" ? "✓ " : "")
+                  + submit.printMessage
+            font.bold: true
+        }
+    }
+
+    ScreenColumn {
+        anchors { left: parent.left; right: parent.right; top: parent.top; bottom: footer.top }
+        spacing: 28
+        maxWidth: screen.landscape ? 1760 : 960
+
+        Accepted { anchors.horizontalCenter: parent.horizontalCenter; visible: !screen.landscape }
 
         Grid {
             columns: screen.landscape ? 2 : 1
@@ -59,45 +80,60 @@ Item {
             Column {
                 width: screen.landscape ? (parent.width - 48) / 2 : parent.width
                 spacing: 20
-            Panel {
-                width: parent.width
-                height: refColumn.implicitHeight + 48
-                Row {
-                    id: refColumn
-                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
-                    spacing: 24
-                    Column {
-                        width: parent.width - qr.width - parent.spacing
-                        anchors.verticalCenter: parent.verticalCenter
-                        spacing: 12
-                        KText { width: parent.width; text: "受理编号（请记下或拍照）"; color: Theme.textMuted }
-                        KText {
-                            objectName: "referenceText"
-                            width: parent.width
+
+                Accepted { visible: screen.landscape }
+
+                Panel {
+                    width: parent.width
+                    height: refColumn.implicitHeight + 48
+                    Grid {      // the QR beside the reference, or below it when the reference would wrap
+                        id: refColumn
+                        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
+                        readonly property bool side: width - qr.width - spacing >= referenceWidth.advanceWidth + 8
+                        columns: side ? 2 : 1
+                        verticalItemAlignment: Grid.AlignVCenter
+                        spacing: 24
+                        TextMetrics {
+                            id: referenceWidth
+                            font: referenceText.font
                             text: submit.reference
-                            font.pixelSize: Theme.display
-                            font.bold: true
-                            font.letterSpacing: 2
-                            wrapMode: Text.WrapAnywhere
                         }
-                        KText { width: parent.width; text: submit.bundleName; font.bold: true }
-                    }
-                    Image {
-                        id: qr
-                        objectName: "referenceQr"
-                        width: 240; height: 240
-                        source: submit.qrImage
-                        smooth: false
-                        fillMode: Image.PreserveAspectFit
+                        Column {
+                            width: refColumn.side ? refColumn.width - qr.width - refColumn.spacing : refColumn.width
+                            spacing: 12
+                            KText { width: parent.width; text: "受理编号（请记下或拍照）"; color: Theme.textMuted }
+                            KText {
+                                id: referenceText
+                                objectName: "referenceText"
+                                width: parent.width
+                                text: submit.reference
+                                font.pixelSize: Theme.display
+                                font.bold: true
+                                font.letterSpacing: 2
+                                wrapMode: Text.WrapAnywhere
+                            }
+                            KText { width: parent.width; text: submit.bundleName; font.bold: true }
+                        }
+                        Image {
+                            id: qr
+                            objectName: "referenceQr"
+                            width: 240; height: 240
+                            source: submit.qrImage
+                            smooth: false
+                            fillMode: Image.PreserveAspectFit
+                        }
                     }
                 }
-            }
-            ReceiptActions { width: parent.width; visible: screen.landscape }
+
+                PrintStatus { width: parent.width; visible: !screen.landscape }
+                ReceiptActions { width: parent.width; visible: screen.landscape }
             }
 
             Column {
                 width: screen.landscape ? (parent.width - 48) / 2 : parent.width
                 spacing: 20
+
+                PrintStatus { width: parent.width; visible: screen.landscape }
 
                 Panel {
                     width: parent.width
@@ -142,28 +178,21 @@ Item {
                         }
                     }
                 }
-
-                Rectangle {
-                    objectName: "printStatus"
-                    width: parent.width
-                    height: printText.implicitHeight + 40
-                    radius: Theme.radius
-                    color: submit.printState === "not_printed" ? Theme.errorSurface
-                         : submit.printState === "printed" ? Theme.successSurface : Theme.surfaceAlt
-                    border.width: 3
-                    border.color: submit.printState === "not_printed" ? Theme.error
-                                : submit.printState === "printed" ? Theme.success : Theme.primary
-                    KText {
-                        id: printText
-                        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
-                        text: (submit.printState === "not_printed" ? "！ " : submit.printState === "printed" ? "✓ " : "")
-                              + submit.printMessage
-                        font.bold: true
-                    }
-                }
             }
         }
+    }
 
-        ReceiptActions { width: parent.width; visible: !screen.landscape }
+    Rectangle {     // portrait: the way on never scrolls away
+        id: footer
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: screen.landscape ? 0 : portraitActions.implicitHeight + 48
+        visible: !screen.landscape
+        color: Theme.surface
+        Rectangle { width: parent.width; height: 2; color: Theme.border }
+        ReceiptActions {
+            id: portraitActions
+            anchors.centerIn: parent
+            width: Math.min(parent.width - 96, 960)
+        }
     }
 }

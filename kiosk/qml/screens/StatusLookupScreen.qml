@@ -12,7 +12,7 @@ Item {
         id: page
         anchors.fill: parent
         spacing: 28
-        maxWidth: screen.landscape ? 1500 : 960
+        maxWidth: screen.landscape ? 1760 : 960
 
         KText {
             width: page.columnWidth
@@ -55,13 +55,21 @@ Item {
             text: "本机没有查到您的申请记录。在其他地方办理的，请拨打 " + shell.hotline + " 热线查询。"
         }
 
+        // Landscape: two columns of applications, so more than one and a half are in view.
+        Grid {
+            id: applications
+            width: page.columnWidth
+            columns: screen.landscape ? 2 : 1
+            spacing: 28
+            readonly property real cardWidth: (width - (columns - 1) * spacing) / columns
+
         Repeater {
             model: lookup.items
             delegate: Panel {
                 required property var modelData
                 required property int index
                 objectName: "application_" + index
-                width: page.columnWidth
+                width: applications.cardWidth
                 height: appColumn.implicitHeight + 56
                 Column {
                     id: appColumn
@@ -91,10 +99,10 @@ Item {
                     }
                     Grid {
                         width: parent.width
-                        columns: screen.landscape ? 2 : 1
+                        columns: 1
                         columnSpacing: 20
                         rowSpacing: 16
-                        readonly property int cell: screen.landscape ? (width - columnSpacing) / 2 : width
+                        readonly property int cell: width
                         BigButton {
                             objectName: "printCertificate_" + index
                             visible: modelData.certificateId !== ""
@@ -115,6 +123,7 @@ Item {
                     }
                 }
             }
+        }
         }
 
         BigButton {
