@@ -23,6 +23,7 @@ from PySide6.QtCore import Property, QObject, QSize, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
+from kiosk.background import Background
 from kiosk.viewmodels import _Notifying, _prop
 
 if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, not with the kiosk's first screen
@@ -237,18 +238,21 @@ class CameraViewModel(_Notifying):
     _errorFromWorker = Signal(int, str)
 
     _PERSONAL = ("materialName", "pageLabel", "stage", "page", "pageCount", "guidance", "guidanceOk", "error",
-                 "shotAdvice", "frameSerial", "pageSerial", "live")
+                 "shotAdvice", "frameSerial", "pageSerial", "live", "saving", "saveError")
 
     def __init__(self, spec: str, put_attachment: Callable[[bytes], str], *, sim_fps: float = 10.0,
                  say: Callable[[str], None] = lambda text: None, parent: QObject | None = None) -> None:
         super().__init__({"materialName": "", "pageLabel": "", "stage": "live", "page": 1, "pageCount": 1,
                           "guidance": "", "guidanceOk": False, "error": "", "shotAdvice": "",
-                          "frameSerial": 0, "pageSerial": 0, "live": False}, parent)
+                          "frameSerial": 0, "pageSerial": 0, "live": False, "saving": False,
+                          "saveError": ""}, parent)
         self.images = CameraImages()
         self._spec = spec
         self._sim_fps = sim_fps
         self._put_attachment = put_attachment
         self._say = say
+        self._background = Background(self)
+        self._save_serial = 0                         # a save answered after 重拍/不拍了/wipe is ignored
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._worker: CameraWorker | None = None
         self._stopping: CameraWorker | None = None    # stopped, maybe still closing the camera
@@ -277,6 +281,8 @@ class CameraViewModel(_Notifying):
     frameSerial = _prop(int, "frameSerial", changed)
     pageSerial = _prop(int, "pageSerial", changed)
     live = _prop(bool, "live", changed)
+    saving = _prop(bool, "saving", changed)          # 用这张 tapped: the page is being written
+    saveError = _prop(str, "saveError", changed)     # the store refused it (a full disk): what to do
 
     @Property(bool, notify=changed)
     def canUse(self) -> bool:
@@ -357,6 +363,9 @@ class CameraViewModel(_Notifying):
 
     @Slot()
     def retake(self) -> None:
+        self._save_serial += 1
+        self._set("saving", False)
+        self._set("saveError", "")
         self._shot = None
         self.images.put("page", None)
         self._set("shotAdvice", "")
@@ -364,9 +373,35 @@ class CameraViewModel(_Notifying):
 
     @Slot()
     def usePhoto(self) -> None:
-        if self._shot is None or self._shot.jpeg is None:
+        """用这张: the page is written to the encrypted store (durable, fsynced) on a worker thread;
+        the next page or the materials list follows only once it is on disk."""
+        if self._shot is None or self._shot.jpeg is None or self._values["saving"]:
             return
-        self._pages.append(self._put_attachment(self._shot.jpeg))
+        self._save_serial += 1
+        serial, jpeg = self._save_serial, self._shot.jpeg
+        self._set("saving", True)
+        self._set("saveError", "")
+        self._background.run(lambda: self._put_attachment(jpeg),
+                             lambda sha, error: self._page_stored(serial, sha, error),
+                             name="kiosk-photo-save")
+
+    def _page_stored(self, serial: int, sha: str | None, error: BaseException | None) -> None:
+        if serial != self._save_serial:
+            return                      # 重拍 or the wipe came first: nothing to continue
+        self._set("saving", False)
+        if self._shot is None:
+            return                      # 不拍了 came first
+        if error is not None or not sha:
+            from sync.store import StoreError
+
+            log.error("photo not saved: %s", type(error).__name__)   # never the picture or the person
+            message = (str(error) if isinstance(error, StoreError)
+                       else "这一页没有保存成功，请点“用这张”再试一次；仍不行请找工作人员")
+            message += "（求助请拨打 12345）"
+            self._set("saveError", message)
+            self._say(message)
+            return
+        self._pages.append(sha)
         self._shot = None
         self.images.put("page", None)
         if len(self._pages) < self._values["pageCount"]:
@@ -464,6 +499,7 @@ class CameraViewModel(_Notifying):
 
     def wipe(self) -> None:
         self.stop()
+        self._save_serial += 1
         self._shot = None
         self._pages = []
         self._material_id = ""

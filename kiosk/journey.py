@@ -66,8 +66,13 @@ class Journey:
 
     def sign(self, png: bytes) -> str:
         """Keep the finger signature as an attachment; returns its sha256."""
+        return self.record_signature(png, self.put_attachment(png))
+
+    def record_signature(self, png: bytes, sha256: str) -> str:
+        """The signature, already stored as attachment `sha256` (the sign screen writes it on a
+        worker thread), becomes this application's."""
         self.signature_png = png
-        self.signature_sha256 = self.put_attachment(png)
+        self.signature_sha256 = sha256
         if self.form is not None:
             # A form may ask for the signature as a question of its own (个体工商户's 登记申请书):
             # the one finger signature answers it, rather than asking twice.

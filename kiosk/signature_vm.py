@@ -8,12 +8,16 @@ of the pad, 0…1) and draws what this view-model holds.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
+from kiosk.background import Background
 from kiosk.viewmodels import _Notifying, _prop
+
+log = logging.getLogger(__name__)
 
 DECLARATION = "本人承诺：所填写的信息和提交的材料真实、准确、完整，如有不实，愿承担相应法律责任。"
 PNG_WIDTH = 1200               # width of the stored signature image; its height follows the pad
@@ -104,13 +108,15 @@ class SignatureViewModel(_Notifying):
     changed = Signal()
     strokesChanged = Signal()
 
-    _PERSONAL = ("text", "error", "signed", "missing")
+    _PERSONAL = ("text", "error", "signed", "missing", "saving")
 
     def __init__(self, journey, say: Callable[[str], None],
                  parent: QObject | None = None) -> None:  # noqa: ANN001 - kiosk.journey.Journey
-        super().__init__({"text": "", "error": "", "signed": False, "missing": []}, parent)
+        super().__init__({"text": "", "error": "", "signed": False, "missing": [], "saving": False}, parent)
         self._journey = journey
         self._say = say
+        self._background = Background(self)
+        self._save_serial = 0          # a save answered after 重写 or the wipe is ignored
         self._strokes: list[list[float]] = []
         self._aspect = 2.5
         self.on_forward: Callable[[], None] | None = None
@@ -120,6 +126,7 @@ class SignatureViewModel(_Notifying):
     missing = _prop(list, "missing", changed)
     error = _prop(str, "error", changed)
     signed = _prop(bool, "signed", changed)
+    saving = _prop(bool, "saving", changed)     # 确认签名 tapped: the signature is being written
 
     def _get_strokes(self) -> list:
         return [list(s) for s in self._strokes]
@@ -174,6 +181,8 @@ class SignatureViewModel(_Notifying):
     @Slot()
     def clear(self) -> None:
         """重写."""
+        self._save_serial += 1
+        self._set("saving", False)
         self._strokes = []
         self._set("error", "")
         self._set("signed", False)
@@ -188,12 +197,42 @@ class SignatureViewModel(_Notifying):
             self._set("error", problem)
             self._say(problem)
             return
-        self._journey.sign(render_png(self._strokes, self._aspect))
+        if self._values["saving"]:
+            return
+        # Drawn and written (encrypted, fsynced) on a worker thread — QPainter on a QImage is
+        # thread-safe — and the journey moves on only once the signature is on disk.
+        self._save_serial += 1
+        serial, strokes, aspect = self._save_serial, self.stroke_data(), self._aspect
+        self._set("saving", True)
+
+        def work() -> tuple[bytes, str]:
+            png = render_png(strokes, aspect)
+            return png, self._journey.put_attachment(png)
+
+        self._background.run(work, lambda result, error: self._stored(serial, result, error),
+                             name="kiosk-signature-save")
+
+    def _stored(self, serial: int, result: tuple[bytes, str] | None, error: BaseException | None) -> None:
+        if serial != self._save_serial:
+            return
+        self._set("saving", False)
+        if error is not None or result is None:
+            from sync.store import StoreError
+
+            log.error("signature not saved: %s", type(error).__name__)   # never the signature itself
+            message = (str(error) if isinstance(error, StoreError)
+                       else "签名没有保存成功，请再点一次“确认签名”；仍不行请找工作人员")
+            message += "（求助请拨打 12345）"
+            self._set("error", message)
+            self._say(message)
+            return
+        self._journey.record_signature(*result)
         self._set("signed", True)
         if self.on_forward is not None:
             self.on_forward()
 
     def wipe(self) -> None:
+        self._save_serial += 1
         self._strokes = []
         self._reset(self._PERSONAL)
         self.strokesChanged.emit()

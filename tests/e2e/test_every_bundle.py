@@ -179,6 +179,7 @@ def photograph(kiosk, qtbot, material_id: str) -> None:
         qtbot.waitUntil(lambda: kiosk.camera.property("stage") == "review", timeout=15_000)
         settle(kiosk.app)
         tap(kiosk, "useButton")
+        qtbot.waitUntil(lambda: not kiosk.camera.property("saving"), timeout=10_000)   # durable
         settle(kiosk.app)
     assert screen(kiosk) == "materials"
 

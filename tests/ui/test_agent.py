@@ -224,7 +224,7 @@ def test_typed_resident_with_a_photographed_written_authorisation(agent_kiosk, q
     qtbot.waitUntil(lambda: kiosk.camera.property("stage") == "review", timeout=15_000)
     settle(kiosk.app)
     tap_visible(kiosk, "useButton")
-    assert screen(kiosk) == "identified"
+    qtbot.waitUntil(lambda: screen(kiosk) == "identified", timeout=10_000)   # once it is on disk
     assert visible(kiosk, "agentBandText").property("text") == "代办模式：代办员 张*明 为 王* 办理"
 
     kind, _, sha = kiosk.journey.agent["authorisation"].partition(":")

@@ -143,7 +143,9 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
             assert kiosk.camera.property("stage") == "live"
             tap(kiosk, "shootButton")
             qtbot.waitUntil(lambda: kiosk.camera.property("stage") == "review", timeout=15000)
-        tap(kiosk, "useButton")
+        tap(kiosk, "useButton")                                     # written on a worker thread
+        qtbot.waitUntil(lambda: not kiosk.camera.property("saving"), timeout=10_000)
+        settle(kiosk.app)
     assert kiosk.shell.property("screen") == "materials"
     assert status(kiosk, "hukou_book") == "provided"
     shas = next(m.attachments for m in kiosk.journey.form.materials() if m.material.id == "hukou_book")
@@ -202,8 +204,8 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
     draw(kiosk, [(0.6, 0.35), (0.7, 0.65), (0.85, 0.4)])
     assert len(kiosk.signature.property("strokes")) == 2
     pngs_before = {k for k, v in attachments.items() if v.startswith(b"\x89PNG")}
-    tap(kiosk, "confirmSignature")
-    assert kiosk.shell.property("screen") != "sign"                     # moved on
+    tap(kiosk, "confirmSignature")                                      # drawn and written off the GUI thread
+    qtbot.waitUntil(lambda: kiosk.shell.property("screen") != "sign", timeout=10_000)   # moved on
     (png_sha,) = {k for k, v in attachments.items() if v.startswith(b"\x89PNG")} - pngs_before
     image = QImage.fromData(attachments[png_sha], "PNG")
     assert not image.isNull() and image.width() == 1200

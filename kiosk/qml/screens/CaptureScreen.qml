@@ -161,6 +161,14 @@ Item {
                 font.bold: true
             }
         }
+        KText {   // the store refused the page (a full disk): said plainly, the shot kept
+            objectName: "saveError"
+            width: parent.width
+            visible: screen.reviewing && camera.saveError !== ""
+            text: "！ " + camera.saveError
+            color: Theme.error
+            font.bold: true
+        }
         KText {
             width: parent.width
             visible: screen.reviewing && camera.shotAdvice !== ""
@@ -190,8 +198,9 @@ Item {
             objectName: "useButton"
             visible: screen.reviewing
             width: parent.width
-            text: "用这张"
+            text: camera.saving ? "正在保存…" : "用这张"
             hint: camera.page < camera.pageCount ? "接着拍下一页" : "这份材料拍好了"
+            enabledLook: !camera.saving
             onClicked: camera.usePhoto()
         }
         BigButton {

@@ -128,8 +128,9 @@ Item {
             BigButton {
                 objectName: "confirmSignature"
                 width: (padColumn.width - 16) * 0.6
-                text: "确认签名"
+                text: signature.saving ? "正在保存…" : "确认签名"
                 hint: "我已阅读并同意以上承诺"
+                enabledLook: !signature.saving
                 onClicked: signature.confirm()
             }
         }
