@@ -109,6 +109,12 @@ class ConsentPadViewModel(SignatureViewModel):
     def readAloud(self) -> None:  # noqa: N802 - a slot of the base class
         self._say(SPOKEN)
 
+    def refuse(self, message: str) -> None:
+        """The signed consent could not be kept (a full disk): say so; the strokes stay on the pad."""
+        self._set("signed", False)
+        self._set("error", message)
+        self._say(message)
+
     @Slot()
     def confirm(self) -> None:
         problem = check_signature(self._strokes, self._aspect)

@@ -224,8 +224,15 @@ class AgentViewModel(_Notifying):
         """The resident signed the consent: keep the whole signed authorisation as one PNG."""
         if self._resident is None or self._agent is None:
             return
+        from sync.store import StoreError
+
         document = authorisation_png(self._resident, self._agent, signature_png)
-        self._proceed(authorisation(SIGNED, self._journey.put_attachment(document)))
+        try:
+            sha = self._journey.put_attachment(document)
+        except StoreError as exc:          # a full disk: said on the consent screen, strokes kept
+            self.consent.refuse(f"{exc}（求助请拨打 12345）")
+            return
+        self._proceed(authorisation(SIGNED, sha))
 
     def _proceed(self, how: str) -> None:
         """Consent recorded: the ordinary journey starts for the resident, the payload marked."""
