@@ -216,8 +216,16 @@ def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: i
     if kiosk.session.person is None:            # not identified by a card on the reader already
         kiosk.journey.identify(person)
         kiosk.shell.identified(Person(person["name"], person["id_number"]))
-    form = kiosk.journey.choose(bundle_id)
-    kiosk.session.start_form()
+    kiosk.journey.choose(bundle_id)
+    fill_from_example(kiosk, sample)
+    kiosk.journey.sign(sample_png())
+
+
+def fill_from_example(kiosk, sample: dict) -> None:  # noqa: ANN001
+    """Answer the journey's form (chosen already) from a `catalogue example`, and settle every
+    paper: the example's choices, then 政府已有 / 以后补交 where allowed, else a small real photo."""
+    form = kiosk.journey.form
+    kiosk.session.start_form()                  # what entering the first question does
     for field_id, value in sample["answers"].items():
         if kiosk.journey.bundle.field(field_id).type not in ("signature", "scan"):
             form.answer(field_id, value)
@@ -235,7 +243,6 @@ def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: i
             else:
                 form.set_material(line.material_id, "provided",
                                   [kiosk.journey.put_attachment(sample_png(line.material_id))])
-    kiosk.journey.sign(sample_png())
 
 
 def screenshot_ids() -> list[str]:

@@ -17,7 +17,7 @@ from devices.idcard.samples import sample_for
 from kiosk.agent_auth import enrol_demo_agent
 from kiosk.app import build
 from kiosk.demo import demo_config
-from kiosk.screenshots import sample_png, settle
+from kiosk.screenshots import fill_from_example, sample_png, settle
 from sync.store import Store
 from tests.ui.credit_touch import pass_credit_notice
 from tests.ui.qml_tree import visible_items
@@ -116,20 +116,8 @@ def fill_bundle(kiosk, bundle_id: str = "newborn") -> None:
     test_form_flow); the journey's own FormSession, so the agent given at choose() is used."""
     from forms.examples import example
 
-    sample = example(bundle_id, 0)
+    fill_from_example(kiosk, example(bundle_id, 0))
     form = kiosk.journey.form
-    kiosk.session.start_form()                  # what entering the first question does
-    for field_id, value in sample["answers"].items():
-        if kiosk.journey.bundle.field(field_id).type not in ("signature", "scan"):
-            form.answer(field_id, value)
-    for line in form.materials():
-        if line.status == "missing":
-            fallback = "held_by_government" if line.can_fetch else "deferred" if line.can_defer else None
-            if fallback:
-                form.set_material(line.material_id, fallback)
-            else:
-                form.set_material(line.material_id, "provided",
-                                  [kiosk.journey.put_attachment(sample_png(line.material_id))])
     assert form.is_complete(), form.all_errors()
 
 
