@@ -497,6 +497,24 @@ class CameraViewModel(_Notifying):
         self._set("guidanceOk", quality.ok)
         self._set("live", True)
 
+    def show_sample_review(self, name: str, kind: str = "card") -> None:
+        """Screenshots only: the 用这张 / 重拍 review of a real capture of a generated photo (an ID
+        card by default: the widest page, the hardest to fit a tall screen)."""
+        from devices.capture.pipeline import capture
+        from devices.capture.presets import preset
+        from kiosk.sample_documents import scenes
+
+        result = capture(scenes(kind)[2], preset("idcard_front" if kind == "card" else "a4"))
+        self._set("materialName", name)
+        self._set("pageCount", 2 if kind == "card" else 1)
+        self._set("pageLabel", "人像面" if kind == "card" else "")
+        self._shot = Shot(result.jpeg, to_qimage(result.page, 900, 1100),
+                          result.quality.advice[0] if result.quality.advice else "")
+        self.images.put("page", self._shot.page)
+        self._set("shotAdvice", self._shot.advice)
+        self._set("pageSerial", self._values["pageSerial"] + 1)
+        self._set("stage", "review")
+
     def wipe(self) -> None:
         self.stop()
         self._save_serial += 1

@@ -316,9 +316,10 @@ class ScanViewModel(_Notifying):
             self._set("errorMessage", error.message)
 
     def wipe(self) -> None:
+        # `_screen` stays: the shell's own reset notifies while its screen is still the one being
+        # left, and the camera must not reopen for it; the switch to the attract screen follows.
         self.stop()
         self._forget()
-        self._screen = ""
 
     def shutdown(self) -> None:
         self.stop()

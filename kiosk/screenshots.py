@@ -79,7 +79,7 @@ def show_screen(kiosk, screen_id: str) -> None:
         kiosk.agent.show_sample(screen_id, Person(agent.name, agent.id_number),
                                 Person(resident.name, resident.id_number))
         return
-    if screen_id in ("materials", "capture", "sign"):
+    if screen_id in ("materials", "capture", "capture:review", "sign"):
         _show_papers(kiosk, screen_id)
         return
     if screen_id.split(":")[0] == "scan":         # scan:expired … (kiosk.scan_vm.SAMPLE_STATES)
@@ -94,8 +94,8 @@ def show_screen(kiosk, screen_id: str) -> None:
     shell.go(screen_id)
 
 
-# The credit notice's other two outcomes, pictured besides the one SCREENS gives (a record).
-EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable")
+# States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
+EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review")
 
 
 def show_credit_notice(kiosk, outcome: str) -> None:  # noqa: ANN001
@@ -138,6 +138,10 @@ def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
     if screen_id == "capture":
         kiosk.shell.go("capture")
         kiosk.camera.show_sample("落户一方的居民户口簿")
+        return
+    if screen_id == "capture:review":
+        kiosk.shell.go("capture")
+        kiosk.camera.show_sample_review("父母双方的居民身份证")
         return
     form.set_material("baby_photo", "deferred")
     form.set_material("non_marital_statement", "promised")

@@ -133,9 +133,11 @@ def test_home_during_a_scan_stops_the_camera_and_forgets_the_picture(scan_kiosk,
     kiosk = scan_kiosk(scene(tmp_path, "https://www.example.com/"))
     tap_visible(kiosk, "scanButton")
     qtbot.waitUntil(lambda: kiosk.scan.property("live"), timeout=15_000)
+    opened = []
+    kiosk.scan.start = lambda: opened.append(1)      # watch: the wipe must not reopen the camera
     kiosk.shell.home()
     settle(kiosk.app)
-    assert kiosk.scan._scan is None
+    assert opened == [] and kiosk.scan._scan is None
     assert kiosk.scan.property("state") == "off" and not kiosk.scan.property("live")
     assert kiosk.scan.images.requestImage("live/1", None, None).width() == 16     # the blank picture
 
