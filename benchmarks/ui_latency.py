@@ -70,16 +70,26 @@ class Frames:
         self.last = time.perf_counter()
 
 
-def click_to_frame(app, window, frames: Frames, point, changed) -> float | None:  # noqa: ANN001
-    """Click at `point`; if `changed()` says the view moved on, the ms until the next frame."""
+def click_to_frame(app, window, frames: Frames, point, changed,  # noqa: ANN001
+                   pending=lambda: False) -> float | None:  # noqa: ANN001
+    """Click at `point`; if `changed()` says the view moved on, the ms until the next frame.
+
+    A click that starts a durable write first (用这张, 确认签名: `pending()` while it runs) moves
+    the view on only once the write is done; that time counts, and only a frame swapped after the
+    view changed shows the new screen."""
     from PySide6.QtCore import Qt
 
     seen = frames.count
     start = time.perf_counter()
     REAL_CLICK(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
-    if not changed():
-        return None
     deadline = start + 5.0
+    if not changed():
+        while pending() and not changed() and time.perf_counter() < deadline:
+            seen = frames.count       # the change may come, and be drawn, within one pass
+            app.processEvents()
+            time.sleep(0)
+        if not changed():
+            return None
     while frames.count == seen and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0)                 # let the device threads (pty simulators, drivers) run
@@ -148,7 +158,8 @@ def journeys(app, rounds: int = 1) -> list[tuple[str, float]]:  # noqa: ANN001
     def measured_click(window, button, modifiers, point) -> None:  # noqa: ANN001
         kiosk = state["kiosk"]
         before = view(kiosk)
-        ms = click_to_frame(app, window, state["frames"], point, lambda: view(kiosk) != before)
+        ms = click_to_frame(app, window, state["frames"], point, lambda: view(kiosk) != before,
+                            lambda: kiosk.camera.property("saving") or kiosk.signature.property("saving"))
         if ms is not None:
             after = view(kiosk)
             same = after[0] == before[0] == "question"
@@ -177,9 +188,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """RSS (VmRSS), or its anonymous part (RssAnon: heap and stacks, without the pages of mapped
+    files such as the CJK font, which grow as new characters are first drawn and which the kernel
+    can drop at any time)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -338,7 +352,8 @@ def sessions(app, count: int, warmup: int) -> list[tuple[int, float, int, float,
             if number in checkpoints:
                 kiosk.engine.collectGarbage()
                 wait.flush(20)
-                rows.append((number, measured_rss(), len(gc.get_objects()), time.monotonic() - started,
+                rows.append((number, measured_rss(), rss_mb("RssAnon"), len(gc.get_objects()),
+                             time.monotonic() - started,
                              printed))
         warnings = list(kiosk.qml_warnings)
     finally:
@@ -465,13 +480,17 @@ def memory_table(app, count: int) -> None:  # noqa: ANN001
     base_first = base[1]
     print(f"Memory over {count} sessions (card → application → save → receipt → rating → wipe), "
           f"real event loop; warm-up: the first {warmup} (every sample application once)")
-    print(f"{'session':>8}{'RSS MB':>10}{'growth MB':>11}{'after warm-up':>15}{'base growth':>13}"
-          f"{'RSS/base':>10}{'py objects':>12}{'elapsed s':>11}{'printed':>9}")
-    for number, mb, objects, elapsed, printed in rows:
+    anon_first = rows[0][2]
+    anon_warm = next(anon for number, _, anon, *_ in rows if number == warmup)
+    print(f"{'session':>8}{'RSS MB':>10}{'growth MB':>11}{'after warm-up':>15}{'anon growth':>13}"
+          f"{'base growth':>13}{'RSS/base':>10}{'py objects':>12}{'elapsed s':>11}{'printed':>9}")
+    for number, mb, anon, objects, elapsed, printed in rows:
         after = f"{mb - warm:>15.1f}" if number >= warmup else f"{'':>15}"
-        print(f"{number:>8}{mb:>10.1f}{mb - first:>11.1f}{after}{base[number] - base_first:>13.1f}"
-              f"{mb / base[number]:>10.2f}{objects:>12}{elapsed:>11.1f}{printed:>9}")
+        print(f"{number:>8}{mb:>10.1f}{mb - first:>11.1f}{after}{anon - anon_first:>13.1f}"
+              f"{base[number] - base_first:>13.1f}{mb / base[number]:>10.2f}{objects:>12}{elapsed:>11.1f}"
+              f"{printed:>9}")
     growth, after_warm = rows[-1][1] - first, rows[-1][1] - warm
+    anon_growth, anon_after_warm = rows[-1][2] - anon_first, rows[-1][2] - anon_warm
     per_100 = after_warm / max(1, rows[-1][0] - warmup) * 100
 
     def verdict(mb: float) -> str:
@@ -481,7 +500,10 @@ def memory_table(app, count: int) -> None:  # noqa: ANN001
     print(f"growth after {rows[-1][0]} sessions: {growth:.1f} MB over session 1; {after_warm:.1f} MB after "
           f"warm-up ({per_100:.2f} MB per 100 sessions; baseline {base[count] - base_first:.1f} MB); "
           f"target ≤ {TARGET_GROWTH_MB:.0f} MB: over session 1 {verdict(growth)}, "
-          f"after warm-up {verdict(after_warm)}", flush=True)
+          f"after warm-up {verdict(after_warm)}")
+    print(f"anonymous memory (RssAnon: heap, no mapped font pages): {anon_growth:.1f} MB over session 1 "
+          f"({verdict(anon_growth)}), {anon_after_warm:.1f} MB after warm-up ({verdict(anon_after_warm)})",
+          flush=True)
 
 
 if __name__ == "__main__":
