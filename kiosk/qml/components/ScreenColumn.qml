@@ -22,20 +22,5 @@ Flickable {
         spacing: 36
     }
 
-    Rectangle {
-        visible: root.contentHeight > root.height + 1 && !root.atYEnd
-        parent: root
-        anchors { bottom: parent.bottom; horizontalCenter: parent.horizontalCenter; bottomMargin: 16 }
-        width: more.implicitWidth + 48
-        height: 64
-        radius: 32
-        color: Theme.text
-        KText {
-            id: more
-            anchors.centerIn: parent
-            text: "↑ 向上滑动查看更多"
-            color: Theme.surface
-            lineHeight: 1.0
-        }
-    }
+    ScrollCue { flickable: root }
 }

@@ -8,6 +8,7 @@ Item {
     property string keypadTarget: "id"
 
     Flickable {
+        id: page
         anchors.fill: parent
         contentHeight: content.implicitHeight + 96
         clip: true
@@ -101,4 +102,6 @@ Item {
             }
         }
     }
+
+    ScrollCue { flickable: page }
 }
