@@ -8,6 +8,13 @@ Item {
     readonly property bool landscape: width > height
     readonly property bool reviewing: camera.stage === "review"
 
+    // Portrait: tips sit in the middle of the room between the picture and the buttons, not
+    // against the picture with an empty band above the buttons.
+    function middleOfGap(tipsHeight) {
+        var gap = controls.y - (viewport.y + viewport.height)
+        return Math.max(24, (gap - tipsHeight) / 2)
+    }
+
     Column {
         id: header
         anchors { top: parent.top; topMargin: 24; horizontalCenter: parent.horizontalCenter }
@@ -92,14 +99,25 @@ Item {
         }
     }
 
+    Rectangle {   // the tips as a card of their own, so they read as one piece of advice
+        visible: captureTips.visible && !screen.landscape
+        anchors { left: header.left; right: header.right; top: captureTips.top; bottom: captureTips.bottom
+                  topMargin: -24; bottomMargin: -24 }
+        radius: Theme.radius
+        color: Theme.surfaceAlt
+    }
+
     Column {
+        id: captureTips
         objectName: "captureTips"
         // Portrait: below the picture. Landscape: below the buttons, where there is room.
         visible: !screen.reviewing && (!screen.landscape
                  || controls.y + controls.height + 24 + implicitHeight < screen.height - 24)
         anchors {
-            top: screen.landscape ? controls.bottom : viewport.bottom; topMargin: 24
+            top: screen.landscape ? controls.bottom : viewport.bottom
+            topMargin: screen.landscape ? 24 : screen.middleOfGap(implicitHeight)
             left: screen.landscape ? controls.left : header.left; right: header.right
+            leftMargin: screen.landscape ? 0 : 28; rightMargin: screen.landscape ? 0 : 28
         }
         spacing: 8
         KText { width: parent.width; text: "怎样拍得清楚："; font.bold: true }
@@ -115,7 +133,8 @@ Item {
                  ? controls.y + controls.height + 24 + implicitHeight < screen.height - 24
                  : viewport.y + viewport.height + 24 + implicitHeight < controls.y - 16)
         anchors {
-            top: screen.landscape ? controls.bottom : viewport.bottom; topMargin: 24
+            top: screen.landscape ? controls.bottom : viewport.bottom
+            topMargin: screen.landscape ? 24 : screen.middleOfGap(implicitHeight)
             left: screen.landscape ? controls.left : header.left; right: header.right
         }
         spacing: 8
