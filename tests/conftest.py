@@ -17,3 +17,16 @@ def qapp_cls():
     from PySide6.QtGui import QGuiApplication
 
     return QGuiApplication
+
+
+@pytest.fixture
+def demo(qapp, tmp_path):
+    """The demo station: kiosk with pty simulators and the loopback reference platform, enrolled
+    (tests/ui/staff_helpers.py). Yields (kiosk, station, config); any QML warning fails."""
+    from tests.ui.staff_helpers import demo_kiosk
+
+    kiosk, station, config = demo_kiosk(tmp_path)
+    yield kiosk, station, config
+    kiosk.shutdown()
+    station.close()
+    assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)

@@ -4,25 +4,14 @@ store holds what the last heartbeat answered."""
 
 from __future__ import annotations
 
-import pytest
-
 from kiosk.screenshots import settle
 from kiosk.staff_wiring import make_pins
 from kiosk.station_status import MIN_APP_VERSION
 from main import __version__
-from tests.ui.staff_helpers import demo_kiosk, tap_key, tap_visible, type_keys, visible
+from tests.ui.staff_helpers import tap_key, tap_visible, type_keys, visible
 from tests.ui.test_shell import strings_in_tree
 
 PIN = "258025"
-
-
-@pytest.fixture
-def demo(qapp, tmp_path):
-    kiosk, station, config = demo_kiosk(tmp_path)
-    yield kiosk, station, config
-    kiosk.shutdown()
-    station.close()
-    assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)
 
 
 def login(kiosk, qtbot) -> None:  # noqa: ANN001

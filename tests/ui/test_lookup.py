@@ -4,24 +4,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 from devices.idcard.samples import sample_for
 from devices.printer.receipt import receipt_bytes
 from kiosk.lookup_vm import status_words, stored_receipt
 from kiosk.screenshots import settle
 from sync.platform.service import PlatformService
-from tests.ui.staff_helpers import demo_kiosk, place_card, saved_application, tap_visible, visible
+from tests.ui.staff_helpers import place_card, saved_application, tap_visible, visible
 from tests.ui.test_shell import strings_in_tree
-
-
-@pytest.fixture
-def demo(qapp, tmp_path):
-    kiosk, station, config = demo_kiosk(tmp_path)
-    yield kiosk, station, config
-    kiosk.shutdown()
-    station.close()
-    assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)
 
 
 def test_returning_resident_sees_pulled_status_and_reprints_the_receipt(demo, qtbot):

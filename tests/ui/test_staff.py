@@ -9,13 +9,10 @@ import json
 import sqlite3
 import subprocess
 
-import pytest
-
 from kiosk.screenshots import settle
 from kiosk.staff_wiring import make_pins
 from sync.platform.service import PlatformService
 from tests.ui.staff_helpers import (
-    demo_kiosk,
     place_card,
     saved_application,
     tap_key,
@@ -26,15 +23,6 @@ from tests.ui.staff_helpers import (
 from tests.ui.test_shell import strings_in_tree
 
 PIN = "258025"
-
-
-@pytest.fixture
-def demo(qapp, tmp_path):
-    kiosk, station, config = demo_kiosk(tmp_path)
-    yield kiosk, station, config
-    kiosk.shutdown()
-    station.close()
-    assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)
 
 
 def _login(kiosk, qtbot, staff_id: str, pin: str) -> None:
