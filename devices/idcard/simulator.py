@@ -11,15 +11,12 @@ the stable symlink removed, as udev does; `replug()` opens a new pty behind the 
 from __future__ import annotations
 
 import os
-import select
-import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from devices.idcard import codec
 from devices.idcard.card import IdCard
-from devices.pty_pair import close_pty, open_pty
+from devices.pty_pair import PtyDevice
 
 
 @dataclass
@@ -45,74 +42,25 @@ class _Wire:
     log: list[tuple[str, bytes]] = field(default_factory=list)
 
 
-class ReaderSimulator:
+class ReaderSimulator(PtyDevice):
     """Start with `start()`; its `path` is the port to open. Thread-safe controls."""
+
+    THREAD_NAME = "id-reader simulator"
 
     def __init__(self, link_path: str | os.PathLike[str] | None = None, *, pace_baud: int | None = None,
                  keep_log: bool = False) -> None:
+        super().__init__(link_path)
         self.faults = Faults()
-        self._link_path = Path(link_path) if link_path else None
         self._pace_baud = pace_baud
         self._keep_log = keep_log
         self._card: IdCard | None = None
         self._card_consumed = False
         self._selected = False
-        self._lock = threading.Lock()
-        self._master: int | None = None
-        self._slave: int | None = None
-        self._tty_name = ""
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._decoder = codec.FrameDecoder()
         self.wire = _Wire()
         self.placed_at: float | None = None
         self.found_at: float | None = None
         self._arrived_at = 0.0
-
-    # -- life cycle ------------------------------------------------------------------------------
-
-    @property
-    def path(self) -> str:
-        """The port to open: the stable symlink if one was asked for, else the pty's own name."""
-        return str(self._link_path) if self._link_path else self._tty_name
-
-    def start(self) -> str:
-        self._open_pty()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._serve, name="id-reader simulator", daemon=True)
-        self._thread.start()
-        return self.path
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._close_pty()
-
-    def __enter__(self) -> ReaderSimulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def unplug(self) -> None:
-        """Like pulling the USB-serial adapter: the tty vanishes, the host's next I/O fails."""
-        with self._lock:
-            self._close_pty()
-
-    def replug(self) -> None:
-        """A new pty appears behind the same symlink path."""
-        with self._lock:
-            if self._master is None:
-                self._open_pty()
-                # the reader lost power with the adapter: it forgets the card it was reading
-                self._card_consumed = False
-                self._selected = False
-
-    @property
-    def plugged(self) -> bool:
-        return self._master is not None
 
     # -- the card ----------------------------------------------------------------------------------
 
@@ -129,55 +77,32 @@ class ReaderSimulator:
             self._card_consumed = False
             self._selected = False
 
-    # -- pty ---------------------------------------------------------------------------------------
+    # -- serving (the pty and its thread: devices.pty_pair.PtyDevice) ---------------------------
 
-    def _open_pty(self) -> None:
-        self._master, self._slave, self._tty_name = open_pty(self._link_path)
+    def _line_changed(self) -> None:
+        self._decoder.clear()
 
-    def _close_pty(self) -> None:
-        fds = (self._master, self._slave)
-        self._master = self._slave = None  # "unplugged" is visible before the host can notice
-        close_pty(fds, self._link_path)
+    def _replugged(self) -> None:
+        # the reader lost power with the adapter: it forgets the card it was reading
+        self._card_consumed = False
+        self._selected = False
 
-    # -- serving -----------------------------------------------------------------------------------
-
-    def _serve(self) -> None:
-        decoder = codec.FrameDecoder()
-        current = None
-        while not self._stop.is_set():
-            master = self._master
-            if master is None:
-                decoder.clear()
-                time.sleep(0.01)
+    def _received(self, master: int, data: bytes) -> None:
+        self.wire.received += len(data)
+        self._arrived_at = time.perf_counter()
+        if self._pace_baud:  # the request took this long to arrive on a real line
+            time.sleep(len(data) * 10 / self._pace_baud)
+        if self._keep_log:
+            self.wire.log.append(("in", data))
+        for frame in self._decoder.feed(data):
+            request = codec.request_from(frame)
+            if isinstance(request, codec.FrameError):
+                reply = codec.build_reply(0x10 if request.kind == "checksum" else 0x11)
+                self._send(master, reply)
                 continue
-            if master is not current:
-                decoder.clear()
-                current = master
-            try:
-                ready, _, _ = select.select([master], [], [], 0.05)
-                if not ready:
-                    continue
-                data = os.read(master, 4096)
-            except (OSError, ValueError):  # closed by unplug() in between, or no slave open yet
-                time.sleep(0.005)
-                continue
-            if not data:
-                continue
-            self.wire.received += len(data)
-            self._arrived_at = time.perf_counter()
-            if self._pace_baud:  # the request took this long to arrive on a real line
-                time.sleep(len(data) * 10 / self._pace_baud)
-            if self._keep_log:
-                self.wire.log.append(("in", data))
-            for frame in decoder.feed(data):
-                request = codec.request_from(frame)
-                if isinstance(request, codec.FrameError):
-                    reply = codec.build_reply(0x10 if request.kind == "checksum" else 0x11)
-                    self._send(master, reply)
-                    continue
-                reply, cut = self._answer(request)
-                if reply is not None:
-                    self._send(master, reply, cut_at=cut)
+            reply, cut = self._answer(request)
+            if reply is not None:
+                self._send(master, reply, cut_at=cut)
 
     def _answer(self, request: codec.Request) -> tuple[bytes | None, int | None]:
         f = self.faults

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from devices.printer.glyphs import GlyphRasteriser, default_rasteriser
 from devices.printer.interpreter import Cut, EscPosInterpreter
 from devices.printer.render import render_pages, save_png
 from devices.printer.status import status_bytes
-from devices.pty_pair import close_pty, open_pty
+from devices.pty_pair import PtyDevice
 
 
 @dataclass
@@ -41,16 +39,18 @@ class PaperState:
         return not (self.paper_out or self.cover_open or self.offline or self.cutter_error)
 
 
-class PrinterSimulator:
+class PrinterSimulator(PtyDevice):
     KEEP_PAGES = 50
+    THREAD_NAME = "printer simulator"
+    READ_SIZE = 65536
 
     def __init__(self, width_mm: int = 80, out_dir: str | os.PathLike[str] | None = None,
                  link_path: str | os.PathLike[str] | None = None,
                  glyphs: GlyphRasteriser | None = None) -> None:
+        super().__init__(link_path)
         self.width_dots = 384 if width_mm == 58 else 576
         self.state = PaperState()
         self._out_dir = Path(out_dir) if out_dir else None
-        self._link_path = Path(link_path) if link_path else None
         self._glyphs = glyphs if glyphs is not None else default_rasteriser()
         self.interpreter = EscPosInterpreter(self._status_byte)
         self.pages: list[np.ndarray] = []     # the most recent KEEP_PAGES pages, as rasters
@@ -58,45 +58,7 @@ class PrinterSimulator:
         self.page_count = 0                   # every page printed since start
         self.received = 0
         self._consumed_ops = 0
-        self._master: int | None = None
-        self._slave: int | None = None
-        self._tty_name = ""
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._page_done = threading.Condition()
-
-    @property
-    def path(self) -> str:
-        return str(self._link_path) if self._link_path else self._tty_name
-
-    def start(self) -> str:
-        self._open_pty()
-        self._thread = threading.Thread(target=self._serve, name="printer simulator", daemon=True)
-        self._thread.start()
-        return self.path
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._close_pty()
-
-    def __enter__(self) -> PrinterSimulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def unplug(self) -> None:
-        with self._lock:
-            self._close_pty()
-
-    def replug(self) -> None:
-        with self._lock:
-            if self._master is None:
-                self._open_pty()
 
     def text_log(self) -> list[str]:
         return self.interpreter.text_log()
@@ -115,33 +77,12 @@ class PrinterSimulator:
         return status_bytes(cover_open=s.cover_open, paper_out=s.paper_out, near_end=s.near_end,
                             cutter_error=s.cutter_error, offline=s.offline)[n - 1]
 
-    def _open_pty(self) -> None:
-        self._master, self._slave, self._tty_name = open_pty(self._link_path)
-
-    def _close_pty(self) -> None:
-        fds = (self._master, self._slave)
-        self._master = self._slave = None  # "unplugged" is visible before the host can notice
-        close_pty(fds, self._link_path)
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            master = self._master
-            if master is None:
-                time.sleep(0.01)
-                continue
-            try:
-                ready, _, _ = select.select([master], [], [], 0.05)
-                if not ready:
-                    continue
-                data = os.read(master, 65536)
-            except (OSError, ValueError):
-                time.sleep(0.005)
-                continue
-            self.received += len(data)
-            reply = self._interpret(data)
-            if reply:
-                with contextlib.suppress(OSError):
-                    os.write(master, reply)
+    def _received(self, master: int, data: bytes) -> None:
+        self.received += len(data)
+        reply = self._interpret(data)
+        if reply:
+            with contextlib.suppress(OSError):
+                os.write(master, reply)
 
     def _interpret(self, data: bytes) -> bytes:
         """Status requests are always answered; print data is dropped while the printer cannot print."""
