@@ -30,7 +30,7 @@ from kiosk.agent_consent import (
     authorisation_png,
     consent_text,
 )
-from kiosk.background import Background
+from kiosk.background import Background, write_failure_message
 from kiosk.session import EndReason, Person
 from kiosk.viewmodels import _Notifying, _prop, mask_name
 
@@ -230,7 +230,7 @@ class AgentViewModel(_Notifying):
         try:
             sha = self._journey.put_attachment(document)
         except StoreError as exc:          # a full disk: said on the consent screen, strokes kept
-            self.consent.refuse(f"{exc}（求助请拨打 12345）")
+            self.consent.refuse(write_failure_message("consent", exc, str(exc)))
             return
         self._proceed(authorisation(SIGNED, sha))
 

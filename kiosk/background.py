@@ -46,3 +46,13 @@ class Background(QObject):
     @staticmethod
     def _deliver(on_done, result, error) -> None:  # noqa: ANN001
         on_done(result, error)
+
+
+def write_failure_message(what: str, error: BaseException | None, otherwise: str) -> str:
+    """What the resident is told when a durable write did not happen: the store's own words for a
+    full disk (a StoreError carries them), else `otherwise`; always with the hotline. Logged by
+    kind only, never with the content (`what` names it: "photo", "signature" …)."""
+    from sync.store import StoreError
+
+    log.error("%s not saved: %s", what, type(error).__name__)
+    return (str(error) if isinstance(error, StoreError) else otherwise) + "（求助请拨打 12345）"

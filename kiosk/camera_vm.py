@@ -23,7 +23,7 @@ from PySide6.QtCore import Property, QObject, QSize, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
-from kiosk.background import Background
+from kiosk.background import Background, write_failure_message
 from kiosk.viewmodels import _Notifying, _prop
 
 if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, not with the kiosk's first screen
@@ -392,12 +392,8 @@ class CameraViewModel(_Notifying):
         if self._shot is None:
             return                      # 不拍了 came first
         if error is not None or not sha:
-            from sync.store import StoreError
-
-            log.error("photo not saved: %s", type(error).__name__)   # never the picture or the person
-            message = (str(error) if isinstance(error, StoreError)
-                       else "这一页没有保存成功，请点“用这张”再试一次；仍不行请找工作人员")
-            message += "（求助请拨打 12345）"
+            message = write_failure_message("photo", error,
+                                            "这一页没有保存成功，请点“用这张”再试一次；仍不行请找工作人员")
             self._set("saveError", message)
             self._say(message)
             return

@@ -8,16 +8,13 @@ of the pad, 0…1) and draws what this view-model holds.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
-from kiosk.background import Background
+from kiosk.background import Background, write_failure_message
 from kiosk.viewmodels import _Notifying, _prop
-
-log = logging.getLogger(__name__)
 
 DECLARATION = "本人承诺：所填写的信息和提交的材料真实、准确、完整，如有不实，愿承担相应法律责任。"
 PNG_WIDTH = 1200               # width of the stored signature image; its height follows the pad
@@ -217,12 +214,8 @@ class SignatureViewModel(_Notifying):
             return
         self._set("saving", False)
         if error is not None or result is None:
-            from sync.store import StoreError
-
-            log.error("signature not saved: %s", type(error).__name__)   # never the signature itself
-            message = (str(error) if isinstance(error, StoreError)
-                       else "签名没有保存成功，请再点一次“确认签名”；仍不行请找工作人员")
-            message += "（求助请拨打 12345）"
+            message = write_failure_message("signature", error,
+                                            "签名没有保存成功，请再点一次“确认签名”；仍不行请找工作人员")
             self._set("error", message)
             self._say(message)
             return
