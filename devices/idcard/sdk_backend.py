@@ -17,62 +17,29 @@ thread, because vendor libraries are rarely thread-safe.
 from __future__ import annotations
 
 import ctypes
-import logging
-import threading
-from collections.abc import Callable
 from typing import Literal
 
 from devices.idcard import codec
 from devices.idcard.card import IdCard
 from devices.idcard.status import ReaderFault, ReaderMissing, ReaderReading, ReaderReady, ReaderStatus
-
-log = logging.getLogger(__name__)
+from devices.idcard.worker import ReaderWorker
 
 SdkStyle = Literal["sdtapi", "termb"]
 TERMB_OK = 1
 
 
-class SdkIdReader:
+class SdkIdReader(ReaderWorker):
     """Implements `devices.idcard.IdCardReader` over a vendor library."""
 
     def __init__(self, library: str, style: SdkStyle = "sdtapi", port: int = 1001,
                  poll_interval: float = 0.1) -> None:
+        super().__init__("id-reader sdk")
         self._library_path = library
         self._style = style
         self._port = port
         self._poll = poll_interval
-        self._status: ReaderStatus = ReaderMissing("阅读器尚未启动")
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._on_card: Callable[[IdCard], None] = lambda card: None
-        self._on_status: Callable[[ReaderStatus], None] = lambda status: None
-
-    def start(self, on_card: Callable[[IdCard], None], on_status: Callable[[ReaderStatus], None]) -> None:
-        if self._thread is not None:
-            return
-        self._on_card, self._on_status = on_card, on_status
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="id-reader sdk", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=timeout)
-            self._thread = None
-
-    def status(self) -> ReaderStatus:
-        return self._status
 
     # -- worker ----------------------------------------------------------------------------------
-
-    def _set_status(self, status: ReaderStatus) -> None:
-        if status != self._status:
-            self._status = status
-            try:
-                self._on_status(status)
-            except Exception:  # noqa: BLE001
-                log.exception("id reader status listener failed")
 
     def _run(self) -> None:
         try:
@@ -110,10 +77,7 @@ class SdkIdReader:
                 if isinstance(card, IdCard):
                     awaiting_lift = True
                     self._set_status(ReaderReady())
-                    try:
-                        self._on_card(card)
-                    except Exception:  # noqa: BLE001
-                        log.exception("id reader card listener failed")
+                    self._report(card)
                 else:
                     self._set_status(ReaderFault(card))
             self._stop.wait(self._poll)

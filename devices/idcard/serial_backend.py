@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,8 @@ from typing import Any
 
 from devices.idcard import codec
 from devices.idcard.card import IdCard
-from devices.idcard.status import ReaderFault, ReaderMissing, ReaderReading, ReaderReady, ReaderStatus
+from devices.idcard.status import ReaderFault, ReaderMissing, ReaderReading, ReaderReady
+from devices.idcard.worker import ReaderWorker
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def _open_serial(path: str, baud: int) -> Any:
                          write_timeout=1.0)
 
 
-class SerialIdReader:
+class SerialIdReader(ReaderWorker):
     """The SAM_V reader on a serial port. Implements `devices.idcard.IdCardReader`."""
 
     MAX_BAD_FRAMES = 3
@@ -97,38 +97,16 @@ class SerialIdReader:
     def __init__(self, port: str, baud: int = 115200, *, poll_interval: float = 0.01,
                  timeouts: Timeouts | None = None,
                  open_port: Callable[[str, int], Any] = _open_serial) -> None:
+        super().__init__(f"id-reader {port}")
         self._path = port
         self._baud = baud
         self._poll = poll_interval
         self._timeouts = timeouts or Timeouts()
         self._open_port = open_port
-        self._status: ReaderStatus = ReaderMissing("阅读器尚未启动")
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._on_card: Callable[[IdCard], None] = lambda card: None
-        self._on_status: Callable[[ReaderStatus], None] = lambda status: None
         self._closed_bytes = 0
         self._link: _Link | None = None
 
-    # -- the IdCardReader interface ------------------------------------------------------------
-
-    def start(self, on_card: Callable[[IdCard], None], on_status: Callable[[ReaderStatus], None]) -> None:
-        if self._thread is not None:
-            return
-        self._on_card, self._on_status = on_card, on_status
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=f"id-reader {self._path}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop and release the port; waits at most `timeout` s for a read in flight to end."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=timeout)
-            self._thread = None
-
-    def status(self) -> ReaderStatus:
-        return self._status
+    # -- for the benchmark ----------------------------------------------------------------------
 
     @property
     def bytes_exchanged(self) -> int:
@@ -137,21 +115,6 @@ class SerialIdReader:
         return self._closed_bytes + (link.bytes_sent + link.bytes_received if link else 0)
 
     # -- worker ----------------------------------------------------------------------------------
-
-    def _set_status(self, status: ReaderStatus) -> None:
-        if status == self._status:
-            return
-        self._status = status
-        try:
-            self._on_status(status)
-        except Exception:  # noqa: BLE001 - a faulty listener must not stop the reader
-            log.exception("id reader status listener failed")
-
-    def _report(self, card: IdCard) -> None:
-        try:
-            self._on_card(card)
-        except Exception:  # noqa: BLE001
-            log.exception("id reader card listener failed")
 
     def _run(self) -> None:
         backoff = 0.1
