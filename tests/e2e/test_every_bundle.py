@@ -27,9 +27,9 @@ from kiosk.station_sync import open_sync
 from sync.platform.server import start_in_thread
 from sync.platform.service import PlatformService
 from tests.ui.credit_touch import pass_credit_notice
+from tests.ui.qml_tree import strings_in_tree
 from tests.ui.test_form_flow import answer_current, find, find_item, tap, type_text
 from tests.ui.test_materials_sign import draw
-from tests.ui.test_shell import strings_in_tree
 from tests.ui.test_submit_flow import _gray
 
 BUNDLES = [bundle.id for bundle in load_catalogue().bundles]

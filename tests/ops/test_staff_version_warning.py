@@ -8,8 +8,8 @@ from kiosk.screenshots import settle
 from kiosk.staff_wiring import make_pins
 from kiosk.station_status import MIN_APP_VERSION
 from main import __version__
+from tests.ui.qml_tree import strings_in_tree
 from tests.ui.staff_helpers import tap_key, tap_visible, type_keys, visible
-from tests.ui.test_shell import strings_in_tree
 
 PIN = "258025"
 

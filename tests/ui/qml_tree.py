@@ -54,3 +54,20 @@ def describe(item: QQuickItem) -> str:
     name = item.objectName() or item.metaObject().className()
     text = item.property("text")
     return f"{name} {text!r}" if text else name
+
+
+def strings_in_tree(kiosk) -> list[str]:
+    """Every string-valued property of every object in the live QML tree."""
+    found = []
+    for obj in all_objects(kiosk.window.contentItem()):
+        meta = obj.metaObject()
+        for index in range(meta.propertyCount()):
+            prop = meta.property(index)
+            if prop.typeName() not in ("QString", "QStringList", "QVariant", "QVariantList"):
+                continue      # only properties that can hold text
+            value = obj.property(prop.name())
+            if isinstance(value, str) and value:
+                found.append(value)
+            elif isinstance(value, list):
+                found.extend(v for v in value if isinstance(v, str))
+    return found

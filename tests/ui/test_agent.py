@@ -20,8 +20,7 @@ from kiosk.demo import demo_config
 from kiosk.screenshots import fill_from_example, sample_png, settle
 from sync.store import Store
 from tests.ui.credit_touch import pass_credit_notice
-from tests.ui.qml_tree import visible_items
-from tests.ui.test_shell import strings_in_tree
+from tests.ui.qml_tree import strings_in_tree, visible_items
 from tests.ui.test_submit_flow import tap_visible, visible
 
 AGENT = sample_for("resident_zhang")       # 张晓明, the demo agent (PIN 1357)

@@ -8,7 +8,8 @@ import pytest
 from kiosk.app import build
 from kiosk.demo import demo_config
 from kiosk.screenshots import settle
-from tests.ui.test_shell import strings_in_tree, tap
+from tests.ui.qml_tree import strings_in_tree
+from tests.ui.test_shell import tap
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from forms import fieldtypes
 from forms.examples import example
 from kiosk.screenshots import settle
 from tests.ui.credit_touch import pass_credit_notice
-from tests.ui.qml_tree import all_objects
-from tests.ui.test_shell import strings_in_tree
+from tests.ui.qml_tree import all_objects, strings_in_tree
 
 FALLBACK_ADDRESS = {"city": "210100", "county": "210102", "detail": "南京北街100号"}
 

@@ -9,8 +9,8 @@ from devices.printer.receipt import receipt_bytes
 from kiosk.lookup_vm import status_words, stored_receipt
 from kiosk.screenshots import settle
 from sync.platform.service import PlatformService
+from tests.ui.qml_tree import strings_in_tree
 from tests.ui.staff_helpers import place_card, saved_application, tap_visible, visible
-from tests.ui.test_shell import strings_in_tree
 
 
 def test_returning_resident_sees_pulled_status_and_reprints_the_receipt(demo, qtbot):

@@ -19,7 +19,7 @@ from kiosk.materials_vm import date_in_words
 from kiosk.screenshots import SAMPLE_PERSON, sample_application, settle
 from kiosk.session import Person
 from kiosk.signature_vm import EMPTY_MESSAGE, TINY_MESSAGE, check_signature, render_png
-from tests.ui.qml_tree import all_objects
+from tests.ui.qml_tree import all_objects, strings_in_tree
 
 
 @pytest.fixture
@@ -83,22 +83,6 @@ def draw(kiosk, points: list[tuple[float, float]]) -> None:
 
 def text_of(kiosk, name: str) -> str:
     return find(kiosk, name).property("text")
-
-
-def strings_in_tree(kiosk) -> list[str]:
-    found = []
-    for obj in all_objects(kiosk.window.contentItem()):
-        meta = obj.metaObject()
-        for index in range(meta.propertyCount()):
-            prop = meta.property(index)
-            if prop.typeName() not in ("QString", "QStringList", "QVariant", "QVariantList"):
-                continue
-            value = obj.property(prop.name())
-            if isinstance(value, str) and value:
-                found.append(value)
-            elif isinstance(value, list):
-                found.extend(v for v in value if isinstance(v, str))
-    return found
 
 
 def status(kiosk, material_id: str) -> str:

@@ -7,7 +7,7 @@ from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from kiosk.screenshots import settle
-from tests.ui.qml_tree import all_objects
+from tests.ui.qml_tree import strings_in_tree
 
 NAME = "欧阳喆堃"
 ID_NUMBER = "11010519491231002X"
@@ -30,23 +30,6 @@ def tap(kiosk, name: str) -> None:
 def type_id_number(kiosk, digits: str) -> None:
     for key in digits:
         kiosk.identify.keypad(key)
-
-
-def strings_in_tree(kiosk) -> list[str]:
-    """Every string-valued property of every object in the live QML tree."""
-    found = []
-    for obj in all_objects(kiosk.window.contentItem()):
-        meta = obj.metaObject()
-        for index in range(meta.propertyCount()):
-            prop = meta.property(index)
-            if prop.typeName() not in ("QString", "QStringList", "QVariant", "QVariantList"):
-                continue      # only properties that can hold text
-            value = obj.property(prop.name())
-            if isinstance(value, str) and value:
-                found.append(value)
-            elif isinstance(value, list):
-                found.extend(v for v in value if isinstance(v, str))
-    return found
 
 
 def test_manual_identification_checks_the_id_number_in_plain_chinese(make_kiosk):

@@ -12,6 +12,7 @@ import subprocess
 from kiosk.screenshots import settle
 from kiosk.staff_wiring import make_pins
 from sync.platform.service import PlatformService
+from tests.ui.qml_tree import strings_in_tree
 from tests.ui.staff_helpers import (
     place_card,
     saved_application,
@@ -20,7 +21,6 @@ from tests.ui.staff_helpers import (
     type_keys,
     visible,
 )
-from tests.ui.test_shell import strings_in_tree
 
 PIN = "258025"
 

@@ -12,8 +12,7 @@ from kiosk.app import build
 from kiosk.demo import demo_config
 from kiosk.screenshots import complete_sample_application, settle
 from kiosk.station_sync import open_sync
-from tests.ui.qml_tree import visible_items
-from tests.ui.test_shell import strings_in_tree
+from tests.ui.qml_tree import strings_in_tree, visible_items
 
 
 def visible(kiosk, name: str) -> QQuickItem:
