@@ -72,9 +72,14 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 
+# An `if`, not `[ … ] && …`: under `set -e` a command substitution that ends false aborts the
+# assignment holding it, which made the plain (non --dev) setup stop here with status 1.
 extras=""
-[ "$DEV" = 1 ] && extras="[dev]"
-stamp=".venv/.installed$( [ "$DEV" = 1 ] && echo -dev )"
+stamp=".venv/.installed"
+if [ "$DEV" = 1 ]; then
+    extras="[dev]"
+    stamp=".venv/.installed-dev"
+fi
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "安装 Python 依赖 ${extras}"

@@ -27,3 +27,16 @@ def test_ci_runs_the_readme_test_command_exactly():
     commands = [line for line in ci.splitlines()
                 if line.strip() and not line.startswith(("#", "set ", "cd "))]
     assert commands == [quick_start_blocks()[1]]
+
+
+def test_the_demo_commands_setup_runs_to_the_end():
+    """The first command's setup half, as a new user runs it (without --dev): it must finish with
+    status 0, or `&& .venv/bin/python main.py demo` never starts. On this already set-up machine
+    it checks the system packages and installs the kiosk into .venv (the --dev run did the
+    rest), so it takes seconds."""
+    import subprocess
+
+    result = subprocess.run(["bash", "installer/setup.sh"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "完成" in result.stderr      # setup.sh reports progress on stderr
