@@ -21,11 +21,11 @@ __version__ = "0.1.0"
 # Modules with a `register(commands: Commands) -> None`. A room adds its line when its commands
 # do something real; nothing is registered as a placeholder.
 COMMAND_MODULES: list[str] = [
-    "kiosk.cli",
+    "kiosk.ui.cli",
     "forms.cli",
     "devices.cli",
     "devices.scanner.cli",
-    "kiosk.ops_cli",
+    "kiosk.station.cli",
     "sync.cli",
 ]
 
@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kiosk.config import ConfigError, defaults, load
+    from kiosk.station.config import ConfigError, defaults, load
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """From a camera frame to an identified resident: the cost the 辽事通 identity code adds to decoding.
 
-Frames: generated front-camera pictures (kiosk/scan_scene.py) of a phone showing a fresh identity
+Frames: generated front-camera pictures (devices/camera/phone_scenes.py) of a phone showing a fresh identity
 code (`sync/identity_code.py`), 1280×720, the phone turned by -12 … +12 degrees and placed at a
 few sizes; each row runs on the same frames in the same run. Rows:
 
@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
+from devices.camera.phone_scenes import phone_scene  # noqa: E402
 from devices.scanner.camera import ScannerWorker  # noqa: E402
 from devices.scanner.ensemble import EnsembleDecoder  # noqa: E402
-from kiosk.scan_scene import phone_scene  # noqa: E402
 from sync import identity_code as ic  # noqa: E402
 from sync.signing import raw_public  # noqa: E402
 

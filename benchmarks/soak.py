@@ -1,6 +1,6 @@
 """Soak: one kiosk process serves many residents over many simulated hours without a restart.
 
-The kiosk runs offscreen exactly as `demo` builds it (kiosk.app.build on a real encrypted store,
+The kiosk runs offscreen exactly as `demo` builds it (kiosk.ui.app.build on a real encrypted store,
 the ID reader and receipt printer simulators on pty pairs speaking the wire protocol, the reference
 platform over HTTP on 127.0.0.1). Time is virtual where the code allows it: one fake clock drives
 the session's idle timer, the store, the delivery worker's backoff and the platform, so a day of
@@ -201,8 +201,8 @@ class Soak:
 
     # ------------------------------------------------------------------ set-up
     def start(self) -> None:
-        from kiosk.app import build, prepare_environment
-        from kiosk.demo import demo_config
+        from kiosk.station.demo import demo_config
+        from kiosk.ui.app import build, prepare_environment
         from sync import enrollment
         from sync.platform.service import PlatformService
         from sync.store import Store
@@ -284,8 +284,8 @@ class Soak:
     # ------------------------------------------------------------------ one resident
     def session(self, index: int, *, abandon: bool, card: bool) -> None:
         from forms.examples import example
-        from kiosk.screenshots import complete_sample_application
-        from kiosk.session import State
+        from kiosk.ui.screenshots import complete_sample_application
+        from kiosk.ui.session import State
 
         kiosk, app = self.kiosk, self.kiosk.app
         bundle = self.bundles[index % len(self.bundles)]

@@ -32,8 +32,8 @@ def child(kind: str) -> None:
     start = float(os.environ["BENCH_T0"])
     if kind == "kiosk":
         sys.path.insert(0, str(ROOT))
-        from kiosk.app import build
-        from kiosk.config import defaults
+        from kiosk.station.config import defaults
+        from kiosk.ui.app import build
 
         kiosk = build(defaults(), voice_enabled=False)
         app, window = kiosk.app, kiosk.window

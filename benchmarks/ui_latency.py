@@ -286,9 +286,9 @@ def baseline_memory(app, count: int, checkpoints: set[int]) -> dict[int, float]:
 def sessions(app, count: int, warmup: int) -> list[tuple[int, float, int, float, int]]:  # noqa: ANN001
     """(session number, RSS MB, live Python objects, seconds so far, receipts printed)."""
     from forms.examples import example
-    from kiosk.app import build
-    from kiosk.demo import demo_config
-    from kiosk.screenshots import sample_png
+    from kiosk.station.demo import demo_config
+    from kiosk.ui.app import build
+    from kiosk.ui.screenshots import sample_png
     from sync.store import Store
     from tests.e2e.test_every_bundle import BUNDLES, card_of
     from tests.ui.conftest import FakeClock

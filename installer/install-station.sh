@@ -223,8 +223,8 @@ render_all() {
         render "$INSTALLER/bin/$script" >"$out/$script"
         chmod 0755 "$out/$script"
     done
-    # The version guard is sync/versions.py itself (standard library only), kept outside versions/.
-    cp "$SOURCE/sync/versions.py" "$out/station-kiosk-versions"
+    # The version guard is kiosk/station/versions.py itself (standard library only), kept outside versions/.
+    cp "$SOURCE/kiosk/station/versions.py" "$out/station-kiosk-versions"
     chmod 0755 "$out/station-kiosk-versions"
     cp "$INSTALLER/pam/station-kiosk" "$out/pam-station-kiosk"
     if [ -n "$IDCARD$RECEIPT" ]; then write_udev_rules "$out/60-station-kiosk-serial.rules"; fi
@@ -337,7 +337,7 @@ fi
 
 # --- 4. application and its Python environment --------------------------------------------------
 #
-# Layout (sync/versions.py): versions/<version>/ one program tree per version, `current` -> the one
+# Layout (kiosk/station/versions.py): versions/<version>/ one program tree per version, `current` -> the one
 # the services run, `previous` -> where a rollback goes. The Python environment (venv/) is shared
 # by all versions: update packages carry code only (a station is often offline, PySide6 alone is
 # ~500 MB), and `update apply` refuses a version whose dependencies differ — that one comes with
@@ -374,7 +374,7 @@ else
 fi
 # `current`: to this version, unless a signed update already runs a newer one (re-running the
 # installer from the original checkout, e.g. to change --rotate, must not downgrade the station).
-running="$("$PYTHON" -I "$SOURCE/sync/versions.py" --root "$PREFIX" current 2>/dev/null || true)"
+running="$("$PYTHON" -I "$SOURCE/kiosk/station/versions.py" --root "$PREFIX" current 2>/dev/null || true)"
 if [ "$running" = "$APP_VERSION" ] && [ "$(readlink "$PREFIX/current" 2>/dev/null || true)" = "versions/$APP_VERSION" ]; then
     note "不变：$PREFIX/current -> versions/$APP_VERSION"
 elif [ -n "$running" ] && [ "$running" != "$APP_VERSION" ] \
@@ -443,7 +443,7 @@ if [ -f "$CONFIG" ]; then
     if [ "$DRY_RUN" = 0 ]; then
         PYTHONPATH="$(readlink -f "$PREFIX/current")" "$PREFIX/venv/bin/python" - "$CONFIG" <<'PY' || exit 1
 import sys
-from kiosk.config import ConfigError, load
+from kiosk.station.config import ConfigError, load
 try:
     load(sys.argv[1])
 except ConfigError as exc:
@@ -455,7 +455,7 @@ else
     PYTHONPATH="$SOURCE" "$PYTHON" - "$DATA_DIR" "$KEY_DIR" "${IDCARD:+/dev/idcard}" \
         "${RECEIPT:+/dev/receipt}" "$PRINTER_NAME" >"$TMP/station.toml" <<'PY'
 import re, sys
-from kiosk.config import example_toml
+from kiosk.station.config import example_toml
 data_dir, key_dir, idcard, receipt, printer = sys.argv[1:6]
 text = example_toml()
 def setting(key, value):

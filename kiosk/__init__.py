@@ -1,4 +1,5 @@
-"""The Qt layer: QML screens, thin view-models, the session flow, theme and voice.
+"""The kiosk: `kiosk.station` (the station in plain Python) and `kiosk.ui` (the Qt layer on it).
 
-Nothing outside this package imports it; it adapts devices/, forms/ and sync/ to QML.
+Nothing outside this package imports it; it composes devices/, forms/ and sync/ into a station and
+shows it on the touchscreen. kiosk/README.md says where each kind of change goes.
 """

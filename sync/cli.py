@@ -150,10 +150,10 @@ def _guarded(fn):
     """Turn the room's known errors into one Chinese sentence and an exit code."""
 
     def wrapper(args: argparse.Namespace) -> int:
-        from sync.bundle import BundleError
         from sync.crypto import CryptoError
         from sync.enrollment import EnrollmentError
         from sync.store import StoreError
+        from sync.usb_export import BundleError
 
         try:
             return fn(args)
@@ -385,7 +385,7 @@ def _queue_retry(args: argparse.Namespace) -> int:
 
 @_guarded
 def _queue_export(args: argparse.Namespace) -> int:
-    from sync import bundle, signing
+    from sync import signing, usb_export
     from sync.enrollment import EnrollmentError, platform_key, station_key
 
     store, key_dir = _open_store(args)
@@ -394,7 +394,7 @@ def _queue_export(args: argparse.Namespace) -> int:
         if not station_id or pkey is None:
             raise EnrollmentError("本机尚未注册，无法导出（导出文件需用平台公钥加密）。")
         items = store.export_items()
-        path = bundle.export(
+        path = usb_export.export(
             items, args.to, station_id, station_key(key_dir), pkey, signing.rfc3339(store.now())
         )
         store.audit("exported", {"file": path.name, "submissions": len(items["submissions"])})

@@ -44,8 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sync import migrations, reference
+from sync import migrations
 from sync.crypto import CryptoError, Keyring
+from sync.local_reference import make as make_reference
+from sync.local_reference import normalise as normalise_reference
 from sync.signing import rfc3339
 from sync.states import (  # noqa: F401 - re-exported: the store's callers use these names
     DELIVERED,
@@ -423,7 +425,7 @@ class Store:
         with self._tx(durable=True) as conn:
             row = conn.execute("SELECT value FROM settings WHERE key='reference_counter'").fetchone()
             counter = int(row[0]) + 1 if row else 1
-            local_reference = reference.make(counter)
+            local_reference = make_reference(counter)
             conn.execute(
                 "INSERT OR REPLACE INTO settings(key, value) VALUES ('reference_counter', ?)", (str(counter),)
             )
@@ -585,7 +587,7 @@ class Store:
 
     def find(self, ref: str) -> SubmissionInfo | None:
         """By provisional reference (typed loosely) or by the platform's reference."""
-        local = reference.normalise(ref)
+        local = normalise_reference(ref)
         rows = self._query(
             "SELECT s.*, o.state, o.last_error FROM submissions s JOIN outbox o ON o.ref_id=s.submission_id "
             "WHERE s.local_reference=? OR s.platform_reference=? OR s.submission_id=?",

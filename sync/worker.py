@@ -42,7 +42,7 @@ from sync.store import KIND_SUBMISSION, REJECTED, OutboxRow, Store, StoreError
 
 log = logging.getLogger("sync.worker")
 
-# Store settings the worker keeps for the health report (kiosk/station_status.py reads them).
+# Store settings the worker keeps for the health report (kiosk/station/status.py reads them).
 LAST_SYNC_OK_AT = "last_sync_ok_at"
 MIN_APP_VERSION = "platform_min_app_version"
 

@@ -13,7 +13,7 @@ import pytest  # noqa: E402 - the environment above must be set before Qt is imp
 
 @pytest.fixture(scope="session")
 def qapp_cls():
-    """The kiosk is a Qt Quick application: a QGuiApplication, as kiosk.app.build() makes."""
+    """The kiosk is a Qt Quick application: a QGuiApplication, as kiosk.ui.app.build() makes."""
     from PySide6.QtGui import QGuiApplication
 
     return QGuiApplication

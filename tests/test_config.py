@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import ConfigError, defaults, example_toml, load
+from kiosk.station.config import ConfigError, defaults, example_toml, load
 
 
 def write(tmp_path, text: str):

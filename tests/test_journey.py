@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forms import load_catalogue
-from kiosk.journey import Journey
+from kiosk.ui.journey import Journey
 
 
 def test_signature_answers_the_forms_signature_question():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.session import EndReason, Person, Session, SessionError, State
+from kiosk.ui.session import EndReason, Person, Session, SessionError, State
 
 
 class Clock:

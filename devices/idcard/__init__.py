@@ -3,7 +3,7 @@
 The kiosk sees only `IdCardReader`: start it with two callbacks, and it reports each card placed
 (once per placement) and every change of health, on its own worker thread. The Qt layer turns the
 callbacks into signals. `open_reader` is the one factory; only the composition root (main.py,
-kiosk/app.py) chooses a simulator instead (see `devices.idcard.simulator.start_simulated_reader`).
+kiosk/ui/app.py) chooses a simulator instead (see `devices.idcard.simulator.start_simulated_reader`).
 """
 
 from __future__ import annotations

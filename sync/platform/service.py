@@ -716,7 +716,7 @@ def import_bundles(service: PlatformService, directory: Path) -> dict[str, Any]:
 
     Importing the same bundle twice, or a bundle whose submissions later also arrive online, gives
     one submission each (the second time is a replay, counted in times_received)."""
-    from sync import bundle
+    from sync import usb_export
 
     summary: dict[str, Any] = {
         "bundles": 0,
@@ -731,8 +731,8 @@ def import_bundles(service: PlatformService, directory: Path) -> dict[str, Any]:
         summary["errors"].append(f"{directory} 中没有导出文件（*.kiosk-export.json）。")
     for path in files:
         try:
-            station, items = bundle.read(path, service.station_public_key, service.key)
-        except bundle.BundleError as exc:
+            station, items = usb_export.read(path, service.station_public_key, service.key)
+        except usb_export.BundleError as exc:
             summary["errors"].append(str(exc))
             continue
         summary["bundles"] += 1

@@ -20,10 +20,10 @@ from devices.idcard.card import IdCard
 from devices.idcard.samples import fake_photo
 from forms import load_catalogue
 from forms.examples import example, variant_titles
-from kiosk.app import build
-from kiosk.demo import demo_config
-from kiosk.screenshots import settle
-from kiosk.station_sync import open_sync
+from kiosk.station.demo import demo_config
+from kiosk.station.station_sync import open_sync
+from kiosk.ui.app import build
+from kiosk.ui.screenshots import settle
 from sync.platform.server import start_in_thread
 from sync.platform.service import PlatformService
 from tests.ui.credit_touch import pass_credit_notice

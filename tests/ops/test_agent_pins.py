@@ -8,8 +8,8 @@ import stat
 import pytest
 
 from devices.idcard.samples import sample_for
-from kiosk.agent_auth import DEMO_AGENT_PIN, AgentPins, enrol_demo_agent
-from kiosk.staff_auth import Outcome, PinError, StaffPins
+from kiosk.station.agent_auth import DEMO_AGENT_PIN, AgentPins, enrol_demo_agent
+from kiosk.station.staff_auth import Outcome, PinError, StaffPins
 from tests.ops.test_staff_auth import _cli
 
 AGENT_ID = sample_for("resident_zhang").id_number

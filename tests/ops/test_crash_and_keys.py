@@ -20,7 +20,7 @@ def test_a_hard_crash_is_reported_in_a_private_file_without_personal_data(tmp_pa
     child = textwrap.dedent(f"""
         import ctypes, logging, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from kiosk.privacy_log import setup_logging
+        from kiosk.station.privacy_log import setup_logging
         setup_logging({str(tmp_path)!r}, console=False)
         person = {{"id_number": {ID_NUMBER!r}, "name": "欧阳娜娜"}}
         logging.getLogger("kiosk.test").info("about to crash for %s", person)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.health import HealthReport, HealthServer, SnapshotCache
+from kiosk.station.health import HealthReport, HealthServer, SnapshotCache
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = 1_795_830_000.0

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
-from kiosk.screenshots import settle
+from kiosk.ui.screenshots import settle
 from tests.ui.test_shell import find, tap
 
 NAME = "欧阳喆堃"

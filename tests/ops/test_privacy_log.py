@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.privacy_log import FIELD_MASK, ID_MASK, PHONE_MASK, PrivacyFilter, setup_logging
+from kiosk.station.privacy_log import FIELD_MASK, ID_MASK, PHONE_MASK, PrivacyFilter, setup_logging
 
 NAME = "欧阳喆堃"
 ID_NUMBER = "11010519491231002X"
@@ -157,7 +157,7 @@ def test_end_to_end_manual_identification_leaves_no_personal_data_in_any_log(mak
     """The kiosk, offscreen, as a resident uses it: tap 手动输入, type a name and an ID number,
     confirm, go home. Everything is logged at DEBUG (Qt's own messages too). Then every file in
     the log directory is searched for the name and the number."""
-    from kiosk.screenshots import settle
+    from kiosk.ui.screenshots import settle
     from tests.ui.test_shell import find, tap, type_id_number
 
     setup = setup_logging(tmp_path, level=logging.DEBUG, console=False)

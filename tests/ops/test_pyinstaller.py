@@ -35,7 +35,7 @@ def test_the_build_carries_the_qml_and_the_virtual_keyboard(built, tmp_path):
     qt = internal / "PySide6" / "Qt"
     assert (qt / "plugins" / "platforminputcontexts" / "libqtvirtualkeyboardplugin.so").is_file()
     assert (qt / "qml" / "QtQuick" / "VirtualKeyboard" / "Plugins" / "Pinyin").is_dir()
-    assert (internal / "kiosk" / "qml" / "Main.qml").is_file()
+    assert (internal / "kiosk" / "ui" / "qml" / "Main.qml").is_file()
     # The demo loads Main.qml (which imports QtQuick.VirtualKeyboard) and exits non-zero on any
     # QML warning; the screenshots command renders every screen from the bundled QML.
     demo = _run(built, "demo", "--exit-after", "2", cwd=tmp_path)

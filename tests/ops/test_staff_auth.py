@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.staff_auth import Outcome, PinError, StaffPins, check_pin_format
+from kiosk.station.staff_auth import Outcome, PinError, StaffPins, check_pin_format
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN = "480916"

@@ -4,9 +4,9 @@ store holds what the last heartbeat answered."""
 
 from __future__ import annotations
 
-from kiosk.screenshots import settle
-from kiosk.staff_wiring import make_pins
-from kiosk.station_status import MIN_APP_VERSION
+from kiosk.station.status import MIN_APP_VERSION
+from kiosk.ui.screenshots import settle
+from kiosk.ui.staff_wiring import make_pins
 from main import __version__
 from tests.ui.qml_tree import strings_in_tree
 from tests.ui.staff_helpers import tap_key, tap_visible, type_keys, visible

@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.health import HealthReport, HealthServer, SnapshotCache
-from kiosk.station_status import store_facts
+from kiosk.station.health import HealthReport, HealthServer, SnapshotCache
+from kiosk.station.status import store_facts
 from sync.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

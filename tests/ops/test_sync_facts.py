@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from kiosk.health import HealthReport, outdated_reason, version_older
-from kiosk.station_status import LAST_SYNC_OK_AT, MIN_APP_VERSION, last_sync_at, store_facts
+from kiosk.station.health import HealthReport, outdated_reason, version_older
+from kiosk.station.status import LAST_SYNC_OK_AT, MIN_APP_VERSION, last_sync_at, store_facts
 from sync import enrollment, worker
 from sync.platform.server import start_in_thread
 from sync.platform.service import PlatformService

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.station.updates import UpdateRefused, apply_package, installed_version, make_package
 from sync import enrollment, signing
 from sync.platform.server import start_in_thread
 from sync.platform.service import PlatformService
 from sync.store import Store
-from sync.updates import UpdateRefused, apply_package, installed_version, make_package
 
 ROOT = Path(__file__).resolve().parents[2]
 

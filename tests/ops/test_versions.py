@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.health import HealthReport
-from kiosk.station_status import install_facts
-from sync import versions
+from kiosk.station import versions
+from kiosk.station.health import HealthReport
+from kiosk.station.status import install_facts
 from sync.store import Store
 from tests.ops.test_updates import cli, station  # noqa: F401 - `station` is a fixture
 

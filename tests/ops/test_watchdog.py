@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from kiosk.watchdog import SystemdNotifier, start_watchdog
+from kiosk.station.watchdog import SystemdNotifier, start_watchdog
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync import reference
+from sync import local_reference as reference
 from sync.crypto import CryptoError, Keyring
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import defaults
+from kiosk.station.config import defaults
 
 
 class FakeClock:
@@ -24,8 +24,8 @@ class FakeClock:
 def make_kiosk(qapp, tmp_path):
     """Build the kiosk on a real (temporary) encrypted store; at teardown fail on any Qt/QML
     warning, then tear it down."""
-    from kiosk.app import build
-    from kiosk.screenshots import settle
+    from kiosk.ui.app import build
+    from kiosk.ui.screenshots import settle
     from sync.store import Store
 
     built = []

@@ -3,7 +3,7 @@ chooses a bundle: the notice appears only for bundles with a credit-checked item
 
 from __future__ import annotations
 
-from kiosk.screenshots import settle
+from kiosk.ui.screenshots import settle
 
 
 def wait_for_credit_result(kiosk, rounds: int = 300) -> str:

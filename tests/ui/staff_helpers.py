@@ -8,10 +8,10 @@ import copy
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from kiosk.app import build
-from kiosk.demo import demo_config
-from kiosk.screenshots import complete_sample_application, settle
-from kiosk.station_sync import open_sync
+from kiosk.station.demo import demo_config
+from kiosk.station.station_sync import open_sync
+from kiosk.ui.app import build
+from kiosk.ui.screenshots import complete_sample_application, settle
 from tests.ui.qml_tree import visible_items
 from tests.ui.test_form_flow import scroll_into_view
 from tests.ui.test_submit_flow import visible

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.screens import SCREENS
-from kiosk.screenshots import settle, show_screen
-from kiosk.theme import contrast_ratio
+from kiosk.ui.navigation import SCREENS
+from kiosk.ui.screenshots import settle, show_screen
+from kiosk.ui.theme import contrast_ratio
 from tests.ui.qml_tree import background_behind, describe, is_interactive, is_text, visible_items
 
 MODES = [

@@ -14,10 +14,10 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
 from devices.idcard.samples import sample_for
-from kiosk.agent_auth import enrol_demo_agent
-from kiosk.app import build
-from kiosk.demo import demo_config
-from kiosk.screenshots import fill_from_example, sample_png, settle
+from kiosk.station.agent_auth import enrol_demo_agent
+from kiosk.station.demo import demo_config
+from kiosk.ui.app import build
+from kiosk.ui.screenshots import fill_from_example, sample_png, settle
 from sync.store import Store
 from tests.ui.credit_touch import pass_credit_notice
 from tests.ui.qml_tree import strings_in_tree, visible_items
@@ -263,7 +263,7 @@ def test_an_idle_agent_session_warns_then_wipes_the_agent(agent_kiosk, qtbot):
 @pytest.mark.parametrize(("size", "large"), [((1080, 1920), False), ((1920, 1080), False),
                                              ((1080, 1920), True)])
 def test_the_band_with_both_buttons_meets_the_elderly_friendly_rules(make_kiosk, size, large):
-    from kiosk.session import Person
+    from kiosk.ui.session import Person
     from tests.ui.test_accessibility import _problems
 
     kiosk = make_kiosk(size=size, large_text=large)

@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 from forms import load_catalogue
-from kiosk.app import build
-from kiosk.config import defaults
-from kiosk.screenshots import settle
+from kiosk.station.config import defaults
+from kiosk.ui.app import build
+from kiosk.ui.screenshots import settle
 from sync.store import Store
 from tests.sync.helpers import sample_payload
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
-from kiosk.camera_vm import CameraViewModel
+from kiosk.ui.viewmodels.camera import CameraViewModel
 
 
 def _served(camera: CameraViewModel) -> QImage:

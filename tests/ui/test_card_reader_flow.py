@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.app import build
-from kiosk.demo import demo_config
-from kiosk.screenshots import settle
+from kiosk.station.demo import demo_config
+from kiosk.ui.app import build
+from kiosk.ui.screenshots import settle
 from tests.ui.qml_tree import strings_in_tree
 from tests.ui.test_shell import tap
 

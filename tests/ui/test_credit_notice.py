@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from forms.credit import make_document
-from kiosk.credit_vm import ANNOUNCED
+from kiosk.ui.viewmodels.credit import ANNOUNCED
 from sync import documents, signing
 from tests.ui.credit_touch import wait_for_credit_result
 from tests.ui.test_form_flow import find, identify_by_hand, tap

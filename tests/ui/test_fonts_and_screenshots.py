@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QFont, QFontInfo, QFontMetrics, QImage
 
-from kiosk.app import FONT_FAMILY
-from kiosk.config import defaults
-from kiosk.screens import SCREENS
-from kiosk.screenshots import screenshot_ids, write_screenshots
+from kiosk.station.config import defaults
+from kiosk.ui.app import FONT_FAMILY
+from kiosk.ui.navigation import SCREENS
+from kiosk.ui.screenshots import screenshot_ids, write_screenshots
 
 SAMPLE = "政务服务驿站请放置身份证喆堃昇淼·欧阳娜仁·其其格" + "一二三四五六七八九十"
 

@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest
 
 from forms import fieldtypes
 from forms.examples import example
-from kiosk.screenshots import settle
+from kiosk.ui.screenshots import settle
 from tests.ui.credit_touch import pass_credit_notice
 from tests.ui.qml_tree import all_objects, strings_in_tree
 
@@ -29,7 +29,7 @@ FALLBACK_ADDRESS = {"city": "210100", "county": "210102", "detail": "南京北�
 def pinyin_user_dictionary(tmp_path, monkeypatch):
     """The pinyin keyboard says, at warning level, that it creates its user dictionary the first
     time it is used on a machine (always, in a fresh tmp config folder). That is a note about the
-    machine, not our QML: pass it like the other such categories (kiosk.qtlog)."""
+    machine, not our QML: pass it like the other such categories (kiosk.ui.qtlog)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
 
 
@@ -338,7 +338,7 @@ def identify_by_hand_quickly(kiosk, person: dict) -> None:
 
 def test_most_used_bundles_come_first_and_initials_search(qapp):
     from forms import load_catalogue
-    from kiosk.bundles_vm import BundleListModel, pinyin_initials
+    from kiosk.ui.viewmodels.bundles import BundleListModel, pinyin_initials
 
     catalogue = load_catalogue()
     uses = {"sole_proprietor": 9, "senior_allowance": 4}

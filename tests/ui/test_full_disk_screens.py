@@ -10,9 +10,9 @@ import os
 
 import pytest
 
-from kiosk.config import defaults
-from kiosk.screenshots import SAMPLE_PERSON, complete_sample_application, sample_application, settle
-from kiosk.session import Person
+from kiosk.station.config import defaults
+from kiosk.ui.screenshots import SAMPLE_PERSON, complete_sample_application, sample_application, settle
+from kiosk.ui.session import Person
 from tests.sync.test_disk_full import small_fs  # noqa: F401 - the tmpfs fixture
 from tests.ui.test_materials_sign import draw, find, tap, text_of
 
@@ -35,7 +35,7 @@ def fill(folder) -> object:
 
 @pytest.fixture
 def kiosk_on_small_disk(qapp, tmp_path, small_fs):  # noqa: F811 - the fixture imported above
-    from kiosk.app import build
+    from kiosk.ui.app import build
     from sync.store import Store
 
     store = Store.open(small_fs / "data", tmp_path / "keys")

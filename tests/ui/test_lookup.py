@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from devices.idcard.samples import sample_for
 from devices.printer.receipt import receipt_bytes
-from kiosk.lookup_vm import status_words, stored_receipt
-from kiosk.screenshots import settle
+from kiosk.ui.screenshots import settle
+from kiosk.ui.viewmodels.lookup import status_words, stored_receipt
 from sync.platform.service import PlatformService
 from tests.ui.qml_tree import strings_in_tree
 from tests.ui.staff_helpers import place_card, saved_application, tap_visible, visible

@@ -14,18 +14,18 @@ from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from forms.workdays import add_working_days
-from kiosk.config import defaults
-from kiosk.materials_vm import date_in_words
-from kiosk.screenshots import SAMPLE_PERSON, sample_application, settle
-from kiosk.session import Person
-from kiosk.signature_vm import EMPTY_MESSAGE, TINY_MESSAGE, check_signature, render_png
+from kiosk.station.config import defaults
+from kiosk.ui.screenshots import SAMPLE_PERSON, sample_application, settle
+from kiosk.ui.session import Person
+from kiosk.ui.viewmodels.materials import date_in_words
+from kiosk.ui.viewmodels.signature import EMPTY_MESSAGE, TINY_MESSAGE, check_signature, render_png
 from tests.ui.qml_tree import all_objects, strings_in_tree
 
 
 @pytest.fixture
 def kiosk(qapp):
     """The real kiosk with the simulated document camera (generated photos on a table)."""
-    from kiosk.app import build
+    from kiosk.ui.app import build
 
     config = defaults().with_overrides({"devices": {"camera": "simulator"}})
     built = build(config, voice_enabled=False, size=(1080, 1920))
@@ -248,7 +248,7 @@ def test_signature_rules_and_png():
                                              ((1080, 1920), True)])
 def test_promise_panel_and_photo_review_meet_the_elderly_friendly_rules(qapp, qtbot, size, large):
     """The states the screenshot walk does not reach: the 签署承诺 panel and 重拍 / 用这张."""
-    from kiosk.app import build
+    from kiosk.ui.app import build
     from tests.ui.test_accessibility import _problems
 
     config = defaults().with_overrides({"devices": {"camera": "simulator"}})
@@ -276,8 +276,8 @@ def test_promise_panel_and_photo_review_meet_the_elderly_friendly_rules(qapp, qt
 
 
 def test_a_camera_that_cannot_open_tells_the_resident_what_to_do(qapp, qtbot, tmp_path):
-    from kiosk.app import build
-    from kiosk.camera_vm import CAMERA_TROUBLE
+    from kiosk.ui.app import build
+    from kiosk.ui.viewmodels.camera import CAMERA_TROUBLE
 
     config = defaults().with_overrides({"devices": {"camera": str(tmp_path / "no-such-camera")}})
     kiosk = build(config, voice_enabled=False, size=(1080, 1920))

@@ -11,12 +11,12 @@ import cv2
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from devices.camera.phone_scenes import phone_scene
 from devices.idcard.samples import with_check_digit
-from kiosk.config import defaults
-from kiosk.scan_scene import phone_scene
-from kiosk.scan_vm import CAMERA_TITLE, SAMPLE_STATES
-from kiosk.screens import SCREENS
-from kiosk.screenshots import settle, show_screen
+from kiosk.station.config import defaults
+from kiosk.ui.navigation import SCREENS
+from kiosk.ui.screenshots import settle, show_screen
+from kiosk.ui.viewmodels.scan import CAMERA_TITLE, SAMPLE_STATES
 from sync import identity_code as ic
 from sync.signing import b64, raw_public
 from tests.ui.test_accessibility import MODES, _problems
@@ -35,7 +35,7 @@ def scene(tmp_path, text: str, name: str = "code.png") -> str:
 @pytest.fixture
 def scan_kiosk(qapp, tmp_path):
     """A kiosk enrolled to PLATFORM (its key pinned in a real store) whose QR camera plays `camera`."""
-    from kiosk.app import build
+    from kiosk.ui.app import build
     from sync.store import Store
 
     built = []
@@ -143,9 +143,9 @@ def test_home_during_a_scan_stops_the_camera_and_forgets_the_picture(scan_kiosk,
 
 
 def test_the_demo_camera_shows_a_fresh_code_for_the_demo_resident(qapp, qtbot, tmp_path):
-    from kiosk.app import build
-    from kiosk.demo import demo_config
-    from kiosk.station_sync import open_sync
+    from kiosk.station.demo import demo_config
+    from kiosk.station.station_sync import open_sync
+    from kiosk.ui.app import build
 
     config = demo_config(None, tmp_path / "data")
     station = open_sync(config, demo=True, on_status=lambda status: None, poll_s=3600)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
-from kiosk.screenshots import settle
+from kiosk.ui.screenshots import settle
 from tests.ui.qml_tree import strings_in_tree
 
 NAME = "欧阳喆堃"

@@ -9,8 +9,8 @@ import json
 import sqlite3
 import subprocess
 
-from kiosk.screenshots import settle
-from kiosk.staff_wiring import make_pins
+from kiosk.ui.screenshots import settle
+from kiosk.ui.staff_wiring import make_pins
 from sync.platform.service import PlatformService
 from tests.ui.qml_tree import strings_in_tree
 from tests.ui.staff_helpers import (
@@ -224,9 +224,9 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     qtbot.waitUntil(lambda: kiosk.staff.property("exportMessage").startswith("已导出"), timeout=20_000)
     exported = list((stick / "kiosk-export").glob("*.kiosk-export.json"))
     assert len(exported) == 1
-    from sync import bundle
+    from sync import usb_export
 
-    station_id, items = bundle.read(exported[0], service.station_public_key, service.key)
+    station_id, items = usb_export.read(exported[0], service.station_public_key, service.key)
     assert station_id == store.setting("station_id")
     assert [s["body"]["submission_id"] for s in items["submissions"]] == [waiting.submission_id]
 

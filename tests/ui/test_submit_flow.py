@@ -8,10 +8,10 @@ import zxingcpp
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickItem
 
-from kiosk.app import build
-from kiosk.demo import demo_config
-from kiosk.screenshots import complete_sample_application, settle
-from kiosk.station_sync import open_sync
+from kiosk.station.demo import demo_config
+from kiosk.station.station_sync import open_sync
+from kiosk.ui.app import build
+from kiosk.ui.screenshots import complete_sample_application, settle
 from tests.ui.qml_tree import strings_in_tree, visible_items
 
 

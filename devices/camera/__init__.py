@@ -1,0 +1,1 @@
+"""Cameras: the document camera (高拍仪) and the front camera that reads QR codes."""

@@ -1,0 +1,90 @@
+"""What the store knows about the station's health: queue, last successful sync, catalogue, enrollment.
+
+Why one function for both the running kiosk's health endpoint and the staff `status` command: the
+two must never disagree, so both feed `kiosk.station.health.HealthReport` from here. It reads the store
+only (thread-safe: the Store serialises access behind its own lock), so it can run on the health
+server's thread.
+
+"Last successful sync" is the latest moment the platform answered: the delivery worker's
+`last_sync_ok_at` setting (written on every successful heartbeat, status pull, document fetch and
+delivery — so a station with an empty queue that heartbeats every five minutes is shown as in
+touch), and, for stores written before that setting existed, a delivery (outbox.delivered_at), a
+pulled status (statuses.pulled_at) or a signed document (documents.fetched_at).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sync.store import Store
+
+# Store settings written by sync.worker (the same names as its LAST_SYNC_OK_AT/MIN_APP_VERSION;
+# not imported, so reading the status does not load the HTTP client).
+LAST_SYNC_OK_AT = "last_sync_ok_at"
+MIN_APP_VERSION = "platform_min_app_version"
+
+
+def shipped_catalogue_version() -> str | None:
+    """The version of the catalogue the kiosk loads (forms/catalogue/index.json), without
+    building it (the command must answer fast)."""
+    from forms.catalogue import INDEX_NAME, SHIPPED_DIR
+
+    try:
+        return str(json.loads((Path(SHIPPED_DIR) / INDEX_NAME).read_text("utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def last_sync_at(store: Store) -> float | None:
+    rows = [
+        store._query("SELECT MAX(delivered_at) AS t FROM outbox"),  # noqa: SLF001 - read-only SQL
+        store._query("SELECT MAX(pulled_at) AS t FROM statuses"),  # noqa: SLF001
+        store._query("SELECT MAX(fetched_at) AS t FROM documents"),  # noqa: SLF001
+    ]
+    times = [r[0]["t"] for r in rows if r and r[0]["t"] is not None]
+    recorded = store.setting(LAST_SYNC_OK_AT)
+    if recorded:
+        with contextlib.suppress(ValueError):       # a hand-edited setting: ignore it
+            times.append(float(recorded))
+    return max(times) if times else None
+
+
+def install_facts(app_dir: Path | None = None) -> dict[str, Any]:
+    """Which installed version runs and what the version guard did (kiosk/station/versions.py), when this
+    program runs from ROOT/versions/<version> — an installed station; {} otherwise (a checkout).
+
+    Why the health report says it: an update that was rolled back at night, or one applied but not
+    yet running, is exactly what the county's monitoring must see without visiting the station."""
+    from kiosk.station import versions
+
+    app_dir = Path(app_dir) if app_dir is not None else Path(__file__).resolve().parents[2]
+    if app_dir.parent.name != "versions":
+        return {}
+    root = app_dir.parent.parent
+    described = versions.describe(root)
+    trial = described["trial"] or {}
+    return {"install": {"root": str(root), "running": versions.version_of(app_dir),
+                        "current": described["current"], "previous": described["previous"],
+                        "on_trial": bool(trial) and trial.get("version") == described["current"],
+                        "last_rollback": described["last_rollback"]}}
+
+
+def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str, Any]:
+    """The part of a HealthReport snapshot that comes from the store (see kiosk.station.health)."""
+    summary = store.pending_summary()
+    downloaded = store.document_info("catalogue")
+    station_id = store.setting("station_id")
+    return {
+        "queue": {"pending": summary["pending"], "failed": summary["failed"],
+                  "oldest_age_s": float(summary["oldest_pending_age_s"]) if summary["pending"] else None},
+        "last_sync_at": last_sync_at(store),
+        "catalogue": {"version": catalogue_version or shipped_catalogue_version(),
+                      "downloaded": downloaded["version"] if downloaded else None},
+        "enrollment": {"enrolled": bool(station_id), "station_id": station_id,
+                       "platform_url": store.setting("platform_url")},
+        "min_app_version": store.setting(MIN_APP_VERSION),
+        **install_facts(),
+    }

@@ -1,0 +1,80 @@
+"""Commands of the Qt layer: `demo`, `kiosk` and `screenshots`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"尺寸应写成 宽x高，例如 1080x1920，现在是 {text!r}") from None
+    if (width, height) not in {(1080, 1920), (1920, 1080)}:
+        raise argparse.ArgumentTypeError("尺寸只能是 1080x1920（竖屏）或 1920x1080（横屏）")
+    return width, height
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为秒数，现在是 {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("秒数应大于 0")
+    return value
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kiosk.station.demo import demo_config
+    from kiosk.ui.app import run
+
+    config = demo_config(args.config, args.data_dir)
+    print(f"演示模式：模拟设备，本机参考平台；数据目录 {config.data_dir}", file=sys.stderr)
+    return run(config, fullscreen=False, exit_after=args.exit_after, demo=True)
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from kiosk.station.station_devices import SimulatorRefused, check_no_simulators
+    from kiosk.ui.app import run
+
+    try:
+        check_no_simulators(args.config)
+    except SimulatorRefused as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        return 2
+    fullscreen = args.config.get("ui", "fullscreen") and not args.windowed
+    return run(args.config, fullscreen=fullscreen, exit_after=args.exit_after)
+
+
+def _screenshots(args: argparse.Namespace) -> int:
+    from kiosk.ui.screenshots import write_screenshots
+
+    try:
+        written = write_screenshots(args.config, args.out, size=args.size, large_text=args.large_text)
+    except OSError as exc:
+        print(f"无法写入截图目录 {args.out}：{exc.strerror}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
+def register(commands) -> None:  # noqa: ANN001 - main.Commands
+    demo = commands.add("demo", "演示模式：窗口显示，模拟设备，本机参考平台，无需任何硬件", _demo)
+    demo.add_argument("--exit-after", type=_positive_seconds, metavar="秒",
+                      help="运行指定秒数后自动退出（用于无人值守检查）")
+    demo.add_argument("--data-dir", type=Path, metavar="目录",
+                      help="演示数据目录（缺省为临时目录，退出后删除）")
+
+    kiosk = commands.add("kiosk", "自助终端模式：按配置连接真实设备与省平台，全屏运行", _kiosk)
+    kiosk.add_argument("--windowed", action="store_true", help="窗口显示（调试用）")
+    kiosk.add_argument("--exit-after", type=_positive_seconds, metavar="秒", help="运行指定秒数后退出")
+
+    shots = commands.add("screenshots", "为每个界面生成一张截图（示例数据）", _screenshots)
+    shots.add_argument("--out", type=Path, required=True, metavar="目录", help="截图输出目录")
+    shots.add_argument("--size", type=_size, default=(1080, 1920), metavar="宽x高",
+                       help="1080x1920（竖屏，默认）或 1920x1080（横屏）")
+    shots.add_argument("--large-text", action="store_true", help="大字模式")

@@ -1,0 +1,119 @@
+// The kiosk window: top bar, the current screen, overlays, and the on-screen keyboard.
+// Screens come from shell.screenQml; overlays sit above everything so the timeout warning can
+// never be hidden by a screen.
+import QtQuick
+import QtQuick.Window
+import QtQuick.VirtualKeyboard
+import QtQuick.VirtualKeyboard.Settings
+import "components"
+import "screens"
+
+Window {
+    id: window
+    property bool kioskFullScreen: false
+    readonly property bool landscape: width > height
+    visible: true
+    visibility: kioskFullScreen ? Window.FullScreen : Window.Windowed
+    title: "政务服务自助终端 · " + shell.stationName
+    color: Theme.background
+
+    Component.onCompleted: {
+        // The pinyin engine learns the words people choose (names among them): it keeps them in
+        // a throw-away folder of this run, and forgets them at the end of every session.
+        if (shell.keyboardDataPath !== "")
+            VirtualKeyboardSettings.userDataPath = shell.keyboardDataPath
+        VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
+        VirtualKeyboardSettings.locale = "zh_CN"
+    }
+
+    Connections {
+        target: shell
+        function onWiped() {
+            Qt.inputMethod.reset()
+            VirtualKeyboardSettings.userDataReset()
+        }
+    }
+
+    TopBar {
+        id: topBar
+        anchors { top: parent.top; left: parent.left; right: parent.right }
+    }
+
+    Loader {    // the 代办模式 band, made only in an agent's session (kiosk/ui/viewmodels/agent.py)
+        id: agentBand
+        anchors { top: topBar.bottom; left: parent.left; right: parent.right }
+        active: agent.bandVisible
+        source: "components/AgentBand.qml"
+    }
+
+    Loader {
+        id: screenLoader
+        objectName: "screenLoader"
+        anchors {
+            top: agentBand.bottom; left: parent.left; right: parent.right
+            bottom: keyboard.active ? keyboardLoader.top : banner.top
+        }
+        source: "screens/" + shell.screenQml
+        focus: true
+    }
+
+    // The calm banner: network and queue in one short line (words, and a mark that is not colour).
+    Rectangle {
+        id: banner
+        objectName: "syncBanner"
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: syncStatus.text !== "" && !keyboard.active ? Theme.small + 28 : 0
+        visible: height > 0
+        color: Theme.surfaceAlt
+        KText {
+            id: bannerText
+            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 24 }
+            text: (syncStatus.online ? "● " : "○ ") + syncStatus.text
+            color: Theme.textMuted
+            font.pixelSize: Theme.small
+            lineHeight: 1.0
+            elide: Text.ElideRight
+            wrapMode: Text.NoWrap
+        }
+    }
+
+    // Qt Virtual Keyboard (pinyin) takes a while to build: it is made just after the attract
+    // screen is first painted, so the screen comes up sooner; nobody types in the first second.
+    Loader {
+        id: keyboardLoader
+        z: 50
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        active: false
+        asynchronous: true
+        sourceComponent: InputPanel {
+            objectName: "keyboard"
+            width: window.width
+            visible: active
+        }
+    }
+    readonly property QtObject keyboard: QtObject {
+        readonly property bool active: keyboardLoader.item !== null && keyboardLoader.item.active
+    }
+    Connections {
+        target: window
+        enabled: !keyboardLoader.active
+        function onFrameSwapped() { keyboardLoader.active = true }
+    }
+
+    // Overlays are built when first needed (and kept): the attract screen comes up sooner.
+    Loader {
+        anchors.fill: parent
+        z: 80
+        active: shell.helpVisible || item !== null
+        visible: shell.helpVisible
+        sourceComponent: HelpOverlay {}
+    }
+
+    Loader {
+        anchors.fill: parent
+        z: 100
+        active: shell.warningVisible || item !== null
+        visible: shell.warningVisible
+        sourceComponent: TimeoutOverlay {}
+    }
+}

@@ -1,0 +1,189 @@
+// One question per page: where we are ("第 3 题，共 12 题"), the question in big words, the input
+// that fits its type (kiosk/ui/qml/fields/), the error in words, and 上一题 / 下一题.
+// Portrait: one column. Landscape: question and buttons on the left, the input on the right.
+import QtQuick
+import "../components"
+
+Item {
+    id: screen
+    readonly property bool landscape: width > height
+    readonly property int margin: 48
+    readonly property int colWidth: landscape ? Math.min(820, (width - 3 * margin) / 2)
+                                              : Math.min(width - 2 * margin, 984)
+    readonly property int x0: (width - (landscape ? 2 * colWidth + margin : colWidth)) / 2
+
+    Flickable {
+        id: flick
+        objectName: "questionFlick"
+        anchors.fill: parent
+        clip: true
+        contentWidth: width
+        contentHeight: Math.max(height, Math.max(head.y + head.height, input.y + input.height,
+                                                  actions.y + actions.height) + 64)
+        boundsBehavior: Flickable.StopAtBounds
+
+        Column {
+            id: head
+            x: screen.x0
+            y: 36
+            width: screen.colWidth
+            spacing: 16
+            KText {
+                objectName: "questionPosition"
+                width: parent.width
+                text: form.position + (form.pageTitle ? " · " + form.pageTitle : "")
+                color: Theme.textMuted
+            }
+            Row {
+                width: parent.width
+                spacing: 8
+                Repeater {
+                    model: Math.max(1, form.count)
+                    delegate: Rectangle {
+                        required property int index
+                        width: (head.width - (Math.max(1, form.count) - 1) * 8) / Math.max(1, form.count)
+                        height: 14
+                        radius: 7
+                        color: index < form.number ? Theme.primary : Theme.surface
+                        border.width: 2
+                        border.color: Theme.primary
+                    }
+                }
+            }
+            KText {
+                objectName: "questionLabel"
+                width: parent.width
+                text: form.label + (form.required ? "" : "（选填）")
+                font.pixelSize: Theme.title
+                font.bold: true
+            }
+            KText {
+                width: parent.width
+                visible: form.help !== ""
+                text: form.help
+                color: Theme.textMuted
+            }
+        }
+
+        Item {
+            id: input
+            x: screen.landscape ? screen.x0 + screen.colWidth + screen.margin : screen.x0
+            y: screen.landscape ? 36 : head.y + head.height + 28
+            width: screen.colWidth
+            height: prefilledPanel.visible ? prefilledPanel.height : widgetLoader.height
+
+            Panel {
+                id: prefilledPanel
+                objectName: "prefilledPanel"
+                visible: form.prefilled
+                width: parent.width
+                height: prefilledColumn.implicitHeight + 56
+                color: Theme.surfaceAlt
+                Column {
+                    id: prefilledColumn
+                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: 28 }
+                    spacing: 20
+                    KText {
+                        width: parent.width
+                        text: form.prefillSource + "，请核对："
+                        color: Theme.textMuted
+                    }
+                    KText {
+                        objectName: "prefilledValue"
+                        width: parent.width
+                        text: form.prefilled ? form.valueText : ""
+                        font.pixelSize: Theme.title
+                        font.bold: true
+                        wrapMode: Text.WrapAnywhere
+                    }
+                    BigButton {
+                        objectName: "confirmPrefilledButton"
+                        width: parent.width
+                        text: "正确，下一题"
+                        onClicked: form.confirmPrefilled()
+                    }
+                    BigButton {
+                        objectName: "editPrefilledButton"
+                        width: parent.width
+                        primary: false
+                        text: "不对，修改"
+                        onClicked: form.editPrefilled()
+                    }
+                }
+            }
+
+            Loader {
+                id: widgetLoader
+                objectName: "answerLoader"
+                active: !form.prefilled && form.widget !== ""
+                visible: active
+                width: parent.width
+                height: item ? item.implicitHeight : 0
+                source: form.widget !== "" ? "../fields/" + form.widget + ".qml" : ""
+                onLoaded: item.width = Qt.binding(() => widgetLoader.width)
+            }
+        }
+
+        Column {
+            id: actions
+            x: screen.x0
+            y: screen.landscape ? head.y + head.height + 36 : input.y + input.height + 28
+            width: screen.colWidth
+            spacing: 20
+
+            Rectangle {
+                objectName: "questionError"
+                visible: form.error !== ""
+                width: parent.width
+                height: errorRow.implicitHeight + 40
+                radius: 12
+                color: Theme.errorSurface
+                border.width: 4
+                border.color: Theme.error
+                Accessible.role: Accessible.AlertMessage
+                Row {
+                    id: errorRow
+                    anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+                    spacing: 12
+                    KText { text: "！"; color: Theme.error; font.pixelSize: Theme.button; font.bold: true }
+                    KText {
+                        objectName: "questionErrorText"
+                        width: parent.width - 60
+                        text: form.error
+                        color: Theme.error
+                        font.bold: true
+                    }
+                }
+            }
+
+            Row {
+                width: parent.width
+                spacing: 20
+                visible: !form.prefilled
+                BigButton {
+                    objectName: "previousButton"
+                    visible: form.number > 1
+                    width: (parent.width - parent.spacing) * 0.4
+                    primary: false
+                    text: "上一题"
+                    onClicked: form.previous()
+                }
+                BigButton {
+                    objectName: "nextButton"
+                    width: form.number > 1 ? (parent.width - parent.spacing) * 0.6 : parent.width
+                    text: form.isLast && !form.fromReview ? "填好了" : "下一题"
+                    onClicked: form.next()
+                }
+            }
+            BigButton {
+                objectName: "backToReviewButton"
+                visible: form.fromReview
+                width: parent.width
+                primary: false
+                text: "返回核对"
+                hint: "保存这一题，回到核对页"
+                onClicked: form.backToReview()
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+"""`main.py screenshots`: one PNG per screen and overlay, with sample data.
+
+Why in the product and not only in tests: the people who approve a station's screens (and the
+developers) look at pictures. The tests call the same function, so what they check is what the
+pictures show.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.station.config import Config
+
+SAMPLE_PERSON = {"name": "张喆堃", "id_number": "11010519491231002X"}
+
+
+def settle(app, rounds: int = 6) -> None:
+    """Let QML finish loading, laying out and painting."""
+    from PySide6.QtCore import QEventLoop, QThread
+
+    for _ in range(rounds):
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QThread.msleep(15)
+
+
+def show_screen(kiosk, screen_id: str) -> None:
+    """Put the kiosk on `screen_id` with sample data, the way a person would get there."""
+    from kiosk.ui.session import Person
+
+    shell = kiosk.shell
+    if screen_id == "timeout":
+        shell.go("identify_manual")
+        kiosk.identify.setProperty("name", SAMPLE_PERSON["name"])
+        shell._on_warning(27)
+        return
+    if screen_id == "help":
+        shell.openHelp()
+        shell.callStaff()
+        return
+    if screen_id == "identify_manual":
+        shell.go("identify_manual")
+        kiosk.identify.setProperty("name", "张喆")
+        kiosk.identify.setProperty("idNumber", "110105194912310021")
+        kiosk.identify.submit()
+        return
+    if screen_id == "identified":
+        shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+        return
+    if screen_id == "error":
+        shell.go("identify_manual")
+        shell.showError("打印机缺纸", "您的申请已经保存，不会丢失。凭条暂时打印不出来。",
+                        "请拍下屏幕上的受理编号，或请工作人员为您补打凭条。")
+        return
+    if screen_id in ("choose_bundle", "bundle_intro", "question", "review"):
+        _show_form_screen(kiosk, screen_id)
+        return
+    if screen_id.split(":")[0] == "credit_notice":   # credit_notice (a record), :clear, :unavailable
+        show_credit_notice(kiosk, screen_id.partition(":")[2] or "hit")
+        return
+    if screen_id in ("saving", "receipt", "rating"):
+        complete_sample_application(kiosk)
+        shell.go("saving")
+        if screen_id == "saving":
+            return
+        kiosk.submit.save()
+        kiosk.submit.wait()
+        settle(kiosk.app)           # the save's result arrives on the GUI thread: on to the receipt
+        kiosk.submit.wait()         # and the receipt printer's answer
+        settle(kiosk.app)
+        if screen_id == "rating":
+            shell.forward()
+            kiosk.rating.choose(2)
+            kiosk.rating.toggleReason("等待时间长")
+        return
+    if screen_id.startswith("agent_"):
+        from devices.idcard.samples import sample_for
+
+        agent, resident = sample_for("resident_zhang"), sample_for("resident")
+        kiosk.agent.show_sample(screen_id, Person(agent.name, agent.id_number),
+                                Person(resident.name, resident.id_number))
+        return
+    if screen_id in ("materials", "capture", "capture:review", "sign"):
+        _show_papers(kiosk, screen_id)
+        return
+    if screen_id.split(":")[0] == "scan":         # scan:expired … (kiosk.ui.viewmodels.scan.SAMPLE_STATES)
+        kiosk.scan.show_sample(screen_id.partition(":")[2] or "scanning")   # no camera is opened
+        shell.go("scan")
+        return
+    if screen_id in ("staff_login", "staff_home", "status_lookup"):
+        from kiosk.ui.staff_screenshots import show_staff_screen
+
+        show_staff_screen(kiosk, screen_id)
+        return
+    shell.go(screen_id)
+
+
+# States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
+EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review")
+
+
+def show_credit_notice(kiosk, outcome: str) -> None:  # noqa: ANN001
+    """高龄津贴 chosen by the sample person, the notice showing `outcome` (hit: details open)."""
+    from kiosk.ui.session import Person
+
+    kiosk.journey.identify(SAMPLE_PERSON)
+    kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+    kiosk.shell.forward()
+    kiosk.bundles.choose("senior_allowance")
+    kiosk.credit.show_sample(outcome)
+    if outcome == "hit":
+        kiosk.credit.toggleDetails()
+
+
+def sample_application(kiosk, variant: int = 2):  # noqa: ANN001, ANN201
+    """A newborn application answered as the catalogue's example `variant` (2: 非婚生育, with
+    容缺 and 告知承诺), for the sample person. Returns the FormSession."""
+    from forms.examples import example
+
+    answers = example("newborn", variant)
+    kiosk.journey.identify({**answers["applicant"], **SAMPLE_PERSON})
+    form = kiosk.journey.choose("newborn")
+    for field_id, value in answers["answers"].items():
+        form.answer(field_id, value)
+    return form
+
+
+def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
+    from kiosk.ui.session import Person
+
+    kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+    form = sample_application(kiosk)
+    if screen_id == "materials":
+        form.set_material("baby_photo", "deferred")
+        kiosk.shell.go("materials")
+        settle(kiosk.app)
+        kiosk.materials.next()          # shows what is still missing, as after an early 下一步
+        return
+    if screen_id == "capture":
+        kiosk.shell.go("capture")
+        kiosk.camera.show_sample("落户一方的居民户口簿")
+        return
+    if screen_id == "capture:review":
+        kiosk.shell.go("capture")
+        kiosk.camera.show_sample_review("父母双方的居民身份证")
+        return
+    form.set_material("baby_photo", "deferred")
+    form.set_material("non_marital_statement", "promised")
+    kiosk.signature.prepare()
+    kiosk.shell.go("sign")
+    for x, y in ((0.2, 0.55), (0.3, 0.35), (0.38, 0.6), (0.45, 0.4), (0.55, 0.62), (0.62, 0.3),
+                 (0.7, 0.58), (0.8, 0.45)):
+        kiosk.signature.move(x, y)
+
+
+def _show_form_screen(kiosk, screen_id: str) -> None:
+    """The 一件事 screens with 退休一件事 under way (answers from `catalogue example`)."""
+    from forms.examples import example
+    from kiosk.ui.session import Person
+
+    sample = example("retirement")
+    person = sample["applicant"]
+    kiosk.journey.identify(person)
+    kiosk.shell.identified(Person(person["name"], person["id_number"]))
+    kiosk.shell.forward()
+    if screen_id == "choose_bundle":
+        return
+    kiosk.bundles.choose("retirement")
+    if screen_id == "bundle_intro":
+        return
+    form = kiosk.journey.form
+    answers = sample["answers"]
+    for field_id in ("applicant_phone", "residence_address", "employer_name", "employer_uscc",
+                     "retirement_type"):
+        form.answer(field_id, answers.get(field_id, person["address"]))
+    form.goto("retirement_type")
+    kiosk.form.load()
+    kiosk.form.start()
+    if screen_id == "review":
+        for field_id, value in answers.items():
+            form.answer(field_id, value)
+        form.goto("truth_consent")
+        kiosk.form.load()
+        kiosk.form.next()
+        if kiosk.shell.property("screen") == "materials":   # the journey passes the papers first
+            kiosk.shell.go("review")
+
+
+def sample_png(text: str = "签名") -> bytes:
+    """A small real PNG (a handwritten-looking stroke with a word), for sample papers/signatures."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+
+    image = QImage(600, 240, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#1A1A1A"), 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    path = QPainterPath(QPointF(40, 170))
+    path.cubicTo(QPointF(140, 40), QPointF(220, 220), QPointF(320, 90))
+    path.cubicTo(QPointF(380, 20), QPointF(460, 200), QPointF(560, 120))
+    painter.drawPath(path)
+    painter.setFont(QFont("Noto Sans CJK SC", 28))
+    painter.drawText(40, 220, text)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data)
+
+
+def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: int = 0) -> None:
+    """Fill `bundle_id` from its `catalogue example`, with real (small) papers and a signature,
+    so that the saving, receipt and rating screens run on a real application."""
+    from forms.examples import example
+    from kiosk.ui.session import Person
+
+    sample = example(bundle_id, variant)
+    person = sample["applicant"]
+    if kiosk.session.person is None:            # not identified by a card on the reader already
+        kiosk.journey.identify(person)
+        kiosk.shell.identified(Person(person["name"], person["id_number"]))
+    kiosk.journey.choose(bundle_id)
+    fill_from_example(kiosk, sample)
+    kiosk.journey.sign(sample_png())
+
+
+def fill_from_example(kiosk, sample: dict) -> None:  # noqa: ANN001
+    """Answer the journey's form (chosen already) from a `catalogue example`, and settle every
+    paper: the example's choices, then 政府已有 / 以后补交 where allowed, else a small real photo."""
+    form = kiosk.journey.form
+    kiosk.session.start_form()                  # what entering the first question does
+    for field_id, value in sample["answers"].items():
+        if kiosk.journey.bundle.field(field_id).type not in ("signature", "scan"):
+            form.answer(field_id, value)
+    for material_id, choice in (sample.get("materials") or {}).items():
+        status = choice if isinstance(choice, str) else choice.get("status", "provided")
+        hashes = []
+        if status == "provided":
+            hashes = [kiosk.journey.put_attachment(sample_png(material_id))]
+        form.set_material(material_id, status, hashes)
+    for line in form.materials():
+        if line.status == "missing":
+            fallback = "held_by_government" if line.can_fetch else "deferred" if line.can_defer else None
+            if fallback:
+                form.set_material(line.material_id, fallback)
+            else:
+                form.set_material(line.material_id, "provided",
+                                  [kiosk.journey.put_attachment(sample_png(line.material_id))])
+
+
+def screenshot_ids() -> list[str]:
+    """Every screen, then the states of a screen worth a picture of their own (scan:expired …)."""
+    from kiosk.ui.navigation import SCREENS
+    from kiosk.ui.viewmodels.scan import SAMPLE_STATES
+
+    return [*SCREENS, *EXTRA_PICTURES, *(f"scan:{state}" for state in SAMPLE_STATES if state != "scanning")]
+
+
+def write_screenshots(config: Config, out: Path, *, size: tuple[int, int] = (1080, 1920),
+                      large_text: bool = False) -> list[Path]:
+    from kiosk.ui.app import build, prepare_environment
+
+    prepare_environment()
+    out.mkdir(parents=True, exist_ok=True)
+    import shutil
+    import tempfile
+
+    from sync.store import Store
+
+    scratch = Path(tempfile.mkdtemp(prefix="kiosk-screenshots-"))
+    store = Store.open(scratch / "data", scratch / "keys")      # sample data only, removed below
+    kiosk = build(config, voice_enabled=False, large_text=large_text, size=size, store=store)
+    written: list[Path] = []
+    suffix = f"{size[0]}x{size[1]}" + ("-large" if large_text else "")
+    for screen_id in screenshot_ids():
+        kiosk.session.end()
+        settle(kiosk.app)
+        show_screen(kiosk, screen_id)
+        settle(kiosk.app)
+        path = out / f"{screen_id.replace(':', '-')}-{suffix}.png"
+        image = kiosk.window.grabWindow()
+        if not image.save(str(path)):
+            raise OSError(5, f"cannot write {path}")
+        written.append(path)
+    kiosk.session.end()
+    kiosk.shutdown()
+    store.close()
+    shutil.rmtree(scratch, ignore_errors=True)
+    if kiosk.qml_warnings:
+        raise RuntimeError("QML warnings:\n" + "\n".join(kiosk.qml_warnings))
+    return written

@@ -1,0 +1,238 @@
+"""The 一件事 tiles on the choose-a-bundle screen, as a list model QML can show and search.
+
+Why a list model and not a list property: the tiles are the one long list on the resident's path
+and the search filters it key by key; a model lets QML keep the tiles it already made. Why pinyin
+initials: many older residents cannot type Chinese, but can find 退 (t) 休 (x) on a letter pad,
+so "txyj" finds 退休一件事. The most used bundles come first (a usage-count callable, so the count
+can come from the store's figures; by default catalogue order is kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
+)
+
+if TYPE_CHECKING:
+    from forms import Bundle, Catalogue
+
+ICON_DIR = Path(__file__).resolve().parents[3] / "resources" / "icons"
+
+
+def icon_url(icon: str) -> str:
+    """The tile's picture; a catalogue may name an icon this kiosk does not have yet."""
+    path = ICON_DIR / f"{icon}.svg"
+    return (path if path.is_file() else ICON_DIR / "default.svg").as_uri()
+
+
+@dataclass(frozen=True)
+class BundleTile:
+    """What one tile shows, worked out once from the catalogue."""
+
+    id: str
+    name: str
+    icon: str          # file URL of the SVG
+    description: str
+    item_count: int
+    time_text: str
+    initials: str      # "txyjjs" for 退休一件事: first letters of every character's pinyin
+    item_names: str
+
+    @classmethod
+    def of(cls, bundle: Bundle) -> BundleTile:
+        promised = [i.promised_days for i in bundle.items if i.kind != "immediate"]
+        time_text = "当场办结（即办）" if not promised else f"最长约 {max(promised)} 个工作日办结"
+        return cls(bundle.id, bundle.name, icon_url(bundle.icon), bundle.description, len(bundle.items),
+                   time_text, pinyin_initials(bundle.name), "".join(i.name for i in bundle.items))
+
+    def matches(self, query: str) -> bool:
+        """Chinese words in the name or an item's name, or pinyin initials of the name."""
+        q = query.strip().lower().replace(" ", "")
+        if not q:
+            return True
+        if q.isascii():
+            return q in self.initials
+        return q in self.name or q in self.item_names or q in self.description
+
+
+def pinyin_initials(text: str) -> str:
+    """'退休一件事' → 'txyjs'. Characters without pinyin (digits, letters) are kept as they are."""
+    from pypinyin import Style, lazy_pinyin  # 0.2 s to import: loaded off the start-up path
+
+    return "".join(part[:1] for part in lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
+
+
+ROLES = {
+    Qt.ItemDataRole.UserRole + 1: "bundleId",
+    Qt.ItemDataRole.UserRole + 2: "name",
+    Qt.ItemDataRole.UserRole + 3: "icon",
+    Qt.ItemDataRole.UserRole + 4: "description",
+    Qt.ItemDataRole.UserRole + 5: "itemCount",
+    Qt.ItemDataRole.UserRole + 6: "timeText",
+}
+_ATTRS = {"bundleId": "id", "name": "name", "icon": "icon", "description": "description",
+          "itemCount": "item_count", "timeText": "time_text"}
+
+
+class BundleListModel(QAbstractListModel):
+    """Tiles, most used first, filtered by `query`. `choose(id)` starts that bundle's form."""
+
+    queryChanged = Signal()
+
+    def __init__(self, catalogue: Catalogue | Callable[[], Catalogue], on_choose: Callable[[str], None],
+                 usage_count: Callable[[str], int] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._on_choose = on_choose
+        self._usage_count = usage_count or (lambda _bundle_id: 0)
+        self._catalogue = catalogue if callable(catalogue) else (lambda: catalogue)
+        self._tiles: list[BundleTile] | None = None
+        self._query = ""
+        self._shown_tiles: list[BundleTile] | None = None
+
+    @property
+    def _all(self) -> list[BundleTile]:
+        """The tiles, made on first use (the catalogue loads in the background at start-up)."""
+        if self._tiles is None:
+            self._tiles = [BundleTile.of(b) for b in self._catalogue().bundles]
+        return self._tiles
+
+    @property
+    def _shown(self) -> list[BundleTile]:
+        if self._shown_tiles is None:
+            self._shown_tiles = self._ordered()
+        return self._shown_tiles
+
+    @_shown.setter
+    def _shown(self, tiles: list[BundleTile]) -> None:
+        self._shown_tiles = tiles
+
+    def _ordered(self) -> list[BundleTile]:
+        # sorted() is stable: equal counts keep the catalogue's order.
+        ranked = sorted(self._all, key=lambda tile: -self._usage_count(tile.id))
+        return [tile for tile in ranked if tile.matches(self._query)]
+
+    def _reload(self) -> None:
+        self.beginResetModel()
+        self._shown = self._ordered()
+        self.endResetModel()
+        self.queryChanged.emit()
+
+    # --- QAbstractListModel ----------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._shown):
+            return None
+        tile = self._shown[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return tile.name
+        name = ROLES.get(role)
+        return getattr(tile, _ATTRS[name]) if name else None
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        return {role: QByteArray(name.encode()) for role, name in ROLES.items()}
+
+    # --- QML ----------------------------------------------------------------------------------
+    def _get_query(self) -> str:
+        return self._query
+
+    def _set_query(self, value: str) -> None:
+        if value != self._query:
+            self._query = value
+            self._reload()
+
+    query = Property(str, _get_query, _set_query, notify=queryChanged)
+
+    @Property(int, notify=queryChanged)
+    def count(self) -> int:
+        return len(self._shown)
+
+    @Property(str, notify=queryChanged)
+    def emptyText(self) -> str:
+        return f"没有找到“{self._query}”。请换个说法，或清空搜索后从下面选择。" if not self._shown else ""
+
+    @Slot(str)
+    def choose(self, bundle_id: str) -> None:
+        self._on_choose(bundle_id)
+
+    @Slot()
+    def clearQuery(self) -> None:
+        self._set_query("")
+
+    @Slot()
+    def refresh(self) -> None:
+        """Re-rank by usage (call when the figures changed). Before the tiles were ever made there is
+        nothing to re-rank (and the catalogue may still be loading): they use the counts when made."""
+        if self._tiles is None:
+            return
+        self._reload()
+
+    def ids(self) -> list[str]:
+        return [tile.id for tile in self._shown]
+
+    def wipe(self) -> None:
+        """A search typed by one resident must not greet the next."""
+        self._set_query("")
+
+
+class RecentUsage(QObject):
+    """How often each bundle was applied for at this terminal lately: the tiles' usage count.
+
+    Why this shape: the count comes from the store (a GROUP BY over the submissions of the last
+    `days` days), so it is read on a worker thread; and the tiles must never jump under the
+    resident's finger, so fresh counts wait in `_pending` until `apply()` — which the shell calls
+    when the attract screen is back (kiosk.ui.app), not while someone is choosing.
+    """
+
+    updated = Signal()
+
+    def __init__(self, count_since: Callable[[float], dict[str, int]] | None, now: Callable[[], float],
+                 days: int = 90, parent: QObject | None = None) -> None:
+        from kiosk.ui.background import Background
+
+        super().__init__(parent)
+        self._count_since = count_since
+        self._now = now
+        self._window_s = days * 86400
+        self._counts: dict[str, int] = {}
+        self._pending: dict[str, int] | None = None
+        self._background = Background(self)
+
+    def __call__(self, bundle_id: str) -> int:
+        return self._counts.get(bundle_id, 0)
+
+    def fetch(self) -> None:
+        """Read the counts off the GUI thread; `updated` when they are in (not applied yet)."""
+        if self._count_since is None:
+            return
+        since = self._now() - self._window_s
+        self._background.run(lambda: self._count_since(since), self._fetched, "kiosk-usage")
+
+    def _fetched(self, counts: dict[str, int] | None, error: BaseException | None) -> None:
+        if error is not None or counts is None:
+            return          # the order stays as it was: nothing a resident needs to hear about
+        self._pending = dict(counts)
+        self.updated.emit()
+
+    def apply(self) -> bool:
+        """Use the fetched counts from now on; True when they changed the counts."""
+        if self._pending is None:
+            return False
+        changed, self._counts, self._pending = self._pending != self._counts, self._pending, None
+        return changed
+
+    def wait(self) -> None:
+        self._background.wait()

@@ -1,0 +1,530 @@
+"""The document camera as QML sees it: a live picture, live advice, 拍照, and 重拍 / 用这张.
+
+Why a worker thread and an image provider: reading frames, finding the paper, measuring blur and
+glare, flattening and JPEG-encoding take tens to hundreds of milliseconds each, which would freeze
+the touch screen. `CameraWorker` (plain threading, like the scanner room's worker) does all of it
+and reports through callbacks; `CameraViewModel` turns them into queued Qt signals so QML only
+ever sees finished QImages (served by `CameraImages` as image://camera/live/N and
+image://camera/page/N) and short Chinese sentences.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Property, QObject, QSize, Signal, Slot
+from PySide6.QtGui import QImage
+from PySide6.QtQuick import QQuickImageProvider
+
+from kiosk.ui.background import Background, write_failure_message
+from kiosk.ui.viewmodels.shell import _Notifying, _prop
+
+if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, not with the kiosk's first screen
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+SIMULATOR = "simulator"
+ADVICE_READY = "位置合适，可以拍照了"
+CAMERA_TROUBLE = "摄像头暂时不能使用。可以点“不拍了，返回”选择其他办法，或者请工作人员帮忙"
+CAPTURE_WINDOW_S = 3.0     # after 拍照, wait this long at most for a frame with nothing to fix
+PREVIEW_WIDTH = 960        # live picture width sent to the screen
+GUIDANCE_EVERY_S = 0.25    # live advice a few times a second
+FRAME_EVERY_S = 1 / 15     # at most 15 pictures a second to the screen
+
+
+def to_qimage(frame: np.ndarray, max_width: int, max_height: int | None = None) -> QImage:
+    """A BGR frame scaled down to fit, as a QImage that owns its pixels (safe across threads)."""
+    import cv2
+    import numpy as np
+
+    h, w = frame.shape[:2]
+    scale = min(1.0, max_width / w, (max_height or h) / h)
+    if scale < 1.0:
+        frame = cv2.resize(frame, (max(1, int(w * scale)), max(1, int(h * scale))),
+                           interpolation=cv2.INTER_AREA)
+    rgb = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    h, w = rgb.shape[:2]
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One 拍照: the flattened page (for the screen), its JPEG, and advice if it is not perfect."""
+
+    jpeg: bytes | None
+    page: QImage | None
+    advice: str
+
+
+class CameraWorker:
+    """Reads frames on its own thread: live pictures, live advice, and captures on request."""
+
+    def __init__(self, open_source: Callable[[], object], preset, *,  # noqa: ANN001 - capture Preset
+                 on_frame: Callable[[QImage], None], on_guidance: Callable[[str, bool], None],
+                 on_shot: Callable[[Shot], None], on_error: Callable[[str], None],
+                 after: CameraWorker | None = None) -> None:
+        self._open_source = open_source
+        self._after = after       # a worker still letting go of the camera: opened after it ends
+        self._preset = preset
+        self._on_frame = on_frame
+        self._on_guidance = on_guidance
+        self._on_shot = on_shot
+        self._on_error = on_error
+        self._stop = threading.Event()
+        self._capture = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="document-camera", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request_capture(self) -> None:
+        self._capture.set()
+
+    def stop(self, timeout: float = 5.0, wait: bool = True) -> None:
+        """Ask the thread to end. `wait=False` for the GUI thread: a frame being read (up to a
+        frame period) or analysed must not hold up the screen change; the next worker waits."""
+        self._stop.set()
+        if wait:
+            self.join(timeout)
+
+    def join(self, timeout: float = 5.0) -> None:
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        from devices.capture.pipeline import capture, check
+        from devices.scanner.camera import CameraError
+
+        source = None
+        try:
+            if self._after is not None:
+                self._after.join()        # one owner of the device at a time
+                self._after = None
+            if self._stop.is_set():
+                return
+            source = self._open_source()
+            last_frame_sent = last_check = 0.0
+            deadline = None
+            fallback = None   # the last frame where paper was found, while waiting for a good one
+            while not self._stop.is_set():
+                frame = source.read()
+                if frame is None:
+                    self._on_error("摄像头没有画面，请请工作人员检查")
+                    break
+                now = time.monotonic()
+                if now - last_frame_sent >= FRAME_EVERY_S:
+                    self._on_frame(to_qimage(frame, PREVIEW_WIDTH))
+                    last_frame_sent = now
+                if self._capture.is_set():
+                    self._capture.clear()
+                    deadline, fallback = now + CAPTURE_WINDOW_S, None
+                if deadline is not None:
+                    quad, _, quality = check(frame, self._preset)
+                    if quad is not None:
+                        fallback = frame
+                    if quad is not None and quality.ok or now >= deadline:
+                        self._on_shot(self._shoot(capture, frame if quad is not None else fallback))
+                        deadline = None
+                    continue
+                if now - last_check >= GUIDANCE_EVERY_S:
+                    _, _, quality = check(frame, self._preset)
+                    self._on_guidance(quality.advice[0] if quality.advice else ADVICE_READY, quality.ok)
+                    last_check = now
+        except CameraError as exc:
+            self._on_error(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a camera failing never takes the kiosk down
+            log.exception("document camera failed")
+            self._on_error(f"摄像头出错，请请工作人员检查（{type(exc).__name__}）")
+        finally:
+            if source is not None:
+                source.close()
+
+    def _shoot(self, capture, frame: np.ndarray | None) -> Shot:  # noqa: ANN001
+        from devices.capture.quality import ADVICE_NO_PAPER
+
+        if frame is None:
+            return Shot(None, None, ADVICE_NO_PAPER)
+        result = capture(frame, self._preset)
+        if result.page is None or result.jpeg is None:
+            return Shot(None, None, result.quality.advice[0] if result.quality.advice else ADVICE_NO_PAPER)
+        advice = result.quality.advice[0] if result.quality.advice else ""
+        return Shot(result.jpeg, to_qimage(result.page, 900, 1100), advice)
+
+
+class CameraImages(QQuickImageProvider):
+    """Serves the latest live picture and the captured page to QML (image://camera/…)."""
+
+    def __init__(self) -> None:
+        super().__init__(QQuickImageProvider.ImageType.Image)
+        self._lock = threading.Lock()
+        self._images: dict[str, QImage] = {}
+
+    def put(self, name: str, image: QImage | None) -> None:
+        with self._lock:
+            if image is None:
+                self._images.pop(name, None)
+            else:
+                self._images[name] = image
+
+    def clear(self) -> None:
+        with self._lock:
+            self._images.clear()
+
+    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
+        with self._lock:
+            image = self._images.get(image_id.split("/", 1)[0])
+        if image is None:
+            image = QImage(16, 9, QImage.Format.Format_RGB888)
+            image.fill(0x2B2B2B)
+        return image
+
+
+class SensorNoise:
+    """Wraps the simulated camera so no two frames are identical, as with a real sensor. Without
+    it two photographs of a held picture are byte-identical and collapse into one attachment."""
+
+    def __init__(self, source, sigma: float = 2.0) -> None:  # noqa: ANN001 - a FrameSource
+        self._source = source
+        self._sigma = sigma
+        self._noise = None
+
+    def read(self):  # noqa: ANN201
+        import cv2
+        import numpy as np
+
+        frame = self._source.read()
+        if frame is None:
+            return None
+        if self._noise is None or self._noise.shape != frame.shape:
+            self._noise = np.empty(frame.shape, np.int16)
+        cv2.randn(self._noise, 0, self._sigma)
+        return cv2.add(frame, self._noise, dtype=cv2.CV_8U)
+
+    def close(self) -> None:
+        self._source.close()
+
+
+def source_opener(spec: str, kind: str, folder: Callable[[], Path], fps: float = 10.0):
+    """How to open the configured camera: `simulator` plays generated photos of a `kind` paper
+    ("page" or "card"), a number is a USB camera, anything else a video device or file path."""
+    def open_source():
+        from devices.scanner.camera import OpenCvCamera, SimulatedCamera
+
+        if spec == SIMULATOR:
+            from devices.camera.document_scenes import write_scenes
+
+            return SensorNoise(SimulatedCamera(write_scenes(kind, folder() / kind), fps=fps, hold_s=1.0,
+                                               loop=True))
+        return OpenCvCamera(int(spec) if spec.isdigit() else spec)
+    return open_source
+
+
+class CameraViewModel(_Notifying):
+    """One material, page by page: live view → 拍照 → 重拍 / 用这张 → next page or done."""
+
+    changed = Signal()
+    # Each carries the worker's number: a stopped worker's last frame, still queued, is dropped.
+    _frameFromWorker = Signal(int, QImage)
+    _guidanceFromWorker = Signal(int, str, bool)
+    _shotFromWorker = Signal(int, object)
+    _errorFromWorker = Signal(int, str)
+
+    _PERSONAL = ("materialName", "pageLabel", "stage", "page", "pageCount", "guidance", "guidanceOk", "error",
+                 "shotAdvice", "frameSerial", "pageSerial", "live", "saving", "saveError")
+
+    def __init__(self, spec: str, put_attachment: Callable[[bytes], str], *, sim_fps: float = 10.0,
+                 say: Callable[[str], None] = lambda text: None, parent: QObject | None = None) -> None:
+        super().__init__({"materialName": "", "pageLabel": "", "stage": "live", "page": 1, "pageCount": 1,
+                          "guidance": "", "guidanceOk": False, "error": "", "shotAdvice": "",
+                          "frameSerial": 0, "pageSerial": 0, "live": False, "saving": False,
+                          "saveError": ""}, parent)
+        self.images = CameraImages()
+        self._spec = spec
+        self._sim_fps = sim_fps
+        self._put_attachment = put_attachment
+        self._say = say
+        self._background = Background(self)
+        self._save_serial = 0                         # a save answered after 重拍/不拍了/wipe is ignored
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._worker: CameraWorker | None = None
+        self._stopping: CameraWorker | None = None    # stopped, maybe still closing the camera
+        self._serial = 0                              # the current worker's number
+        self._material_id = ""
+        self._preset_name = "a4"
+        self._shot: Shot | None = None
+        self._pages: list[str] = []
+        self._labels: list[str] = [""]
+        self.on_done: Callable[[str, list[str]], None] | None = None
+        self.on_cancel: Callable[[], None] | None = None
+        self._frameFromWorker.connect(self._deliver_frame)
+        self._guidanceFromWorker.connect(self._deliver_guidance)
+        self._shotFromWorker.connect(self._deliver_shot)
+        self._errorFromWorker.connect(self._deliver_error)
+
+    materialName = _prop(str, "materialName", changed)
+    stage = _prop(str, "stage", changed)            # live | working | review
+    page = _prop(int, "page", changed)
+    pageCount = _prop(int, "pageCount", changed)
+    pageLabel = _prop(str, "pageLabel", changed)    # which side or page this is (人像面 …)
+    guidance = _prop(str, "guidance", changed)
+    guidanceOk = _prop(bool, "guidanceOk", changed)
+    error = _prop(str, "error", changed)
+    shotAdvice = _prop(str, "shotAdvice", changed)
+    frameSerial = _prop(int, "frameSerial", changed)
+    pageSerial = _prop(int, "pageSerial", changed)
+    live = _prop(bool, "live", changed)
+    saving = _prop(bool, "saving", changed)          # 用这张 tapped: the page is being written
+    saveError = _prop(str, "saveError", changed)     # the store refused it (a full disk): what to do
+
+    @Property(bool, notify=changed)
+    def canUse(self) -> bool:
+        return self._shot is not None and self._shot.jpeg is not None
+
+    # --- the materials screen starts a capture ---------------------------------------------------
+    def begin(self, material_id: str, name: str, pages: list[str], preset_name: str) -> None:
+        """Photograph `name` page by page; `pages` says what each page is ('' when plain)."""
+        self.stop()
+        self._reset(self._PERSONAL)
+        self.images.clear()
+        self._material_id = material_id
+        self._preset_name = preset_name
+        self._pages = []
+        self._shot = None
+        self._set("materialName", name)
+        self._labels = list(pages) or [""]
+        self._set("pageCount", len(self._labels))
+        self._set("pageLabel", self._labels[0])
+        self._set("guidance", "正在打开摄像头…")
+        self.start()
+
+    def start(self) -> None:
+        """Open the camera on the worker thread (opening a USB camera can take a second)."""
+        from devices.capture.presets import preset
+
+        if self._worker is not None:
+            return
+        kind = "card" if self._preset_name.startswith("idcard") else "page"
+        self._serial += 1
+        serial = self._serial
+        worker = CameraWorker(source_opener(self._spec, kind, self._folder, self._sim_fps),
+                              preset(self._preset_name),
+                              on_frame=lambda image: self._frameFromWorker.emit(serial, image),
+                              on_guidance=lambda text, ok: self._guidanceFromWorker.emit(serial, text, ok),
+                              on_shot=lambda shot: self._shotFromWorker.emit(serial, shot),
+                              on_error=lambda message: self._errorFromWorker.emit(serial, message),
+                              after=self._stopping)
+        self._stopping = None
+        self._worker = worker
+        self._set("error", "")
+        self._set("live", True)
+        worker.start()
+
+    def stop(self) -> None:
+        """Stop the camera without waiting on the GUI thread (joining took 30–50 ms of the
+        capture → materials transition); the next start, or shutdown, waits for it instead."""
+        if self._worker is not None:
+            self._worker.stop(wait=False)
+            self._stopping, self._worker = self._worker, None
+        self._set("live", False)
+
+    def spoken_prompt(self) -> str:
+        if not self._values["materialName"]:
+            return ""
+        label = self._values["pageLabel"]
+        return (f"现在拍：{self._values['materialName']}，第{self._values['page']}页"
+                f"{('，' + label) if label else ''}。")
+
+    def follow_screen(self, screen_id: str) -> None:
+        """The camera runs only while its screen shows (返回, 首页 or the wipe stop it)."""
+        if screen_id != "capture" and self._worker is not None:
+            self.stop()
+
+    def _folder(self) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="kiosk-camera-")
+        return Path(self._tmp.name)
+
+    # --- QML ------------------------------------------------------------------------------------
+    @Slot()
+    def takePhoto(self) -> None:
+        if self._worker is None or self._values["stage"] != "live":
+            return
+        self._set("stage", "working")
+        self._set("shotAdvice", "")
+        self._worker.request_capture()
+
+    @Slot()
+    def retake(self) -> None:
+        self._save_serial += 1
+        self._set("saving", False)
+        self._set("saveError", "")
+        self._shot = None
+        self.images.put("page", None)
+        self._set("shotAdvice", "")
+        self._set("stage", "live")
+
+    @Slot()
+    def usePhoto(self) -> None:
+        """用这张: the page is written to the encrypted store (durable, fsynced) on a worker thread;
+        the next page or the materials list follows only once it is on disk."""
+        if self._shot is None or self._shot.jpeg is None or self._values["saving"]:
+            return
+        self._save_serial += 1
+        serial, jpeg = self._save_serial, self._shot.jpeg
+        self._set("saving", True)
+        self._set("saveError", "")
+        self._background.run(lambda: self._put_attachment(jpeg),
+                             lambda sha, error: self._page_stored(serial, sha, error),
+                             name="kiosk-photo-save")
+
+    def _page_stored(self, serial: int, sha: str | None, error: BaseException | None) -> None:
+        if serial != self._save_serial:
+            return                      # 重拍 or the wipe came first: nothing to continue
+        self._set("saving", False)
+        if self._shot is None:
+            return                      # 不拍了 came first
+        if error is not None or not sha:
+            message = write_failure_message("photo", error,
+                                            "这一页没有保存成功，请点“用这张”再试一次；仍不行请找工作人员")
+            self._set("saveError", message)
+            self._say(message)
+            return
+        self._pages.append(sha)
+        self._shot = None
+        self.images.put("page", None)
+        if len(self._pages) < self._values["pageCount"]:
+            self._set("page", len(self._pages) + 1)
+            self._set("pageLabel", self._labels[len(self._pages)])
+            self._set("stage", "live")
+            label = self._labels[len(self._pages)]
+            self._say(f"好的。请放上第{len(self._pages) + 1}页{label}，然后点击拍照。")
+            return
+        self.stop()
+        material_id, pages = self._material_id, list(self._pages)
+        self._pages = []
+        if self.on_done is not None:
+            self.on_done(material_id, pages)
+
+    @Slot()
+    def cancel(self) -> None:
+        """不拍了: back to the list; pages taken so far are dropped."""
+        self.stop()
+        self._pages = []
+        self._shot = None
+        self.images.clear()
+        if self.on_cancel is not None:
+            self.on_cancel()
+
+    # --- worker callbacks, delivered on the GUI thread --------------------------------------------
+    def _current(self, serial: int) -> bool:
+        return self._worker is not None and serial == self._serial
+
+    def _deliver_frame(self, serial: int, image: QImage) -> None:
+        if not self._current(serial):
+            return
+        self.images.put("live", image)
+        self._set("frameSerial", self._values["frameSerial"] + 1)
+
+    def _deliver_guidance(self, serial: int, text: str, ok: bool) -> None:
+        if not self._current(serial):
+            return
+        self._set("guidance", text)
+        self._set("guidanceOk", ok)
+
+    def _deliver_shot(self, serial: int, shot: Shot) -> None:
+        if not self._current(serial) or self._values["stage"] != "working":
+            return
+        if shot.jpeg is None:
+            self._set("guidance", shot.advice)
+            self._set("guidanceOk", False)
+            self._set("shotAdvice", "没有拍到材料：" + shot.advice)
+            self._set("stage", "live")
+            self._say("没有拍到材料。" + shot.advice + "。然后再点拍照。")
+            return
+        self._shot = shot
+        self.images.put("page", shot.page)
+        self._set("shotAdvice", shot.advice)
+        self._set("pageSerial", self._values["pageSerial"] + 1)
+        self._set("stage", "review")
+        self._say("拍好了。请看看是否清楚：清楚就点用这张，不清楚就点重拍。"
+                  + (shot.advice + "。" if shot.advice else ""))
+
+    def _deliver_error(self, serial: int, message: str) -> None:
+        # The device's own words (which camera, what to check) are for staff: logged, and the
+        # resident is told plainly what they can do instead.
+        if serial != self._serial:
+            return
+        log.warning("document camera: %s", message)
+        self._stopping, self._worker = self._worker, None
+        self._set("live", False)
+        self._set("stage", "live")
+        self._set("error", CAMERA_TROUBLE)
+        self._say(CAMERA_TROUBLE)
+
+    @Slot()
+    def retry(self) -> None:
+        """重新打开摄像头, after a problem."""
+        self._set("guidance", "正在打开摄像头…")
+        self._set("guidanceOk", False)
+        self.start()
+
+    def show_sample(self, name: str, advice_scene: int = 1) -> None:
+        """Screenshots only: a synthetic frame and its advice, computed here and now."""
+        from devices.camera.document_scenes import scenes
+        from devices.capture.pipeline import check
+        from devices.capture.presets import preset
+
+        frame = scenes("page")[advice_scene]
+        _, _, quality = check(frame, preset("a4"))
+        self._set("materialName", name)
+        self._set("pageCount", 2)
+        self._set("pageLabel", "户主页")
+        self.images.put("live", to_qimage(frame, PREVIEW_WIDTH))
+        self._set("frameSerial", self._values["frameSerial"] + 1)
+        self._set("guidance", quality.advice[0] if quality.advice else ADVICE_READY)
+        self._set("guidanceOk", quality.ok)
+        self._set("live", True)
+
+    def show_sample_review(self, name: str, kind: str = "card") -> None:
+        """Screenshots only: the 用这张 / 重拍 review of a real capture of a generated photo (an ID
+        card by default: the widest page, the hardest to fit a tall screen)."""
+        from devices.camera.document_scenes import scenes
+        from devices.capture.pipeline import capture
+        from devices.capture.presets import preset
+
+        result = capture(scenes(kind)[2], preset("idcard_front" if kind == "card" else "a4"))
+        self._set("materialName", name)
+        self._set("pageCount", 2 if kind == "card" else 1)
+        self._set("pageLabel", "人像面" if kind == "card" else "")
+        self._shot = Shot(result.jpeg, to_qimage(result.page, 900, 1100),
+                          result.quality.advice[0] if result.quality.advice else "")
+        self.images.put("page", self._shot.page)
+        self._set("shotAdvice", self._shot.advice)
+        self._set("pageSerial", self._values["pageSerial"] + 1)
+        self._set("stage", "review")
+
+    def wipe(self) -> None:
+        self.stop()
+        self._save_serial += 1
+        self._shot = None
+        self._pages = []
+        self._material_id = ""
+        self.images.clear()
+        self._reset(self._PERSONAL)
+
+    def shutdown(self) -> None:
+        self.stop()
+        if self._stopping is not None:
+            self._stopping.join()
+            self._stopping = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None

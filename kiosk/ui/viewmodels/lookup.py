@@ -1,0 +1,259 @@
+"""查进度 / 打印结果: one person's applications, their status in words, 再打印凭条 and 打印证照.
+
+The same screen serves a returning resident (identified by card or by hand) and staff looking a
+resident up from the staff screen (`forStaff`: 返回 leads back to the staff screen, and the audit
+says staff printed). Statuses come from the local store: the outbox state until the platform has
+answered, then the latest pulled status. The store, the printers and the network are only touched
+on worker threads (kiosk.ui.background); this view-model only shows what they answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Property, QObject, Signal, Slot
+
+from kiosk.ui.background import Background
+from sync.states import FAILED, PENDING_STATES, mask_id, mask_name
+
+if TYPE_CHECKING:
+    from sync.store import Store
+
+log = logging.getLogger(__name__)
+
+# What a resident reads for each state: plain words, and what happens next.
+STATUS_WORDS = {
+    "queued": "已保存在本机，联网后自动发送到平台",
+    "sending": "正在发送到平台",
+    "delivered": "平台已收到，等待受理",
+    "received": "平台已收到，等待受理",
+    "accepted": "已受理，正在办理",
+    "need_materials": "需要补交材料",
+    "rejected": "不予受理",
+    "approved": "已批准，等待办结",
+    "completed": "已办结",
+    FAILED: "发送遇到问题，工作人员会处理",
+}
+
+
+def status_words(state: str, statuses: list[dict]) -> tuple[str, str]:
+    """(the state's words, the platform's own message or the materials asked for)."""
+    latest = statuses[-1] if statuses else None
+    if latest is not None and state not in PENDING_STATES and state != FAILED:
+        state = latest["status"]
+    words = STATUS_WORDS.get(state, state)
+    detail = ""
+    if latest is not None:
+        if state == "need_materials" and latest.get("required_materials"):
+            detail = "请补交：" + "、".join(str(m) for m in latest["required_materials"])
+        elif latest.get("message"):
+            detail = str(latest["message"])
+    return words, detail
+
+
+def stored_receipt(store: Store, catalogue, submission_id: str, station_name: str,  # noqa: ANN001
+                   hotline: str):  # noqa: ANN201 - devices.printer.receipt.Receipt
+    """The receipt of a stored application, printed again. Only masked name and ID number go into
+    it (the receipt masks them once more on the way to paper)."""
+    from devices.printer.receipt import OwedMaterial, Receipt, ReceiptItem
+    from forms.workdays import add_working_days
+
+    rows = [r for r in store.outbox_rows(masked=False) if r.ref_id == submission_id]
+    if not rows:
+        raise LookupError(submission_id)
+    row = rows[0]
+    body = json.loads(store.request_body(row))
+    applicant = body.get("applicant") or {}
+    saved_on = dt.datetime.fromtimestamp(row.created_at).date()
+    try:
+        bundle = catalogue.bundle(body.get("bundle_id", ""))
+    except Exception:  # noqa: BLE001 - a bundle no longer in the catalogue: print its id
+        bundle = None
+    items = []
+    for code in body.get("item_codes") or []:
+        item = bundle.item(code) if bundle is not None else None
+        if item is None:
+            items.append(ReceiptItem(str(code)))
+            continue
+        promised = None if item.kind == "immediate" else add_working_days(saved_on, item.promised_days)
+        items.append(ReceiptItem(item.name, promised))
+    owed = []
+    for material in body.get("materials") or []:
+        if material.get("status") == "deferred" and material.get("deferred_until"):
+            found = bundle.material(material["material_id"]) if bundle is not None else None
+            owed.append(OwedMaterial(found.name if found else material["material_id"],
+                                     dt.date.fromisoformat(material["deferred_until"])))
+    provided = sum(1 for m in body.get("materials") or [] if m.get("status") == "provided")
+    return Receipt(station_name=station_name, printed_at=dt.datetime.now(),
+                   bundle_name=bundle.name if bundle else str(body.get("bundle_id", "")),
+                   reference=row.local_reference or "",
+                   applicant_name=mask_name(applicant.get("name", "")),
+                   applicant_id_number=mask_id(applicant.get("id_number", "")),
+                   items=tuple(items), materials_summary=f"已提交材料 {provided} 份", owed=tuple(owed),
+                   hotline=hotline, notes=("补打凭条",))
+
+
+class LookupViewModel(QObject):
+    changed = Signal()
+
+    def __init__(self, store: Store | None, catalogue: Callable[[], object], *,
+                 print_receipt: Callable[[object], object], certificates, station_name: str,  # noqa: ANN001
+                 hotline: str, say: Callable[[str], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._catalogue = catalogue
+        self._print_receipt = print_receipt
+        self._desk = certificates          # kiosk.station.certificates.CertificateDesk or None
+        self._station = station_name
+        self._hotline = hotline
+        self._say = say
+        self._background = Background(self)
+        self._generation = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self._items: list[dict] = []
+        self._who = ""
+        self._state = "idle"          # idle | loading | shown | failed
+        self._message = ""
+        self._message_kind = ""       # ok | error | busy
+        self._for_staff = False
+
+    items = Property(list, lambda self: self._items, notify=changed)
+    who = Property(str, lambda self: self._who, notify=changed)
+    state = Property(str, lambda self: self._state, notify=changed)
+    message = Property(str, lambda self: self._message, notify=changed)
+    messageKind = Property(str, lambda self: self._message_kind, notify=changed)
+    forStaff = Property(bool, lambda self: self._for_staff, notify=changed)
+    busy = Property(bool, lambda self: self._message_kind == "busy", notify=changed)
+
+    def wait(self) -> None:
+        self._background.wait()
+
+    # --- loading -----------------------------------------------------------------------------
+    def load(self, id_number: str, name: str = "", for_staff: bool = False) -> None:
+        """Show this person's applications (read on a worker thread)."""
+        self._generation += 1
+        generation = self._generation
+        self._reset()
+        self._for_staff = for_staff
+        self._who = mask_name(name) if name else mask_id(id_number)
+        self._state = "loading"
+        self.changed.emit()
+        if self._store is None:
+            self._loaded(generation, None, RuntimeError("本机没有接上数据存储"))
+            return
+        store, catalogue = self._store, self._catalogue
+        self._background.run(lambda: _read(store, catalogue, id_number),
+                             lambda result, error: self._loaded(generation, result, error), "kiosk-lookup")
+
+    def _loaded(self, generation: int, result, error) -> None:  # noqa: ANN001
+        if generation != self._generation:
+            return          # wiped or replaced meanwhile
+        if error is not None:
+            log.error("lookup failed: %s", type(error).__name__)
+            self._state = "failed"
+            self._message = "暂时查不到办件记录。请稍后再试，或请工作人员帮忙。"
+            self._message_kind = "error"
+        else:
+            self._items = result
+            self._state = "shown"
+        self.changed.emit()
+        if self._state == "shown":
+            self._say(f"找到 {len(result)} 件申请。" if result else "本机没有查到您的申请记录。")
+
+    # --- actions -----------------------------------------------------------------------------
+    @Slot(str)
+    def reprintReceipt(self, submission_id: str) -> None:
+        if self._message_kind == "busy" or self._store is None:
+            return
+        self._busy("凭条正在打印……")
+        store, catalogue = self._store, self._catalogue
+        station, hotline, printer = self._station, self._hotline, self._print_receipt
+
+        def work():  # noqa: ANN202
+            receipt = stored_receipt(store, catalogue(), submission_id, station, hotline)
+            result = printer(receipt)
+            store.audit("receipt_reprinted", {"id": submission_id, "by": "staff" if self._for_staff
+                                              else "resident"})
+            return result
+
+        self._background.run(work, self._receipt_printed, "kiosk-reprint")
+
+    def _receipt_printed(self, result, error) -> None:  # noqa: ANN001
+        from devices.printer.receipt_printer import Printed
+
+        if error is None and isinstance(result, Printed):
+            self._done("ok", "凭条已打印，请从出纸口取走。")
+        else:
+            reason = result.status.message if result is not None and hasattr(result, "status") else ""
+            self._done("error", "凭条没有打印出来" + (f"（{reason}）" if reason else "")
+                       + "。请稍后再试，或请工作人员帮忙。")
+
+    @Slot(str, str)
+    def printCertificate(self, submission_id: str, certificate_id: str) -> None:
+        if self._message_kind == "busy":
+            return
+        if self._desk is None:
+            self._done("error", "本机没有接上 A4 打印机，不能打印证照。请请工作人员帮忙。")
+            return
+        self._busy("正在校验并打印证照……")
+        desk, who = self._desk, "staff" if self._for_staff else "resident"
+        self._background.run(lambda: desk.print(submission_id, certificate_id, who),
+                             self._certificate_printed, "kiosk-certificate")
+
+    def _certificate_printed(self, result, error) -> None:  # noqa: ANN001
+        from kiosk.station.certificates import CertificateRefused
+
+        if error is None:
+            self._done("ok", result.message)
+        elif isinstance(error, CertificateRefused):
+            self._done("error", str(error))
+        else:
+            log.error("certificate printing failed: %s", type(error).__name__)
+            self._done("error", "证照没有打印出来。请稍后再试，或请工作人员帮忙。")
+
+    def _busy(self, message: str) -> None:
+        self._message, self._message_kind = message, "busy"
+        self.changed.emit()
+
+    def _done(self, kind: str, message: str) -> None:
+        self._message, self._message_kind = message, kind
+        self.changed.emit()
+        self._say(message)
+
+    def wipe(self) -> None:
+        self._generation += 1
+        self._reset()
+        self.changed.emit()
+
+
+def _read(store: Store, catalogue: Callable[[], object], id_number: str) -> list[dict]:
+    """The rows the screen lists, newest first (worker thread)."""
+    names = {}
+    try:
+        names = {b.id: b.name for b in catalogue().bundles}
+    except Exception:  # noqa: BLE001 - without the catalogue the bundle id is shown
+        log.warning("catalogue not available for the lookup")
+    out = []
+    for info in store.submissions_for(id_number):
+        words, detail = status_words(info.state, info.statuses)
+        certificates = []
+        for status in info.statuses:
+            for cid in status.get("certificate_ids") or []:
+                if cid not in certificates:
+                    certificates.append(cid)
+        out.append({
+            "submissionId": info.submission_id,
+            "reference": info.platform_reference or info.local_reference,
+            "bundleName": names.get(info.bundle_id, info.bundle_id),
+            "status": words,
+            "detail": detail,
+            "date": dt.datetime.fromtimestamp(info.created_at).strftime("%Y年%-m月%-d日"),
+            "certificateId": certificates[-1] if certificates else "",
+        })
+    return out

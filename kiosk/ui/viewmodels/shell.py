@@ -1,0 +1,330 @@
+"""Thin QObject adapters that QML binds to. They hold screen state, never business rules.
+
+Why so thin: the session rules live in `kiosk.ui.session`, validation in `forms.validators`, and
+everything here only translates between those and properties/slots. The wipe is the one thing
+done here with care: every property that could hold a person's data is listed in `_PERSONAL` of
+each view-model and reset by `wipe()`, and a test searches the live QML tree afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+
+from devices.idcard.card import mask_name  # the receipt masks names the same way
+from kiosk.ui.navigation import SCREENS, ScreenSpec, next_in_journey
+from kiosk.ui.session import EndReason, Person, Session, State
+from kiosk.ui.voice import Voice
+
+log = logging.getLogger(__name__)
+
+
+class _Notifying(QObject):
+    """Helper for many plain properties: values in a dict, one `changed` signal per subclass.
+
+    Each subclass declares its own `changed = Signal()` before its properties, because Qt binds a
+    property's notify signal by the class that declares the property.
+    """
+
+    def __init__(self, initial: dict, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._values = dict(initial)
+        self._initial = dict(initial)
+
+    def _get(self, key: str):
+        return self._values[key]
+
+    def _set(self, key: str, value) -> None:
+        if self._values[key] != value:
+            self._values[key] = value
+            self.changed.emit()
+
+    def _reset(self, keys) -> None:
+        for key in keys:
+            self._values[key] = self._initial[key]
+        self.changed.emit()
+
+
+def _prop(kind: type, key: str, notify: Signal, writable: bool = False) -> Property:
+    # A Python `list` property is converted afresh on every QML read, and PySide6 (6.11) leaks
+    # about 0.5 KB per dict in it each time; declared as QVariantList it does not (measured in
+    # benchmarks/ui_latency.py's probe). Python code still reads a plain list.
+    if kind is list:
+        kind = "QVariantList"
+    getter = lambda self: self._get(key)  # noqa: E731
+    if writable:
+        return Property(kind, getter, lambda self, v: self._set(key, v), notify=notify)
+    return Property(kind, getter, notify=notify)
+
+
+class IdentifyViewModel(_Notifying):
+    """The 手动输入 screen: name and ID number, checked as the person presses 确定."""
+
+    _PERSONAL = ("name", "idNumber", "nameError", "idError", "errors")
+
+    changed = Signal()
+
+    identified = Signal()
+
+    def __init__(self, check_id_number: Callable[[str], str | None],
+                 check_name: Callable[[str], str | None], parent: QObject | None = None) -> None:
+        super().__init__({"name": "", "idNumber": "", "nameError": "", "idError": "", "errors": []},
+                         parent)
+        self._check_id_number = check_id_number
+        self._check_name = check_name
+        self.on_identified: Callable[[Person], None] | None = None
+
+    name = _prop(str, "name", changed, writable=True)
+    idNumber = _prop(str, "idNumber", changed, writable=True)
+    nameError = _prop(str, "nameError", changed)
+    idError = _prop(str, "idError", changed)
+    errors = _prop(list, "errors", changed)
+
+    @Slot(str)
+    def keypad(self, key: str) -> None:
+        """A key of the big numeric keypad: a digit, 'X', 'back' or 'clear'."""
+        current = self._values["idNumber"]
+        if key == "back":
+            current = current[:-1]
+        elif key == "clear":
+            current = ""
+        elif len(current) < 18 and (key.isdigit() or (key == "X" and len(current) == 17)):
+            current += key
+        self._set("idNumber", current)
+        if self._values["idError"]:
+            self._set("idError", "")
+
+    @Slot(result=bool)
+    def submit(self) -> bool:
+        name = self._values["name"].strip()
+        id_number = self._values["idNumber"].strip().upper()
+        name_error = self._check_name(name) or ""
+        id_error = self._check_id_number(id_number) or ""
+        self._set("nameError", name_error)
+        self._set("idError", id_error)
+        self._set("errors", [e for e in (name_error, id_error) if e])
+        if name_error or id_error:
+            return False
+        if self.on_identified:
+            self.on_identified(Person(name=name, id_number=id_number, source="manual"))
+        return True
+
+    def wipe(self) -> None:
+        self._reset(self._PERSONAL)
+
+
+class ShellViewModel(_Notifying):
+    """Which screen is showing, the overlays, the top bar's actions, and the idle timer."""
+
+    _PERSONAL = ("greetingName", "errorDetail")
+
+    changed = Signal()
+    wiped = Signal()   # QML resets what it keeps itself (the pinyin keyboard's learned words)
+
+    def __init__(self, session: Session, voice: Voice, station_name: str, hotline: str,
+                 parent: QObject | None = None, tick_ms: int = 1000) -> None:
+        super().__init__({
+            "screen": "attract", "warningVisible": False, "warningSeconds": 0, "helpVisible": False,
+            "staffCalled": False, "greetingName": "", "errorTitle": "", "errorMessage": "",
+            "errorAction": "", "errorDetail": "", "networkText": "", "stationName": station_name,
+            "hotline": hotline, "keyboardDataPath": "",
+            # Why the person is here: "apply" (the journey) or "lookup" (查进度 / 打印结果). The
+            # identify screens are shared; kiosk.ui.app routes the identified person by this flag.
+            "purpose": "apply",
+        }, parent)
+        self._session = session
+        self._voice = voice
+        self._history: list[str] = []
+        self._wipers: list[Callable[[], None]] = []
+        self._on_enter: dict[str, list[Callable[[], None]]] = {}
+        self._prompts: dict[str, Callable[[], str]] = {}
+        self._skips: dict[str, Callable[[], bool]] = {}
+        session.on_warning = self._on_warning
+        session.on_warning_cleared = self._on_warning_cleared
+        session.on_wipe = self._on_wipe
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(session.tick)
+        self._timer.start()
+
+    screen = _prop(str, "screen", changed)
+    warningVisible = _prop(bool, "warningVisible", changed)
+    warningSeconds = _prop(int, "warningSeconds", changed)
+    helpVisible = _prop(bool, "helpVisible", changed)
+    staffCalled = _prop(bool, "staffCalled", changed)
+    greetingName = _prop(str, "greetingName", changed)
+    errorTitle = _prop(str, "errorTitle", changed)
+    errorMessage = _prop(str, "errorMessage", changed)
+    errorAction = _prop(str, "errorAction", changed)
+    stationName = _prop(str, "stationName", changed)
+    hotline = _prop(str, "hotline", changed)
+    networkText = _prop(str, "networkText", changed)
+    keyboardDataPath = _prop(str, "keyboardDataPath", changed, writable=True)
+    purpose = _prop(str, "purpose", changed)
+
+    @Property(str, notify=changed)
+    def screenQml(self) -> str:
+        return SCREENS[self._values["screen"]].qml
+
+    @Property(str, notify=changed)
+    def title(self) -> str:
+        return SCREENS[self._values["screen"]].title
+
+    @Property(bool, notify=changed)
+    def showHome(self) -> bool:
+        return SCREENS[self._values["screen"]].home
+
+    @Property(bool, notify=changed)
+    def canGoBack(self) -> bool:
+        return bool(self._history)
+
+    def add_wiper(self, wipe: Callable[[], None]) -> None:
+        """Register a view-model's `wipe` to run whenever the session ends."""
+        self._wipers.append(wipe)
+
+    def current_spec(self) -> ScreenSpec:
+        return SCREENS[self._values["screen"]]
+
+    def set_prompt(self, screen_id: str, provider: Callable[[], str]) -> None:
+        """Let a screen whose content changes (one question per page) say more than its fixed
+        prompt: the fixed prompt is said first, then `provider()` (e.g. the question on screen)."""
+        self._prompts[screen_id] = provider
+
+    def current_prompt(self) -> str:
+        spec = self.current_spec()
+        provider = self._prompts.get(spec.id)
+        extra = provider() if provider else ""
+        return f"{spec.prompt}{extra}" if extra else spec.prompt
+
+    # --- navigation --------------------------------------------------------------------------
+    @Slot(str)
+    def go(self, screen_id: str) -> None:
+        if screen_id not in SCREENS or SCREENS[screen_id].overlay:
+            raise ValueError(f"unknown screen {screen_id!r}")
+        if screen_id == self._values["screen"]:
+            return
+        self._history.append(self._values["screen"])
+        self._set("screen", screen_id)
+        if self._session.state is State.IDLE:
+            # Someone is working at the kiosk though not yet identified: the idle timer must warn
+            # before it takes them back to the start.
+            self._session.note_input()
+        self._voice.say(self.current_prompt())
+
+    @Slot()
+    def forward(self) -> None:
+        """The current screen's part of the journey is done: on to the next (kiosk.ui.navigation.JOURNEY).
+
+        A journey screen not built yet is skipped, so the journey can grow a screen at a time; so
+        is one whose `skip_when` condition holds now (the credit notice for most bundles).
+        """
+        target = next_in_journey(self._values["screen"])
+        while target is not None and (target not in SCREENS or self._skips.get(target, bool)()):
+            target = next_in_journey(target)
+        if target is None:
+            self._session.end(EndReason.FINISHED)
+            return
+        for hook in self._on_enter.get(target, []):
+            hook()
+        self.go(target)
+
+    def clear_history(self) -> None:
+        """After the application is saved there is no going back into it: 返回 disappears."""
+        self._history.clear()
+        self.changed.emit()
+
+    def skip_when(self, screen_id: str, condition: Callable[[], bool]) -> None:
+        """`forward()` passes `screen_id` by while `condition()` is true."""
+        self._skips[screen_id] = condition
+
+    def on_enter(self, screen_id: str, hook: Callable[[], None]) -> None:
+        """Run `hook` just before the journey moves to `screen_id` (e.g. session.start_form)."""
+        self._on_enter.setdefault(screen_id, []).append(hook)
+
+    @Slot(str)
+    def startWith(self, purpose: str) -> None:
+        """The attract screen's way in: "lookup" (查进度) or "apply"; then identify by hand."""
+        self._set("purpose", "lookup" if purpose == "lookup" else "apply")
+        self.go("identify_manual")
+
+    @Slot()
+    def back(self) -> None:
+        if self._history:
+            self._set("screen", self._history.pop())
+            if self._values["screen"] == "attract":
+                self._set("purpose", "apply")
+            self._voice.say(self.current_prompt())
+
+    @Slot()
+    def home(self) -> None:
+        """首页: end the session (wiping it) and return to the attract screen."""
+        self._session.end(EndReason.CANCELLED)
+
+    @Slot()
+    def speak(self) -> None:
+        """朗读: say the prompt of what is in front of the person now (an overlay first)."""
+        if self._values["warningVisible"]:
+            self._voice.say(SCREENS["timeout"].prompt)
+        elif self._values["helpVisible"]:
+            self._voice.say(SCREENS["help"].prompt)
+        else:
+            self._voice.say(self.current_prompt())
+
+    @Slot(str, str, str)
+    def showError(self, title: str, message: str, action: str) -> None:
+        """An error screen that always says what to do next."""
+        self._set("errorTitle", title)
+        self._set("errorMessage", message)
+        self._set("errorAction", action)
+        self.go("error")
+
+    @Slot()
+    def openHelp(self) -> None:
+        self._set("staffCalled", False)
+        self._set("helpVisible", True)
+        self._voice.say(SCREENS["help"].prompt)
+
+    @Slot()
+    def closeHelp(self) -> None:
+        self._set("helpVisible", False)
+
+    @Slot()
+    def callStaff(self) -> None:
+        """求助 → 呼叫工作人员. Logged for the station's staff screen; no personal data."""
+        log.info("staff called from screen %s", self._values["screen"])
+        self._set("staffCalled", True)
+        self._voice.say("已经通知工作人员，请稍候。")
+
+    @Slot()
+    def continueSession(self) -> None:
+        self._session.touch()
+
+    def identified(self, person: Person) -> None:
+        self._session.identify(person)
+        self._set("greetingName", mask_name(person.name))
+        self.go("identified")
+        self.clear_history()   # identified: the way back is 首页 (which wipes), not the typing screen
+
+    # --- session callbacks -------------------------------------------------------------------
+    def _on_warning(self, seconds_left: int) -> None:
+        first = not self._values["warningVisible"]
+        self._set("warningSeconds", seconds_left)
+        self._set("warningVisible", True)
+        if first:
+            self._voice.say(SCREENS["timeout"].prompt)
+
+    def _on_warning_cleared(self) -> None:
+        self._set("warningVisible", False)
+
+    def _on_wipe(self, reason: EndReason) -> None:
+        for wipe in self._wipers:
+            wipe()
+        self._reset(self._PERSONAL + ("errorTitle", "errorMessage", "errorAction", "purpose"))
+        self._history.clear()
+        self._set("warningVisible", False)
+        self._set("helpVisible", False)
+        self._set("screen", "attract")
+        log.info("session ended: %s", reason.value)
+        self.wiped.emit()
