@@ -16,8 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__version__ = "0.1.0"
-
 # Modules with a `register(commands: Commands) -> None`. A room adds its line when its commands
 # do something real; nothing is registered as a placeholder.
 COMMAND_MODULES: list[str] = [
@@ -114,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="乡镇/村政务服务驿站自助终端（一件事一次办，断网可用）。",
         epilog="示例：python main.py demo    python main.py screenshots --out shots",
     )
-    parser.add_argument("--version", action="version", version=f"station-kiosk {__version__}",
+    from kiosk.station.version import app_version
+
+    parser.add_argument("--version", action="version", version=f"station-kiosk {app_version()}",
                         help="显示版本号并退出")
     parser.add_argument("--config", metavar="station.toml", type=Path,
                         help="配置文件（缺省时全部取默认值）")

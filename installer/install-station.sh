@@ -117,8 +117,9 @@ while [ $# -gt 0 ]; do
 done
 KEY_DIR="$ETC/keys"
 CONFIG="$ETC/station.toml"
-# The version this checkout installs: what `main.py --version` prints.
-APP_VERSION="$(sed -n 's/^__version__ = "\([^"]*\)"$/\1/p' "$SOURCE/main.py" 2>/dev/null | head -n 1)"
+# The version this checkout installs: pyproject.toml's [project] version, which the program reads
+# back from the package metadata written into its tree below (kiosk/station/version.py).
+APP_VERSION="$(sed -n '/^\[project\]/,/^\[/s/^version = "\([^"]*\)"$/\1/p' "$SOURCE/pyproject.toml" 2>/dev/null | head -n 1)"
 
 case "$ROTATE" in 0|1|2|3) ;; *) die "--rotate 只能是 0、1、2 或 3，现在是 $ROTATE" ;; esac
 if [ -n "$PRINTER_NAME" ] || [ -n "$PRINTER_URI" ]; then
@@ -248,7 +249,7 @@ if [ "$DRY_RUN" = 0 ] && [ "$APP_ONLY" = 0 ] && [ "$(id -u)" -ne 0 ]; then
     die "需要 root 权限：sudo bash installer/install-station.sh（或先用 --dry-run 查看）"
 fi
 [ -f "$SOURCE/main.py" ] && [ -f "$SOURCE/pyproject.toml" ] || die "$SOURCE 不是自助终端的源码目录"
-[[ "$APP_VERSION" =~ ^[0-9A-Za-z][0-9A-Za-z.+_-]*$ ]] || die "读不出 $SOURCE/main.py 中的版本号（__version__）"
+[[ "$APP_VERSION" =~ ^[0-9A-Za-z][0-9A-Za-z.+_-]*$ ]] || die "读不出 $SOURCE/pyproject.toml 中的版本号（[project] version）"
 [ -z "$VENV" ] || [ -x "$VENV/bin/python" ] || die "--venv $VENV 不是 Python 环境（没有 $VENV/bin/python）"
 PYTHON=python3
 if command -v "$PYTHON" >/dev/null && ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
@@ -363,6 +364,12 @@ else
     tar -C "$SOURCE" --exclude=.git --exclude=.venv --exclude=__pycache__ --exclude=./build \
         --exclude=./dist --exclude=.pytest_cache --exclude=.ruff_cache --exclude=.hypothesis -cf - . \
         | tar -C "$staging" -xf -
+    # The package metadata the program reads its version from; a checkout's own (editable) one
+    # would name the checkout, so it is left out.
+    rm -rf "$staging"/station_kiosk*.egg-info "$staging"/station_kiosk-*.dist-info
+    mkdir -p "$staging/station_kiosk-$APP_VERSION.dist-info"
+    printf 'Metadata-Version: 2.1\nName: station-kiosk\nVersion: %s\n' "$APP_VERSION" \
+        >"$staging/station_kiosk-$APP_VERSION.dist-info/METADATA"
     cp "$TMP/source.sha256" "$staging/.source.sha256"
     chown -R "$APP_OWNER:$APP_GROUP" "$staging"
     chmod -R u=rwX,go=rX "$staging"

@@ -213,7 +213,7 @@ def format_table(doc: dict) -> str:
 def _status(args: argparse.Namespace) -> int:
     from kiosk.station.health import HealthReport
     from kiosk.station.status import store_facts
-    from main import __version__
+    from kiosk.station.version import app_version
     from sync.store import Store, StoreError
 
     data_dir = args.data_dir or args.config.data_dir
@@ -229,7 +229,7 @@ def _status(args: argparse.Namespace) -> int:
         print(f"无法打开本地数据：{exc}", file=sys.stderr)
         return HEALTH_UNREACHABLE
     try:
-        report = HealthReport(lambda: {"devices": devices, **store_facts(store)}, version=__version__,
+        report = HealthReport(lambda: {"devices": devices, **store_facts(store)}, version=app_version(),
                               station_id=store.setting("station_id") or args.config.get("station", "id"),
                               data_dir=data_dir)
         doc = report.build()
@@ -425,7 +425,7 @@ def _update_make(args: argparse.Namespace) -> int:
 
 def _update_apply(args: argparse.Namespace) -> int:
     from kiosk.station.updates import UpdateRefused, apply_package, installed_version
-    from main import __version__
+    from kiosk.station.version import app_version
     from sync.enrollment import platform_key
     from sync.store import Store, StoreError
 
@@ -436,7 +436,7 @@ def _update_apply(args: argparse.Namespace) -> int:
         print(f"无法打开本地数据：{exc}", file=sys.stderr)
         return 2
     try:
-        current = installed_version(args.root, fallback=__version__)
+        current = installed_version(args.root, fallback=app_version())
         try:
             manifest = apply_package(args.package, args.root, platform_key(store), current)
         except UpdateRefused as exc:

@@ -46,6 +46,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.station import versions
+from kiosk.station.version import dist_info_name, metadata_text
 from sync import signing
 from sync.documents import version_key
 
@@ -67,6 +68,8 @@ def _app_files(app_dir: Path) -> Iterable[tuple[str, Path]]:
         rel = path.relative_to(app_dir)
         if any(part in EXCLUDED_PARTS for part in rel.parts) or path.suffix == ".pyc":
             continue
+        if rel.parts[0].startswith("station_kiosk") and rel.parts[0].endswith((".dist-info", ".egg-info")):
+            continue        # the tree's metadata is written anew for the version being packed
         if path.is_file() and not path.is_symlink():
             yield rel.as_posix(), path
 
@@ -83,11 +86,19 @@ def make_package(app_dir: Path, version: str, key: Ed25519PrivateKey, out: Path,
                  now: float | None = None) -> dict[str, Any]:
     """Pack `app_dir` as `version`, signed with the platform key. Returns the manifest."""
     app_dir = Path(app_dir)
+    declared = versions.pyproject_version(app_dir)
+    if declared is not None and declared != str(version):
+        raise UpdateRefused(f"目录 {app_dir} 的 pyproject.toml 写的版本是 {declared}，与 --version {version} "
+                            "不一致，未打包。请先改 pyproject.toml 的 version。")
     files = {rel: {"sha256": _sha256_file(path), "size": path.stat().st_size,
                    "mode": 0o755 if os.access(path, os.X_OK) else 0o644}
              for rel, path in _app_files(app_dir)}
     if not files:
         raise UpdateRefused(f"目录 {app_dir} 中没有可打包的文件。")
+    # The package metadata the running program reads its version from (kiosk/station/version.py).
+    generated = {f"{dist_info_name(str(version))}/METADATA": metadata_text(str(version)).encode("utf-8")}
+    for rel, data in generated.items():
+        files[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "mode": 0o644}
     manifest = {"format": FORMAT, "product": PRODUCT, "version": str(version),
                 "created_at": signing.rfc3339(time.time() if now is None else now), "files": files}
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
@@ -102,6 +113,10 @@ def make_package(app_dir: Path, version: str, key: Ed25519PrivateKey, out: Path,
             tar.addfile(info, io.BytesIO(data))
         for rel, path in _app_files(app_dir):
             tar.add(path, arcname=APP + rel, recursive=False)
+        for rel, data in generated.items():
+            info = tarfile.TarInfo(APP + rel)
+            info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
+            tar.addfile(info, io.BytesIO(data))
     os.replace(partial, out)
     return manifest
 

@@ -69,19 +69,43 @@ def previous_dir(root: Path) -> Path | None:
 
 def version_of(directory: Path | None) -> str | None:
     """The version a program tree says it is: the signed manifest an update left in it, else the
-    `__version__` line of its main.py (a tree the installer copied)."""
+    package metadata it carries (`station_kiosk-<v>.dist-info`, as the running program reads it),
+    else its pyproject.toml; a tree installed before the metadata existed still has the
+    `__version__` line of its main.py."""
     if directory is None:
         return None
+    directory = Path(directory)
     try:
         return str(json.loads((directory / ".update-manifest.json").read_text("utf-8"))["version"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
+    for info in sorted(directory.glob("station_kiosk-*.dist-info")):
+        try:
+            match = re.search(r"^Version:\s*(\S+)\s*$", (info / "METADATA").read_text("utf-8"), re.M)
+        except OSError:
+            continue
+        if match:
+            return match.group(1)
+    declared = pyproject_version(directory)
+    if declared is not None:
+        return declared
     try:
         text = (directory / "main.py").read_text("utf-8")
         match = re.search(r'^__version__\s*=\s*["\']([^"\']+)["\']', text, re.M)
     except OSError:
         return None
     return match.group(1) if match else None
+
+
+def pyproject_version(directory: Path) -> str | None:
+    """The `[project] version` of a tree's pyproject.toml (the one place a version is written)."""
+    import tomllib
+
+    try:
+        with (Path(directory) / "pyproject.toml").open("rb") as fh:
+            return str(tomllib.load(fh)["project"]["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _set_link(root: Path, name: str, target: Path | None) -> None:

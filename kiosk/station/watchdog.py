@@ -120,23 +120,3 @@ def _watchdog_usec(env: Mapping[str, str]) -> int | None:
         log.warning("WATCHDOG_USEC %r is not a number; watchdog off", raw)
         return None
     return usec if usec > 0 else None
-
-
-def start_watchdog(notifier: SystemdNotifier, parent=None):  # noqa: ANN001, ANN201 - Qt types
-    """Ping systemd's watchdog from a QTimer on the calling (GUI) thread.
-
-    Returns the running QTimer (keep a reference, or pass a `parent` QObject), or None when the
-    unit has no WatchdogSec=. The first ping is sent at once, so a slow start is not mistaken for
-    a hang once READY=1 has been sent.
-    """
-    interval = notifier.watchdog_interval_s
-    if interval is None:
-        return None
-    from PySide6.QtCore import QTimer
-
-    timer = QTimer(parent)
-    timer.setInterval(max(1, int(interval * 1000)))
-    timer.timeout.connect(notifier.watchdog)
-    timer.start()
-    notifier.watchdog()
-    return timer

@@ -144,7 +144,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from shiboken6 import Shiboken
 
     from forms.validators import check_id_number, check_name
-    from kiosk.station.station_devices import open_devices
+    from kiosk.station.composition import open_devices
     from kiosk.ui import qtlog
     from kiosk.ui.activity import ActivityFilter
     from kiosk.ui.journey import Journey
@@ -443,18 +443,19 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
     """
     from PySide6.QtCore import QTimer
 
+    from kiosk.station.composition import open_sync
     from kiosk.station.health import HealthReport, HealthServer, SnapshotCache
     from kiosk.station.privacy_log import setup_logging
-    from kiosk.station.station_sync import open_sync
     from kiosk.station.status import store_facts
-    from kiosk.station.watchdog import SystemdNotifier, start_watchdog
-    from main import __version__
+    from kiosk.station.version import app_version
+    from kiosk.station.watchdog import SystemdNotifier
+    from kiosk.ui.watchdog import start_watchdog
     from sync.store import StoreError
 
     logs = setup_logging(config.data_dir)
     notifier = SystemdNotifier()
     try:
-        station_sync = open_sync(config, demo=demo, on_status=lambda s: None, app_version=__version__)
+        station_sync = open_sync(config, demo=demo, on_status=lambda s: None, app_version=app_version())
     except StoreError as exc:
         print(f"无法打开本地数据：{exc}", file=sys.stderr)
         logs.close()
@@ -490,7 +491,7 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
     kiosk.devices.changed.connect(refresh_status)
     kiosk.sync_status.changed.connect(refresh_status)
     refresh_status()
-    report = HealthReport(lambda: {**status(), **store_facts(station_sync.store)}, version=__version__,
+    report = HealthReport(lambda: {**status(), **store_facts(station_sync.store)}, version=app_version(),
                           station_id=config.get("station", "id"),
                           data_dir=config.data_dir)
     try:

@@ -37,7 +37,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _kiosk(args: argparse.Namespace) -> int:
-    from kiosk.station.station_devices import SimulatorRefused, check_no_simulators
+    from kiosk.station.composition import SimulatorRefused, check_no_simulators
     from kiosk.ui.app import run
 
     try:

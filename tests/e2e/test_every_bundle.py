@@ -20,8 +20,8 @@ from devices.idcard.card import IdCard
 from devices.idcard.samples import fake_photo
 from forms import load_catalogue
 from forms.examples import example, variant_titles
+from kiosk.station.composition import open_sync
 from kiosk.station.demo import demo_config
-from kiosk.station.station_sync import open_sync
 from kiosk.ui.app import build
 from kiosk.ui.screenshots import settle
 from sync.platform.server import start_in_thread

@@ -22,11 +22,11 @@ def _run(exe: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_the_build_reports_its_version(built, tmp_path):
-    from main import __version__
+    from kiosk.station.version import app_version
 
     result = _run(built, "--version", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"station-kiosk {__version__}"
+    assert result.stdout.strip() == f"station-kiosk {app_version()}"
 
 
 @pytest.mark.slow

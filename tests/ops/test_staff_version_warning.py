@@ -5,9 +5,9 @@ store holds what the last heartbeat answered."""
 from __future__ import annotations
 
 from kiosk.station.status import MIN_APP_VERSION
+from kiosk.station.version import app_version
 from kiosk.ui.screenshots import settle
 from kiosk.ui.staff_wiring import make_pins
-from main import __version__
 from tests.ui.qml_tree import strings_in_tree
 from tests.ui.staff_helpers import tap_key, tap_visible, type_keys, visible
 
@@ -36,9 +36,9 @@ def test_staff_see_that_the_platform_wants_newer_software_residents_do_not(demo,
     qtbot.waitUntil(lambda: kiosk.staff.property("softwareWarning") != "", timeout=10_000)
     settle(kiosk.app)
     text = visible(kiosk, "softwareWarningText").property("text")
-    assert text.startswith("！ ") and f"软件版本过旧，平台要求至少 99.0.0（本机 {__version__}）" in text
+    assert text.startswith("！ ") and f"软件版本过旧，平台要求至少 99.0.0（本机 {app_version()}）" in text
 
-    station.store.set_setting(MIN_APP_VERSION, __version__)  # the platform lowered it again
+    station.store.set_setting(MIN_APP_VERSION, app_version())  # the platform lowered it again
     tap_visible(kiosk, "staffRefreshButton")
     qtbot.waitUntil(lambda: kiosk.staff.property("softwareWarning") == "", timeout=10_000)
     tap_visible(kiosk, "staffLogoutButton")

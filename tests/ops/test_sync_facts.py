@@ -137,7 +137,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 def test_min_app_version_from_the_heartbeat_degrades_status_for_staff(tmp_path, platform):
     service, server, _, _ = platform
     store = enrolled(tmp_path, service, server)
-    from main import __version__
+    from kiosk.station.version import app_version
 
     service.min_app_version = "99.0.0"
     worker_for(store, tmp_path).run_once(force=True)
@@ -146,7 +146,7 @@ def test_min_app_version_from_the_heartbeat_degrades_status_for_staff(tmp_path, 
     result = cli("status", "--json", "--data-dir", str(tmp_path / "data"), "--key-dir",
                  str(tmp_path / "keys"), "--port", "1", "--timeout", "0.2")
     doc = json.loads(result.stdout)
-    reason = f"软件版本过旧，平台要求至少 99.0.0（本机 {__version__}）"
+    reason = f"软件版本过旧，平台要求至少 99.0.0（本机 {app_version()}）"
     assert result.returncode == 1 and doc["status"] == "degraded"
     assert doc["min_app_version"] == "99.0.0"
     assert any(p.startswith(reason) for p in doc["problems"]), doc["problems"]
@@ -155,12 +155,12 @@ def test_min_app_version_from_the_heartbeat_degrades_status_for_staff(tmp_path, 
     assert reason in table.stdout and "上次同步成功：无记录" not in table.stdout
 
     # the platform lowers it again: the warning goes with the next heartbeat
-    service.min_app_version = __version__
+    service.min_app_version = app_version()
     store = Store.open(tmp_path / "data", tmp_path / "keys")
     worker_for(store, tmp_path).run_once(force=True)
     facts = store_facts(store)
     store.close()
     doc = HealthReport(lambda: {"devices": {"id_reader": {"state": "ok"}}, **facts},
-                       version=__version__, station_id="210102-0001", data_dir=tmp_path).build()
+                       version=app_version(), station_id="210102-0001", data_dir=tmp_path).build()
     assert not any("软件版本过旧" in p for p in doc["problems"])
-    assert outdated_reason(__version__, facts["min_app_version"]) is None
+    assert outdated_reason(app_version(), facts["min_app_version"]) is None

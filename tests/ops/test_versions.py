@@ -73,9 +73,9 @@ def release(prefix: Path, station: Path, version: str) -> Path:  # noqa: F811 - 
     signed by the platform with `update make`."""
     tree = station / f"release-{version}"
     shutil.copytree(prefix / "versions" / "0.1.0", tree, ignore=shutil.ignore_patterns(".source.sha256"))
-    main = tree / "main.py"
-    main.write_text(re.sub(r'^__version__ = ".*"$', f'__version__ = "{version}"', main.read_text("utf-8"),
-                           flags=re.M), "utf-8")
+    project = tree / "pyproject.toml"
+    project.write_text(re.sub(r'^version = ".*"$', f'version = "{version}"', project.read_text("utf-8"),
+                              count=1, flags=re.M), "utf-8")
     package = station / f"station-kiosk-{version}.tar.gz"
     made = cli("update", "make", str(tree), "--version", version, "--data", str(station / "platform"),
                "--out", str(package))

@@ -9,7 +9,8 @@ import uuid
 
 import pytest
 
-from kiosk.station.watchdog import SystemdNotifier, start_watchdog
+from kiosk.station.watchdog import SystemdNotifier
+from kiosk.ui.watchdog import start_watchdog
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import copy
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
+from kiosk.station.composition import open_sync
 from kiosk.station.demo import demo_config
-from kiosk.station.station_sync import open_sync
 from kiosk.ui.app import build
 from kiosk.ui.screenshots import complete_sample_application, settle
 from tests.ui.qml_tree import visible_items

@@ -143,8 +143,8 @@ def test_home_during_a_scan_stops_the_camera_and_forgets_the_picture(scan_kiosk,
 
 
 def test_the_demo_camera_shows_a_fresh_code_for_the_demo_resident(qapp, qtbot, tmp_path):
+    from kiosk.station.composition import open_sync
     from kiosk.station.demo import demo_config
-    from kiosk.station.station_sync import open_sync
     from kiosk.ui.app import build
 
     config = demo_config(None, tmp_path / "data")

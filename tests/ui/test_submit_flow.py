@@ -8,8 +8,8 @@ import zxingcpp
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickItem
 
+from kiosk.station.composition import open_sync
 from kiosk.station.demo import demo_config
-from kiosk.station.station_sync import open_sync
 from kiosk.ui.app import build
 from kiosk.ui.screenshots import complete_sample_application, settle
 from tests.ui.qml_tree import strings_in_tree, visible_items

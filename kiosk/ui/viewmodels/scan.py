@@ -327,7 +327,7 @@ class ScanViewModel(_Notifying):
 
 def demo_code_issuer(data_dir: Path) -> Callable[[], str | None]:
     """The demo resident's code (the sample card 王喆), signed when asked with the key of the demo's
-    reference platform, which kiosk/station/station_sync.py keeps beside the kiosk's data
+    reference platform, which kiosk/station/composition.py keeps beside the kiosk's data
     (`<data_dir>-platform`). None when there is no such platform (not a demo)."""
     def issue_now() -> str | None:
         from devices.idcard.samples import sample_for

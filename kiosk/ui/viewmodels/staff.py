@@ -405,7 +405,7 @@ def _overview(store, catalogue: Callable[[], object], now: float):  # noqa: ANN0
     a warning when the platform's last heartbeat asked for a newer software version, else "")."""
     from kiosk.station.health import outdated_reason
     from kiosk.station.status import MIN_APP_VERSION
-    from main import __version__
+    from kiosk.station.version import app_version
 
     summary = store.pending_summary()
     problems = []
@@ -436,5 +436,5 @@ def _overview(store, catalogue: Callable[[], object], now: float):  # noqa: ANN0
     ratings = [{"label": RATING_LABELS[score], "count": count}
                for score, count in store.ratings_per_score(since).items()]
     oldest = age_in_words(summary["oldest_pending_age_s"]) if summary["pending"] else "没有待发的申请"
-    warning = outdated_reason(__version__, store.setting(MIN_APP_VERSION)) or ""
+    warning = outdated_reason(app_version(), store.setting(MIN_APP_VERSION)) or ""
     return summary["pending"], oldest, problems, figures, ratings, version, warning
