@@ -472,6 +472,34 @@ class FormViewModel(_Notifying):
             self._update({"error": ""})
             self._refresh()
 
+    def back_within(self) -> bool:
+        """返回 on the question screen: to the review when changing an answer from there, else the
+        previous question; False on the first question (the shell then goes to 办理须知, and
+        开始填写 there comes back to it with every answer kept)."""
+        form = self._form
+        if form is None or form.current is None:
+            return False
+        if self._values["fromReview"]:
+            self.backToReview()
+            return True
+        visible = [f.id for f in form.visible_fields()]
+        if visible and form.current.field.id != visible[0]:
+            self.previous()
+            return True
+        return False
+
+    def resume(self) -> None:
+        """Coming back to the questions by 返回 from the materials: the last question, the one
+        answered just before them (the form stands past its end once 下一题 was pressed on it)."""
+        form = self._form
+        if form is not None:
+            visible = form.visible_fields()
+            if visible:
+                form.goto(visible[-1].id)
+        self._shown_field = None
+        self._update({"fromReview": False, "error": ""})
+        self._refresh()
+
     @Slot(str)
     def goto(self, field_id: str) -> None:
         """修改 on the review screen: that question, then 返回核对 comes back."""
