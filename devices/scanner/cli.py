@@ -97,7 +97,10 @@ def _images(paths: list[str], decoder: Any) -> int:
 def _camera(args: argparse.Namespace, decoder_factory: Any) -> int:
     from pathlib import Path
 
-    from devices.scanner.camera import CameraError, OpenCvCamera, ScannerWorker, SimulatedCamera
+    from devices.camera import CameraError
+    from devices.camera.opencv import OpenCvCamera
+    from devices.camera.simulator import SimulatedCamera
+    from devices.scanner.worker import ScannerWorker
 
     spec = str(args.camera)
     try:
