@@ -32,11 +32,11 @@ from kiosk.ui.viewmodels.agent_consent import (
     authorisation_png,
     consent_text,
 )
+from kiosk.ui.viewmodels.keypad import press
 from kiosk.ui.viewmodels.shell import _Notifying, _prop, mask_name
 
 log = logging.getLogger(__name__)
 
-MAX_PIN = 12
 SAME_PERSON = "这是代办员本人的身份证。请放置被代办人的身份证；本人办理请退出代办，从首页开始。"
 
 
@@ -132,12 +132,7 @@ class AgentViewModel(_Notifying):
 
     @Slot(str)
     def keypad(self, key: str) -> None:
-        if key == "back":
-            self._pin = self._pin[:-1]
-        elif key == "clear":
-            self._pin = ""
-        elif key.isdigit() and len(self._pin) < MAX_PIN:
-            self._pin += key
+        self._pin = press(self._pin, key, "pin")
         self._set("pinDots", "●" * len(self._pin))
         self._set("loginError", "")
         self._session.note_input()

@@ -23,19 +23,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from forms import fieldtypes
 from forms.divisions import LIAONING, cities, counties, name_of, provinces
+from kiosk.ui.viewmodels.keypad import press
 from kiosk.ui.viewmodels.shell import _Notifying, _prop
 
-LATER_TYPES = ("scan", "signature")
-KEYPAD_TYPES = {"number": "digits", "money": "decimal", "id_number": "id", "phone": "phone",
-                "bank_account": "digits"}
-KEYPAD_MAX = {"digits": 19, "decimal": 12, "id": 18, "phone": 13}
-WIDGETS = {
-    "text": "TextAnswer", "name": "TextAnswer", "date": "DateAnswer", "choice": "ChoiceAnswer",
-    "relation": "ChoiceAnswer", "yes_no": "ChoiceAnswer", "multi_choice": "MultiChoiceAnswer",
-    "address": "AddressAnswer", "consent": "ConsentAnswer", "scan": "LaterAnswer",
-    "signature": "LaterAnswer", **dict.fromkeys(KEYPAD_TYPES, "KeypadAnswer"),
-}
-PLACEHOLDERS = {"name": "点这里，用拼音输入姓名", "text": "点这里，用拼音输入"}
 MATERIAL_STATUS = {
     "held_by_government": "政府已有，无需提交",
     "provided": "已提交",
@@ -181,16 +171,17 @@ class FormViewModel(_Notifying):
         prefilled = question.prefilled and not self._editing_prefilled and not question.error
         if new_question and question.prefilled and question.error:
             values["error"] = question.error
+        kind = fieldtypes.TYPES[f.type]
         values.update({
             "pageTitle": question.page.title, "number": number, "count": len(visible),
             "position": f"第 {number} 题，共 {len(visible)} 题",
-            "fieldId": f.id, "fieldType": f.type, "widget": WIDGETS[f.type], "label": f.label,
+            "fieldId": f.id, "fieldType": f.type, "widget": kind.widget, "label": f.label,
             "help": f.help, "required": question.required, "prefilled": prefilled,
             "prefillSource": "已按您的身份证填好" if (f.prefill or "").startswith("id_card.")
                              else "已按您前面的回答填好",
             "valueText": fieldtypes.display(f, question.value) if question.value is not None else "",
-            "keypad": KEYPAD_TYPES.get(f.type, ""),
-            "placeholder": PLACEHOLDERS.get(f.type, "点这里输入"),
+            "keypad": kind.keypad_for(f),
+            "placeholder": kind.placeholder,
             "isLast": number == len(visible),
         })
         if new_question:
@@ -205,7 +196,7 @@ class FormViewModel(_Notifying):
         if f.type == "consent":
             values["consentText"] = f.rules.get("text", f.label)
             values["agreed"] = question.value is True
-        if f.type in LATER_TYPES:
+        if kind.later:
             values["laterText"] = (
                 f"“{f.label}”要用摄像头拍摄，在后面的“提交材料”一步完成。现在请点“下一题”。"
                 if f.type == "scan" else
@@ -219,7 +210,7 @@ class FormViewModel(_Notifying):
     def _widget_state(self, f, value, today: date) -> dict[str, Any]:
         """What the input widget starts with when a question comes on screen."""
         state: dict[str, Any] = {"draft": ""}
-        if f.type in KEYPAD_TYPES or f.type in ("text", "name"):
+        if _typed(f):
             state["draft"] = "" if value is None else str(value)
         if f.type == "date":
             start = today
@@ -297,7 +288,7 @@ class FormViewModel(_Notifying):
         for page in form.summary():
             entries = []
             for e in page.entries:
-                later = kinds[e.field_id].type in LATER_TYPES
+                later = fieldtypes.TYPES[kinds[e.field_id].type].later
                 note = ""
                 if later:
                     note = "在后面的步骤完成" if e.value is None else ""
@@ -323,21 +314,10 @@ class FormViewModel(_Notifying):
 
     @Slot(str)
     def key(self, key: str) -> None:
-        """A key of the number pad: a digit, '.', 'X', 'back' or 'clear'."""
-        draft, kind = self._values["draft"], self._values["keypad"]
-        if key == "back":
-            draft = draft[:-1]
-        elif key == "clear":
-            draft = ""
-        elif len(draft) >= KEYPAD_MAX.get(kind, 19):
-            pass
-        elif key.isdigit():
-            draft += key
-        elif key == "." and kind == "decimal" and "." not in draft:
-            draft += key if draft else "0."
-        elif key == "X" and kind == "id" and len(draft) == 17:
-            draft += key
-        self._update({"draft": draft, "error": ""})
+        """A key of the number pad (kiosk.ui.viewmodels.keypad)."""
+        kind = self._values["keypad"]
+        if kind:
+            self._update({"draft": press(self._values["draft"], key, kind), "error": ""})
 
     @Slot(str)
     def choose(self, value: str) -> None:
@@ -409,7 +389,7 @@ class FormViewModel(_Notifying):
         """Hand what was typed or set on screen to the engine (choices are recorded already)."""
         f = self._form.bundle.fields[self._shown_field]
         v = self._values
-        if f.type in KEYPAD_TYPES or f.type in ("text", "name"):
+        if _typed(f):
             self._form.answer(f.id, v["draft"])
         elif f.type == "date":
             self._form.answer(f.id, f"{v['year']:04d}-{v['month']:02d}-{v['day']:02d}")
@@ -427,7 +407,7 @@ class FormViewModel(_Notifying):
         if form is None or form.current is None:
             return
         question = form.current
-        if question.field.type in LATER_TYPES:
+        if fieldtypes.TYPES[question.field.type].later:
             self._skip_later(question.field.id)
             return
         if not self._values["prefilled"]:
@@ -513,7 +493,7 @@ class FormViewModel(_Notifying):
     def backToReview(self) -> None:
         """返回核对: keep what is on screen (if anything) and show the review again."""
         if self._form.current is not None and not self._values["prefilled"] \
-                and self._form.current.field.type not in LATER_TYPES:
+                and not fieldtypes.TYPES[self._form.current.field.type].later:
             self._commit_draft()
         self._update({"fromReview": False, "error": ""})
         self._refresh()
@@ -540,6 +520,12 @@ class FormViewModel(_Notifying):
         self._address = {}
         self._values = dict(_INITIAL)
         self.changed.emit()
+
+
+def _typed(f) -> bool:  # noqa: ANN001 - forms.Field
+    """Is this question's answer typed (a draft kept until 下一题), on a pad or the keyboard?"""
+    kind = fieldtypes.TYPES[f.type]
+    return bool(kind.keypad_for(f)) or kind.widget == "TextAnswer"
 
 
 def _cn_date(iso: str | None) -> str:

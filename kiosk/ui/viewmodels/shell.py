@@ -17,6 +17,7 @@ from devices.idcard.card import mask_name  # the receipt masks names the same wa
 from kiosk.ui import navigation
 from kiosk.ui.navigation import SCREENS, ScreenSpec, next_in_journey
 from kiosk.ui.session import EndReason, Person, Session, State
+from kiosk.ui.viewmodels.keypad import press
 from kiosk.ui.voice import Voice
 
 log = logging.getLogger(__name__)
@@ -85,15 +86,8 @@ class IdentifyViewModel(_Notifying):
 
     @Slot(str)
     def keypad(self, key: str) -> None:
-        """A key of the big numeric keypad: a digit, 'X', 'back' or 'clear'."""
-        current = self._values["idNumber"]
-        if key == "back":
-            current = current[:-1]
-        elif key == "clear":
-            current = ""
-        elif len(current) < 18 and (key.isdigit() or (key == "X" and len(current) == 17)):
-            current += key
-        self._set("idNumber", current)
+        """A key of the big number pad (kiosk.ui.viewmodels.keypad)."""
+        self._set("idNumber", press(self._values["idNumber"], key, "id"))
         if self._values["idError"]:
             self._set("idError", "")
 
