@@ -152,7 +152,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from kiosk.ui.staff_wiring import lookup_identified, wire_staff_and_lookup
     from kiosk.ui.theme import Theme
     from kiosk.ui.viewmodels.devices import DevicesViewModel
-    from kiosk.ui.viewmodels.shell import IdentifyViewModel, ShellViewModel
+    from kiosk.ui.viewmodels.identify import IdentifyViewModel
+    from kiosk.ui.viewmodels.shell import ShellViewModel
     from kiosk.ui.viewmodels.sync_status import SyncStatusViewModel
     from kiosk.ui.voice import Voice
 

@@ -22,7 +22,7 @@ from PySide6.QtQuick import QQuickImageProvider
 
 from devices.camera.document_worker import ADVICE_READY, CameraWorker, Shot
 from kiosk.ui.background import Background, write_failure_message
-from kiosk.ui.viewmodels.shell import _Notifying, _prop
+from kiosk.ui.viewmodels.base import Notifying, prop
 
 if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, not with the kiosk's first screen
     import numpy as np
@@ -103,7 +103,7 @@ def source_opener(spec: str, kind: str, folder: Callable[[], Path], fps: float =
     return open_source
 
 
-class CameraViewModel(_Notifying):
+class CameraViewModel(Notifying):
     """One material, page by page: live view → 拍照 → 重拍 / 用这张 → next page or done."""
 
     changed = Signal()
@@ -145,20 +145,20 @@ class CameraViewModel(_Notifying):
         self._shotFromWorker.connect(self._deliver_shot)
         self._errorFromWorker.connect(self._deliver_error)
 
-    materialName = _prop(str, "materialName", changed)
-    stage = _prop(str, "stage", changed)            # live | working | review
-    page = _prop(int, "page", changed)
-    pageCount = _prop(int, "pageCount", changed)
-    pageLabel = _prop(str, "pageLabel", changed)    # which side or page this is (人像面 …)
-    guidance = _prop(str, "guidance", changed)
-    guidanceOk = _prop(bool, "guidanceOk", changed)
-    error = _prop(str, "error", changed)
-    shotAdvice = _prop(str, "shotAdvice", changed)
-    frameSerial = _prop(int, "frameSerial", changed)
-    pageSerial = _prop(int, "pageSerial", changed)
-    live = _prop(bool, "live", changed)
-    saving = _prop(bool, "saving", changed)          # 用这张 tapped: the page is being written
-    saveError = _prop(str, "saveError", changed)     # the store refused it (a full disk): what to do
+    materialName = prop(str, "materialName", changed)
+    stage = prop(str, "stage", changed)            # live | working | review
+    page = prop(int, "page", changed)
+    pageCount = prop(int, "pageCount", changed)
+    pageLabel = prop(str, "pageLabel", changed)    # which side or page this is (人像面 …)
+    guidance = prop(str, "guidance", changed)
+    guidanceOk = prop(bool, "guidanceOk", changed)
+    error = prop(str, "error", changed)
+    shotAdvice = prop(str, "shotAdvice", changed)
+    frameSerial = prop(int, "frameSerial", changed)
+    pageSerial = prop(int, "pageSerial", changed)
+    live = prop(bool, "live", changed)
+    saving = prop(bool, "saving", changed)          # 用这张 tapped: the page is being written
+    saveError = prop(str, "saveError", changed)     # the store refused it (a full disk): what to do
 
     @Property(bool, notify=changed)
     def canUse(self) -> bool:

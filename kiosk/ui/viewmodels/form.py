@@ -23,8 +23,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from forms import fieldtypes
 from forms.divisions import LIAONING, cities, counties, name_of, provinces
+from kiosk.ui.viewmodels.base import Notifying, prop
 from kiosk.ui.viewmodels.keypad import press
-from kiosk.ui.viewmodels.shell import _Notifying, _prop
 
 MATERIAL_STATUS = {
     "held_by_government": "政府已有，无需提交",
@@ -46,7 +46,7 @@ _INITIAL: dict[str, Any] = {
 }
 
 
-class FormViewModel(_Notifying):
+class FormViewModel(Notifying):
     """`form` in QML. Works on `journey.form`; `load()` after `journey.choose(bundle_id)`."""
 
     changed = Signal()
@@ -62,46 +62,46 @@ class FormViewModel(_Notifying):
         self._editing_prefilled = False
         self._address: dict[str, str] = {}
 
-    active = _prop(bool, "active", changed)
-    bundleName = _prop(str, "bundleName", changed)
-    pageTitle = _prop(str, "pageTitle", changed)
-    position = _prop(str, "position", changed)
-    number = _prop(int, "number", changed)
-    count = _prop(int, "count", changed)
-    fieldId = _prop(str, "fieldId", changed)
-    fieldType = _prop(str, "fieldType", changed)
-    widget = _prop(str, "widget", changed)
-    label = _prop(str, "label", changed)
-    help = _prop(str, "help", changed)
-    required = _prop(bool, "required", changed)
-    prefilled = _prop(bool, "prefilled", changed)
-    prefillSource = _prop(str, "prefillSource", changed)
-    valueText = _prop(str, "valueText", changed)
-    keypad = _prop(str, "keypad", changed)
-    draft = _prop(str, "draft", changed)
-    placeholder = _prop(str, "placeholder", changed)
-    options = _prop(list, "options", changed)
-    columns = _prop(int, "columns", changed)
-    year = _prop(int, "year", changed)
-    month = _prop(int, "month", changed)
-    day = _prop(int, "day", changed)
-    addressLevel = _prop(str, "addressLevel", changed)
-    addressOptions = _prop(list, "addressOptions", changed)
-    addressChosen = _prop(str, "addressChosen", changed)
-    addressDetail = _prop(str, "addressDetail", changed)
-    consentText = _prop(str, "consentText", changed)
-    agreed = _prop(bool, "agreed", changed)
-    laterText = _prop(str, "laterText", changed)
-    error = _prop(str, "error", changed)
-    fromReview = _prop(bool, "fromReview", changed)
-    isLast = _prop(bool, "isLast", changed)
-    review = _prop(list, "review", changed)
-    reviewErrors = _prop(list, "reviewErrors", changed)
-    reviewErrorsShown = _prop(bool, "reviewErrorsShown", changed)
-    introItems = _prop(list, "introItems", changed)
-    introMaterials = _prop(list, "introMaterials", changed)
-    introTime = _prop(str, "introTime", changed)
-    introDescription = _prop(str, "introDescription", changed)
+    active = prop(bool, "active", changed)
+    bundleName = prop(str, "bundleName", changed)
+    pageTitle = prop(str, "pageTitle", changed)
+    position = prop(str, "position", changed)
+    number = prop(int, "number", changed)
+    count = prop(int, "count", changed)
+    fieldId = prop(str, "fieldId", changed)
+    fieldType = prop(str, "fieldType", changed)
+    widget = prop(str, "widget", changed)
+    label = prop(str, "label", changed)
+    help = prop(str, "help", changed)
+    required = prop(bool, "required", changed)
+    prefilled = prop(bool, "prefilled", changed)
+    prefillSource = prop(str, "prefillSource", changed)
+    valueText = prop(str, "valueText", changed)
+    keypad = prop(str, "keypad", changed)
+    draft = prop(str, "draft", changed)
+    placeholder = prop(str, "placeholder", changed)
+    options = prop(list, "options", changed)
+    columns = prop(int, "columns", changed)
+    year = prop(int, "year", changed)
+    month = prop(int, "month", changed)
+    day = prop(int, "day", changed)
+    addressLevel = prop(str, "addressLevel", changed)
+    addressOptions = prop(list, "addressOptions", changed)
+    addressChosen = prop(str, "addressChosen", changed)
+    addressDetail = prop(str, "addressDetail", changed)
+    consentText = prop(str, "consentText", changed)
+    agreed = prop(bool, "agreed", changed)
+    laterText = prop(str, "laterText", changed)
+    error = prop(str, "error", changed)
+    fromReview = prop(bool, "fromReview", changed)
+    isLast = prop(bool, "isLast", changed)
+    review = prop(list, "review", changed)
+    reviewErrors = prop(list, "reviewErrors", changed)
+    reviewErrorsShown = prop(bool, "reviewErrorsShown", changed)
+    introItems = prop(list, "introItems", changed)
+    introMaterials = prop(list, "introMaterials", changed)
+    introTime = prop(str, "introTime", changed)
+    introDescription = prop(str, "introDescription", changed)
 
     # ----------------------------------------------------------------------------- plumbing
     @property

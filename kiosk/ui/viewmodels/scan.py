@@ -30,8 +30,8 @@ from PySide6.QtGui import QImage
 
 from devices.camera import SIMULATOR
 from kiosk.ui.session import Person
+from kiosk.ui.viewmodels.base import Notifying, prop
 from kiosk.ui.viewmodels.camera import CameraImages, to_qimage
-from kiosk.ui.viewmodels.shell import _Notifying, _prop
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def camera_opener(spec: str, folder: Callable[[], Path], demo_code: Callable[[],
     return open_qr_camera
 
 
-class ScanViewModel(_Notifying):
+class ScanViewModel(Notifying):
     """The 扫码 screen: opening → scanning → identified, or a plain error with what to do next."""
 
     changed = Signal()
@@ -166,11 +166,11 @@ class ScanViewModel(_Notifying):
         self._resultFromWorker.connect(self._deliver_result)
         self._errorFromWorker.connect(self._deliver_error)
 
-    state = _prop(str, "state", changed)   # off | opening | scanning | error | camera | done
-    errorTitle = _prop(str, "errorTitle", changed)
-    errorMessage = _prop(str, "errorMessage", changed)
-    frameSerial = _prop(int, "frameSerial", changed)
-    live = _prop(bool, "live", changed)
+    state = prop(str, "state", changed)   # off | opening | scanning | error | camera | done
+    errorTitle = prop(str, "errorTitle", changed)
+    errorMessage = prop(str, "errorMessage", changed)
+    frameSerial = prop(int, "frameSerial", changed)
+    live = prop(bool, "live", changed)
 
     # --- the camera follows the screen ----------------------------------------------------------
     def follow_screen(self, screen_id: str) -> None:

@@ -1,9 +1,9 @@
-"""Thin QObject adapters that QML binds to. They hold screen state, never business rules.
+"""The shell: which screen shows (walking kiosk.ui.navigation's graph), the overlays, the top
+bar's actions, the idle timer, and the wipe.
 
-Why so thin: the session rules live in `kiosk.ui.session`, validation in `forms.validators`, and
-everything here only translates between those and properties/slots. The wipe is the one thing
-done here with care: every property that could hold a person's data is listed in `_PERSONAL` of
-each view-model and reset by `wipe()`, and a test searches the live QML tree afterwards.
+Why the wipe is here: every view-model registers its `wipe` with the shell, which calls them all
+when a session ends (首页, finished, timed out); each resets the properties listed in its
+`_PERSONAL`, and a test searches the live QML tree afterwards for what was left.
 """
 
 from __future__ import annotations
@@ -17,100 +17,13 @@ from devices.idcard.card import mask_name  # the receipt masks names the same wa
 from kiosk.ui import navigation
 from kiosk.ui.navigation import SCREENS, ScreenSpec, next_in_journey
 from kiosk.ui.session import EndReason, Person, Session, State
-from kiosk.ui.viewmodels.keypad import press
+from kiosk.ui.viewmodels.base import Notifying, prop
 from kiosk.ui.voice import Voice
 
 log = logging.getLogger(__name__)
 
 
-class _Notifying(QObject):
-    """Helper for many plain properties: values in a dict, one `changed` signal per subclass.
-
-    Each subclass declares its own `changed = Signal()` before its properties, because Qt binds a
-    property's notify signal by the class that declares the property.
-    """
-
-    def __init__(self, initial: dict, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._values = dict(initial)
-        self._initial = dict(initial)
-
-    def _get(self, key: str):
-        return self._values[key]
-
-    def _set(self, key: str, value) -> None:
-        if self._values[key] != value:
-            self._values[key] = value
-            self.changed.emit()
-
-    def _reset(self, keys) -> None:
-        for key in keys:
-            self._values[key] = self._initial[key]
-        self.changed.emit()
-
-
-def _prop(kind: type, key: str, notify: Signal, writable: bool = False) -> Property:
-    # A Python `list` property is converted afresh on every QML read, and PySide6 (6.11) leaks
-    # about 0.5 KB per dict in it each time; declared as QVariantList it does not (measured in
-    # benchmarks/ui_latency.py's probe). Python code still reads a plain list.
-    if kind is list:
-        kind = "QVariantList"
-    getter = lambda self: self._get(key)  # noqa: E731
-    if writable:
-        return Property(kind, getter, lambda self, v: self._set(key, v), notify=notify)
-    return Property(kind, getter, notify=notify)
-
-
-class IdentifyViewModel(_Notifying):
-    """The 手动输入 screen: name and ID number, checked as the person presses 确定."""
-
-    _PERSONAL = ("name", "idNumber", "nameError", "idError", "errors")
-
-    changed = Signal()
-
-    identified = Signal()
-
-    def __init__(self, check_id_number: Callable[[str], str | None],
-                 check_name: Callable[[str], str | None], parent: QObject | None = None) -> None:
-        super().__init__({"name": "", "idNumber": "", "nameError": "", "idError": "", "errors": []},
-                         parent)
-        self._check_id_number = check_id_number
-        self._check_name = check_name
-        self.on_identified: Callable[[Person], None] | None = None
-
-    name = _prop(str, "name", changed, writable=True)
-    idNumber = _prop(str, "idNumber", changed, writable=True)
-    nameError = _prop(str, "nameError", changed)
-    idError = _prop(str, "idError", changed)
-    errors = _prop(list, "errors", changed)
-
-    @Slot(str)
-    def keypad(self, key: str) -> None:
-        """A key of the big number pad (kiosk.ui.viewmodels.keypad)."""
-        self._set("idNumber", press(self._values["idNumber"], key, "id"))
-        if self._values["idError"]:
-            self._set("idError", "")
-
-    @Slot(result=bool)
-    def submit(self) -> bool:
-        name = self._values["name"].strip()
-        id_number = self._values["idNumber"].strip().upper()
-        name_error = self._check_name(name) or ""
-        id_error = self._check_id_number(id_number) or ""
-        self._set("nameError", name_error)
-        self._set("idError", id_error)
-        self._set("errors", [e for e in (name_error, id_error) if e])
-        if name_error or id_error:
-            return False
-        if self.on_identified:
-            self.on_identified(Person(name=name, id_number=id_number, source="manual"))
-        return True
-
-    def wipe(self) -> None:
-        self._reset(self._PERSONAL)
-
-
-class ShellViewModel(_Notifying):
+class ShellViewModel(Notifying):
     """Which screen is showing, the overlays, the top bar's actions, and the idle timer."""
 
     _PERSONAL = ("greetingName", "errorDetail")
@@ -149,20 +62,20 @@ class ShellViewModel(_Notifying):
         self._timer.timeout.connect(session.tick)
         self._timer.start()
 
-    screen = _prop(str, "screen", changed)
-    warningVisible = _prop(bool, "warningVisible", changed)
-    warningSeconds = _prop(int, "warningSeconds", changed)
-    helpVisible = _prop(bool, "helpVisible", changed)
-    staffCalled = _prop(bool, "staffCalled", changed)
-    greetingName = _prop(str, "greetingName", changed)
-    errorTitle = _prop(str, "errorTitle", changed)
-    errorMessage = _prop(str, "errorMessage", changed)
-    errorAction = _prop(str, "errorAction", changed)
-    stationName = _prop(str, "stationName", changed)
-    hotline = _prop(str, "hotline", changed)
-    networkText = _prop(str, "networkText", changed)
-    keyboardDataPath = _prop(str, "keyboardDataPath", changed, writable=True)
-    purpose = _prop(str, "purpose", changed)
+    screen = prop(str, "screen", changed)
+    warningVisible = prop(bool, "warningVisible", changed)
+    warningSeconds = prop(int, "warningSeconds", changed)
+    helpVisible = prop(bool, "helpVisible", changed)
+    staffCalled = prop(bool, "staffCalled", changed)
+    greetingName = prop(str, "greetingName", changed)
+    errorTitle = prop(str, "errorTitle", changed)
+    errorMessage = prop(str, "errorMessage", changed)
+    errorAction = prop(str, "errorAction", changed)
+    stationName = prop(str, "stationName", changed)
+    hotline = prop(str, "hotline", changed)
+    networkText = prop(str, "networkText", changed)
+    keyboardDataPath = prop(str, "keyboardDataPath", changed, writable=True)
+    purpose = prop(str, "purpose", changed)
 
     @Property(str, notify=changed)
     def screenQml(self) -> str:
