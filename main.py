@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -125,7 +126,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The reader of our standard output went away (`main.py status | head -2`): a quiet exit with the
+# status a shell gives a process killed by SIGPIPE (128 + 13), so `set -o pipefail` still sees it.
+EXIT_PIPE_CLOSED = 141
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every command's closed stdout pipe ends here, quietly, for all rooms.
+
+    Why here and not in each command: any print in any room can meet a closed pipe, and only one
+    place sees them all. As the Python docs advise (signal module, "Note on SIGPIPE"), stdout is
+    pointed at devnull so the interpreter's own flush at exit cannot raise a second time.
+    """
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # still inside the try: buffered output meets the closed pipe here
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_PIPE_CLOSED
+    return code
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a test harness: nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _run(argv: list[str] | None) -> int:
     from kiosk.station.config import ConfigError, defaults, load
 
     parser = build_parser()
@@ -146,4 +178,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except SystemExit as exc:  # argparse's --help / usage errors exit from inside parse_args
+        if exc.code in (0, None):
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _stdout_to_devnull()
+                sys.exit(EXIT_PIPE_CLOSED)
+        raise

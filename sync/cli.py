@@ -163,6 +163,8 @@ def _guarded(fn):
             return _fail(str(exc), EXIT_STORAGE)
         except BundleError as exc:
             return _fail(str(exc), EXIT_FAILED)
+        except BrokenPipeError:
+            raise  # the reader of stdout went away: main.py ends quietly, this is no storage fault
         except OSError as exc:
             import errno
 
