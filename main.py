@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,11 +47,16 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = "参数"
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}：参数有误：{_translate_argparse(message)}\n")
+        # One line, as every other mistake: the usage is one `--help` away.
+        why = _translate_argparse(message)
+        self.exit(2, f"{self.prog}：参数有误：{why}（用 {self.prog} --help 查看用法）\n")
 
 
 def _translate_argparse(message: str) -> str:
+    # "argument --timeout: <why>" -> "--timeout：<why>"
+    message = re.sub(r"^argument ([^:]+): ", r"\1：", message)
+    message = re.sub(r"not allowed with argument (\S+)", r"不能与 \1 同时使用", message)
+    message = re.sub(r"one of the arguments (.+) is required", r"必须给出其中之一：\1", message)
     replacements = {
         "the following arguments are required": "缺少必填参数",
         "unrecognized arguments": "无法识别的参数",
