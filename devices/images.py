@@ -30,7 +30,7 @@ def image_size(path: str | Path) -> tuple[int, int]:
 
     path = Path(path)
     if not path.is_file():
-        raise ImageRefused(f"找不到图片文件 {path}。")
+        raise ImageRefused(f"无法读取图片 {path.name}：找不到文件。")
     try:
         with warnings.catch_warnings():
             # over Pillow's own bomb threshold it warns or raises on open: the cap below decides
