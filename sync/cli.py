@@ -371,15 +371,21 @@ def _queue_add(args: argparse.Namespace) -> int:
     contents: list[tuple[str, bytes]] = []
     for material, file_name in files:
         try:
+            if file_name.stat().st_size > 20 << 20:  # the platform's limit per attachment (413 too_large)
+                return _fail(f"附件文件 {file_name} 超过 20 MB，平台不接收，请压缩或重新拍照。", EXIT_USAGE)
             contents.append((material, file_name.read_bytes()))
         except OSError:
             return _fail(f"无法读取附件文件 {file_name}。", EXIT_USAGE)
     signature = None
     if args.signature:
         try:
+            if args.signature.stat().st_size > 4 << 20:
+                return _fail(f"签名文件 {args.signature} 超过 4 MB，不像一张签名图片。", EXIT_USAGE)
             signature = args.signature.read_bytes()
         except OSError:
             return _fail(f"无法读取签名文件 {args.signature}。", EXIT_USAGE)
+        if not signature.startswith(b"\x89PNG\r\n\x1a\n"):
+            return _fail(f"签名文件 {args.signature} 不是 PNG 图片。", EXIT_USAGE)
 
     store, _ = _open_store(args)
     with store:
@@ -411,10 +417,27 @@ def _queue_add(args: argparse.Namespace) -> int:
             for field_id, message in result.errors.items():
                 print(f"  {field_id}：{message}", file=sys.stderr)
             return EXIT_INVALID
+        if _unsigned_commitment(result.payload, signature):
+            return _fail("这件申请有以告知承诺代替的材料，须附申请人签名：请用 --signature 给出"
+                         "签名图片（PNG），没有保存。", EXIT_INVALID)
         shas = [sha for group in attachments.values() for sha in group]
         submitted = store.submit(result.payload, attachments=shas, signature_png=signature)
         print(submitted.local_reference, flush=True)
     return EXIT_OK
+
+
+def _unsigned_commitment(payload: dict, signature: bytes | None) -> bool:
+    """The forms engine's 告知承诺 rule on the body as the store will freeze it (the store adds
+    the signature's hash), checked before anything is saved."""
+    import hashlib
+
+    from forms.materials import commitment_problems
+
+    preview = dict(payload)
+    if isinstance(payload.get("commitment"), dict):
+        sha = hashlib.sha256(signature).hexdigest() if signature else None
+        preview["commitment"] = {**payload["commitment"], "signature_attachment": sha}
+    return bool(commitment_problems(preview))
 
 
 @_guarded
