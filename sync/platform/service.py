@@ -282,8 +282,9 @@ class PlatformService:
         claims: list[tuple[int, str, dict[str, Any]]] = []
         fingerprints = {}
         for i, (key, body) in enumerate(items):
-            if not key:
-                results[i] = (400, error("idempotency_key_missing", "缺少 Idempotency-Key 请求头。"))
+            if not key or not isinstance(key, str) or len(key) > 200:
+                # a batch item's key is JSON: a list or a number there was a sqlite binding error (500)
+                results[i] = (400, error("idempotency_key_missing", "缺少 Idempotency-Key 或其值无效。"))
             elif not isinstance(body, dict):
                 results[i] = (400, error("bad_request", "请求内容应为 JSON 对象。"))
             else:
