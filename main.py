@@ -184,13 +184,4 @@ def _run(argv: list[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except SystemExit as exc:  # argparse's --help / usage errors exit from inside parse_args
-        if exc.code in (0, None):
-            try:
-                sys.stdout.flush()
-            except BrokenPipeError:
-                _stdout_to_devnull()
-                sys.exit(EXIT_PIPE_CLOSED)
-        raise
+    sys.exit(main())
