@@ -87,8 +87,10 @@ def _number(f: Field, raw: Any, today: date) -> Result:
         number: int | float = raw
     else:
         text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
+        if not re.fullmatch(r"[-+0-9.eE]+", text):  # the one digit rule: 0-9 only (no ٤, no 1_000)
+            return None, "请填写数字，例如 3。"
         try:
-            number = int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+            number = int(text) if re.fullmatch(r"-?[0-9]+", text) else float(text)
         except ValueError:
             return None, "请填写数字，例如 3。"
         if number != number or number in (float("inf"), float("-inf")):

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from devices.camera.source import VIDEO_SUFFIXES, CameraError, FrameSource
+from devices.images import ImageRefused, read_image
 
 
 class SimulatedCamera:
@@ -55,9 +56,10 @@ class SimulatedCamera:
                     finally:
                         cap.release()
                 else:
-                    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-                    if image is None:
-                        raise CameraError(f"模拟摄像头无法读取图片：{path}")
+                    try:
+                        image = read_image(path)  # the one pixel cap, checked from the header
+                    except ImageRefused as exc:
+                        raise CameraError(f"模拟摄像头无法读取图片：{exc}") from None
                     for _ in range(self._repeat):
                         yield image
             if not self._loop:
