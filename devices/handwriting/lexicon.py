@@ -57,3 +57,11 @@ NAME_ORDER = _unique(GIVEN_NAME + RARE_NAME)
 RARE_ORDER = _unique(RARE_NAME)
 ADDRESS_ORDER = _unique(ADDRESS)
 NAME_CHARACTERS = _unique(SURNAME_ORDER + NAME_ORDER)
+
+# Surnames read otherwise than the character's usual reading (单 is shan as a surname, 曾 zeng …).
+# A surname is offered for its usual reading and for these; not for archaic ones (位 li, 冼 sheng).
+SURNAME_READINGS = {
+    "单": "shan", "解": "xie", "区": "ou", "仇": "qiu", "朴": "piao", "查": "zha", "曾": "zeng",
+    "缪": "miao", "盖": "ge", "尉": "yu", "覃": "qin", "召": "shao", "繁": "po", "乐": "yue",
+    "员": "yun", "长": "zhang", "万": "mo", "种": "chong", "折": "she", "翟": "zhai", "秘": "bi",
+}

@@ -20,12 +20,14 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from devices.handwriting.context import CONTEXTS, Context, Priors
 from devices.handwriting.ink import Ink
+from devices.handwriting.pinyin import CharacterIndex
 from devices.handwriting.templates import Match, ModelError, TemplateRecogniser
 from devices.handwriting.zinnia import ZinniaRecogniser
 
@@ -71,11 +73,16 @@ class Recogniser:
         self._templates = TemplateRecogniser(model_path or default_model_path())
         self._zinnia = (zinnia or ZinniaRecogniser()) if use_zinnia else None
         self._priors: Priors | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._index: CharacterIndex | None = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> RecogniserStatus:
-        """Load both engines now (e.g. on a worker thread at start-up) and say how they are."""
-        return self.status()
+        """Load both engines and the character index now (on a worker thread at start-up, so the
+        first character a resident writes is answered at full speed) and say how they are."""
+        status = self.status()
+        self.characters().rare_characters("吉吉", 1)
+        return status
 
     def status(self) -> RecogniserStatus:
         problems: list[str] = []
@@ -108,12 +115,23 @@ class Recogniser:
         if not ink.strokes:
             return []
         count = max(count, MIN_CANDIDATES)
-        zinnia = self._zinnia.classify(ink, max(count, 20)) if self._zinnia is not None else []
-        zinnia_chars = [c for c, _ in zinnia]
+        # Zinnia runs beside the template matcher (ctypes and numpy both release the GIL), so on
+        # two cores a character costs about the slower of the two, not their sum.
+        pending = (self._zinnia_pool().submit(self._zinnia.classify, ink, max(count, 20))
+                   if self._zinnia is not None else None)
         try:
-            matches = self._templates.match(ink, extra=tuple(zinnia_chars))
+            prepared = self._templates.prepare(ink)
         except ModelError:
+            prepared = None
+        matches = self._templates.score(prepared, self._templates.shortlist(prepared)) if prepared else []
+        zinnia = pending.result() if pending is not None else []
+        zinnia_chars = [c for c, _ in zinnia]
+        if prepared is None:
             return [(c, float(i)) for i, (c, _) in enumerate(zinnia[:count])]
+        # Zinnia's guesses the shape shortlist missed are compared stroke by stroke too.
+        seen = {m.char for m in matches}
+        matches += self._templates.score(prepared, self._templates.indices(
+            [c for c in zinnia_chars if c not in seen]))
         priors = self._priors_for()
         ctx: Context = context or "text"
         top = zinnia_chars[:ZINNIA_CONSIDERED]
@@ -125,6 +143,44 @@ class Recogniser:
             scored.append((match.char, score))
         scored.sort(key=lambda pair: pair[1])
         return scored[:count]
+
+    def _zinnia_pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zinnia")
+            return self._pool
+
+    def close(self) -> None:
+        """Stop the helper thread (the kiosk calls this at exit; tests too)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    # -- the other ways in -----------------------------------------------------------------------
+
+    def characters(self) -> CharacterIndex:
+        """Readings, parts and frequencies (built on first use from the model; without the model,
+        pinyin still works from pypinyin's table, but search by parts does not)."""
+        with self._lock:
+            if self._index is None:
+                try:
+                    model = self._templates.model()
+                    self._index = CharacterIndex(model.frequency, model.decomp_text)
+                except ModelError:
+                    self._index = CharacterIndex()
+            return self._index
+
+    def rare_characters(self, query: str, limit: int = 30) -> list[str]:
+        """A character no keyboard offers, by its parts ('吉吉' → 喆, '方方土' → 堃, '王禹' → 瑀) or
+        its reading ('zhe' → 喆 哲 …); rare name characters first. The first call builds the parts
+        index (about a second): call it, or `warm_up()`, on a worker thread."""
+        return self.characters().rare_characters(query, limit)
+
+    def pinyin_candidates(self, pinyin: str, context: Context | None = None, limit: int = 60) -> list[str]:
+        """Characters read `pinyin`, most likely first for the field (surnames in a surname box,
+        name characters in a name box); for the pinyin strip."""
+        return self.characters().pinyin_candidates(pinyin, context, limit)
 
     def _priors_for(self) -> Priors:
         with self._lock:

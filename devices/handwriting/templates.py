@@ -99,22 +99,49 @@ class TemplateRecogniser:
 
     def match(self, ink: Ink, shortlist: int = SHORTLIST, extra: tuple[str, ...] = ()) -> list[Match]:
         """The shortlist (plus `extra` characters, e.g. another recogniser's guesses), scored."""
+        prepared = self.prepare(ink)
+        if prepared is None:
+            return []
+        return self.score(prepared, self.shortlist(prepared, shortlist, extra))
+
+    def prepare(self, ink: Ink) -> Prepared | None:
+        """Normalise the ink and compare its shape with every template (None for an empty pad)."""
         model = self.model()
         raw = [s for s in ink.arrays() if len(s)]
         if not raw:
-            return []
+            return None
         unit = normalise(raw)
-        feature = direction_feature(unit)
-        shape = model.features @ feature
-        n = len(unit)
-        # A stroke count far from the written one is unlikely, but joins and breaks happen.
-        order = np.argpartition(-shape, min(shortlist, len(shape) - 1))[:shortlist]
-        picked = list(dict.fromkeys([*order.tolist(), *model.always.tolist(),
-                                     *(model.index[c] for c in extra if c in model.index)]))
+        return Prepared(unit, model.features @ direction_feature(unit))
+
+    def shortlist(self, prepared: Prepared, size: int = SHORTLIST, extra: tuple[str, ...] = ()) -> list[int]:
+        """The best `size` by shape, every built template, and the `extra` characters."""
+        model = self.model()
+        order = np.argpartition(-prepared.shape, min(size, len(prepared.shape) - 1))[:size]
+        return list(dict.fromkeys([*order.tolist(), *model.always.tolist(),
+                                   *(model.index[c] for c in extra if c in model.index)]))
+
+    def indices(self, chars: list[str]) -> list[int]:
+        model = self.model()
+        return [model.index[c] for c in chars if c in model.index]
+
+    def score(self, prepared: Prepared, picked: list[int]) -> list[Match]:
+        """Stroke-by-stroke scores of the templates at `picked` (model indices)."""
+        if not picked:
+            return []
+        model = self.model()
         idx = np.array(picked)
-        dp, free = _stroke_distances(model, idx, unit)
-        return [Match(model.chars[i], float(shape[i]), float(dp[k]), float(free[k]),
+        dp, free = _stroke_distances(model, idx, prepared.unit)
+        n = len(prepared.unit)
+        return [Match(model.chars[i], float(prepared.shape[i]), float(dp[k]), float(free[k]),
                       int(model.counts[i]) - n, bool(model.synthesised[i])) for k, i in enumerate(idx)]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A resident's ink made ready: strokes in the unit square, and its shape score per template."""
+
+    unit: list[np.ndarray]
+    shape: np.ndarray
 
 
 def _stroke_distances(model: TemplateModel, idx: np.ndarray,
