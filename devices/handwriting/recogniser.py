@@ -27,12 +27,13 @@ from typing import Any
 
 from devices.handwriting.context import CONTEXTS, Context, Priors
 from devices.handwriting.ink import Ink
+from devices.handwriting.modelfile import MODEL_VERSION
 from devices.handwriting.pinyin import CharacterIndex
 from devices.handwriting.templates import Match, ModelError, TemplateRecogniser
 from devices.handwriting.zinnia import ZinniaRecogniser
 
 MODEL_ENV = "STATION_KIOSK_HANDWRITING_MODEL"
-MODEL_NAME = "handwriting-v3.npz"
+MODEL_NAME = f"handwriting-v{MODEL_VERSION}.npz"
 MIN_CANDIDATES = 10
 
 ORDER_FREE_WEIGHT = 0.5     # the order-free distance's share beside the aligned one

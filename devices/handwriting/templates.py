@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from devices.handwriting.ink import Ink, direction_feature, normalise, resample
-from devices.handwriting.model_build import MODEL_VERSION
+from devices.handwriting.modelfile import MODEL_VERSION
 
 SHORTLIST = 120
 JOIN_COST = 0.04       # one written stroke for two template strokes
