@@ -38,8 +38,8 @@ TONE_DIGIT = re.compile(r"[1-5]$")
 
 def plain_syllable(reading: str) -> str:
     """'zhé' → 'zhe', 'lǘ' → 'lv', 'lu:' → 'lv', 'ZHE2' → 'zhe'."""
-    text = reading.strip().lower().replace("u:", "v").replace("ü", "v")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFD", reading.strip().lower().replace("u:", "v"))
+    text = "".join(c for c in text.replace("u\u0308", "v") if not unicodedata.combining(c))
     return TONE_DIGIT.sub("", text)
 
 
