@@ -116,23 +116,21 @@ class Recogniser:
         if not ink.strokes:
             return []
         count = max(count, MIN_CANDIDATES)
-        # Zinnia runs beside the template matcher (ctypes and numpy both release the GIL), so on
-        # two cores a character costs about the slower of the two, not their sum.
+        # Zinnia runs beside the template matcher's first pass (ctypes and numpy both release the
+        # GIL), so on two cores the two overlap; then one stroke-by-stroke pass over the shape
+        # shortlist and Zinnia's guesses together.
         pending = (self._zinnia_pool().submit(self._zinnia.classify, ink, max(count, 20))
                    if self._zinnia is not None else None)
         try:
             prepared = self._templates.prepare(ink)
         except ModelError:
             prepared = None
-        matches = self._templates.score(prepared, self._templates.shortlist(prepared)) if prepared else []
         zinnia = pending.result() if pending is not None else []
         zinnia_chars = [c for c, _ in zinnia]
         if prepared is None:
             return [(c, float(i)) for i, (c, _) in enumerate(zinnia[:count])]
-        # Zinnia's guesses the shape shortlist missed are compared stroke by stroke too.
-        seen = {m.char for m in matches}
-        matches += self._templates.score(prepared, self._templates.indices(
-            [c for c in zinnia_chars if c not in seen]))
+        picked = self._templates.shortlist(prepared, extra=tuple(zinnia_chars))
+        matches = self._templates.score(prepared, picked)
         priors = self._priors_for()
         ctx: Context = context or "text"
         top = zinnia_chars[:ZINNIA_CONSIDERED]
