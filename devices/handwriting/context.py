@@ -19,7 +19,8 @@ CONTEXTS: tuple[Context, ...] = ("surname", "given_name", "name", "address", "te
 
 FREQUENCY_WEIGHT = 0.020   # per decade of frequency rank (score units: mean stroke distance)
 NOT_GB2312 = 0.045         # a character outside GB2312 (traditional forms, rare variants) …
-RARE_NAME_BONUS = 0.045    # … unless it is a known rare name character (喆 堃 昇 …)
+RARE_NAME_RANK = 3000      # … but a known rare name character (喆 堃 昇 …) is no rarer than this
+                           # in a name field, and never penalised for being outside GB2312
 LEXICON_BONUS = 0.040      # in the field's own list, at its head; less further down
 
 
@@ -32,11 +33,12 @@ class Priors:
     @lru_cache(maxsize=65536)  # noqa: B019 - one Priors per model, kept for the process's life
     def penalty(self, char: str, context: Context = "text") -> float:
         rank = self._rank.get(char, 20000)
+        rare_name = char in RARE_ORDER
+        if rare_name and context in ("surname", "given_name", "name"):
+            rank = min(rank, RARE_NAME_RANK)
         value = FREQUENCY_WEIGHT * math.log10(10 + rank)
-        if not _in_gb2312(char):
+        if not rare_name and not _in_gb2312(char):
             value += NOT_GB2312
-        if char in RARE_ORDER:
-            value -= RARE_NAME_BONUS if context in ("surname", "given_name", "name") else NOT_GB2312
         lists: tuple[str, ...] = {
             "surname": (SURNAME_ORDER,),
             "given_name": (NAME_ORDER,),

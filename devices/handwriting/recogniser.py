@@ -37,7 +37,7 @@ MODEL_NAME = f"handwriting-v{MODEL_VERSION}.npz"
 MIN_CANDIDATES = 10
 
 ORDER_FREE_WEIGHT = 0.5     # the order-free distance's share beside the aligned one
-SHAPE_WEIGHT = 0.2          # the direction feature's cosine
+SHAPE_WEIGHT = 0.5          # the direction feature's cosine
 ZINNIA_WEIGHT = 0.02        # bonus for Zinnia's first choice; 1/sqrt(rank) for the others
 ZINNIA_CONSIDERED = 10
 
