@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from devices.handwriting.context import Context
 from devices.handwriting.lexicon import (
@@ -223,7 +223,19 @@ def matches_pinyin(query: str, text: str) -> bool:
         return True
     chars = [c for c in text if not c.isspace()]
     options = [_pieces(c) for c in chars]
-    return any(_match_from(q, 0, options, start) for start in range(len(chars)))
+
+    @cache
+    def match_from(at: int, index: int) -> bool:
+        """Whether q[at:] can be typed for the characters from `index` on (memoised: "shishi…"
+        against "事事…" would otherwise branch at every character)."""
+        if at == len(q):
+            return True
+        if index >= len(options):
+            return False
+        return any(q.startswith(piece, at) and match_from(at + len(piece), index + 1)
+                   for piece in options[index])
+
+    return any(match_from(0, start) for start in range(len(chars)))
 
 
 def matches_initials(query: str, text: str) -> bool:
@@ -239,15 +251,6 @@ def _pieces(char: str) -> tuple[str, ...]:
     for syllable in readings(char):
         out.update(syllable[:i] for i in range(1, len(syllable) + 1))
     return tuple(sorted(out, key=len, reverse=True))
-
-
-def _match_from(q: str, at: int, options: list[tuple[str, ...]], index: int) -> bool:
-    if at == len(q):
-        return True
-    if index >= len(options):
-        return False
-    return any(q.startswith(piece, at) and _match_from(q, at + len(piece), options, index + 1)
-               for piece in options[index])
 
 
 def rank_by_pinyin(query: str, entries: Iterable[tuple[str, Sequence[str]]]) -> list[str]:
