@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 done
 
 SOURCE="$(cd "$(dirname "$0")/.." && pwd)"
-export PYTHONPATH="${PYTHONPATH:-$SOURCE}"
+export PYTHONPATH="$SOURCE${PYTHONPATH:+:$PYTHONPATH}"
 MODEL="$("$PY" -c 'from devices.handwriting.recogniser import default_model_path; print(default_model_path())')"
 if "$PY" -m devices.handwriting.model_build --check "$MODEL"; then
     echo "    手写识别模型已是最新：$MODEL"
