@@ -94,19 +94,25 @@ class WedgeDetector:
     # -- the UI's calls -----------------------------------------------------------------------------
 
     def feed(self, text: str, timestamp_s: float, *, key: str = "", alt: bool = False,
-             keypad: bool = False, released: bool = False) -> Decision:
+             keypad: bool = False, released: bool = False, repeat: bool = False) -> Decision:
         """One key event: `text` it produces ("" for modifiers), Qt's key name for special keys
-        ("Enter", "Tab", "Alt", "Shift"), whether Alt is held and it is a keypad key, and whether
-        this is the release. Returns what to do with it."""
+        ("Enter", "Tab", "Alt", "Shift"), whether Alt is held and it is a keypad key, whether this
+        is the release, and whether it is an auto-repeat (`QKeyEvent.isAutoRepeat()`). Returns
+        what to do with it."""
         event = WedgeKey(text, key, alt, keypad, released, timestamp_s)
         flushed = self._expire(timestamp_s)
         if flushed.code is not None or flushed.release:
             # The pause before this key ended the burst: settle it, then take this key afresh.
-            after = self.feed(text, timestamp_s, key=key, alt=alt, keypad=keypad, released=released)
+            after = self.feed(text, timestamp_s, key=key, alt=alt, keypad=keypad, released=released,
+                              repeat=repeat)
             return Decision(after.swallow, flushed.release + after.release, flushed.code or after.code)
         burst = self._burst
         if released:
             return self._on_release(event)
+        if repeat and not burst.scanning:
+            # A person holding a key down: the system repeats it every 30–40 ms, as fast as an
+            # engine, but engines never auto-repeat. What was held is theirs too.
+            return Decision(swallow=False, release=self._release_all())
         if not self._counts(event):
             # A modifier pressed on its own (Shift before a capital, Alt before a numpad code):
             # part of whatever is going on, never a key of its own.

@@ -138,3 +138,18 @@ def test_deadline_tells_when_to_poll():
     assert detector.deadline() == pytest.approx(1.035)
     assert detector.poll(1.01) == Decision(swallow=False)
     assert [k.text for k in detector.poll(1.04).release] == ["a"] and not detector.busy
+
+
+def test_a_key_held_down_repeats_into_the_field_not_a_scan():
+    # X11's default repeat is 25/s; some set 30/s or more: as fast as a slow engine.
+    field = Field(WedgeDetector())
+    field.key(WedgeKey("a", "A", timestamp=1.0))
+    detector, t = field.detector, 1.5
+    for _ in range(20):
+        decision = detector.feed("a", t, key="A", repeat=True)
+        field.typed += "".join(k.text for k in decision.release)
+        assert not decision.swallow and decision.code is None
+        field.typed += "a"
+        t += 0.030
+    field.settle(t + 1)
+    assert field.typed == "a" * 21 and field.codes == []
