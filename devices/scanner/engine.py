@@ -177,7 +177,9 @@ class EngineReader:
                                     decoder="usb-com"))
 
     def _check_alive(self, link: Any) -> None:
-        if not os.path.exists(self._port):
+        """A quiet line is normal; a vanished device node is an unplug. (Only POSIX paths are
+        checked: a Windows COM port has no file to look at, and pyserial raises there itself.)"""
+        if self._port.startswith("/") and not os.path.exists(self._port):
             raise OSError("端口已消失")
         if getattr(link, "fd", None) is not None:
             os.fstat(link.fd)
