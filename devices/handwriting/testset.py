@@ -10,6 +10,7 @@ tarball at run time, never committed) and is distorted the way people write on a
   with a wobbly hand (smoothed noise) and digitiser jitter on every point;
 - pen speed: points are sampled by time, not distance, with a random speed profile (dense where
   the finger slows at the ends and corners, sparse where it flies);
+- flicks: now and then a short tick where the finger lands or lifts;
 - mistakes: sometimes two strokes are joined (the pen did not lift), a long stroke is broken in
   two, or two neighbouring strokes are written in the wrong order.
 
@@ -52,6 +53,7 @@ class Distortion:
     join_p: float = 0.025
     break_p: float = 0.015
     swap_p: float = 0.05
+    tick_p: float = 0.08        # a little flick where the finger lands or lifts
 
     @classmethod
     def realistic(cls) -> Distortion:
@@ -59,7 +61,7 @@ class Distortion:
 
     @classmethod
     def none(cls) -> Distortion:
-        return cls(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return cls(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
 class StrokeSource:
@@ -81,6 +83,7 @@ def write_like_a_person(medians: list[np.ndarray], rng: np.random.Generator,
     unit = [m / 1024.0 for m in medians]
     strokes = [_densify(s) for s in unit]
     strokes = [_per_stroke(s, rng, d) for s in strokes]
+    strokes = [_ticks(s, rng, d.tick_p) for s in strokes]
     strokes = _mistakes(strokes, rng, d)
     field_seed = int(rng.integers(1 << 30))       # one displacement field for the whole character
     strokes = [_elastic(s, d.elastic, field_seed) for s in strokes]
@@ -108,6 +111,22 @@ def _per_stroke(stroke: np.ndarray, rng: np.random.Generator, d: Distortion) -> 
     scale = 1 + rng.normal(0, d.stroke_scale)
     shift = rng.normal(0, d.stroke_shift, 2)
     return (stroke - centre) @ turn.T * scale + centre + shift
+
+
+def _ticks(stroke: np.ndarray, rng: np.random.Generator, p: float) -> np.ndarray:
+    """A short flick (2–6 % of the character) at the start or the end of a stroke: the finger
+    landing before it settles, or lifting off sideways."""
+    if len(stroke) < 2 or p <= 0:
+        return stroke
+    for at_end in (False, True):
+        if rng.random() >= p:
+            continue
+        anchor = stroke[-1] if at_end else stroke[0]
+        angle = rng.uniform(0, 2 * math.pi)
+        tip = anchor + rng.uniform(0.02, 0.06) * np.array([math.cos(angle), math.sin(angle)])
+        flick = np.linspace(anchor, tip, 4)[1:]
+        stroke = np.concatenate([stroke, flick]) if at_end else np.concatenate([flick[::-1], stroke])
+    return stroke
 
 
 def _mistakes(strokes: list[np.ndarray], rng: np.random.Generator, d: Distortion) -> list[np.ndarray]:
