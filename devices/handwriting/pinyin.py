@@ -4,14 +4,20 @@ in to rare characters (by reading or by their parts: 吉吉 → 喆), and search
 Plain Python on pypinyin's own reading table (41,000 characters, every reading of each), the
 frequency list and the component decompositions compiled into the handwriting model.
 
-Why the bundle search needs `matches_pinyin`: the choose-a-bundle hint promises "输入拼音首字母，
-如 txyj", but (1) the search box opens the pinyin keyboard, whose letters stay in the input
-method's pre-edit and never reach the box's text until a Chinese candidate is picked, so the
-view-model never sees "txyj" (the UI test sends a ready-made commit string and so misses this);
-and (2) the view-model's `BundleTile.matches` only accepts one run of first letters of the title,
-read one way: not "tuixiu" or "tuixyj" (whole or part syllables), not the initials of the items
-inside a bundle ("ylbx" for 养老保险), not other readings of polyphones (参 can/shen, 居 ju/ji).
-`matches_pinyin` accepts all of those; the UI should run it on the pre-edit text as it is typed.
+Why the bundle search needs more than it has: the choose-a-bundle hint promises "输入拼音首字母，
+如 txyj", but
+(1) the search box (kiosk/qml/screens/ChooseBundleScreen.qml) sets `Qt.ImhPreferLatin`, which Qt
+    Virtual Keyboard ignores: its Keyboard.qml switches to Latin input only for `ImhLatinOnly`
+    (or e-mail/URL hints). So the box opens in zh_CN pinyin mode, the letters t-x-y-j stay in
+    the input method's pre-edit as a pinyin syllable string, `text` does not change and
+    `onTextEdited` never fires until the resident picks a Chinese candidate — the view-model never
+    sees "txyj" (tests/ui/test_form_flow.py sends a ready-made commit string, so it passes);
+(2) `BundleTile.matches` (kiosk/bundles_vm.py) accepts only one contiguous run of first letters of
+    the title, each character read one way: not "tuixiu" or "tuixyj" (whole or partial
+    syllables), not the items inside a bundle ("ylbx" for its 养老保险 item), not another reading
+    of a polyphone (参 can/shen, 居 ju/ji), not "退x".
+`matches_pinyin` / `rank_by_pinyin` accept all of those. For the UI: set `Qt.ImhLatinOnly` on
+the search box (or search on the pre-edit string as it is typed) and call `rank_by_pinyin`.
 """
 
 from __future__ import annotations
