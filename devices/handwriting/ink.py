@@ -133,7 +133,8 @@ def direction_feature(strokes: list[np.ndarray]) -> np.ndarray:
     """
     segments: list[np.ndarray] = []
     for stroke in strokes:
-        count = max(2, int(math.ceil(stroke_length(stroke) / STEP)) + 1)
+        # Capped: a scribble (or a malformed file) of huge zigzags must not cost seconds.
+        count = min(max(2, int(math.ceil(stroke_length(stroke) / STEP)) + 1), 400)
         dense = resample(stroke, count) if len(stroke) > 1 else stroke
         if len(dense) > 1:
             segments.append(np.concatenate([dense[:-1], dense[1:]], axis=1))
