@@ -9,16 +9,20 @@ speed, and sometimes joined, broken or swapped strokes. Three sets, fixed seeds:
 - names:  surnames (of the 150 most common) and given-name characters (of the 250 most used)
           at random, plus every rare name character of the lexicon (喆 堃 昇 垚 淼 翀 瑀 赟 弢 彧 婕 …),
           context "name" (the field a name is written in);
-- rare:   the rare name characters alone (a subset of names), context "name".
+- rare:   the rare name characters alone (a subset of names), context "name";
+- re-composed: common characters made of two parts (left/right or top/bottom), written from their
+          parts' strokes squeezed into place rather than from the character's own medians:
+          proportions unlike the font's, the set least like the model's own data; context "text".
 
 Engines: `ours` (devices.handwriting.recogniser: templates + Zinnia + context), `ours, no context`,
 `Zinnia alone` (libzinnia0 + the Tegaki GB2312 model, the same ctypes binding), each sample given
 to each engine in the same run; recognition runs on a worker thread as in the kiosk. ms is the
 wall time of one call, median and p95; the ratio is against Zinnia alone's median.
 
-Caveat: the samples are distorted versions of the same medians the template model is compiled
-from (rare characters missing from the data are composed differently in the test set and in the
-model); Zinnia's model was trained on real handwriting. See devices/handwriting/README.md.
+Caveat: the first three sets are distorted versions of the same medians the template model is
+compiled from (rare characters missing from the data are composed differently in the test set and
+in the model); Zinnia's model was trained on real handwriting. The re-composed set is the check
+against that home advantage. See devices/handwriting/README.md.
 
 Run:  python benchmarks/handwriting.py [--per-set 300] [--seed 2026] [--write DIR]
 """
@@ -62,7 +66,10 @@ def build_sets(source: StrokeSource, per_set: int, seed: int) -> dict[str, tuple
     surnames = list(rng.choice(list(SURNAME_ORDER[:150]), ordinary, replace=False))
     given = [c for c in NAME_ORDER[:250] if c not in RARE_ORDER]
     names = surnames + list(rng.choice(given, ordinary, replace=False)) + rare
-    return {"common": (common, "text"), "names": (names, "name"), "rare": (rare, "name")}
+    pool = [c for c in source.frequency[:3000] if source.recomposed(c) is not None]
+    recomposed = [pool[i] for i in sorted(rng.choice(len(pool), min(per_set, len(pool)), replace=False))]
+    return {"common": (common, "text"), "names": (names, "name"), "rare": (rare, "name"),
+            "re-composed": (recomposed, "text")}
 
 
 def on_worker(fn, *args):  # noqa: ANN001, ANN202 - a tiny helper
@@ -110,6 +117,8 @@ def main() -> int:
     for name, (chars, _) in sets.items():
         if name == "rare":
             samples[name] = [s for s in samples["names"] if s[0] in RARE_ORDER]
+        elif name == "re-composed":
+            samples[name] = [(c, write_like_a_person(source.recomposed(c), rng, distortion)) for c in chars]
         else:
             samples[name] = [(c, write_like_a_person(source.medians(c), rng, distortion)) for c in chars]
     if args.write:
@@ -142,7 +151,7 @@ def main() -> int:
             rows.append((name, n, engine, *top, median, p95, median / base))
             print(f"| {name} | {n} | {engine} | {top[0]:.1f} % | {top[1]:.1f} % | {top[2]:.1f} % | "
                   f"{median:.1f} | {p95:.1f} | {median / base:.2f} |")
-    misses = [(name, char) for name in ("common", "names") for (char, _), r in
+    misses = [(name, char) for name in ("common", "names", "re-composed") for (char, _), r in
               zip(samples[name], results[(name, "ours")][0], strict=True) if r >= 5]
     print("\nours, not in the first five:", " ".join(f"{c}({n[0]})" for n, c in misses) or "none")
     recogniser.close()

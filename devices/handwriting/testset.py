@@ -14,9 +14,12 @@ tarball at run time, never committed) and is distorted the way people write on a
 - mistakes: sometimes two strokes are joined (the pen did not lift), a long stroke is broken in
   two, or two neighbouring strokes are written in the wrong order.
 
-Characters missing from the stroke data (翀 瑀 赟 …) are built from their parts by squeezing each
-part's own strokes into its place — deliberately not the way the recogniser's model builds them
-(it borrows each part's shape from a real character), so the test does not merely copy the model.
+`StrokeSource.recomposed` builds a character from its two parts even when the data has it: the
+benchmark's "re-composed" set, where the proportions are not the font's at all (the closest this
+set comes to a hand the model has never seen). Characters missing from the stroke data (翀 瑀 赟 …)
+are built the same way, by squeezing each part's own strokes into its place — deliberately not
+the way the recogniser's model builds them (it borrows each part's shape from a real character),
+so the test does not merely copy the model.
 The limits of this set are said in the README: it is one step removed from real handwriting.
 """
 
@@ -74,6 +77,16 @@ class StrokeSource:
 
     def medians(self, char: str) -> list[np.ndarray] | None:
         return self.strokes.get(char) or self._synth.make(char)
+
+    def recomposed(self, char: str) -> list[np.ndarray] | None:
+        """The character built from its two parts (left/right or top/bottom), each part's own
+        strokes squeezed into its half, even when the stroke data has the character itself: a
+        hand whose proportions are not the font's. None when it has no such decomposition or
+        the parts' strokes do not add up to the character's."""
+        made = self._synth.make(char)
+        if made is None or char not in self.strokes or len(made) != len(self.strokes[char]):
+            return None
+        return made
 
 
 def write_like_a_person(medians: list[np.ndarray], rng: np.random.Generator,
