@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "forms.cli",
     "devices.cli",
     "devices.scanner.cli",
+    "devices.handwriting.cli",
     "kiosk.station.cli",
     "sync.cli",
 ]

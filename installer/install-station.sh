@@ -278,6 +278,7 @@ PACKAGES=(
     util-linux                  # setterm: no console blanking
     cups cups-client            # the A4 printer
     fonts-noto-cjk espeak-ng libzbar0
+    libzinnia0 tegaki-zinnia-simplified-chinese   # handwriting: Zinnia and its GB2312 model
     libgl1 libegl1 libopengl0 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3
     libxkbcommon0 libxkbcommon-x11-0
     libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
@@ -288,6 +289,8 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# npm fetches the handwriting stroke data in step 4, unless the wheelhouse already holds it.
+if ! command -v npm >/dev/null && [ -z "$WHEELHOUSE" ]; then missing+=(npm); fi
 if [ "${#missing[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     run apt-get update -qq
@@ -435,6 +438,29 @@ fi
 if [ "$DRY_RUN" = 0 ] && [ -x "$PREFIX/venv/bin/python" ] && [ -d "$TARGET" ]; then
     "$PREFIX/venv/bin/python" -m compileall -q -j 0 "$TARGET" >/dev/null \
         || note "字节码预编译未全部完成（不影响运行，只是启动稍慢）"
+fi
+# The handwriting recogniser's model, compiled into the shared environment
+# ($PREFIX/venv/share/station-kiosk/, outside versions/): installer/handwriting-model.sh. Offline
+# (--wheelhouse), the two npm .tgz files are taken from the wheelhouse. Without it the kiosk still
+# recognises handwriting with Zinnia alone, so a failure here is said, not fatal.
+if [ -n "$VENV" ]; then
+    if "$VENV/bin/python" -c 'import sys; sys.path.insert(0, sys.argv[1])
+from devices.handwriting.modelfile import MODEL_VERSION, read_meta
+from devices.handwriting.recogniser import default_model_path
+meta = read_meta(default_model_path())
+sys.exit(0 if meta and meta.get("version") == MODEL_VERSION else 1)' "$SOURCE" 2>/dev/null; then
+        note "不变：手写识别模型（--venv 的环境中已有）"
+    else
+        note "--venv 的环境中没有手写识别模型：在该环境的源码目录运行 installer/setup.sh 生成"
+    fi
+elif [ -x "$PREFIX/venv/bin/python" ]; then
+    hw_args=()
+    [ -n "$WHEELHOUSE" ] && hw_args+=(--offline "$WHEELHOUSE")
+    [ "$DRY_RUN" = 1 ] && hw_args+=(--dry-run)
+    PYTHONPATH="$SOURCE" bash "$INSTALLER/handwriting-model.sh" "$PREFIX/venv/bin/python" "${hw_args[@]}" \
+        || note "手写识别模型未生成：手写输入暂时只用 Zinnia（联网后重新运行本脚本即可补上）"
+else
+    note "[将生成] 手写识别模型（$PREFIX/venv/share/station-kiosk/，由 npm 笔画数据编译）"
 fi
 if [ "$APP_ONLY" = 1 ]; then
     say "完成（--app-only）：$PREFIX/current -> $(readlink "$PREFIX/current" 2>/dev/null || echo "versions/$APP_VERSION")"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up this checkout to run the kiosk (and, with --dev, its tests) on Debian or Ubuntu.
 #
-#   bash installer/setup.sh          system libraries, a CJK font, espeak-ng, .venv with the kiosk
+#   bash installer/setup.sh          system libraries, a CJK font, espeak-ng, Zinnia, .venv with the
+#                                    kiosk, the handwriting model (compiled from npm stroke data)
 #   bash installer/setup.sh --dev    the same, plus the test tools and the test-only services
 #
 # Idempotent: it installs only what is missing, and reinstalls the Python packages only when
@@ -14,7 +15,7 @@ DEV=0
 for arg in "$@"; do
     case "$arg" in
         --dev) DEV=1 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "setup.sh：未知参数 $arg（可用：--dev）" >&2; exit 2 ;;
     esac
 done
@@ -34,6 +35,7 @@ PACKAGES=(
     fonts-noto-cjk        # the CJK font: Chinese names, rare characters such as 喆 堃 昇 淼
     libzbar0              # the optional pyzbar barcode back end
     espeak-ng             # spoken prompts (Mandarin voice cmn)
+    libzinnia0 tegaki-zinnia-simplified-chinese  # handwriting: Zinnia and its GB2312 model
 )
 DEV_PACKAGES=(
     poppler-utils         # pdftoppm: tests look at rendered PDFs
@@ -50,6 +52,9 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# npm fetches the handwriting stroke data (below); any npm will do (Debian's, or one that came
+# with a Node.js install), so it is only installed when none is there.
+command -v npm >/dev/null || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
     say "安装系统软件包：${missing[*]}"
     SUDO=""
@@ -89,4 +94,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 else
     say "Python 依赖已是最新"
 fi
+# --- handwriting model ---------------------------------------------------------------------
+# The template recogniser's model, compiled from npm stroke data into .venv/share/station-kiosk/
+# (outside git); skipped when current. See installer/handwriting-model.sh.
+say "手写识别模型"
+bash installer/handwriting-model.sh .venv/bin/python
 say "完成"

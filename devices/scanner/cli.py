@@ -1,4 +1,4 @@
-"""`main.py diag scan` (and, registered here too, `diag capture` and `diag a4`).
+"""`main.py diag scan` and `diag scanner` (and, registered here too, `diag capture` and `diag a4`).
 
 `diag scan` decodes image files, or watches a camera, and prints JSON lines.
 
@@ -9,6 +9,14 @@ Contract (one JSON object per line, UTF-8):
   camera:  {"text": str, "format": str, "charset": str, "raw_hex": str, "parts": int} per new code.
 Exit codes: 0 every image gave a code (camera: the source ended or was stopped), 1 some image gave
 none, 3 a file or the camera could not be read, 130 interrupted.
+
+`diag scanner --port PATH [--encoding gbk|utf-8|auto] [--baud N] [--timeout S] [--count N]` reads
+an embedded scan engine in USB-COM mode (devices/scanner/engine.py) and prints one JSON line per
+code: {"text": str, "charset": str, "raw_hex": str}. On stderr: "…已就绪，请扫码。" once the port
+is open (again after a replug), and a sentence when the engine is unplugged (it is waited for).
+It stops after --timeout seconds, after --count codes, or on Ctrl+C.
+Exit codes: 0 at least one code read, 1 none before the timeout, 3 the port could not be opened
+at start, 2 wrong usage, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -30,6 +38,19 @@ def register(commands: Any) -> None:
     p.add_argument("--decoder", default="ensemble", choices=("ensemble", "zxing", "zbar"),
                    help="解码器（默认 ensemble：zxing-cpp 为主，失败时多种补救）")
     p.set_defaults(handler=_run)
+    p = sub.add_parser("scanner", help="从 USB-COM 模式的扫码模块读码，每个码输出一行 JSON",
+                       description="从 USB-COM（虚拟串口）模式的扫码模块读码，每读到一个码输出一行 JSON"
+                                   "（text、charset、raw_hex）。退出码：0 读到码；1 超时未读到；"
+                                   "3 端口无法打开；2 参数错误；130 被中断。")
+    p.add_argument("--port", required=True, metavar="PATH", help="扫码模块的串口，如 /dev/ttyACM0 或 COM4")
+    p.add_argument("--encoding", choices=("gbk", "utf-8", "auto"), default="gbk",
+                   help="扫码模块设置的中文编码（缺省 gbk；auto：UTF-8 合法则按 UTF-8，否则 GB18030）")
+    p.add_argument("--baud", type=int, default=9600,
+                   help="波特率（缺省 9600；USB 虚拟串口通常不论波特率）")
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="读码的总秒数（缺省：直到按 Ctrl+C）")
+    p.add_argument("--count", type=int, default=None, metavar="N", help="读到 N 个码后退出")
+    p.set_defaults(handler=_engine)
     # The camera room's other diagnostics: document capture and A4 printing.
     from devices.capture.cli import add_parser as add_capture
     from devices.printer.a4.cli import add_parser as add_a4
@@ -129,3 +150,54 @@ def _camera(args: argparse.Namespace, decoder_factory: Any) -> int:
     for message in errors:
         print(message, file=sys.stderr)
     return 3 if errors else 0
+
+
+def _engine(args: argparse.Namespace) -> int:
+    """Read codes from a USB-COM engine until the timeout, the count, or Ctrl+C."""
+    import queue
+    import time
+
+    from devices.scanner.engine import EngineReader, EngineStatus
+
+    if args.timeout is not None and args.timeout <= 0:
+        print("--timeout 必须大于 0。", file=sys.stderr)
+        return 2
+    if args.count is not None and args.count <= 0:
+        print("--count 必须大于 0。", file=sys.stderr)
+        return 2
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
+    reader = EngineReader(args.port, args.encoding, args.baud,
+                          on_code=lambda symbol: events.put(("code", symbol)),
+                          on_status=lambda status: events.put(("status", status)))
+    reader.start()
+    deadline = None if args.timeout is None else time.monotonic() + args.timeout
+    read = 0
+    first_status = True
+    try:
+        while args.count is None or read < args.count:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            try:
+                kind, value = events.get(timeout=0.5 if left is None else min(left, 0.5))
+            except queue.Empty:
+                continue
+            if kind == "code":
+                read += 1
+                print(json.dumps({"text": value.text, "charset": value.charset, "raw_hex": value.raw.hex()},
+                                 ensure_ascii=False), flush=True)
+                continue
+            status: EngineStatus = value
+            if first_status and status.state == "missing":
+                print(f"{status.message}。", file=sys.stderr)
+                return 3
+            first_status = False
+            if status.state == "missing":
+                print(f"{status.message}…", file=sys.stderr, flush=True)
+            elif status.state == "ready":
+                print(f"{status.message}，请扫码。", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        reader.stop()
+    return 0 if read else 1
