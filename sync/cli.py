@@ -3,7 +3,8 @@
 Exit codes (documented in sync/README.md):
   0  done; 1 some rows failed or were rejected (staff must look) / not found;
   2  bad arguments or configuration; 3 platform unreachable (rows stay queued, nothing lost);
-  4  the form did not pass validation (queue add); 5 local storage problem (disk full, key, database).
+  4  the form did not pass validation (queue add); 5 local storage problem (disk full, key, database);
+  6  another delivery program already runs on this data directory (sync: nothing was sent).
 Every failure prints one Chinese sentence on stderr, never a traceback.
 """
 
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OFFLINE, EXIT_INVALID, EXIT_STORAGE = 0, 1, 2, 3, 4, 5
+EXIT_BUSY = 6
 
 
 def register(commands) -> None:  # noqa: ANN001 - main.Commands
@@ -193,6 +195,14 @@ def _enroll(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _retention_days(args: argparse.Namespace) -> float | None:
+    """[privacy] retention_days of the configuration (kiosk/station/config.py)."""
+    try:
+        return float(args.config.get("privacy", "retention_days"))
+    except (KeyError, AttributeError):
+        return None
+
+
 def _client(store, key_dir: Path, args: argparse.Namespace):
     from sync.enrollment import make_client
 
@@ -211,7 +221,14 @@ def _sync(args: argparse.Namespace) -> int:
 
     store, key_dir = _open_store(args)
     with store:
-        worker = DeliveryWorker(store, _client(store, key_dir, args))
+        worker = DeliveryWorker(store, _client(store, key_dir, args),
+                                retention_days=_retention_days(args))
+        before = {r.id: r.state for r in store.outbox_rows(masked=False)}
+        if args.forever:
+            worker.hold_lock()                     # kept between passes, until it stops
+        report = worker.run_once(force=True)       # takes the data directory's delivery lock
+        if report.busy:
+            return _fail(report.busy, EXIT_BUSY)
         if args.forever:
             stop = threading.Event()
             try:
@@ -219,15 +236,15 @@ def _sync(args: argparse.Namespace) -> int:
             except KeyboardInterrupt:
                 stop.set()
             return EXIT_OK
-        before = {r.id: r.state for r in store.outbox_rows(masked=False)}
-        report = worker.run_once(force=True)
         for _ in range(20):
-            if report.offline or not store.due_rows(float("inf"), 1):
+            if report.offline or report.storage_error or not store.due_rows(float("inf"), 1):
                 break
             progress = report.delivered + report.failed + report.rejected
             if not progress:
                 break
             report = worker.run_once(force=True)
+        if report.storage_error:              # the station's own disk: exit 5, never "offline"
+            return _fail(report.storage_error, EXIT_STORAGE)
         rows = store.outbox_rows(masked=False)
         # failed in this run = was waiting to be sent, now failed or refused by validation (a platform
         # decision "rejected" pulled later for a delivered row is not a delivery failure)
@@ -249,7 +266,8 @@ def _sync(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         if pending:
             print(
-                f"平台暂时无法送达：{report.error or '稍后重试'}。申请已安全保存在本机，联网后自动发送。",
+                f"平台暂时无法送达：{(report.error or '稍后重试').rstrip('。')}。"
+                "申请已安全保存在本机，联网后自动发送。",
                 file=sys.stderr,
             )
             return EXIT_OFFLINE

@@ -143,6 +143,7 @@ def _is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.Error) and ("full" in text or "disk i/o error" in text)
 
 
+PURGED_LABEL = "（已按期删除）"
 _FULL_MESSAGE = "存储空间已满，本次内容没有保存。请联系工作人员清理空间后再试，已保存的申请不受影响。"
 
 
@@ -297,6 +298,19 @@ class Store:
         keeper = integrity.LedgerKeeper(self.data_dir, key_dir, key)
         keeper.seal(self.audit_head(store_id))
         return keeper
+
+    def check(self) -> None:
+        """SQLite's quick_check of the whole file (`status`): a damaged page raises StoreDamaged.
+        Not done on every open: it reads every page (a credit list makes the file ~300 MB)."""
+        try:
+            with self._lock:
+                rows = self._conn.execute("PRAGMA quick_check(5)").fetchall()
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.data_dir, "检查") from None
+        if [r[0] for r in rows] != ["ok"]:
+            raise StoreDamaged(
+                f"本地数据库 {self.data_dir / 'kiosk.db'} 已损坏（数据库自检未通过），"
+                "请联系县级运维按 installer/README.md 的“数据与密钥的恢复”处理。")
 
     @property
     def store_id(self) -> str:
@@ -622,6 +636,8 @@ class Store:
             aad = b"rating|" + row.ref_id.encode()
         if not rows:
             raise StoreError("队列记录缺少内容。")
+        if not rows[0]["body"]:
+            raise StoreError("这件申请的个人信息已按保存期限删除，无法再发送。")
         return self._keys.decrypt(rows[0]["body"], aad)
 
     def submission_attachments(self, submission_id: str) -> list[str]:
@@ -634,13 +650,16 @@ class Store:
         ]
 
     _ROW_SQL = (
-        "SELECT o.*, s.local_reference, s.platform_reference AS s_platform_reference, s.bundle_id "
+        "SELECT o.*, s.local_reference, s.platform_reference AS s_platform_reference, s.bundle_id, "
+        "s.purged_at "
         "FROM outbox o LEFT JOIN submissions s ON (o.kind='submission' AND s.submission_id=o.ref_id) "
     )
 
     def _row(self, r: dict[str, Any], masked: bool = False) -> OutboxRow:
         name = idn = None
-        if masked and r["kind"] == KIND_SUBMISSION:
+        if masked and r.get("purged_at"):
+            name = idn = PURGED_LABEL
+        elif masked and r["kind"] == KIND_SUBMISSION:
             try:
                 body = json.loads(
                     self.request_body(
@@ -1078,6 +1097,59 @@ class Store:
         row = rows[0]
         return {"hash": digest, "list": row["list"] or "", "reason": row["reason"] or "",
                 "measures": json.loads(row["measures"] or "[]"), "since": row["since"] or ""}
+
+    # ------------------------------------------------------------------ retention (个人信息保护法)
+    def purge_completed(self, older_than_s: float, chunk: int = 200) -> int:
+        """Remove the personal content of applications the platform completed (办结) more than
+        `older_than_s` ago, as the kiosk learnt it (the first pulled `completed` status): the
+        frozen body (names, ID numbers, answers), the keyed ID hash (查进度 by card no longer finds
+        it), the attachment files no other application names, and downloaded certificate PDFs
+        (the platform keeps them). What stays is what staff need to answer for a receipt: the
+        references, the bundle, the dates, the outbox state and the pulled statuses. Audited as
+        counts only. Why `secure_delete` and a WAL checkpoint: the old pages are overwritten with
+        zeros and the WAL's copies dropped, not left in free pages. Returns how many were purged."""
+        cutoff = self._clock() - older_than_s
+        ids = [r["submission_id"] for r in self._query(
+            "SELECT s.submission_id FROM submissions s JOIN outbox o "
+            "ON o.kind='submission' AND o.ref_id=s.submission_id "
+            "WHERE o.state='completed' AND s.purged_at IS NULL AND (SELECT MIN(st.pulled_at) "
+            "FROM statuses st WHERE st.submission_id=s.submission_id AND st.status='completed') <= ?",
+            (cutoff,))]
+        if not ids:
+            return 0
+        files: set[str] = set()
+        with self._lock:
+            self._conn.execute("PRAGMA secure_delete=ON")
+            try:
+                for i in range(0, len(ids), chunk):
+                    part = ids[i:i + chunk]
+                    marks = ",".join("?" * len(part))
+                    with self._tx(durable=True) as conn:
+                        shas = {sha for (sha,) in conn.execute(
+                            f"SELECT sha256 FROM submission_attachments WHERE submission_id IN ({marks})",
+                            part)}
+                        conn.execute(f"DELETE FROM submission_attachments WHERE submission_id IN ({marks})",
+                                     part)
+                        still = {sha for (sha,) in conn.execute(
+                            "SELECT DISTINCT sha256 FROM submission_attachments")}
+                        gone = sorted(shas - still)
+                        conn.executemany("DELETE FROM attachments WHERE sha256=?", [(h,) for h in gone])
+                        conn.execute(f"DELETE FROM certificates WHERE submission_id IN ({marks})", part)
+                        conn.execute(
+                            f"UPDATE submissions SET body=X'', id_hash=NULL, purged_at=? "
+                            f"WHERE submission_id IN ({marks})", [self._clock(), *part])
+                        self._audit(conn, "retention_purged",
+                                    {"count": len(part), "attachments": len(gone),
+                                     "days": round(older_than_s / 86400, 1)})
+                        files.update(gone)
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("PRAGMA secure_delete=OFF")
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for sha in files:
+            with contextlib.suppress(FileNotFoundError):
+                self._attachment_path(sha).unlink()
+        return len(ids)
 
     # ------------------------------------------------------------------ export (USB stick)
     def export_items(self) -> dict[str, Any]:

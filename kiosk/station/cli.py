@@ -15,6 +15,7 @@ DEFAULT_HEALTH_PORT = 8790
 
 # Exit codes of `health` (documented in its help): monitoring scripts act on them.
 HEALTH_OK, HEALTH_DEGRADED, HEALTH_UNREACHABLE = 0, 1, 3
+STORAGE_FAULT = 5       # the README's code for the station's own storage, for every command
 
 
 def _audit_to_log(event: str, details: dict) -> None:
@@ -210,54 +211,90 @@ def format_table(doc: dict) -> str:
     return "\n".join(f"{label}{'　' * (width - len(label))}  {value}" for label, value in rows)
 
 
+def _open_checked(args: argparse.Namespace):  # noqa: ANN202 - sync.store.Store
+    """The station's store for an operator command, through Store.open's integrity checks
+    (keys, ledger); raises sync.store.StoreError with the sentence to print."""
+    from sync.store import Store
+
+    return Store.open(args.data_dir or args.config.data_dir, args.key_dir or args.config.key_dir,
+                      crypto=args.config.get("security", "crypto"))
+
+
+def _same_dir(a: object, b: object) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(str(a)).resolve() == Path(str(b)).resolve()
+    except (OSError, ValueError):
+        return False
+
+
 def _status(args: argparse.Namespace) -> int:
+    """Exit 0 ok, 1 degraded, 5 the station's own storage is at fault (database damaged, keys
+    or ledger do not match, disk read-only): `status` runs the integrity checks itself."""
     from kiosk.station.health import HealthReport
     from kiosk.station.status import store_facts
     from kiosk.station.version import app_version
-    from sync.store import Store, StoreError
+    from sync.store import StoreError
 
     data_dir = args.data_dir or args.config.data_dir
-    key_dir = args.key_dir or args.config.key_dir
-    running = _fetch_health(args.port or args.config.get("ops", "health_port"), args.timeout)
-    if running is not None and isinstance(running.get("devices"), dict) and running["devices"]:
+    port = args.port or args.config.get("ops", "health_port")
+    running = _fetch_health(port, args.timeout)
+    if running is not None and not _same_dir(running.get("data_dir"), data_dir):
+        # another kiosk (another data directory) holds the port: its devices are not ours
+        other = running.get("data_dir") or "未知"
+        devices = {name: {"state": "unknown",
+                          "message": f"端口 {port} 上运行的是另一个终端程序（数据目录 {other}）"}
+                   for name in DEVICE_NAMES}
+        running = None
+    elif running is not None and isinstance(running.get("devices"), dict) and running["devices"]:
         devices = running["devices"]
     else:
         devices = {name: {"state": "unknown", "message": NOT_RUNNING} for name in DEVICE_NAMES}
     try:
-        store = Store.open(data_dir, key_dir, crypto=args.config.get("security", "crypto"))
+        store = _open_checked(args)
+        try:
+            store.check()
+            report = HealthReport(lambda: {"devices": devices, **store_facts(store)}, version=app_version(),
+                                  station_id=store.setting("station_id") or args.config.get("station", "id"),
+                                  data_dir=data_dir)
+            doc = report.build()
+        finally:
+            store.close()
     except StoreError as exc:
-        print(f"无法打开本地数据：{exc}", file=sys.stderr)
-        return HEALTH_UNREACHABLE
-    try:
-        report = HealthReport(lambda: {"devices": devices, **store_facts(store)}, version=app_version(),
-                              station_id=store.setting("station_id") or args.config.get("station", "id"),
-                              data_dir=data_dir)
-        doc = report.build()
-    finally:
-        store.close()
+        print(str(exc), file=sys.stderr)
+        return STORAGE_FAULT
     doc["uptime_s"] = running.get("uptime_s") if running is not None else None
     print(json.dumps(doc, ensure_ascii=False, indent=1) if args.json else format_table(doc))
     return {"ok": HEALTH_OK, "degraded": HEALTH_DEGRADED}.get(doc.get("status"), HEALTH_UNREACHABLE)
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    from sync.store import Store, StoreError
+    """Exit 0 intact; 1 the chain is broken, cut short, emptied or rewritten (against the signed
+    ledger of the key directory); 5 the store cannot be read (storage fault)."""
+    from sync.store import LedgerMismatch, StoreError
 
     data_dir = args.data_dir or args.config.data_dir
-    key_dir = args.key_dir or args.config.key_dir
     try:
-        store = Store.open(data_dir, key_dir, crypto=args.config.get("security", "crypto"))
+        store = _open_checked(args)
+    except LedgerMismatch as exc:
+        print(f"审计日志与签名账本不符：{exc}", file=sys.stderr)
+        return 1
     except StoreError as exc:
-        print(f"无法打开本地数据：{exc}", file=sys.stderr)
-        return 2
+        print(str(exc), file=sys.stderr)
+        return STORAGE_FAULT
     try:
         entries = store.audit_entries()
         broken = store.verify_audit()
+        head = store.audit_head()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return STORAGE_FAULT
     finally:
         store.close()
     print(f"审计日志共 {len(entries)} 条。")
     if broken is None:
-        print("哈希链完整，未发现篡改。")
+        print(f"哈希链完整，链头（第 {head.seq} 条）与密钥目录中本机签名的账本一致，未发现篡改。")
         return 0
     entry = next((e for e in entries if e["seq"] == broken), None)
     what = f"（事件 {entry['event']}）" if entry else ""
@@ -300,8 +337,10 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
 
     status = commands.add("status", "本机运行状态（版本、设备、待发队列、磁盘、同步、事项目录、注册），"
                                     "与健康检查端口内容相同", _status)
-    status.epilog = ("设备状态取自正在运行的终端程序（健康检查端口）；程序未运行时显示 unknown。"
-                     "退出码：0 正常，1 有问题，3 无法打开本地数据。")
+    status.epilog = ("设备状态取自正在运行的、使用同一数据目录的终端程序（健康检查端口）；"
+                     "程序未运行或端口上是另一个数据目录的程序时显示 unknown。"
+                     "同时检查数据库（quick_check）、密钥与签名账本。退出码：0 正常，1 有问题，"
+                     "5 本地存储有问题（数据库损坏、密钥或账本不符、磁盘只读）。")
     status.add_argument("--json", action="store_true", help="输出 JSON（与健康检查端口相同的文档）")
     _dir_options(status)
     status.add_argument("--port", type=_port, metavar="端口",
@@ -310,7 +349,8 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
 
     audit = commands.group("audit", "审计日志")
     verify = audit.add_parser("verify",
-                              help="检查审计日志的哈希链是否完整（退出码 0 完整，1 被篡改，2 无法打开）")
+                              help="检查审计日志的哈希链是否完整，并与密钥目录中签名的账本核对"
+                                   "（退出码 0 完整，1 被篡改、截断或清空，5 无法读取本地数据）")
     _dir_options(verify)
     verify.set_defaults(handler=_audit_verify)
 
@@ -336,7 +376,7 @@ def _register_update(commands) -> None:  # noqa: ANN001 - main.Commands
                               description="核验更新包的签名（本机注册时登记的省平台公钥）、每个文件的 "
                                           "SHA-256 和版本号，装入 ROOT/versions/<版本>，再原子地把 "
                                           "ROOT/current 指向它。"
-                                          "退出码：0 已安装，1 拒绝安装，2 无法打开本地数据。")
+                                          "退出码：0 已安装，1 拒绝安装，5 无法读取本地数据（存储问题）。")
     apply.add_argument("package", metavar="FILE", type=Path, help="更新包文件")
     _root_options(apply)
     _dir_options(apply)
@@ -427,14 +467,13 @@ def _update_apply(args: argparse.Namespace) -> int:
     from kiosk.station.updates import UpdateRefused, apply_package, installed_version
     from kiosk.station.version import app_version
     from sync.enrollment import platform_key
-    from sync.store import Store, StoreError
+    from sync.store import StoreError
 
     try:
-        store = Store.open(args.data_dir or args.config.data_dir, args.key_dir or args.config.key_dir,
-                           crypto=args.config.get("security", "crypto"))
+        store = _open_checked(args)
     except StoreError as exc:
-        print(f"无法打开本地数据：{exc}", file=sys.stderr)
-        return 2
+        print(f"未安装：{exc}", file=sys.stderr)
+        return STORAGE_FAULT
     try:
         current = installed_version(args.root, fallback=app_version())
         try:
