@@ -94,6 +94,12 @@ def data_present(data_dir: Path) -> bool:
     return attachments.is_dir() and any(p.suffix == ".enc" for p in attachments.iterdir())
 
 
+def database_empty(data_dir: Path) -> bool:
+    """No database, or a 0-byte one with no WAL to recover from (`truncate -s 0 kiosk.db`)."""
+    db, wal = data_dir / "kiosk.db", data_dir / "kiosk.db-wal"
+    return (not db.exists() or db.stat().st_size == 0) and (not wal.exists() or wal.stat().st_size == 0)
+
+
 def refuse_missing_key(key_dir: Path, data_dir: Path, what: str) -> None:
     raise KeyMismatch(
         f"密钥目录 {key_dir} 里没有本机的{what}，但数据目录 {data_dir} 里已有数据，"
@@ -185,13 +191,13 @@ def check_against_ledger(ledger: Ledger | None, *, db_store_id: str | None, head
                 f"无法确认数据库 {data_dir} 是本机最新的一份，"
                 f"程序停止：请放回原来的密钥目录（{RECOVERY}）。")
         return
-    if not ledger.verifies(public_raw):
-        raise LedgerMismatch(f"密钥目录中的账本签名不对（被改动过，或不是本机的），程序停止（{RECOVERY}）。")
     if db_store_id is None or head is None or head.seq == 0:
         raise LedgerMismatch(
             f"数据库 {data_dir / 'kiosk.db'} 是空的或刚新建的，"
             f"但本机账本记录着 {ledger.head.seq} 条审计记录："
             f"数据库被清空或换掉了，程序停止，以免申请无声丢失（{RECOVERY}）。")
+    if not ledger.verifies(public_raw):
+        raise LedgerMismatch(f"密钥目录中的账本签名不对（被改动过，或不是本机的），程序停止（{RECOVERY}）。")
     if db_store_id != ledger.head.store_id:
         raise LedgerMismatch(
             f"数据库 {data_dir / 'kiosk.db'} 不是本机账本记录的那一份（被换成了另一份数据），"

@@ -207,6 +207,8 @@ class Store:
         try:
             data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             (data_dir / "attachments").mkdir(exist_ok=True, mode=0o700)
+            if hasattr(os, "statvfs") and os.statvfs(data_dir).f_flag & os.ST_RDONLY:
+                raise OSError(errno.EROFS, "read-only file system")
         except OSError as exc:
             raise storage_error(exc, data_dir, "创建") from None
         try:
@@ -216,7 +218,7 @@ class Store:
                 integrity.refuse_missing_key(key_dir, data_dir, "加密密钥")
             keyring = Keyring.load_or_create(key_dir, data_dir, crypto, create=not has_data)
             ledger = integrity.Ledger.read(key_dir)
-            if ledger is not None and not has_data:
+            if ledger is not None and integrity.database_empty(data_dir):
                 # an emptied or missing database under a ledger: refuse before SQLite writes a new one
                 integrity.check_against_ledger(ledger, db_store_id=None, head=None, hash_at={},
                                                public_raw=b"", key_dir=key_dir, data_dir=data_dir)
