@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(folder: Path) -> None:
@@ -29,31 +30,37 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path | str, data: bytes | Iterable[bytes], mode: int = 0o600) -> None:
-    """Write `data` (bytes, or an iterable of chunks for large files) to `path`: whole or not at all.
-
-    The file is created with `mode` whatever the umask. OSError comes through unchanged (the
-    caller words it: a full disk, a read-only disk); the temporary file is removed first."""
+@contextlib.contextmanager
+def atomic_file(path: Path | str, mode: int = 0o600) -> Iterator[BinaryIO]:
+    """A binary file object whose content appears at `path` whole, or not at all: on leaving the
+    block it is fsynced and renamed into place (and its folder fsynced); on an exception the
+    temporary file is removed and nothing appears. For files written piece by piece (a backup)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
     try:
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)
-            for chunk in [data] if isinstance(data, bytes | bytearray | memoryview) else data:
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb", closefd=True) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def write_atomic(path: Path | str, data: bytes | Iterable[bytes], mode: int = 0o600) -> None:
+    """Write `data` (bytes, or an iterable of chunks for large files) to `path`: whole or not at all.
+
+    The file is created with `mode` whatever the umask. OSError comes through unchanged (the
+    caller words it: a full disk, a read-only disk); the temporary file is removed first."""
+    with atomic_file(path, mode) as handle:
+        for chunk in [data] if isinstance(data, bytes | bytearray | memoryview) else data:
+            handle.write(chunk)
 
 
 def fsync_file(path: Path | str) -> None:

@@ -146,17 +146,18 @@ class LedgerKeeper:
         self._lock = FileLock(str(data_dir / _LEDGER_LOCK), timeout=30)
         self.sealed_seq: int | None = None
 
-    def seal(self, head: Head) -> bool:
+    def seal(self, head: Head, replace: bool = False) -> bool:
         """Record `head` when it is ahead of the ledger. The database files are fsynced first, so
         the ledger never describes a commit a power cut could take back. Returns whether written.
         A key directory that cannot be written (the sandboxed sync service mounts it read-only) is
-        not an error: the ledger lags, which the next open by the kiosk puts right."""
+        not an error: the ledger lags, which the next open by the kiosk puts right. `replace`:
+        a new store identity (restore, re-anchor) replaces whatever the ledger held."""
         if self.sealed_seq is not None and head.seq <= self.sealed_seq:
             return False
         try:
             with self._lock:
                 current = Ledger.read(self.key_dir)
-                if current is not None and current.head.store_id == head.store_id \
+                if not replace and current is not None and current.head.store_id == head.store_id \
                         and current.head.seq >= head.seq:
                     self.sealed_seq = current.head.seq
                     return False

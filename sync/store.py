@@ -198,11 +198,16 @@ class Store:
         key_dir: Path | str,
         crypto: str = "aes",
         clock: Callable[[], float] = time.time,
+        reanchor: str | None = None,
     ) -> Store:
         """Open (or create) the store, after checking that the data and the keys belong together and
         that the database is the one the signed ledger describes (sync/integrity.py). Raises a
         StoreError subclass with one Chinese sentence: StorageFullError, StoreDamaged,
-        KeyMismatch / LedgerMismatch (IntegrityError), or StoreError (read-only, permissions)."""
+        KeyMismatch / LedgerMismatch (IntegrityError), or StoreError (read-only, permissions).
+
+        `reanchor` (the technician's `store accept --reason …`, installer/README.md): take the
+        database as it is as the station's record even though it is behind the ledger — a new
+        store identity, an audit entry with the old ledger's facts. The key checks still apply."""
         data_dir, key_dir = Path(data_dir), Path(key_dir)
         try:
             data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -218,6 +223,8 @@ class Store:
                 integrity.refuse_missing_key(key_dir, data_dir, "加密密钥")
             keyring = Keyring.load_or_create(key_dir, data_dir, crypto, create=not has_data)
             ledger = integrity.Ledger.read(key_dir)
+            replaced = ledger if reanchor is not None else None
+            ledger = None if reanchor is not None else ledger
             if ledger is not None and integrity.database_empty(data_dir):
                 # an emptied or missing database under a ledger: refuse before SQLite writes a new one
                 integrity.check_against_ledger(ledger, db_store_id=None, head=None, hash_at={},
@@ -247,7 +254,12 @@ class Store:
                 raise StoreError(str(exc)) from None
             os.chmod(data_dir / "kiosk.db", 0o600)  # SQLite gives -wal and -shm the same mode
             store = cls(db, data_dir, keyring, clock)
-            store._ledger = store._check_identity(key_dir, ledger, has_data)
+            store._ledger = store._check_identity(key_dir, ledger, has_data, reanchor is not None)
+            if reanchor is not None:
+                store.reidentify("reanchored", {
+                    "reason": reanchor[:200],
+                    "ledger_seq": replaced.head.seq if replaced else None,
+                    "ledger_store_id": replaced.head.store_id if replaced else None})
         except (sqlite3.Error, OSError) as exc:
             conn.close()
             raise storage_error(exc, data_dir, "打开") from None
@@ -257,7 +269,7 @@ class Store:
         return store
 
     def _check_identity(
-        self, key_dir: Path, ledger: integrity.Ledger | None, has_data: bool
+        self, key_dir: Path, ledger: integrity.Ledger | None, has_data: bool, reanchor: bool = False
     ) -> integrity.LedgerKeeper:
         """The data/key/ledger checks of sync/integrity.py on the open database; a database without
         an identity and no ledger (new, or made before these checks) is given one here."""
@@ -287,9 +299,10 @@ class Store:
         if ledger is not None and ledger.head.seq:
             hash_at.update((r["seq"], r["hash"]) for r in self._query(
                 "SELECT seq, hash FROM audit WHERE seq=?", (ledger.head.seq,)))
-        integrity.check_against_ledger(ledger, db_store_id=store_id, head=head if store_id else None,
-                                       hash_at=hash_at, public_raw=public, key_dir=key_dir,
-                                       data_dir=self.data_dir)
+        if not reanchor:
+            integrity.check_against_ledger(ledger, db_store_id=store_id, head=head if store_id else None,
+                                           hash_at=hash_at, public_raw=public, key_dir=key_dir,
+                                           data_dir=self.data_dir)
         if store_id is None:                          # a new database, or one from before the ledger
             store_id = str(uuid.uuid4())
             with self._tx(durable=True) as conn:
@@ -298,8 +311,49 @@ class Store:
                     conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (k, v))
                 self._audit(conn, "store_identity", {"store_id": store_id, "had_data": has_data})
         keeper = integrity.LedgerKeeper(self.data_dir, key_dir, key)
-        keeper.seal(self.audit_head(store_id))
+        if not reanchor:
+            keeper.seal(self.audit_head(store_id))
         return keeper
+
+    # Provisional references a lost timeline may have printed: skipped after a restore or a
+    # re-anchor, so no two applications ever carry the same one (sync/local_reference.py).
+    REFERENCE_SKIP = 100_000
+
+    def reidentify(self, event: str, detail: dict[str, Any]) -> str:
+        """Give the store a new identity after a restore from backup or an accepted rollback.
+
+        Why: the platform keeps the highest audit head per station and store identity; this
+        database is behind what it may have seen, which is now known and intended. The reference
+        counter jumps REFERENCE_SKIP ahead, past anything the lost copy may have printed."""
+        old = self.store_id
+        new = str(uuid.uuid4())
+        with self._tx(durable=True) as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key='reference_counter'").fetchone()
+            counter = int(row[0]) if row else 0
+            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('reference_counter', ?)",
+                         (str(counter + self.REFERENCE_SKIP),))
+            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('store_id', ?)", (new,))
+            conn.execute("DELETE FROM settings WHERE key='audit_anchor_problem'")
+            self._audit(conn, event, {**detail, "previous_store_id": old, "store_id": new})
+        if self._ledger is not None:
+            self._ledger.sealed_seq = None
+            self._ledger.seal(self.audit_head(new), replace=True)
+        return new
+
+    def snapshot_to(self, path: Path) -> Head:
+        """A consistent copy of the database at `path` (SQLite's online backup, under the store's
+        lock: the copy holds every committed transaction and nothing half done). Returns the audit
+        head the copy ends with, for its own ledger."""
+        with self._lock:
+            try:
+                target = sqlite3.connect(str(path))
+                try:
+                    self._conn.backup(target)
+                finally:
+                    target.close()
+            except sqlite3.Error as exc:
+                raise storage_error(exc, self.data_dir, "备份") from None
+            return self.audit_head()
 
     def check(self) -> None:
         """SQLite's quick_check of the whole file (`status`): a damaged page raises StoreDamaged.

@@ -10,6 +10,7 @@ import logging
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 DEFAULT_HEALTH_PORT = 8790
 
@@ -303,6 +304,94 @@ def _audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _recovery_passphrase(args: argparse.Namespace) -> str:
+    from kiosk.station.backup import BackupError, read_passphrase_file
+
+    if args.passphrase_file is not None:
+        return read_passphrase_file(args.passphrase_file)
+    try:
+        first = _read_pin("请输入恢复口令（至少 10 个字符）：")
+        if first != _read_pin("请再输入一次："):
+            raise BackupError("两次输入的恢复口令不一致。")
+    except EOFError:
+        raise BackupError("没有读到恢复口令（需要输入两次）。") from None
+    return first
+
+
+def _set_recovery(args: argparse.Namespace) -> int:
+    """`staff set-recovery`: provision the staff-screen backup button (kiosk/station/backup.py)."""
+    from kiosk.station.backup import BackupError, set_recovery_passphrase
+
+    try:
+        path = set_recovery_passphrase(args.key_dir or args.config.key_dir, _recovery_passphrase(args))
+    except BackupError as exc:
+        print(f"未设置：{exc}", file=sys.stderr)
+        return exc.code
+    print(f"已设置恢复口令（只保存由口令推导的密钥，保存在 {path}）。"
+          "请把口令写在纸上交县级运维保管：恢复时要用。")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    """Exit 0 written; 2 no passphrase / bad folder; 5 storage (the station's or the stick's)."""
+    from kiosk.station.backup import BackupError, backup_to, read_passphrase_file
+    from sync.store import StoreError
+
+    try:
+        passphrase = read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
+        store = _open_checked(args)
+        try:
+            result = backup_to(args.to, store, args.key_dir or args.config.key_dir, passphrase)
+            store.audit("backup", {"file": result.path.name, "submissions": result.submissions,
+                                   "bytes": result.size_bytes})
+        finally:
+            store.close()
+    except BackupError as exc:
+        print(f"未备份：{exc}", file=sys.stderr)
+        return exc.code
+    except StoreError as exc:
+        print(f"未备份：{exc}", file=sys.stderr)
+        return STORAGE_FAULT
+    print(f"已备份到 {result.path}：{result.submissions} 件申请（待发 {result.pending} 件）、"
+          f"{result.attachments} 个附件，{result.size_bytes / 1024 / 1024:.1f} MB，"
+          f"用时 {result.seconds:.1f} 秒。")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """Exit 0 restored; 2 wrong passphrase, not a backup, target not empty; 5 damaged or storage."""
+    from kiosk.station.backup import BackupError, read_passphrase_file, restore
+
+    try:
+        manifest = restore(args.file, read_passphrase_file(args.passphrase_file), args.data_dir, args.key_dir)
+    except BackupError as exc:
+        print(f"未恢复：{exc}", file=sys.stderr)
+        return exc.code
+    counts = manifest.get("counts") or {}
+    print(f"已恢复驿站 {manifest.get('station_id') or '（未注册）'} 于 {manifest.get('created_at')} 的备份："
+          f"{counts.get('submissions')} 件申请，其中待发 {counts.get('pending')} 件，"
+          "联网后会发送（每件只送达一次）。"
+          f"数据目录 {args.data_dir}，密钥目录 {args.key_dir}。")
+    return 0
+
+
+def _store_accept(args: argparse.Namespace) -> int:
+    """`store accept`: the documented way out of a refused rollback (installer/README.md)."""
+    from sync.store import Store, StoreError
+
+    try:
+        store = Store.open(args.data_dir or args.config.data_dir, args.key_dir or args.config.key_dir,
+                           crypto=args.config.get("security", "crypto"), reanchor=args.reason)
+    except StoreError as exc:
+        print(f"未接受：{exc}", file=sys.stderr)
+        return STORAGE_FAULT
+    head = store.audit_head()
+    store.close()
+    print(f"已把当前数据库作为本机的记录（审计记录 {head.seq} 条，新的存储标识 {head.store_id[:8]}…），"
+          "账本已重新签署；临时受理号向后跳过，不会与丢失的记录重号。")
+    return 0
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -323,6 +412,14 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     set_pin.add_argument("--agent", metavar="身份证号",
                          help="改为登记代办员：其本人身份证号码（登录时读卡＋密码，4–12 位数字）")
     set_pin.set_defaults(handler=_set_pin)
+    recovery = staff.add_parser(
+        "set-recovery", help="设置备份用的恢复口令（工作人员界面的“备份”按钮用它）",
+        description="设置恢复口令：备份文件用它经 scrypt 加密；本机只保存推导出的密钥（密钥目录，0600）。"
+                    "口令写在纸上交县级运维保管，恢复时要用。退出码：0 已设置，2 口令不合要求，5 无法写入。")
+    recovery.add_argument("--passphrase-file", type=Path, metavar="FILE",
+                          help="从文件第一行读取口令（缺省从终端输入两次）")
+    recovery.add_argument("--key-dir", type=Path, metavar="DIR", help="密钥目录（缺省取配置 paths.key_dir）")
+    recovery.set_defaults(handler=_set_recovery)
     unlock = staff.add_parser("unlock", help="解除密码错误过多造成的锁定")
     unlock.add_argument("--agent", action="store_const", const="", help="解除代办员登录的锁定")
     unlock.set_defaults(handler=_unlock)
@@ -353,6 +450,33 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
                                    "（退出码 0 完整，1 被篡改、截断或清空，5 无法读取本地数据）")
     _dir_options(verify)
     verify.set_defaults(handler=_audit_verify)
+
+    backup = commands.add("backup", "把整台终端（数据库、附件、密钥）备份成一个加密文件，如存到 U 盘",
+                          _backup)
+    backup.epilog = ("文件用恢复口令（scrypt）加密，不含任何明文姓名或身份证号。"
+                     "缺省使用 staff set-recovery 设置的口令。"
+                     "退出码：0 已备份，2 没有口令或目录不对，5 存储问题。")
+    backup.add_argument("--to", type=Path, required=True, metavar="DIR", help="备份到哪个目录（如 U 盘）")
+    backup.add_argument("--passphrase-file", type=Path, metavar="FILE", help="恢复口令文件（第一行）")
+    _dir_options(backup)
+    restore_cmd = commands.add("restore", "在新电脑上从备份文件恢复整台终端（只恢复到空目录）", _restore)
+    restore_cmd.epilog = ("退出码：0 已恢复，2 口令不对、不是备份文件或目标目录不空，"
+                          "5 备份文件损坏或存储问题。")
+    restore_cmd.add_argument("file", type=Path, metavar="FILE", help="备份文件（.kbak）")
+    for flag, what in (("--passphrase-file", "恢复口令文件"), ("--data-dir", "恢复到的数据目录（须为空）"),
+                       ("--key-dir", "恢复到的密钥目录（须为空）")):
+        restore_cmd.add_argument(flag, type=Path, required=True, metavar="FILE" if "pass" in flag else "DIR",
+                                 help=what)
+
+    store_group = commands.group("store", "本地数据的完整性")
+    accept = store_group.add_parser(
+        "accept", help="确认用当前（较旧的）数据库继续工作：重新签署账本（见 installer/README.md）",
+        description="数据库比账本旧、被清空或账本缺失时程序会停止。核实无法找回更新的数据后，由县级运维用本命令"
+                    "把当前数据库作为本机记录：换新的存储标识，审计记录原因，临时受理号向后跳过。密钥不符时不能用。"
+                    "退出码：0 已接受，5 仍无法打开。")
+    accept.add_argument("--reason", required=True, metavar="文字", help="原因（写入审计日志）")
+    _dir_options(accept)
+    accept.set_defaults(handler=_store_accept)
 
     _register_update(commands)
 
