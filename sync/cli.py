@@ -26,6 +26,8 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p.add_argument("--platform-url", required=True, help="平台接口地址，如 http://127.0.0.1:8700/api/v1")
     p.add_argument("--station-id", required=True, help="驿站编号，如 210102-0001")
     p.add_argument("--code", required=True, help="县级下发的一次性注册码")
+    p.add_argument("--ca-file", type=Path, metavar="PEM",
+                   help="平台 HTTPS 证书的签发机构（CA）证书：锁定后只信任它签发的证书")
 
     p = commands.add("sync", "把待发队列送到平台，拉取办理状态与证照", _sync)
     _store_options(p)
@@ -68,6 +70,8 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     plat.add_argument("--host", default="127.0.0.1", help="监听地址（缺省 127.0.0.1）")
     plat.add_argument("--port", type=int, default=8700, help="端口（缺省 8700）")
     plat.add_argument("--data", dest="serve_data", metavar="DIR", type=Path, help="平台数据目录")
+    plat.add_argument("--tls-cert", type=Path, metavar="PEM", help="HTTPS：服务器证书（含证书链）")
+    plat.add_argument("--tls-key", type=Path, metavar="PEM", help="HTTPS：服务器私钥")
     plat.add_argument(
         "--demo-advance",
         type=float,
@@ -179,8 +183,9 @@ def _guarded(fn):
 # ---------------------------------------------------------------------- kiosk side
 @_guarded
 def _enroll(args: argparse.Namespace) -> int:
-    from sync.enrollment import enroll
+    from sync.enrollment import enroll, read_ca
 
+    ca_pem = read_ca(args.ca_file) if args.ca_file else None
     store, key_dir = _open_store(args)
     with store:
         body = enroll(
@@ -190,6 +195,8 @@ def _enroll(args: argparse.Namespace) -> int:
             args.station_id,
             args.code,
             timeout=float(args.config.get("platform", "timeout_s")),
+            ca_pem=ca_pem,
+            proxy=args.config.get("platform", "proxy"),
         )
     print(f"注册成功：驿站 {body['station_id']}，平台签名公钥已锁定。")
     return EXIT_OK
@@ -209,7 +216,8 @@ def _client(store, key_dir: Path, args: argparse.Namespace):
     timeout = (
         args.timeout if getattr(args, "timeout", None) else float(args.config.get("platform", "timeout_s"))
     )
-    return make_client(store, key_dir, getattr(args, "platform_url", None), timeout=timeout)
+    return make_client(store, key_dir, getattr(args, "platform_url", None), timeout=timeout,
+                       proxy=args.config.get("platform", "proxy"))
 
 
 @_guarded
@@ -435,11 +443,16 @@ def _platform_serve(args: argparse.Namespace) -> int:
     if args.serve_data is None:
         return _fail("请用 --data 指定平台数据目录。", EXIT_USAGE)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        return _fail("--tls-cert 与 --tls-key 要一起给出。", EXIT_USAGE)
     service = _service(args.serve_data)
     try:
-        server = PlatformServer((args.host, args.port), service)
+        tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+        server = PlatformServer((args.host, args.port), service, tls=tls)
     except OSError as exc:
         return _fail(f"无法在 {args.host}:{args.port} 上启动：{exc.strerror}", EXIT_USAGE)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
     stop = threading.Event()
     if args.demo_advance:
         threading.Thread(target=run_demo_timer, args=(service, args.demo_advance, stop), daemon=True).start()
