@@ -263,35 +263,45 @@ def backup_to(folder: Path | str, store: Store, key_dir: Path | str,
         key, kdf = _derive(passphrase, salt, KDF), {"salt": salt.hex(), **KDF}
     else:
         key, kdf = _provisioned(key_dir)
-    station = store.setting("station_id") or "unenrolled"
+    try:
+        station = store.setting("station_id") or "unenrolled"
+    except StoreError as exc:
+        raise BackupError(str(exc), 5) from None
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = folder / f"station-{station}-{stamp}{SUFFIX}"
     header = json.dumps({"format": 1, "kdf": kdf, "nonce_prefix": os.urandom(4).hex(),
                          "chunk": CHUNK}, sort_keys=True).encode()
+    store.check()                 # never carry a damaged database onto the stick as if it were whole
+    try:
+        manifest = _write_backup(target, store, key_dir, key, header)
+    except OSError as exc:
+        raise BackupError(str(storage_error(exc, folder, "写入备份到")), 5) from None
+    counts = manifest["counts"]
+    return BackupResult(target, target.stat().st_size, time.perf_counter() - started,
+                        counts["submissions"], counts["pending"], counts["attachments"])
+
+
+def _write_backup(target: Path, store: Store, key_dir: Path, key: bytes, header: bytes) -> dict[str, Any]:
+    """The file itself: snapshot, members, manifest last; OSError comes through (disk full …)."""
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=store.data_dir) as scratch:
         snapshot = Path(scratch) / "kiosk.db"
         head = store.snapshot_to(snapshot)
         manifest = _manifest(store, snapshot, head)
         signed_ledger = json.dumps({**head.signed(store._ledger._key), "at": round(time.time(), 3),  # noqa: SLF001
                                     "format": 1}, sort_keys=True).encode()
-        try:
-            with atomic_file(target, 0o600) as out:
-                out.write(MAGIC + struct.pack(">I", len(header)) + header)
-                writer = _SealingWriter(out, key, header, bytes.fromhex(json.loads(header)["nonce_prefix"]))
-                with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
-                    manifest["files"] = {}
-                    for name, source in _members(key_dir, store, snapshot, signed_ledger):
-                        data = source() if callable(source) else Path(source).read_bytes()
-                        manifest["files"][name] = hashlib.sha256(data).hexdigest()
-                        _add(tar, name, data)
-                    # last, so each file is read once; restore checks every member against it
-                    _add(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
-                writer.finish()
-        except OSError as exc:
-            raise BackupError(str(storage_error(exc, folder, "写入备份到")), 5) from None
-    counts = manifest["counts"]
-    return BackupResult(target, target.stat().st_size, time.perf_counter() - started,
-                        counts["submissions"], counts["pending"], counts["attachments"])
+        with atomic_file(target, 0o600) as out:
+            out.write(MAGIC + struct.pack(">I", len(header)) + header)
+            writer = _SealingWriter(out, key, header, bytes.fromhex(json.loads(header)["nonce_prefix"]))
+            with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+                manifest["files"] = {}
+                for name, source in _members(key_dir, store, snapshot, signed_ledger):
+                    data = source() if callable(source) else Path(source).read_bytes()
+                    manifest["files"][name] = hashlib.sha256(data).hexdigest()
+                    _add(tar, name, data)
+                # last, so each file is read once; restore checks every member against it
+                _add(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+            writer.finish()
+    return manifest
 
 
 def _manifest(store: Store, snapshot: Path, head: integrity.Head) -> dict[str, Any]:

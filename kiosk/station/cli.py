@@ -285,6 +285,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return STORAGE_FAULT
     try:
+        store.check()
         entries = store.audit_entries()
         broken = store.verify_audit()
         head = store.audit_head()

@@ -28,6 +28,7 @@ class Station:
     root: Path
     data_name: str = "data"
     key_name: str = "keys"
+    inputs: Path | None = None          # where answers files and photos go (not on a faulty disk)
 
     @property
     def data(self) -> Path:
@@ -55,15 +56,18 @@ class Station:
 
         doc = example("newborn", 0)
         doc["answers"]["applicant_phone"] = f"139{n:08d}"
-        path = self.root / f"answers-{n}.json"
+        folder = self.inputs or self.root
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"answers-{n}.json"
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         return path
 
     def add(self, n: int) -> subprocess.CompletedProcess:
-        photo = self.root / "photo.jpg"
+        answers = self.answers(n)
+        photo = (self.inputs or self.root) / "photo.jpg"
         if not photo.exists():
             photo.write_bytes(os.urandom(20_000))
-        return self.run("queue", "add", "--bundle", "newborn", "--answers", str(self.answers(n)),
+        return self.run("queue", "add", "--bundle", "newborn", "--answers", str(answers),
                         "--attach", f"baby_photo={photo}", *self.dirs())
 
     def queue(self, count: int) -> list[str]:
