@@ -143,7 +143,9 @@ def _open_store(args: argparse.Namespace):
     from sync.store import Store
 
     logging.basicConfig(
-        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        # without --verbose stderr carries only the command's own sentence (the README's rule);
+        # the log's English lines are for --verbose and for the kiosk's log file
+        level=logging.INFO if getattr(args, "verbose", False) else logging.CRITICAL,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )

@@ -94,6 +94,7 @@ def plain(result: subprocess.CompletedProcess) -> bool:
     """One plain Chinese sentence, never a traceback or an English error."""
     text = result.stderr
     return ("Traceback" not in text and "Errno" not in text and "Error" not in text
+            and "ERROR" not in text and "WARNING" not in text
             and "sqlite" not in text.lower() and any("\u4e00" <= ch <= "\u9fff" for ch in text))
 
 

@@ -235,8 +235,18 @@ def test_a_full_disk_during_sync_exits_5_with_one_sentence(tmp_path, platform):
             store.submit(sample_payload(str(n)))
         data = store.data_dir
         store.close()
+        # a reader keeps the database's -wal and -shm files in place (as the running kiosk does),
+        # so the sync opens it and the disk runs out during its delivery pass, not before
+        import sqlite3
+
+        reader = sqlite3.connect(data / "kiosk.db")
+        reader.execute("SELECT COUNT(*) FROM outbox").fetchone()
         fill(tmp_path / "small")
-        synced = Station(tmp_path).run("sync", "--once", "--data-dir", str(data), "--key-dir", str(keys))
+        try:
+            synced = Station(tmp_path).run("sync", "--once", "--data-dir", str(data), "--key-dir", str(keys))
+        finally:
+            reader.close()
+        assert len(platform.service.submissions()) <= 4
         assert synced.returncode == 5, synced.stderr
         assert "存储空间已满" in synced.stderr and "。。" not in synced.stderr and plain(synced)
         assert "联网后自动发送" not in synced.stderr
