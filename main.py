@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,11 +47,16 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = "参数"
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}：参数有误：{_translate_argparse(message)}\n")
+        # One line, as every other mistake: the usage is one `--help` away.
+        why = _translate_argparse(message)
+        self.exit(2, f"{self.prog}：参数有误：{why}（用 {self.prog} --help 查看用法）\n")
 
 
 def _translate_argparse(message: str) -> str:
+    # "argument --timeout: <why>" -> "--timeout：<why>"
+    message = re.sub(r"^argument ([^:]+): ", r"\1：", message)
+    message = re.sub(r"not allowed with argument (\S+)", r"不能与 \1 同时使用", message)
+    message = re.sub(r"one of the arguments (.+) is required", r"必须给出其中之一：\1", message)
     replacements = {
         "the following arguments are required": "缺少必填参数",
         "unrecognized arguments": "无法识别的参数",
@@ -125,7 +132,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The reader of our standard output went away (`main.py status | head -2`): a quiet exit with the
+# status a shell gives a process killed by SIGPIPE (128 + 13), so `set -o pipefail` still sees it.
+EXIT_PIPE_CLOSED = 141
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every command's closed stdout pipe ends here, quietly, for all rooms.
+
+    Why here and not in each command: any print in any room can meet a closed pipe, and only one
+    place sees them all. As the Python docs advise (signal module, "Note on SIGPIPE"), stdout is
+    pointed at devnull so the interpreter's own flush at exit cannot raise a second time.
+    """
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # still inside the try: buffered output meets the closed pipe here
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_PIPE_CLOSED
+    return code
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a test harness: nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _run(argv: list[str] | None) -> int:
     from kiosk.station.config import ConfigError, defaults, load
 
     parser = build_parser()

@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
 from devices.camera.phone_scenes import phone_scene  # noqa: E402
-from devices.scanner.camera import ScannerWorker  # noqa: E402
 from devices.scanner.ensemble import EnsembleDecoder  # noqa: E402
+from devices.scanner.worker import ScannerWorker  # noqa: E402
 from sync import identity_code as ic  # noqa: E402
 from sync.signing import raw_public  # noqa: E402
 

@@ -308,7 +308,7 @@ class Soak:
                 raise AssertionError("the idle timer did not wipe an abandoned session")
             self.result.abandoned_wiped += 1
             return
-        kiosk.shell.go("sign")
+        kiosk.shell.jump("sign")
         kiosk.shell.forward()                     # sign → saving: the durable commit
         if not _pump(app, lambda: kiosk.shell.property("screen") == "receipt", 30):
             raise AssertionError(f"not saved: screen {kiosk.shell.property('screen')}")
@@ -319,7 +319,7 @@ class Soak:
         else:
             self.result.receipts_not_printed += 1
         self._forget_printed_pages()
-        kiosk.shell.go("rating")
+        kiosk.shell.jump("rating")
         kiosk.rating.choose(5 if index % 7 else 2)
         if index % 7 == 0:
             kiosk.rating.toggleReason("等待时间长")

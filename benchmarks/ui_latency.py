@@ -332,7 +332,7 @@ def sessions(app, count: int, warmup: int) -> list[tuple[int, float, int, float,
                           if status == "provided" else [])
                 form.set_material(line.material_id, status, papers)
             for screen in ("materials", "review", "sign"):
-                kiosk.shell.go(screen)
+                kiosk.shell.jump(screen)
                 wait.flush(5)
             kiosk.journey.sign(sample_png())
             kiosk.shell.forward()                                         # save

@@ -226,6 +226,12 @@ class Catalogue:
     @classmethod
     def from_document(cls, doc: Any, *, source: str = "目录文档") -> Catalogue:
         """A catalogue from one document {"version": "...", "bundles": [...]} (e.g. downloaded)."""
+        from forms.limits import InputLimitError, check_limits
+
+        try:
+            check_limits(doc, source)  # a downloaded document was parsed by someone else
+        except InputLimitError as exc:
+            raise CatalogueError([str(exc)]) from None
         if not isinstance(doc, dict) or not isinstance(doc.get("bundles"), list):
             raise CatalogueError([f"{source}：应是含 “version” 和 “bundles” 列表的 JSON 对象。"])
         version = doc.get("version")
@@ -247,17 +253,13 @@ def version_key(version: str) -> tuple:
 
 
 def _read_json(path: Path) -> Any:
+    """A catalogue file within the input limits (size, depth, string length: forms/limits.py)."""
+    from forms.limits import InputLimitError, read_json_file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogueError([f"找不到文件 {path}。"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueError([f"无法读取文件 {path}：{exc}"]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"第 {exc.lineno} 行第 {exc.colno} 列"
-        raise CatalogueError([f"文件 {path.name} 不是有效的 JSON：{where}，{exc.msg}。"]) from None
+        return read_json_file(path, "文件")
+    except InputLimitError as exc:
+        raise CatalogueError([str(exc)]) from None
 
 
 def _directory_entries(directory: Path) -> tuple[str | None, list[tuple[str, Any]]]:
@@ -330,6 +332,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"类型应为{'或'.join(names.get(w, w) for w in wanted)}"
     if kind in ("minItems", "minLength"):
         return f"不能为空或过短（至少 {error.validator_value}）"
+    if kind in ("maxItems", "maxLength"):
+        size = len(error.instance) if isinstance(error.instance, (str, list)) else 0
+        return f"过长（现在 {size}，最多 {error.validator_value}），请删减"
     if kind in ("minimum", "maximum"):
         bound = "最小" if kind == "minimum" else "最大"
         return f"数值 {error.instance} 超出范围（{bound} {error.validator_value}）"

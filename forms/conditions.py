@@ -32,6 +32,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from forms.errors import ConditionSyntaxError
+from forms.validators import is_ascii_digits
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
@@ -54,7 +55,7 @@ class Environment(Protocol):
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,|\+|-)
   | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
@@ -315,7 +316,7 @@ def _to_date(value: Any) -> date | None:
     try:
         if len(text) == 10 and text[4] == "-":
             return date.fromisoformat(text)
-        if len(text) == 18 and text[:17].isdigit():
+        if len(text) == 18 and is_ascii_digits(text[:17]):
             return date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         return None
@@ -346,7 +347,7 @@ def _fn_birth_date(env: Environment, value: Any) -> Any:
 
 
 def _fn_sex(env: Environment, value: Any) -> Any:
-    if isinstance(value, str) and len(value.strip()) == 18 and value.strip()[16].isdigit():
+    if isinstance(value, str) and len(value.strip()) == 18 and is_ascii_digits(value.strip()[16]):
         return "男" if int(value.strip()[16]) % 2 == 1 else "女"
     return None
 

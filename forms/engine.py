@@ -114,6 +114,9 @@ class FormSession:
         self._raw: dict[str, Any] = {}
         self._stored: dict[str, Any] = {}
         self._type_errors: dict[str, str] = {}
+        # A card or shared-data value that did not validate: not shown as the resident's answer,
+        # but named when the question is still empty (never "请填写" for a number that was given).
+        self._prefill_errors: dict[str, str] = {}
         self._prefilled: set[str] = set()
         self._choices: dict[str, materials.Choice] = {}
         self._position = 0
@@ -152,9 +155,9 @@ class FormSession:
             self._store(f, value)
             if f.id in self._stored:
                 self._prefilled.add(f.id)
-            else:  # a prefill that does not validate is dropped, never shown as the resident's error
+            else:  # a prefill that does not validate is dropped, never shown as the resident's answer
                 self._raw.pop(f.id, None)
-                self._type_errors.pop(f.id, None)
+                self._prefill_errors[f.id] = self._type_errors.pop(f.id, "")
 
     def _card_value(self, key: str) -> Any:
         value = self.applicant.get(key)
@@ -171,6 +174,7 @@ class FormSession:
         f = self._field(field_id)
         self._store(f, value)
         self._prefilled.discard(field_id)
+        self._prefill_errors.pop(field_id, None)
         self._state = None
         error = self._error_for(field_id)
         return [error] if error else []
@@ -240,6 +244,9 @@ class FormSession:
         value = state.stored.get(field_id)
         if value is None:
             if state.required.get(field_id):
+                given = self._prefill_errors.get(field_id)
+                if given:
+                    return f"证件信息中的“{f.label}”有误：{given}"
                 return _required_message(f)
             return None
         if f.type == "consent" and value is not True and state.required.get(field_id):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -86,8 +87,10 @@ def _number(f: Field, raw: Any, today: date) -> Result:
         number: int | float = raw
     else:
         text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
+        if not re.fullmatch(r"[-+0-9.eE]+", text):  # the one digit rule: 0-9 only (no ٤, no 1_000)
+            return None, "请填写数字，例如 3。"
         try:
-            number = int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+            number = int(text) if re.fullmatch(r"-?[0-9]+", text) else float(text)
         except ValueError:
             return None, "请填写数字，例如 3。"
         if number != number or number in (float("inf"), float("-inf")):
@@ -247,17 +250,82 @@ def _consent(f: Field, raw: Any, today: date) -> Result:
     return value, None
 
 
-VALIDATORS: dict[str, Callable[[Field, Any, date], Result]] = {
-    "text": _text, "name": _name, "number": _number, "money": _money, "date": _date,
-    "choice": _choice, "relation": _choice, "multi_choice": _multi_choice, "yes_no": _yes_no,
-    "id_number": _id_number, "phone": _phone, "address": _address, "bank_account": _bank_account,
-    "scan": _scan, "signature": _signature, "consent": _consent,
+# --- how each type reads aloud on the review page and in `catalogue show` ---------------------
+def _shown_plain(f: Field, value: Any) -> str:
+    return str(value)
+
+
+def _shown_number(f: Field, value: Any) -> str:
+    return f"{value}{f.rules['unit']}" if f.rules.get("unit") else str(value)
+
+
+def _shown_choice(f: Field, value: Any) -> str:
+    return f.option_label(value) or str(value)
+
+
+def _shown_multi_choice(f: Field, value: Any) -> str:
+    return "、".join(f.option_label(x) or str(x) for x in value) or "（未选）"
+
+
+def _shown_address(f: Field, value: Any) -> str:
+    from forms.divisions import name_of
+
+    parts = [name_of(value.get(k, "")) or "" for k in ("province", "city", "county")]
+    parts += [value.get(k, "") for k in ("township", "village", "detail")]
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """Everything about one kind of question, registered once: adding a type means one entry here
+    (and a widget, if no existing one fits); tests/forms/test_field_registry.py checks each part.
+
+    `widget` names the QML file that asks it (kiosk/ui/qml/fields/<widget>.qml); `keypad` the
+    kind of big number pad it is typed on (kiosk/ui/viewmodels/keypad.py), "" for none, or a
+    function of the field; `later`: answered in a later step of the journey (the camera, the
+    signature pad), not on the question screen."""
+
+    validate: Callable[[Field, Any, date], Result]
+    show: Callable[[Field, Any], str]
+    widget: str
+    placeholder: str = ""
+    keypad: str | Callable[[Field], str] = ""
+    later: bool = False
+
+    def keypad_for(self, f: Field) -> str:
+        return self.keypad(f) if callable(self.keypad) else self.keypad
+
+
+def _phone_pad(f: Field) -> str:
+    return "phone" if f.rules.get("accept_landline") else "mobile"
+
+
+TYPES: dict[str, FieldType] = {
+    "text": FieldType(_text, _shown_plain, "TextAnswer", placeholder="点这里，用拼音输入"),
+    "name": FieldType(_name, _shown_plain, "TextAnswer", placeholder="点这里，用拼音输入姓名"),
+    "number": FieldType(_number, _shown_number, "KeypadAnswer", placeholder="点数字键输入", keypad="digits"),
+    "money": FieldType(_money, lambda f, value: f"{value} 元", "KeypadAnswer", placeholder="点数字键输入",
+                       keypad="decimal"),
+    "date": FieldType(_date, _shown_plain, "DateAnswer"),
+    "choice": FieldType(_choice, _shown_choice, "ChoiceAnswer"),
+    "relation": FieldType(_choice, _shown_choice, "ChoiceAnswer"),
+    "multi_choice": FieldType(_multi_choice, _shown_multi_choice, "MultiChoiceAnswer"),
+    "yes_no": FieldType(_yes_no, lambda f, value: "是" if value else "否", "ChoiceAnswer"),
+    "id_number": FieldType(_id_number, _shown_plain, "KeypadAnswer", placeholder="18 位身份证号码",
+                           keypad="id"),
+    "phone": FieldType(_phone, _shown_plain, "KeypadAnswer", placeholder="11 位手机号码", keypad=_phone_pad),
+    "address": FieldType(_address, _shown_address, "AddressAnswer", placeholder="点这里，用拼音输入"),
+    "bank_account": FieldType(_bank_account, _shown_plain, "KeypadAnswer", placeholder="点数字键输入",
+                              keypad="digits"),
+    "scan": FieldType(_scan, lambda f, value: f"已拍摄 {len(value)} 张", "LaterAnswer", later=True),
+    "signature": FieldType(_signature, lambda f, value: "已签名", "LaterAnswer", later=True),
+    "consent": FieldType(_consent, lambda f, value: "已同意" if value else "未同意", "ConsentAnswer"),
 }
 
 
 def normalise(f: Field, raw: Any, today: date) -> Result:
     """(stored value, error or None) for a non-empty raw answer."""
-    return VALIDATORS[f.type](f, raw, today)
+    return TYPES[f.type].validate(f, raw, today)
 
 
 def condition_value(f: Field, value: Any) -> Any:
@@ -271,28 +339,6 @@ def condition_value(f: Field, value: Any) -> Any:
 
 def display(f: Field, value: Any) -> str:
     """A readable Chinese rendering for the summary and the `show` outline."""
-    from forms.divisions import name_of
-
     if value is None:
         return "（未填）"
-    if f.type in ("choice", "relation"):
-        return f.option_label(value) or str(value)
-    if f.type == "multi_choice":
-        return "、".join(f.option_label(x) or str(x) for x in value) or "（未选）"
-    if f.type == "yes_no":
-        return "是" if value else "否"
-    if f.type == "consent":
-        return "已同意" if value else "未同意"
-    if f.type == "money":
-        return f"{value} 元"
-    if f.type == "address":
-        parts = [name_of(value.get(k, "")) or "" for k in ("province", "city", "county")]
-        parts += [value.get(k, "") for k in ("township", "village", "detail")]
-        return "".join(parts)
-    if f.type == "scan":
-        return f"已拍摄 {len(value)} 张"
-    if f.type == "signature":
-        return "已签名"
-    if f.type == "number" and f.rules.get("unit"):
-        return f"{value}{f.rules['unit']}"
-    return str(value)
+    return TYPES[f.type].show(f, value)

@@ -18,7 +18,6 @@ The answers file (the output of `catalogue example`, the input of `catalogue fil
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -115,17 +114,14 @@ class AnswersFile:
 
     @classmethod
     def read(cls, path: str | Path) -> AnswersFile:
+        """Read an answers file within the input limits (forms/limits.py): a GBK file, a folder
+        or a 100 000-deep nesting is one Chinese sentence, never Python's English."""
+        from forms.limits import InputLimitError, read_json_file
+
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise AnswersFileError(f"找不到答案文件 {path}。") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AnswersFileError(f"无法读取答案文件 {path}：{exc}") from None
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            where = f"第 {exc.lineno} 行第 {exc.colno} 列"
-            raise AnswersFileError(f"答案文件 {Path(path).name} 不是有效的 JSON：{where}。") from None
+            doc = read_json_file(path, "答案文件")
+        except InputLimitError as exc:
+            raise AnswersFileError(str(exc)) from None
         return cls.from_document(doc)
 
     def fill(self, bundle_id: str | None = None, *, catalogue: Catalogue | None = None,

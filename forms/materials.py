@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from forms.catalogue import Bundle, Item, Material
 from forms.conditions import Environment
@@ -143,3 +144,36 @@ def commitment(preamble: str, lines: Iterable[MaterialStatus]) -> dict | None:
     body = "\n".join(f"{n}. {line.commitment_text}" for n, line in enumerate(promised, 1))
     text = f"{preamble}\n{body}"
     return {"text": text, "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
+_SHA256_HEX = frozenset("0123456789abcdef")
+
+
+def _is_sha256(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= _SHA256_HEX
+
+
+def commitment_problems(body: Any) -> dict[str, str]:
+    """The 告知承诺 rule on a complete submission body (POST /submissions, after the store added
+    the signature): a paper marked "promised" stands only on a commitment that carries the hash
+    of its text and the resident's signature. {field: Chinese message}, empty when it holds.
+
+    Why here: the rule is the forms engine's (a promise replaces a paper); `queue add` checks it
+    before saving and the reference platform checks it on arrival, with this one function.
+    """
+    if not isinstance(body, dict):
+        return {}
+    papers = body.get("materials")
+    if not isinstance(papers, list) or not any(
+            isinstance(m, dict) and m.get("status") == "promised" for m in papers):
+        return {}
+    commitment = body.get("commitment")
+    if not isinstance(commitment, dict):
+        return {"commitment": "有以告知承诺代替的材料，但没有承诺书：请申请人阅读承诺内容并签名。"}
+    problems: dict[str, str] = {}
+    if not _is_sha256(commitment.get("text_sha256")):
+        problems["commitment.text_sha256"] = "承诺书缺少承诺内容的摘要（text_sha256），请重新生成承诺书。"
+    if not _is_sha256(commitment.get("signature_attachment")):
+        problems["commitment.signature_attachment"] = (
+            "告知承诺须有申请人的签名，现在没有：请申请人在承诺书上签名。")
+    return problems

@@ -23,6 +23,31 @@ _EARLIEST_BIRTH = date(1890, 1, 1)
 # ------------------------------------------------------------------------------ text helpers
 
 
+def is_ascii_digits(text: str) -> bool:
+    """The one digit rule, for every ID number, phone, card number, amount and number read:
+    after NFKC (full-width １２ → 12) only 0–9 count as digits.
+
+    Why not str.isdigit(): it is also true for Arabic-Indic (٤), Ethiopic (፬), superscript (²)
+    and other digits. int() then either crashes (፬, ²) or silently accepts them (٤), so a number
+    the platform refuses would pass the kiosk's check and reach the payload.
+    """
+    return text.isascii() and text.isdigit()
+
+
+def foreign_digit(text: object) -> str | None:
+    """The first character (after NFKC) that looks like a digit but is not 0–9, or None."""
+    if not isinstance(text, str):
+        return None
+    return next((c for c in unicodedata.normalize("NFKC", text) if c.isdigit() and not c.isascii()), None)
+
+
+def _foreign_digit_message(text: object, what: str) -> str | None:
+    char = foreign_digit(text)
+    if char is None:
+        return None
+    return f"{what}中的“{char}”不是 0–9 的数字，请用数字键重新输入。"
+
+
 def _clean(text: object) -> str:
     """Full-width to half-width (NFKC), drop spaces and dashes people type between groups."""
     if not isinstance(text, str):
@@ -71,11 +96,13 @@ def check_id_number(text: object, *, today: date | None = None) -> str | None:
     value = normalise_id_number(text)
     if not value:
         return "请填写公民身份号码（18 位）。"
-    if len(value) == 15 and value.isdigit():
+    if foreign := _foreign_digit_message(text, "公民身份号码"):
+        return foreign
+    if len(value) == 15 and is_ascii_digits(value):
         return "这是 15 位的旧号码，请填写身份证上的 18 位号码。"
     if len(value) != 18:
         return f"公民身份号码应为 18 位，现在是 {len(value)} 位，请对照身份证核对。"
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not is_ascii_digits(value[:17]) or value[17] not in "0123456789X":
         return "公民身份号码前 17 位应是数字，最后一位是数字或字母 X，请核对。"
     if value[:6] in _HMT_PREFIXES:
         return f"这是{_HMT_PREFIXES[value[:6]]}居住证号码，请在证件类型中选择港澳台居民居住证。"
@@ -92,7 +119,7 @@ def check_id_number(text: object, *, today: date | None = None) -> str | None:
 def check_hmt_permit(text: object, *, today: date | None = None) -> str | None:
     """A Hong Kong / Macau / Taiwan residents' residence permit number (810000/820000/830000…)."""
     value = normalise_id_number(text)
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if len(value) != 18 or not is_ascii_digits(value[:17]) or value[17] not in "0123456789X":
         return "港澳台居民居住证号码应为 18 位（前 17 位数字，末位数字或 X），请核对。"
     if value[:6] not in _HMT_PREFIXES:
         return "港澳台居民居住证号码应以 810000（香港）、820000（澳门）或 830000（台湾）开头。"
@@ -113,10 +140,10 @@ def check_foreign_permanent_residence(text: object, *, today: date | None = None
     3-digit sequence + a GB 11643 check character.
     """
     value = normalise_id_number(text)
-    if re.fullmatch(r"[A-Z]{3}\d{12}", value):
+    if re.fullmatch(r"[A-Z]{3}[0-9]{12}", value):
         return None
     if len(value) == 18 and value.startswith("9"):
-        if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        if not is_ascii_digits(value[:17]) or value[17] not in "0123456789X":
             return "新版外国人永久居留身份证号码应为 18 位数字（末位可为 X），请核对。"
         if value[1:3] + "0000" not in PROVINCES:
             return "外国人永久居留身份证号码第 2、3 位不是有效的省级代码，请核对。"
@@ -142,7 +169,7 @@ def id_kind(text: object) -> str | None:
     value = normalise_id_number(text)
     if value[:6] in _HMT_PREFIXES:
         return "hmt"
-    if re.fullmatch(r"[A-Z]{3}\d{12}", value) or (len(value) == 18 and value.startswith("9")):
+    if re.fullmatch(r"[A-Z]{3}[0-9]{12}", value) or (len(value) == 18 and value.startswith("9")):
         return "foreign"
     if len(value) == 18:
         return "resident"
@@ -184,7 +211,7 @@ def check_uscc(text: object) -> str | None:
                 "请核对是否把数字 0、1、2、5 看成了字母。")
     if value[0] not in _USCC_AUTHORITIES:
         return "统一社会信用代码第 1 位（登记管理部门代码）不对，请核对。"
-    if not value[2:8].isdigit() or value[2:4] + "0000" not in PROVINCES:
+    if not is_ascii_digits(value[2:8]) or value[2:4] + "0000" not in PROVINCES:
         return "统一社会信用代码第 3 至 8 位应是登记机关的行政区划代码，请核对。"
     if uscc_check_char(value[:17]) != value[17]:
         return "统一社会信用代码校验位不对，可能有一位填错了，请逐位核对。"
@@ -204,11 +231,11 @@ def check_mobile(text: object) -> str | None:
     value = normalise_mobile(text)
     if not value:
         return "请填写手机号码（11 位）。"
-    if not value.isdigit():
+    if not is_ascii_digits(value):
         return "手机号码只能是数字，请核对。"
     if len(value) != 11:
         return f"手机号码应为 11 位，现在是 {len(value)} 位，请核对。"
-    if not re.fullmatch(r"1[3-9]\d{9}", value):
+    if not re.fullmatch(r"1[3-9][0-9]{9}", value):
         return "手机号码应以 13 至 19 开头，请核对。"
     return None
 
@@ -216,7 +243,7 @@ def check_mobile(text: object) -> str | None:
 def check_landline(text: object) -> str | None:
     """A fixed-line number with area code, e.g. 024-22222222 (3–4 digit code, 7–8 digits)."""
     value = unicodedata.normalize("NFKC", str(text or "")).strip().replace(" ", "")
-    if re.fullmatch(r"0\d{2,3}-?\d{7,8}", value):
+    if re.fullmatch(r"0[0-9]{2,3}-?[0-9]{7,8}", value):
         return None
     return "固定电话请按“区号-号码”填写，例如 024-22222222。"
 
@@ -242,7 +269,7 @@ def check_bank_card(text: object, *, luhn: bool = True) -> str | None:
     value = normalise_bank_card(text)
     if not value:
         return "请填写银行卡号。"
-    if not value.isdigit():
+    if not is_ascii_digits(value):
         return "银行卡号只能是数字，请核对。"
     if not 12 <= len(value) <= 19:
         return f"银行卡号一般为 16 至 19 位，现在是 {len(value)} 位，请对照卡面核对。"
@@ -256,6 +283,8 @@ def normalise_money(value: object) -> str | None:
     if isinstance(value, bool):
         return None
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace("元", "")
+    if not text.isascii():  # Decimal() takes ٤ and ፬ as digits: the one digit rule says no
+        return None
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -319,11 +348,11 @@ def check_name(text: object, *, allow_latin: bool = False) -> str | None:
 # ----------------------------------------------------------------------------------- dates
 
 _DATE_PATTERNS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+    re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"),
+    re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})"),
+    re.compile(r"([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})"),
+    re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?"),
+    re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})"),
 )
 
 

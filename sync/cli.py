@@ -11,19 +11,71 @@ Every failure prints one Chinese sentence on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
+import math
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OFFLINE, EXIT_INVALID, EXIT_STORAGE = 0, 1, 2, 3, 4, 5
 EXIT_BUSY = 6
 
 
+def seconds(text: str) -> float:
+    """argparse type for a duration: a finite number above 0 (`-1`, `0`, `nan`, `inf` are refused
+    here, not by a ValueError deep in the socket layer)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为秒数（如 15），现在是 {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"应为大于 0 的有限秒数（如 15），现在是 {text!r}")
+    return value
+
+
+def platform_url(text: str) -> str:
+    """argparse type for a platform address: an http(s) URL with a host, so a typo is a usage
+    error (exit 2), not a network outage (exit 3)."""
+    try:
+        parts = urlsplit(text.strip())
+        has_host = bool(parts.hostname)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        has_host = False
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not has_host or any(c.isspace() for c in text.strip()):
+        raise argparse.ArgumentTypeError(
+            "平台地址应以 http:// 或 https:// 开头并写明主机，如 https://zwfw.example/api/v1，"
+            f"现在是 {text!r}")
+    return text.strip()
+
+
+# What a technician reads instead of the C library's English (`File exists`, `Not a directory`).
+_OS_ERRORS = {
+    errno.EEXIST: "已有同名的文件",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOENT: "找不到该路径",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.EROFS: "磁盘是只读的",
+    errno.EIO: "读写出错（磁盘或 U 盘可能已损坏）",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """The reason of an OSError as a few Chinese words (its errno, never its English strerror)."""
+    return _OS_ERRORS.get(exc.errno or 0, f"系统错误（错误号 {exc.errno}）")
+
+
 def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p = commands.add("enroll", "向平台注册本驿站（生成签名密钥，锁定平台公钥）", _enroll)
     _store_options(p)
-    p.add_argument("--platform-url", required=True, help="平台接口地址，如 http://127.0.0.1:8700/api/v1")
+    p.add_argument("--platform-url", required=True, type=platform_url,
+                   help="平台接口地址，如 http://127.0.0.1:8700/api/v1")
     p.add_argument("--station-id", required=True, help="驿站编号，如 210102-0001")
     p.add_argument("--code", required=True, help="县级下发的一次性注册码")
     p.add_argument("--ca-file", type=Path, metavar="PEM",
@@ -34,9 +86,9 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--once", action="store_true", help="尽力发送一轮后退出（无失败则返回 0）")
     mode.add_argument("--forever", action="store_true", help="持续运行，按退避策略重试")
-    p.add_argument("--platform-url", help="临时改用的平台地址（缺省用注册时的地址）")
-    p.add_argument("--timeout", type=float, help="单次请求超时（秒）")
-    p.add_argument("--poll", type=float, default=30.0, help="--forever 时的轮询间隔（秒）")
+    p.add_argument("--platform-url", type=platform_url, help="临时改用的平台地址（缺省用注册时的地址）")
+    p.add_argument("--timeout", type=seconds, help="单次请求超时（秒）")
+    p.add_argument("--poll", type=seconds, default=30.0, help="--forever 时的轮询间隔（秒）")
 
     queue = commands.group("queue", "待发队列")
     p = queue.add_parser("add", help="录入一件申请（不经触摸屏，如工作人员代录纸质表）")
@@ -74,7 +126,7 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     plat.add_argument("--tls-key", type=Path, metavar="PEM", help="HTTPS：服务器私钥")
     plat.add_argument(
         "--demo-advance",
-        type=float,
+        type=seconds,
         metavar="秒",
         help="演示：每隔若干秒把每件申请推进一步（受理→准予并出证→办结）",
     )
@@ -106,7 +158,7 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p = sub.add_parser("identity-code", help="签发一个辽事通身份码（测试扫码用，打印码文本，可另存 PNG）")
     p.add_argument("--id-number", required=True, help="身份证号码")
     p.add_argument("--name", required=True, help="姓名")
-    p.add_argument("--minutes", type=float, default=5.0, help="有效分钟数（缺省 5）")
+    p.add_argument("--minutes", type=seconds, default=5.0, help="有效分钟数（缺省 5）")
     p.add_argument("--png", type=Path, help="把二维码另存为 PNG 文件")
     p.add_argument("--data", type=Path, help="平台数据目录（缺省为演示平台：数据目录名加 -platform）")
     p.set_defaults(handler=_platform_identity_code)
@@ -140,6 +192,8 @@ def _crypto(args: argparse.Namespace) -> str:
 
 
 def _open_store(args: argparse.Namespace):
+    import sqlite3
+
     from sync.store import Store
 
     logging.basicConfig(
@@ -151,7 +205,41 @@ def _open_store(args: argparse.Namespace):
     )
     data_dir = args.data_dir or args.config.data_dir
     key_dir = args.key_dir or args.config.key_dir
-    return Store.open(data_dir, key_dir, crypto=_crypto(args)), key_dir
+    from sync.store import StoreError
+
+    for what, folder in (("数据目录", data_dir), ("密钥目录", key_dir)):
+        blocker = _not_a_folder(Path(folder))
+        if blocker is not None:
+            raise StoreError(f"{what} {folder} 无法使用：{blocker} 是文件而不是文件夹。请改用 --data-dir / "
+                             f"--key-dir 指定一个文件夹。")
+    database = Path(data_dir) / "kiosk.db"
+    if database.exists() and not database.is_file():
+        raise StoreError(f"本地数据库 {database} 不是文件（可能被误建成了文件夹），无法打开。"
+                         "请检查数据目录。")
+    unreadable = f"本地数据库 {database} 无法打开：请检查数据目录是否完整、可写，磁盘是否已满。"
+    try:
+        return Store.open(data_dir, key_dir, crypto=_crypto(args)), key_dir
+    except sqlite3.Error:
+        # sqlite's own text ("unable to open database file") is English; say what to check
+        raise StoreError(unreadable) from None
+    except StoreError as exc:
+        # The store words a failed open with sqlite's or the OS's English text ("file is not a
+        # database", "Read-only file system"); the cause is kept as the context: say it in Chinese.
+        cause = exc.__context__
+        full = "存储空间" in str(exc)
+        if isinstance(cause, sqlite3.Error) and not full:
+            raise StoreError(unreadable) from None
+        if isinstance(cause, OSError) and not full:
+            raise StoreError(f"无法使用数据目录 {data_dir}：{os_error_text(cause)}。") from None
+        raise
+
+
+def _not_a_folder(path: Path) -> Path | None:
+    """The first existing part of `path` that is not a folder (a file where a folder must be)."""
+    for part in (path, *path.parents):
+        if part.exists():
+            return None if part.is_dir() else part
+    return None
 
 
 def _guarded(fn):
@@ -171,12 +259,14 @@ def _guarded(fn):
             return _fail(str(exc), EXIT_STORAGE)
         except BundleError as exc:
             return _fail(str(exc), EXIT_FAILED)
+        except BrokenPipeError:
+            raise  # the reader of stdout went away: main.py ends quietly, this is no storage fault
         except OSError as exc:
             import errno
 
             if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
                 return _fail("存储空间已满，操作未完成，已保存的内容不受影响。", EXIT_STORAGE)
-            return _fail(f"文件操作失败：{exc.strerror}（{exc.filename}）", EXIT_STORAGE)
+            return _fail(f"文件操作失败：{os_error_text(exc)}（{exc.filename}）。", EXIT_STORAGE)
 
     wrapper.__doc__ = fn.__doc__
     return wrapper
@@ -309,15 +399,21 @@ def _queue_add(args: argparse.Namespace) -> int:
     contents: list[tuple[str, bytes]] = []
     for material, file_name in files:
         try:
+            if file_name.stat().st_size > 20 << 20:  # the platform's limit per attachment (413 too_large)
+                return _fail(f"附件文件 {file_name} 超过 20 MB，平台不接收，请压缩或重新拍照。", EXIT_USAGE)
             contents.append((material, file_name.read_bytes()))
         except OSError:
             return _fail(f"无法读取附件文件 {file_name}。", EXIT_USAGE)
     signature = None
     if args.signature:
         try:
+            if args.signature.stat().st_size > 4 << 20:
+                return _fail(f"签名文件 {args.signature} 超过 4 MB，不像一张签名图片。", EXIT_USAGE)
             signature = args.signature.read_bytes()
         except OSError:
             return _fail(f"无法读取签名文件 {args.signature}。", EXIT_USAGE)
+        if not signature.startswith(b"\x89PNG\r\n\x1a\n"):
+            return _fail(f"签名文件 {args.signature} 不是 PNG 图片。", EXIT_USAGE)
 
     store, _ = _open_store(args)
     with store:
@@ -349,10 +445,27 @@ def _queue_add(args: argparse.Namespace) -> int:
             for field_id, message in result.errors.items():
                 print(f"  {field_id}：{message}", file=sys.stderr)
             return EXIT_INVALID
+        if _unsigned_commitment(result.payload, signature):
+            return _fail("这件申请有以告知承诺代替的材料，须附申请人签名：请用 --signature 给出"
+                         "签名图片（PNG），没有保存。", EXIT_INVALID)
         shas = [sha for group in attachments.values() for sha in group]
         submitted = store.submit(result.payload, attachments=shas, signature_png=signature)
         print(submitted.local_reference, flush=True)
     return EXIT_OK
+
+
+def _unsigned_commitment(payload: dict, signature: bytes | None) -> bool:
+    """The forms engine's 告知承诺 rule on the body as the store will freeze it (the store adds
+    the signature's hash), checked before anything is saved."""
+    import hashlib
+
+    from forms.materials import commitment_problems
+
+    preview = dict(payload)
+    if isinstance(payload.get("commitment"), dict):
+        sha = hashlib.sha256(signature).hexdigest() if signature else None
+        preview["commitment"] = {**payload["commitment"], "signature_attachment": sha}
+    return bool(commitment_problems(preview))
 
 
 @_guarded
@@ -452,7 +565,8 @@ def _platform_serve(args: argparse.Namespace) -> int:
         tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
         server = PlatformServer((args.host, args.port), service, tls=tls)
     except OSError as exc:
-        return _fail(f"无法在 {args.host}:{args.port} 上启动：{exc.strerror}", EXIT_USAGE)
+        return _fail(f"无法在 {args.host}:{args.port} 上启动：{os_error_text(exc)}（端口可能已被占用）。",
+                     EXIT_USAGE)
     except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
     stop = threading.Event()
@@ -535,6 +649,6 @@ def _platform_identity_code(args: argparse.Namespace) -> int:
         try:
             segno.make(text, error="m").save(str(args.png), kind="png", scale=8, border=4)
         except OSError as exc:
-            return _fail(f"无法写入 {args.png}：{exc.strerror}", EXIT_STORAGE)
+            return _fail(f"无法写入 {args.png}：{os_error_text(exc)}。", EXIT_STORAGE)
     print(text)
     return EXIT_OK

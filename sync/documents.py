@@ -42,7 +42,7 @@ def verify_document(
         raise DocumentRefused(f"{label}签名无效（可能被篡改），已保留原来的版本。")
     try:
         document = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting beyond Python's stack (issue 15)
         raise DocumentRefused(f"{label}内容无法解析，已保留原来的版本。") from None
     inner = str(document.get("version", version)) if isinstance(document, dict) else version
     if inner != version:

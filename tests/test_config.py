@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.station.config import ConfigError, defaults, example_toml, load
+from tests.plain_chinese import assert_plain_chinese
 
 
 def write(tmp_path, text: str):
@@ -40,13 +41,21 @@ def test_values_from_the_file_override_defaults(tmp_path):
     ("[devices]\nprinter = \"x\"\n", ["未知的项 printer", "[devices]"]),
     ("[camera]\nindex = 0\n", ["未知的小节 [camera]"]),
     ("[station]\nid = \"2101-1\"\n", ["[station]", "id", "210102-0001"]),
-    ("[station\nid = 1\n", ["格式有误"]),
+    ("[station\nid = 1\n", ["格式有误", "第 1 行", "[station"]),
+    ("[ui]\nlarge_text = \"yes\n", ["格式有误", "第 2 行"]),
+    ("[ui]\nvoice = [true", ["格式有误"]),
+    ("[platform]\ntimeout_s = nan\n", ["[platform]", "timeout_s", "有限的数字"]),
+    ("[platform]\ntimeout_s = -nan\n", ["timeout_s", "有限的数字"]),
+    ("[platform]\ntimeout_s = inf\n", ["timeout_s", "有限的数字"]),
+    ("[platform]\ntimeout_s = -1\n", ["timeout_s", "不能小于 1"]),
+    ("[station]\nid = \"２１０１０２-０００１\"\n", ["[station]", "id", "210102-0001"]),
 ])
 def test_mistakes_are_named_in_chinese(tmp_path, text, expected):
     with pytest.raises(ConfigError) as caught:
         load(write(tmp_path, text))
     for part in expected:
         assert part in str(caught.value)
+    assert_plain_chinese(str(caught.value))  # none of tomllib's English survives
 
 
 def test_missing_file(tmp_path):

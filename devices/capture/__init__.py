@@ -2,7 +2,7 @@
 
 `pipeline.capture(frame, preset)` is the whole job; `geometry` finds and flattens, `quality` says
 what the resident should fix, `output` writes capped JPEGs and multi-page PDFs. Frames come from
-the same sources as the scanner (`devices.scanner.camera`).
+the cameras of devices/camera (`devices.camera.open_camera`).
 """
 
 from devices.capture.geometry import Quad, find_paper, flatten

@@ -27,22 +27,22 @@ def add_parser(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import cv2
-
     from devices.capture import CaptureOutputError, capture, pages_to_pdf, preset
+    from devices.images import ImageRefused, read_image
 
     target = preset(args.preset)
     status = 0
     pages: list[bytes] = []
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(f"无法创建输出文件夹 {args.out}：{exc.strerror}", file=sys.stderr)
+    except OSError:
+        print(f"无法创建输出文件夹 {args.out}（路径被文件占用、只读或没有权限）。", file=sys.stderr)
         return 3
     for path in args.images:
-        frame = cv2.imread(path, cv2.IMREAD_COLOR) if Path(path).is_file() else None
-        if frame is None:
-            print(json.dumps({"file": path, "error": "无法读取图片"}, ensure_ascii=False))
+        try:
+            frame = read_image(path)  # the pixel cap is checked from the header first
+        except ImageRefused as exc:
+            print(json.dumps({"file": path, "error": str(exc)}, ensure_ascii=False))
             status = 3
             continue
         result = capture(frame, target)
@@ -55,8 +55,8 @@ def _run(args: argparse.Namespace) -> int:
             out = args.out / f"{Path(path).stem}-{target.name}.jpg"
             try:
                 out.write_bytes(result.jpeg)
-            except OSError as exc:
-                print(f"无法写入 {out}：{exc.strerror}", file=sys.stderr)
+            except OSError:
+                print(f"无法写入 {out}（磁盘已满、只读或没有权限）。", file=sys.stderr)
                 return 3
             line.update(jpeg=str(out), bytes=len(result.jpeg))
             pages.append(result.jpeg)
@@ -66,7 +66,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.pdf and pages:
         try:
             (args.out / args.pdf).write_bytes(pages_to_pdf(pages))
-        except (CaptureOutputError, OSError) as exc:
+        except CaptureOutputError as exc:
             print(f"PDF 写入失败：{exc}", file=sys.stderr)
+            return 3
+        except OSError:
+            print(f"PDF 写入失败：无法写入 {args.out / args.pdf}（磁盘已满、只读或没有权限）。",
+                  file=sys.stderr)
             return 3
     return status

@@ -43,26 +43,46 @@ class GlyphRasteriser:
         index = _SC_INDEX if self._path.suffix.lower() == ".ttc" and "Noto" in self._path.name else 0
         return ImageFont.truetype(str(self._path), px, index=index)
 
-    def glyph(self, ch: str, width_mult: int = 1, height_mult: int = 1, bold: bool = False) -> np.ndarray:
-        """One character in its printer cell (12×24 ASCII, 24×24 otherwise), scaled like GS !."""
-        from PIL import Image, ImageDraw
+    def glyph(self, ch: str, width_mult: int = 1, height_mult: int = 1, bold: bool = False,
+              cells: int | None = None) -> np.ndarray:
+        """One character in its printer cell (12×24 half-width, 24×24 full-width), scaled like GS !.
 
-        cell_w = self._cell // 2 if ord(ch) < 0x80 else self._cell
-        img = Image.new("1", (cell_w, self._cell), 0)
-        draw = ImageDraw.Draw(img)
-        font = self._font(self._cell - 2)
-        # Horizontally centred on the advance width, vertically on a common baseline, so that
-        # "." sits low and "一" mid-height, as in a printer's ROM font.
-        ascent, descent = font.getmetrics()
-        x = (cell_w - font.getlength(ch)) / 2
-        y = (self._cell - (ascent + descent)) / 2
-        draw.text((x, y), ch, font=font, fill=1)
-        if bold:
-            draw.text((x + 1, y), ch, font=font, fill=1)
-        bits = np.array(img, dtype=bool)
+        Never raises: a control character or one the font cannot shape (raqm refuses some, such
+        as U+0085) is a blank cell, as a printer leaves it; a glyph wider than its cell (m w M W @ %
+        in a proportional font) is narrowed to fit instead of being clipped.
+        """
+        if cells not in (1, 2):
+            cells = 1 if ord(ch) < 0x80 else 2
+        cell_w = self._cell // 2 * cells
+        try:
+            bits = self._draw(ch, cell_w, bold) if ch.isprintable() and not ch.isspace() else None
+        except Exception:  # noqa: BLE001 - FreeType/raqm failures on odd code points: blank cell
+            bits = None
+        if bits is None:
+            bits = np.zeros((self._cell, cell_w), dtype=bool)
         if width_mult > 1 or height_mult > 1:
             bits = np.kron(bits, np.ones((height_mult, width_mult), dtype=bool)).astype(bool)
         return bits
+
+    def _draw(self, ch: str, cell_w: int, bold: bool) -> np.ndarray:
+        from PIL import Image, ImageDraw
+
+        font = self._font(self._cell - 2)
+        advance = font.getlength(ch)
+        canvas_w = max(cell_w, int(np.ceil(advance)) + (1 if bold else 0))
+        img = Image.new("L", (canvas_w, self._cell), 0)
+        draw = ImageDraw.Draw(img)
+        # Horizontally centred on the advance width, vertically on a common baseline, so that
+        # "." sits low and "一" mid-height, as in a printer's ROM font.
+        ascent, descent = font.getmetrics()
+        x = (canvas_w - advance) / 2
+        y = (self._cell - (ascent + descent)) / 2
+        draw.text((x, y), ch, font=font, fill=255)
+        if bold:
+            draw.text((x + 1, y), ch, font=font, fill=255)
+        if canvas_w > cell_w:  # a wide glyph: narrowed into its cell, as a ROM font draws it
+            img = img.resize((cell_w, self._cell), Image.Resampling.BOX)
+        return np.array(img) >= 128
 
     def __call__(self, text: str, scale: int = 1) -> np.ndarray:
         cells = [self.glyph(ch, scale, scale) for ch in text] or [np.zeros((self._cell * scale, 1), bool)]

@@ -11,6 +11,7 @@ unplugged and plugged back behind a stable symlink.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from devices.printer.interpreter import Cut, EscPosInterpreter
 from devices.printer.render import render_pages, save_png
 from devices.printer.status import status_bytes
 from devices.pty_pair import PtyDevice
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -52,11 +55,12 @@ class PrinterSimulator(PtyDevice):
         self.state = PaperState()
         self._out_dir = Path(out_dir) if out_dir else None
         self._glyphs = glyphs if glyphs is not None else default_rasteriser()
-        self.interpreter = EscPosInterpreter(self._status_byte)
+        self.interpreter = EscPosInterpreter(self._status_byte, self.width_dots)
         self.pages: list[np.ndarray] = []     # the most recent KEEP_PAGES pages, as rasters
         self.png_paths: list[Path] = []
         self.page_count = 0                   # every page printed since start
         self.received = 0
+        self.faults = 0                       # byte sequences that made it drop a job (should stay 0)
         self._consumed_ops = 0
         self._page_done = threading.Condition()
 
@@ -79,7 +83,16 @@ class PrinterSimulator(PtyDevice):
 
     def _received(self, master: int, data: bytes) -> None:
         self.received += len(data)
-        reply = self._interpret(data)
+        try:
+            reply = self._interpret(data)
+        except Exception:  # noqa: BLE001 - no byte sequence may kill the serving thread (issue 15)
+            # The interpreter and renderer are meant never to raise; should one still, the printer
+            # drops what it was printing, as firmware resets its buffer, and keeps answering status.
+            log.exception("printer simulator: print data dropped")
+            self.faults += 1
+            self.interpreter = EscPosInterpreter(self._status_byte, self.width_dots)
+            self._consumed_ops = 0
+            reply = b""
         if reply:
             with contextlib.suppress(OSError):
                 os.write(master, reply)

@@ -2,17 +2,17 @@
 
 Parts: `text` (bytes -> text, ECI / UTF-8 / GB18030), `decoders` (zxing-cpp, ZBar), `ensemble`
 (zxing-cpp first, rescue passes within a time budget), `tracker` (each code once while in view),
-`camera` (OpenCV camera, simulated camera, the worker thread), `cli` (`main.py diag scan`).
+`worker` (the scanning thread; the cameras themselves are devices.camera's), `cli` (`main.py diag scan`).
 """
 
-from devices.scanner.camera import CameraError, OpenCvCamera, ScannerWorker, SimulatedCamera
 from devices.scanner.decoders import DecoderUnavailable, ZbarDecoder, ZxingDecoder, make_decoder
 from devices.scanner.ensemble import EnsembleDecoder
 from devices.scanner.tracker import SeenTracker
 from devices.scanner.types import FrameScan, Symbol
+from devices.scanner.worker import ScannerWorker
 
 __all__ = [
-    "CameraError", "DecoderUnavailable", "EnsembleDecoder", "FrameScan", "OpenCvCamera",
-    "ScannerWorker", "SeenTracker", "SimulatedCamera", "Symbol", "ZbarDecoder", "ZxingDecoder",
+    "DecoderUnavailable", "EnsembleDecoder", "FrameScan", "ScannerWorker", "SeenTracker", "Symbol",
+    "ZbarDecoder", "ZxingDecoder",
     "make_decoder",
 ]

@@ -67,16 +67,16 @@ def _quiet_opencv() -> None:
 
 def _images(paths: list[str], decoder: Any) -> int:
     import time
-    from pathlib import Path
 
-    import cv2
+    from devices.images import ImageRefused, read_image
 
     status = 0
     for path in paths:
         line: dict[str, Any] = {"file": path, "text": None, "format": None, "ms": 0.0}
-        gray = cv2.imread(path, cv2.IMREAD_GRAYSCALE) if Path(path).is_file() else None
-        if gray is None:
-            line["error"] = "无法读取图片（文件不存在或格式不支持）"
+        try:
+            gray = read_image(path, gray=True)  # the pixel cap is checked from the header first
+        except ImageRefused as exc:
+            line["error"] = str(exc)
             status = max(status, 3)
         else:
             start = time.perf_counter()
@@ -97,7 +97,10 @@ def _images(paths: list[str], decoder: Any) -> int:
 def _camera(args: argparse.Namespace, decoder_factory: Any) -> int:
     from pathlib import Path
 
-    from devices.scanner.camera import CameraError, OpenCvCamera, ScannerWorker, SimulatedCamera
+    from devices.camera import CameraError
+    from devices.camera.opencv import OpenCvCamera
+    from devices.camera.simulator import SimulatedCamera
+    from devices.scanner.worker import ScannerWorker
 
     spec = str(args.camera)
     try:

@@ -47,6 +47,7 @@ def _pins(args: argparse.Namespace):  # noqa: ANN202
 
 
 def _set_pin(args: argparse.Namespace) -> int:
+    from devices.idcard.card import mask_id_number
     from forms.validators import check_any_id
     from kiosk.station.staff_auth import ROLES, PinError, check_pin_format
 
@@ -54,7 +55,7 @@ def _set_pin(args: argparse.Namespace) -> int:
     if agent and check_any_id(args.agent):
         print(f"未设置：代办员身份证号码有误：{check_any_id(args.agent)}", file=sys.stderr)
         return 1
-    who = f"代办员（身份证 {args.agent[:4]}{'*' * (len(args.agent) - 6)}{args.agent[-2:]}）" if agent \
+    who = f"代办员（身份证 {mask_id_number(args.agent)}）" if agent \
         else f"工号 {args.id} "
     shortest = ROLES["agent" if agent else "staff"][1]
     try:

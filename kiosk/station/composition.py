@@ -56,7 +56,7 @@ class StationDevices:
 
 
 def check_no_simulators(config) -> None:  # noqa: ANN001 - kiosk.station.config.Config
-    named = [key for key in ("id_reader", "receipt_printer", "camera")
+    named = [key for key in ("id_reader", "receipt_printer", "camera", "qr_camera")
              if config.get("devices", key) == SIMULATOR]
     if named:
         raise SimulatorRefused(

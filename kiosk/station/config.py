@@ -10,7 +10,9 @@ This module is plain Python: the command line, the Qt layer and the tests all re
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +136,10 @@ def _check(section: str, key: str, raw: Any, source: Path | None) -> Any:
         raise ConfigError(f"{where} 应为 {_KIND_NAMES[bool]}，现在是 {raw!r}。")
     if spec.kind is not bool and (isinstance(raw, bool) or not isinstance(value, spec.kind)):
         raise ConfigError(f"{where} 应为{_KIND_NAMES[spec.kind]}，现在是 {raw!r}。")
+    if isinstance(value, float) and not math.isfinite(value):
+        # nan passes every < and > test, so it must be refused by name (a nan timeout crashes
+        # the socket layer later, far from the file that caused it)
+        raise ConfigError(f"{where}应为有限的数字（如 15），现在是 {raw!r}。")
     if spec.choices and str(value) not in spec.choices:
         raise ConfigError(f"{where} 只能是 {' 或 '.join(spec.choices)}，现在是 {raw!r}。")
     if spec.minimum is not None and value < spec.minimum:
@@ -161,7 +167,7 @@ def load(path: Path | str) -> Config:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {path} 格式有误：{exc}。请对照示例修改。") from None
+        raise ConfigError(_toml_syntax_message(path, text, exc)) from None
 
     values = defaults().values
     for section, keys in document.items():
@@ -184,9 +190,29 @@ def load(path: Path | str) -> Config:
     return Config(values, path)
 
 
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_syntax_message(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """One Chinese sentence naming the line, instead of tomllib's English text.
+
+    tomllib (3.11) only puts the position in its message, "(at line L, column C)" or "(at end of
+    document)"; the English description itself is not shown to the technician.
+    """
+    found = _TOML_POSITION.search(str(exc))
+    if found:
+        line_no = int(found.group(1))
+        lines = text.splitlines()
+        shown = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
+        quoted = f"（“{shown[:60]}”）" if shown else ""
+        return (f"配置文件 {path} 第 {line_no} 行{quoted}格式有误：请检查方括号、引号和等号，"
+                f"或对照示例修改。")
+    return f"配置文件 {path} 格式有误：文件末尾不完整（缺少引号或括号），请对照示例修改。"
+
+
 def _valid_station_id(value: str) -> bool:
     head, sep, tail = value.partition("-")
-    return bool(sep) and len(head) == 6 and head.isdigit() and len(tail) == 4 and tail.isdigit()
+    return bool(re.fullmatch(r"[0-9]{6}", head)) and bool(sep) and bool(re.fullmatch(r"[0-9]{4}", tail))
 
 
 def example_toml() -> str:

@@ -152,7 +152,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from kiosk.ui.staff_wiring import lookup_identified, wire_staff_and_lookup
     from kiosk.ui.theme import Theme
     from kiosk.ui.viewmodels.devices import DevicesViewModel
-    from kiosk.ui.viewmodels.shell import IdentifyViewModel, ShellViewModel
+    from kiosk.ui.viewmodels.identify import IdentifyViewModel
+    from kiosk.ui.viewmodels.shell import ShellViewModel
     from kiosk.ui.viewmodels.sync_status import SyncStatusViewModel
     from kiosk.ui.voice import Voice
 
@@ -191,7 +192,6 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     shell.add_wiper(identify.wipe)
     shell.add_wiper(journey.wipe)
     shell.add_wiper(app.clipboard().clear)      # no clipboard: nothing of a resident survives a wipe
-    shell.on_enter("question", session.start_form)
     bundles, form = _journey_view_models(journey, shell, store)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
@@ -260,8 +260,6 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
         return saved.submission_id, saved.local_reference
 
     def submitted() -> None:
-        session.submitted()
-        shell.clear_history()
         for hook in after_submit:
             hook()
 
@@ -277,7 +275,6 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
                              context=lambda: (submit.submission_id or None, submit.item_codes),
                              finish=lambda: session.end(EndReason.FINISHED), say=voice.say)
     shell.on_enter("saving", submit.save)
-    shell.on_enter("rating", session.start_rating)
     shell.add_wiper(submit.wipe)
     shell.add_wiper(rating.wipe)
     return submit, rating
@@ -312,6 +309,8 @@ def _journey_view_models(journey, shell, store=None):  # noqa: ANN001, ANN202
     shell.add_wiper(usage.fetch)       # the session ended: back to the attract screen, re-rank
     usage.fetch()
     shell.set_prompt("question", form.spoken_prompt)
+    shell.inner_back("question", form.back_within)      # 返回 is 上一题 inside the form
+    shell.on_return("question", form.resume)            # from 准备材料: the last question again
     shell.add_wiper(bundles.wipe)
     shell.add_wiper(form.wipe)
     return bundles, form

@@ -29,7 +29,7 @@ def show_screen(kiosk, screen_id: str) -> None:
 
     shell = kiosk.shell
     if screen_id == "timeout":
-        shell.go("identify_manual")
+        shell.jump("identify_manual")
         kiosk.identify.setProperty("name", SAMPLE_PERSON["name"])
         shell._on_warning(27)
         return
@@ -38,7 +38,7 @@ def show_screen(kiosk, screen_id: str) -> None:
         shell.callStaff()
         return
     if screen_id == "identify_manual":
-        shell.go("identify_manual")
+        shell.jump("identify_manual")
         kiosk.identify.setProperty("name", "张喆")
         kiosk.identify.setProperty("idNumber", "110105194912310021")
         kiosk.identify.submit()
@@ -47,7 +47,7 @@ def show_screen(kiosk, screen_id: str) -> None:
         shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
         return
     if screen_id == "error":
-        shell.go("identify_manual")
+        shell.jump("identify_manual")
         shell.showError("打印机缺纸", "您的申请已经保存，不会丢失。凭条暂时打印不出来。",
                         "请拍下屏幕上的受理编号，或请工作人员为您补打凭条。")
         return
@@ -59,7 +59,7 @@ def show_screen(kiosk, screen_id: str) -> None:
         return
     if screen_id in ("saving", "receipt", "rating"):
         complete_sample_application(kiosk)
-        shell.go("saving")
+        shell.jump("saving")
         if screen_id == "saving":
             return
         kiosk.submit.save()
@@ -84,14 +84,14 @@ def show_screen(kiosk, screen_id: str) -> None:
         return
     if screen_id.split(":")[0] == "scan":         # scan:expired … (kiosk.ui.viewmodels.scan.SAMPLE_STATES)
         kiosk.scan.show_sample(screen_id.partition(":")[2] or "scanning")   # no camera is opened
-        shell.go("scan")
+        shell.jump("scan")
         return
     if screen_id in ("staff_login", "staff_home", "status_lookup"):
         from kiosk.ui.staff_screenshots import show_staff_screen
 
         show_staff_screen(kiosk, screen_id)
         return
-    shell.go(screen_id)
+    shell.jump(screen_id)
 
 
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
@@ -131,22 +131,22 @@ def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
     form = sample_application(kiosk)
     if screen_id == "materials":
         form.set_material("baby_photo", "deferred")
-        kiosk.shell.go("materials")
+        kiosk.shell.jump("materials")
         settle(kiosk.app)
         kiosk.materials.next()          # shows what is still missing, as after an early 下一步
         return
     if screen_id == "capture":
-        kiosk.shell.go("capture")
+        kiosk.shell.jump("capture")
         kiosk.camera.show_sample("落户一方的居民户口簿")
         return
     if screen_id == "capture:review":
-        kiosk.shell.go("capture")
+        kiosk.shell.jump("capture")
         kiosk.camera.show_sample_review("父母双方的居民身份证")
         return
     form.set_material("baby_photo", "deferred")
     form.set_material("non_marital_statement", "promised")
     kiosk.signature.prepare()
-    kiosk.shell.go("sign")
+    kiosk.shell.jump("sign")
     for x, y in ((0.2, 0.55), (0.3, 0.35), (0.38, 0.6), (0.45, 0.4), (0.55, 0.62), (0.62, 0.3),
                  (0.7, 0.58), (0.8, 0.45)):
         kiosk.signature.move(x, y)
@@ -182,7 +182,7 @@ def _show_form_screen(kiosk, screen_id: str) -> None:
         kiosk.form.load()
         kiosk.form.next()
         if kiosk.shell.property("screen") == "materials":   # the journey passes the papers first
-            kiosk.shell.go("review")
+            kiosk.shell.jump("review")
 
 
 def sample_png(text: str = "签名") -> bytes:

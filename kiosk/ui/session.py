@@ -4,8 +4,12 @@ Why plain Python: the rules that protect people live here — nobody's work is e
 warning that leaves at least 20 seconds to continue, and every personal field is wiped when a
 session ends or times out. They must be testable without a screen, with a fake clock.
 
-States: idle → identified → in_form → submitted → rating → idle. The Qt layer calls `tick()` from
-a timer and `touch()` on every user input; it listens for `on_warning`, `on_wipe` and `on_change`.
+States: idle → identified ⇄ in_form → submitted ⇄ rating → idle. The state follows the screen
+(kiosk.ui.navigation gives each screen the state it implies; the shell calls `follow`), so 返回
+from the first question to 办理须知 is identified again and the form can be reopened, and 返回 from
+好差评 to the receipt is submitted again; nothing leads back into the form once it is submitted.
+The Qt layer calls `tick()` from a timer and `touch()` on every user input; it listens for
+`on_warning`, `on_wipe` and `on_change`.
 """
 
 from __future__ import annotations
@@ -26,13 +30,15 @@ class State(StrEnum):
     RATING = "rating"
 
 
-# Allowed moves. Ending (首页, finish, timeout) is always allowed and goes through `end()`.
+# Allowed moves. Ending (首页, finish, timeout) is always allowed and goes through `end()`. Going
+# back is allowed where nothing is lost by it: from the form to 办理须知 (the answers stay), and
+# from 好差评 to the receipt. Once saved, the application is never reopened.
 _TRANSITIONS: dict[State, set[State]] = {
     State.IDLE: {State.IDENTIFIED},
     State.IDENTIFIED: {State.IN_FORM},
-    State.IN_FORM: {State.SUBMITTED},
+    State.IN_FORM: {State.IDENTIFIED, State.SUBMITTED},
     State.SUBMITTED: {State.RATING},
-    State.RATING: set(),
+    State.RATING: {State.SUBMITTED},
 }
 
 
@@ -133,13 +139,28 @@ class Session:
             self.on_warning(left)
 
     # --- the flow ---------------------------------------------------------------------------
+    def can_follow(self, target: State) -> bool:
+        """Would `follow(target)` be allowed now? (The shell asks before it moves a screen.)"""
+        if target is self.state:
+            return True
+        needs_person = target is State.IDENTIFIED and self.person is None
+        return target in _TRANSITIONS[self.state] and not needs_person
+
+    def follow(self, target: State) -> bool:
+        """The screen moved to one implying `target`: take that state if the rules allow it.
+        Returns False (and changes nothing) when they do not; never raises."""
+        if not self.can_follow(target):
+            return False
+        if target is not self.state:
+            self.state = target
+            self.touch()
+            if self.on_change:
+                self.on_change(target)
+        return True
+
     def _move(self, target: State) -> None:
-        if target not in _TRANSITIONS[self.state]:
+        if not self.follow(target):
             raise SessionError(f"cannot go from {self.state.value} to {target.value}")
-        self.state = target
-        self.touch()
-        if self.on_change:
-            self.on_change(target)
 
     def identify(self, person: Person) -> None:
         self.person = person

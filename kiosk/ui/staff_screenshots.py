@@ -46,7 +46,7 @@ def show_staff_screen(kiosk, screen_id: str) -> None:  # noqa: ANN001
     if screen_id == "staff_home":
         kiosk.staff.open()
         kiosk.staff._logged_in = "0001"            # as after a good PIN (scrypt is not the point here)
-        kiosk.shell.go("staff_home")
+        kiosk.shell.jump("staff_home")
         kiosk.staff.refresh()
         kiosk.staff.wait()
         settle(kiosk.app)

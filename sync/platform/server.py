@@ -10,6 +10,8 @@ Werkzeug would add routing sugar but also a dependency and a layer between us an
 
 from __future__ import annotations
 
+import contextlib
+import email.message
 import email.utils
 import json
 import logging
@@ -27,6 +29,22 @@ from sync.platform.service import PlatformService, error
 
 log = logging.getLogger("sync.platform")
 MAX_BODY = 32 * 1024 * 1024
+# Seconds a connection may sit waiting for the next bytes of a request: a body shorter than its
+# Content-Length (slowloris) held a thread and its socket forever.
+READ_TIMEOUT_S = 20.0
+# What the standard library's own error pages (bad request line, unknown method, headers too
+# long …) become: the contract's JSON error body, never HTML.
+_STDLIB_ERRORS = {
+    400: ("bad_request", "请求格式不对。"),
+    404: ("not_found", "没有这个接口。"),
+    405: ("method_not_allowed", "不支持此方法。"),
+    408: ("request_timeout", "请求内容未在规定时间内送达。"),
+    413: ("too_large", "请求内容过大。"),
+    414: ("uri_too_long", "请求地址过长。"),
+    431: ("headers_too_large", "请求头过大。"),
+    501: ("method_not_allowed", "不支持此方法。"),
+    505: ("bad_request", "不支持此 HTTP 版本。"),
+}
 _ATT = re.compile(r"^/attachments/([0-9a-f]{64})$")
 _CERT = re.compile(r"^/certificates/([^/]+)$")
 
@@ -41,9 +59,11 @@ class PlatformServer(ThreadingHTTPServer):
         service: PlatformService,
         base_path: str = "/api/v1",
         recorder: Callable[[dict[str, Any]], None] | None = None,
+        read_timeout_s: float = READ_TIMEOUT_S,
         tls: tuple[Path, Path] | None = None,
     ) -> None:
         super().__init__(address, _Handler)
+        self.read_timeout_s = read_timeout_s
         self.service = service
         self.base_path = base_path.rstrip("/")
         self.recorder = recorder
@@ -93,11 +113,29 @@ class _Handler(BaseHTTPRequestHandler):
     wbufsize = 64 * 1024
 
     def setup(self) -> None:
+        self.timeout = self.server.read_timeout_s  # StreamRequestHandler sets it on the socket
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's error replies (unparseable request line, unknown method such as
+        TRACE, oversized headers) in the contract's JSON, not its HTML page."""
+        name, text = _STDLIB_ERRORS.get(code, ("bad_request", "请求无效。"))
+        self.close_connection = True
+        if not hasattr(self, "headers"):
+            self.headers = email.message.Message()  # failed before the headers were read
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # unparseable request line: still status line + JSON
+        headers = None
+        if code in (405, 501):  # an unknown method is the client's mistake: 405, not 501
+            code, headers = 405, {"Allow": "GET, POST, PATCH, HEAD"}
+        elif code == 505:  # likewise an HTTP version we do not speak: never a 5xx for bad input
+            code = 400
+        self._reply(code, error(name, text), headers)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        log.debug("%s %s", self.command, self.path.split("?")[0])
+        # also called before a request line was read (an idle connection timing out)
+        log.debug("%s %s", getattr(self, "command", None), getattr(self, "path", "").split("?")[0])
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The `Date` header from the service's clock, the same clock its signature check and its
@@ -116,6 +154,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw: bytes | None = None,
         content_type: str = "application/json",
     ) -> None:
+        if status >= 400 and body is None and raw is None and self.command != "HEAD":
+            name, text = _STDLIB_ERRORS.get(status, ("bad_request", "请求无效。"))
+            body = error(name, text)  # every error carries the contract's JSON body
         if raw is None:
             raw = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         sent_headers = dict(headers or {})
@@ -125,7 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.recorder(
                 {
                     "method": self.command,
-                    "target": self.path,
+                    "target": getattr(self, "path", ""),
                     "headers": dict(self.headers),
                     "body": getattr(self, "_body", b""),
                     "status": status,
@@ -163,6 +204,17 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:  # noqa: N802
         self._dispatch()
 
+    def do_OPTIONS(self) -> None:  # noqa: N802 - no CORS here: a JSON 405, never the stdlib's HTML 501
+        self._refuse_method()
+
+    def do_TRACE(self) -> None:  # noqa: N802 - TRACE would echo headers (signatures) back: refused
+        self._refuse_method()
+
+    def _refuse_method(self) -> None:
+        if self._read_body() is None:
+            return
+        self._error(405, "method_not_allowed", "不支持此方法。", {"Allow": "GET, POST, PATCH, HEAD"})
+
     def _read_body(self) -> bytes | None:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             self._error(411, "length_required", "请求须带 Content-Length。")
@@ -176,7 +228,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(413, "too_large", "请求内容过大。")
             self.close_connection = True
             return None
-        return self.rfile.read(length) if length else b""
+        if not length:
+            return b""
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            body = b""
+        if len(body) < length:  # the client stopped sending before Content-Length: time out
+            self.close_connection = True
+            with contextlib.suppress(OSError):  # it may have gone away entirely
+                self._error(408, "request_timeout", "请求内容未在规定时间内送达。")
+            return None
+        return body
 
     def _dispatch(self) -> None:
         body = self._read_body()
@@ -317,12 +380,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._error(
                     415, "unsupported_media_type", "附件上传须用 application/offset+octet-stream。"
                 )
-            try:
-                offset = int(self.headers["Upload-Offset"])
-                length = int(self.headers["Upload-Length"])
-                if offset < 0 or length < 0:
-                    raise ValueError
-            except (KeyError, ValueError):
+            # a missing header was None here, and int(None) a TypeError: a 500 for a client mistake
+            offset = _header_int(self.headers, "Upload-Offset")
+            length = _header_int(self.headers, "Upload-Length")
+            if offset is None or length is None:
                 return self._error(400, "bad_request", "缺少或错误的 Upload-Offset / Upload-Length。")
             status, reply, new_offset = service.patch_attachment(sha, offset, length, body)
             if status == 204:
@@ -335,10 +396,20 @@ class _Handler(BaseHTTPRequestHandler):
 _BAD = object()
 
 
+def _header_int(headers: Any, name: str) -> int | None:
+    """A non-negative decimal header value (ASCII digits only: no sign, spaces or 1_000), or None."""
+    value = headers.get(name)
+    return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,15}", value) else None
+
+
 def _parse_json(body: bytes) -> Any:
+    """A request body within the input limits (forms/limits.py: depth, string length); _BAD when
+    it is not JSON or beyond them (100 000 nested [ was a RecursionError, so a 500)."""
+    from forms.limits import InputLimitError, loads
+
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        return loads(body, "请求内容", max_bytes=MAX_BODY)
+    except InputLimitError:
         return _BAD
 
 

@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS audit_heads(station_id TEXT PRIMARY KEY, store_id TEX
 """
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
-_STATION = re.compile(r"^\d{6}-\d{4}$")
+_STATION = re.compile(r"^[0-9]{6}-[0-9]{4}$")  # ASCII digits only (\d also takes ٤ and ፬)
 
 
 def canonical(value: Any) -> bytes:
@@ -254,6 +254,9 @@ class PlatformService:
                 fields["applicant.id_number"] = "身份证号码校验不通过"
         if not isinstance(body.get("materials", []), list):
             fields["materials"] = "应为列表"
+        from forms.materials import commitment_problems  # the forms engine's 告知承诺 rule
+
+        fields.update(commitment_problems(body))
         return fields
 
     def _named_attachments(self, body: dict[str, Any]) -> list[str]:
@@ -281,8 +284,9 @@ class PlatformService:
         claims: list[tuple[int, str, dict[str, Any]]] = []
         fingerprints = {}
         for i, (key, body) in enumerate(items):
-            if not key:
-                results[i] = (400, error("idempotency_key_missing", "缺少 Idempotency-Key 请求头。"))
+            if not key or not isinstance(key, str) or len(key) > 200:
+                # a batch item's key is JSON: a list or a number there was a sqlite binding error (500)
+                results[i] = (400, error("idempotency_key_missing", "缺少 Idempotency-Key 或其值无效。"))
             elif not isinstance(body, dict):
                 results[i] = (400, error("bad_request", "请求内容应为 JSON 对象。"))
             else:

@@ -119,9 +119,15 @@ def test_prefill_from_the_card_and_from_earlier_answers(mini: Catalogue) -> None
     assert summary["who"].prefilled and not summary["same_home"].prefilled
 
 
-def test_a_bad_prefill_is_dropped_not_shown_as_an_error(mini: Catalogue) -> None:
+def test_a_bad_prefill_is_dropped_but_named_not_called_missing(mini: Catalogue) -> None:
+    """Issue 15: a mistyped card number came back as "请填写“身份证号码”", as if none was given."""
     s = session(mini, applicant={"name": "X1", "id_number": "123"})
-    assert "who" not in s.answers() and s.errors()["who"] == "请填写“姓名”。"
+    assert "who" not in s.answers() and "who_id" not in s.answers()
+    assert s.errors()["who"].startswith("证件信息中的“姓名”有误：")
+    assert s.errors()["who_id"].startswith("证件信息中的")
+    assert "18 位" in s.errors()["who_id"] and "请填写" not in s.errors()["who_id"]
+    s.answer("who", "")  # the resident cleared it themselves: now it is simply missing
+    assert s.errors()["who"] == "请填写“姓名”。"
 
 
 def test_navigation_one_question_at_a_time(mini: Catalogue) -> None:

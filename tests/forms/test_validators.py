@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -171,3 +172,55 @@ def test_money_beyond_any_fee_is_not_an_amount():
     assert normalise_money("1e30") is None
     assert normalise_money("123456789012345678901234567890") is None
     assert normalise_money("1,234.5") == "1234.50"
+
+
+# ---- issue 15: one digit rule, NFKC then ASCII 0-9 only ----------------------------------------
+VALID = "210402197802193429"
+
+
+@pytest.mark.parametrize("digit", ["፬", "٤", "۴", "४", "৪"])
+def test_digits_that_are_not_ascii_after_nfkc_are_refused(digit):
+    """Ethiopic ፬ crashed int(); Arabic-Indic ٤ passed the check and reached the payload."""
+    assert unicodedata.normalize("NFKC", digit) != "4"
+    problem = v.check_id_number(VALID[:15] + digit + VALID[16:])
+    assert problem is not None and "0–9" in problem and digit in problem
+    assert v.check_mobile("1380024000" + digit) is not None
+    assert v.check_bank_card("622202100011223344" + digit) is not None
+    assert v.normalise_money("12" + digit) is None
+
+
+@pytest.mark.parametrize("digit", ["４", "𝟒", "⁴", "④"])
+def test_digits_that_nfkc_makes_ascii_are_accepted(digit):
+    assert unicodedata.normalize("NFKC", digit) == "4"
+    assert v.check_id_number(VALID[:15] + digit + VALID[16:]) is None
+
+
+def test_full_width_digits_still_count():
+    assert v.check_id_number("２１０４０２１９７８０２１９３４２９") is None
+    assert v.check_mobile("１３８００２４００００") is None
+    assert v.is_ascii_digits("0123456789") and not v.is_ascii_digits("٤") and not v.is_ascii_digits("")
+
+
+def test_an_ethiopic_digit_in_an_answers_file_is_an_error_not_a_crash():
+    import forms
+    from forms.examples import example
+
+    for where in ("answers", "applicant"):
+        doc = example("resident_pension", 0)
+        doc["answers"].pop("applicant_id_number", None)
+        doc["applicant"]["id_number"] = VALID
+        target = doc["answers"] if where == "answers" else doc["applicant"]
+        target["applicant_id_number" if where == "answers" else "id_number"] = "210402197802193፬29"
+        result = forms.AnswersFile.from_document(doc).fill("resident_pension")
+        assert not result.ok and "0–9" in result.errors["applicant_id_number"]
+        doc["answers"]["applicant_id_number"] = "210402197802193٤29"
+        result = forms.AnswersFile.from_document(doc).fill("resident_pension")
+        assert not result.ok and "٤" in result.errors["applicant_id_number"]
+
+
+def test_numbers_and_conditions_take_only_ascii_digits():
+    from forms.conditions import parse
+    from forms.errors import ConditionSyntaxError
+
+    with pytest.raises(ConditionSyntaxError):
+        parse("age >= ٦٠")

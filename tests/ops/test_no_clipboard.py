@@ -17,7 +17,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def name_input(kiosk):  # noqa: ANN001, ANN201
-    kiosk.shell.go("identify_manual")
+    kiosk.shell.jump("identify_manual")
     settle(kiosk.app, 3)
     kiosk.identify.setProperty("name", NAME)
     tap(kiosk, "nameField")

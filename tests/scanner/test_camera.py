@@ -14,7 +14,9 @@ import segno
 sys.path.insert(0, str(Path(__file__).parent))
 from scanner_codes import in_720p_frame, qr_image  # noqa: E402
 
-from devices.scanner import CameraError, ScannerWorker, SeenTracker, SimulatedCamera, Symbol  # noqa: E402
+from devices.camera import CameraError  # noqa: E402
+from devices.camera.simulator import SimulatedCamera  # noqa: E402
+from devices.scanner import ScannerWorker, SeenTracker, Symbol  # noqa: E402
 
 
 def _write(path: Path, gray: np.ndarray) -> Path:

@@ -210,7 +210,12 @@ def test_sync_forever_delivers_what_is_added_later(tmp_path, platform_process):
 
         answers = tmp_path / "answers.json"
         answers.write_text(json.dumps(example("newborn", 2), ensure_ascii=False), encoding="utf-8")
-        ref = main("queue", "add", "--bundle", "newborn", "--answers", str(answers), *k).stdout.strip()
+        from PIL import Image
+
+        signature = tmp_path / "signature.png"  # variant 2 promises a paper: 告知承诺 needs a signature
+        Image.new("1", (240, 80), 1).save(signature)
+        ref = main("queue", "add", "--bundle", "newborn", "--answers", str(answers), "--signature",
+                   str(signature), *k).stdout.strip()
         for _ in range(300):
             subs = jsonl(main("platform", "submissions", "--data", str(pdata)).stdout)
             if any(s["local_reference"] == ref for s in subs):

@@ -8,6 +8,7 @@ from forms import load_catalogue
 from kiosk.station.config import defaults
 from kiosk.ui.app import build
 from kiosk.ui.screenshots import settle
+from kiosk.ui.session import Person
 from sync.store import Store
 from tests.sync.helpers import sample_payload
 
@@ -49,7 +50,8 @@ def test_tiles_most_used_first_from_the_store_reranked_on_the_attract_screen(qap
         assert order[:2] == ["retirement", "after_death"]
         assert order[2:] == [b for b in catalogue_order if b not in ("retirement", "after_death")]
 
-        kiosk.shell.go("choose_bundle")                             # a resident is choosing
+        kiosk.shell.identified(Person("张三", "11010519491231002X"))
+        kiosk.shell.forward()                                       # a resident is choosing
         submit(store, clock, "sole_proprietor", days_ago=0, times=5)
         kiosk.bundles.usage.fetch()                                 # fresh counts arrive meanwhile
         assert settled(kiosk) == order                              # nothing moves under the finger

@@ -179,7 +179,7 @@ def answer_everything(kiosk, bundle_id: str) -> list[str]:
         seen.append(field_id)
         assert len(seen) < 60
     if kiosk.shell.property("screen") == "materials":   # the materials step is tested on its own
-        kiosk.shell.go("review")
+        kiosk.shell.jump("review")
     assert kiosk.shell.property("screen") == "review"
     form = kiosk.journey.form
     assert set(seen) == {f.id for f in form.visible_fields()}
@@ -328,7 +328,7 @@ def test_every_input_widget_meets_the_elderly_friendly_rules(make_kiosk, bundle_
 
 def identify_by_hand_quickly(kiosk, person: dict) -> None:
     """As identify_by_hand, through the view-models (the taps are tested above)."""
-    kiosk.shell.go("identify_manual")
+    kiosk.shell.jump("identify_manual")
     kiosk.identify.setProperty("name", person["name"])
     for char in person["id_number"]:
         kiosk.identify.keypad(char)

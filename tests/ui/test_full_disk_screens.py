@@ -53,7 +53,7 @@ def test_a_photo_on_a_full_disk_says_so_keeps_the_shot_and_saves_when_room_retur
     kiosk, disk = kiosk_on_small_disk
     kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
     sample_application(kiosk)
-    kiosk.shell.go("materials")
+    kiosk.shell.jump("materials")
     settle(kiosk.app)
     tap(kiosk, "capture_hukou_book")
     qtbot.waitUntil(lambda: kiosk.camera.property("frameSerial") > 0
@@ -80,7 +80,7 @@ def test_a_photo_on_a_full_disk_says_so_keeps_the_shot_and_saves_when_room_retur
 def test_a_signature_on_a_full_disk_says_so_and_goes_through_when_room_returns(kiosk_on_small_disk, qtbot):
     kiosk, disk = kiosk_on_small_disk
     complete_sample_application(kiosk)
-    kiosk.shell.go("sign")
+    kiosk.shell.jump("sign")
     settle(kiosk.app)
     draw(kiosk, [(0.15, 0.6), (0.25, 0.3), (0.35, 0.62), (0.45, 0.32), (0.55, 0.6)])
     draw(kiosk, [(0.6, 0.35), (0.7, 0.65), (0.85, 0.4)])

@@ -94,7 +94,7 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
     attachments = kiosk.journey.put_attachment.__self__.files    # the in-memory store
     kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
     sample_application(kiosk)                      # newborn, 非婚生育 (容缺 and 告知承诺 allowed)
-    kiosk.shell.go("materials")
+    kiosk.shell.jump("materials")
     settle(kiosk.app)
     names = [m.name for m in kiosk.journey.form.materials()]
 
@@ -212,7 +212,7 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
 def test_the_camera_stops_when_the_resident_leaves_its_screen(kiosk, qtbot):
     kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
     sample_application(kiosk)
-    kiosk.shell.go("materials")
+    kiosk.shell.jump("materials")
     settle(kiosk.app)
     tap(kiosk, "capture_parents_id_cards")
     assert text_of(kiosk, "capturePage").startswith("第 1 页，共 4 页：第1张 人像面")
@@ -256,7 +256,7 @@ def test_promise_panel_and_photo_review_meet_the_elderly_friendly_rules(qapp, qt
     try:
         kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
         sample_application(kiosk)
-        kiosk.shell.go("materials")
+        kiosk.shell.jump("materials")
         settle(kiosk.app)
         tap(kiosk, "promise_non_marital_statement")
         problems = _problems(kiosk, large, check_targets=size == (1080, 1920))
@@ -284,7 +284,7 @@ def test_a_camera_that_cannot_open_tells_the_resident_what_to_do(qapp, qtbot, tm
     try:
         kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
         sample_application(kiosk)
-        kiosk.shell.go("materials")
+        kiosk.shell.jump("materials")
         settle(kiosk.app)
         tap(kiosk, "capture_hukou_book")
         qtbot.waitUntil(lambda: kiosk.camera.property("error") != "", timeout=15000)
@@ -333,7 +333,7 @@ def test_a_paper_brought_in_after_the_materials_screen_is_decided_before_signing
     form.set_material("non_marital_statement", "promised")
     form.answer("has_birth_certificate", True)          # the certificate is no longer produced here
     kiosk.signature.prepare()
-    kiosk.shell.go("sign")
+    kiosk.shell.jump("sign")
     settle(kiosk.app)
     assert find(kiosk, "signMissingBox").isVisible()
     assert "出生医学证明" in kiosk.signature.property("missing")

@@ -253,7 +253,7 @@ def test_staff_pages_time_out_back_to_the_start_and_log_out(make_kiosk):
     kiosk = make_kiosk()
     kiosk.staff.open()
     kiosk.staff._logged_in = "0001"          # as after a good PIN (the PIN itself is tested above)
-    kiosk.shell.go("staff_home")
+    kiosk.shell.jump("staff_home")
     settle(kiosk.app)
     ui = kiosk.session
     kiosk.clock.advance(ui.idle_timeout_s + 1)

@@ -41,7 +41,7 @@ def test_saved_printed_delivered_once_and_rated(qapp, qtbot, tmp_path):
         settle(kiosk.app)
         complete_sample_application(kiosk, "retirement")
         name = kiosk.journey.applicant["name"]
-        kiosk.shell.go("sign")                      # signed already (journey.sign)
+        kiosk.shell.jump("sign")                      # signed already (journey.sign)
         kiosk.shell.forward()                       # sign → saving: save() starts
         qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "receipt", timeout=15_000)
         reference = kiosk.submit.property("reference")

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from devices.idcard.card import mask_name
 from kiosk.ui.background import Background, write_failure_message
 from kiosk.ui.session import EndReason, Person
 from kiosk.ui.viewmodels.agent_consent import (
@@ -32,15 +33,15 @@ from kiosk.ui.viewmodels.agent_consent import (
     authorisation_png,
     consent_text,
 )
-from kiosk.ui.viewmodels.shell import _Notifying, _prop, mask_name
+from kiosk.ui.viewmodels.base import Notifying, prop
+from kiosk.ui.viewmodels.keypad import press
 
 log = logging.getLogger(__name__)
 
-MAX_PIN = 12
 SAME_PERSON = "这是代办员本人的身份证。请放置被代办人的身份证；本人办理请退出代办，从首页开始。"
 
 
-class AgentViewModel(_Notifying):
+class AgentViewModel(Notifying):
     """QML: `agent`. The band (`bandText`, `bandVisible`, `canContinue`) and the three screens."""
 
     changed = Signal()
@@ -75,17 +76,17 @@ class AgentViewModel(_Notifying):
         self._keep_agent = False
         shell.changed.connect(self.refresh)
 
-    active = _prop(bool, "active", changed)             # an agent is logged in
-    agentName = _prop(str, "agentName", changed)        # masked: 张*明
-    stage = _prop(str, "stage", changed)                # login: card | pin
-    pinDots = _prop(str, "pinDots", changed)
-    loginError = _prop(str, "loginError", changed)
-    busy = _prop(bool, "busy", changed)
-    residentName = _prop(str, "residentName", changed)  # masked
-    residentError = _prop(str, "residentError", changed)
-    canContinue = _prop(bool, "canContinue", changed)   # the resident's application is saved
-    bandVisible = _prop(bool, "bandVisible", changed)
-    bandText = _prop(str, "bandText", changed)
+    active = prop(bool, "active", changed)             # an agent is logged in
+    agentName = prop(str, "agentName", changed)        # masked: 张*明
+    stage = prop(str, "stage", changed)                # login: card | pin
+    pinDots = prop(str, "pinDots", changed)
+    loginError = prop(str, "loginError", changed)
+    busy = prop(bool, "busy", changed)
+    residentName = prop(str, "residentName", changed)  # masked
+    residentError = prop(str, "residentError", changed)
+    canContinue = prop(bool, "canContinue", changed)   # the resident's application is saved
+    bandVisible = prop(bool, "bandVisible", changed)
+    bandText = prop(str, "bandText", changed)
 
     # --- the band ---------------------------------------------------------------------------
     @Slot()
@@ -132,12 +133,7 @@ class AgentViewModel(_Notifying):
 
     @Slot(str)
     def keypad(self, key: str) -> None:
-        if key == "back":
-            self._pin = self._pin[:-1]
-        elif key == "clear":
-            self._pin = ""
-        elif key.isdigit() and len(self._pin) < MAX_PIN:
-            self._pin += key
+        self._pin = press(self._pin, key, "pin")
         self._set("pinDots", "●" * len(self._pin))
         self._set("loginError", "")
         self._session.note_input()

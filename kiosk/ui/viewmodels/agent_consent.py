@@ -19,8 +19,8 @@ import datetime as dt
 
 from PySide6.QtCore import Slot
 
+from devices.idcard.card import mask_name
 from kiosk.ui.session import Person
-from kiosk.ui.viewmodels.shell import mask_name
 from kiosk.ui.viewmodels.signature import SignatureViewModel, check_signature, render_png
 
 AUTHORISATION_MATERIAL = "agent_authorisation"     # the capture screen's id for the written 委托书

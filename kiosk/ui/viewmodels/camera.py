@@ -1,11 +1,9 @@
 """The document camera as QML sees it: a live picture, live advice, 拍照, and 重拍 / 用这张.
 
-Why a worker thread and an image provider: reading frames, finding the paper, measuring blur and
-glare, flattening and JPEG-encoding take tens to hundreds of milliseconds each, which would freeze
-the touch screen. `CameraWorker` (plain threading, like the scanner room's worker) does all of it
-and reports through callbacks; `CameraViewModel` turns them into queued Qt signals so QML only
-ever sees finished QImages (served by `CameraImages` as image://camera/live/N and
-image://camera/page/N) and short Chinese sentences.
+The camera itself runs on devices.camera's worker thread (`CameraWorker`: frames, advice, the
+capture); this view-model turns its callbacks into queued Qt signals, converting pictures to
+QImages on that thread, so QML only ever sees finished QImages (served by `CameraImages` as
+image://camera/live/N and image://camera/page/N) and short Chinese sentences.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,21 +20,18 @@ from PySide6.QtCore import Property, QObject, QSize, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
+from devices.camera.document_worker import ADVICE_READY, CameraWorker, Shot
 from kiosk.ui.background import Background, write_failure_message
-from kiosk.ui.viewmodels.shell import _Notifying, _prop
+from kiosk.ui.viewmodels.base import Notifying, prop
 
 if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, not with the kiosk's first screen
     import numpy as np
 
 log = logging.getLogger(__name__)
 
-SIMULATOR = "simulator"
-ADVICE_READY = "位置合适，可以拍照了"
 CAMERA_TROUBLE = "摄像头暂时不能使用。可以点“不拍了，返回”选择其他办法，或者请工作人员帮忙"
-CAPTURE_WINDOW_S = 3.0     # after 拍照, wait this long at most for a frame with nothing to fix
 PREVIEW_WIDTH = 960        # live picture width sent to the screen
-GUIDANCE_EVERY_S = 0.25    # live advice a few times a second
-FRAME_EVERY_S = 1 / 15     # at most 15 pictures a second to the screen
+PAGE_SIZE = (900, 1100)    # the captured page as the review shows it
 
 
 def to_qimage(frame: np.ndarray, max_width: int, max_height: int | None = None) -> QImage:
@@ -56,107 +50,18 @@ def to_qimage(frame: np.ndarray, max_width: int, max_height: int | None = None) 
 
 
 @dataclass(frozen=True)
-class Shot:
-    """One 拍照: the flattened page (for the screen), its JPEG, and advice if it is not perfect."""
+class ShownShot:
+    """A Shot (devices.camera.document_worker) with its page as the QImage the review shows."""
 
     jpeg: bytes | None
     page: QImage | None
     advice: str
 
-
-class CameraWorker:
-    """Reads frames on its own thread: live pictures, live advice, and captures on request."""
-
-    def __init__(self, open_source: Callable[[], object], preset, *,  # noqa: ANN001 - capture Preset
-                 on_frame: Callable[[QImage], None], on_guidance: Callable[[str, bool], None],
-                 on_shot: Callable[[Shot], None], on_error: Callable[[str], None],
-                 after: CameraWorker | None = None) -> None:
-        self._open_source = open_source
-        self._after = after       # a worker still letting go of the camera: opened after it ends
-        self._preset = preset
-        self._on_frame = on_frame
-        self._on_guidance = on_guidance
-        self._on_shot = on_shot
-        self._on_error = on_error
-        self._stop = threading.Event()
-        self._capture = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="document-camera", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def request_capture(self) -> None:
-        self._capture.set()
-
-    def stop(self, timeout: float = 5.0, wait: bool = True) -> None:
-        """Ask the thread to end. `wait=False` for the GUI thread: a frame being read (up to a
-        frame period) or analysed must not hold up the screen change; the next worker waits."""
-        self._stop.set()
-        if wait:
-            self.join(timeout)
-
-    def join(self, timeout: float = 5.0) -> None:
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        from devices.capture.pipeline import capture, check
-        from devices.scanner.camera import CameraError
-
-        source = None
-        try:
-            if self._after is not None:
-                self._after.join()        # one owner of the device at a time
-                self._after = None
-            if self._stop.is_set():
-                return
-            source = self._open_source()
-            last_frame_sent = last_check = 0.0
-            deadline = None
-            fallback = None   # the last frame where paper was found, while waiting for a good one
-            while not self._stop.is_set():
-                frame = source.read()
-                if frame is None:
-                    self._on_error("摄像头没有画面，请请工作人员检查")
-                    break
-                now = time.monotonic()
-                if now - last_frame_sent >= FRAME_EVERY_S:
-                    self._on_frame(to_qimage(frame, PREVIEW_WIDTH))
-                    last_frame_sent = now
-                if self._capture.is_set():
-                    self._capture.clear()
-                    deadline, fallback = now + CAPTURE_WINDOW_S, None
-                if deadline is not None:
-                    quad, _, quality = check(frame, self._preset)
-                    if quad is not None:
-                        fallback = frame
-                    if quad is not None and quality.ok or now >= deadline:
-                        self._on_shot(self._shoot(capture, frame if quad is not None else fallback))
-                        deadline = None
-                    continue
-                if now - last_check >= GUIDANCE_EVERY_S:
-                    _, _, quality = check(frame, self._preset)
-                    self._on_guidance(quality.advice[0] if quality.advice else ADVICE_READY, quality.ok)
-                    last_check = now
-        except CameraError as exc:
-            self._on_error(str(exc))
-        except Exception as exc:  # noqa: BLE001 - a camera failing never takes the kiosk down
-            log.exception("document camera failed")
-            self._on_error(f"摄像头出错，请请工作人员检查（{type(exc).__name__}）")
-        finally:
-            if source is not None:
-                source.close()
-
-    def _shoot(self, capture, frame: np.ndarray | None) -> Shot:  # noqa: ANN001
-        from devices.capture.quality import ADVICE_NO_PAPER
-
-        if frame is None:
-            return Shot(None, None, ADVICE_NO_PAPER)
-        result = capture(frame, self._preset)
-        if result.page is None or result.jpeg is None:
-            return Shot(None, None, result.quality.advice[0] if result.quality.advice else ADVICE_NO_PAPER)
-        advice = result.quality.advice[0] if result.quality.advice else ""
-        return Shot(result.jpeg, to_qimage(result.page, 900, 1100), advice)
+    @classmethod
+    def of(cls, shot: Shot) -> ShownShot:
+        """Made on the camera's thread: the conversion is work the GUI thread should not do."""
+        page = to_qimage(shot.page, *PAGE_SIZE) if shot.page is not None else None
+        return cls(shot.jpeg, page, shot.advice)
 
 
 class CameraImages(QQuickImageProvider):
@@ -187,47 +92,18 @@ class CameraImages(QQuickImageProvider):
         return image
 
 
-class SensorNoise:
-    """Wraps the simulated camera so no two frames are identical, as with a real sensor. Without
-    it two photographs of a held picture are byte-identical and collapse into one attachment."""
+def source_opener(spec: str, kind: str, folder: Callable[[], Path], fps: float = 10.0):  # noqa: ANN201
+    """How to open the configured document camera (devices.camera.open_camera decides): the
+    simulator plays generated photographs of a `kind` paper ("page" or "card")."""
+    def open_source():  # noqa: ANN202 - a FrameSource; runs on the camera's worker thread
+        from devices.camera import open_camera
+        from devices.camera.document_scenes import write_scenes
 
-    def __init__(self, source, sigma: float = 2.0) -> None:  # noqa: ANN001 - a FrameSource
-        self._source = source
-        self._sigma = sigma
-        self._noise = None
-
-    def read(self):  # noqa: ANN201
-        import cv2
-        import numpy as np
-
-        frame = self._source.read()
-        if frame is None:
-            return None
-        if self._noise is None or self._noise.shape != frame.shape:
-            self._noise = np.empty(frame.shape, np.int16)
-        cv2.randn(self._noise, 0, self._sigma)
-        return cv2.add(frame, self._noise, dtype=cv2.CV_8U)
-
-    def close(self) -> None:
-        self._source.close()
-
-
-def source_opener(spec: str, kind: str, folder: Callable[[], Path], fps: float = 10.0):
-    """How to open the configured camera: `simulator` plays generated photos of a `kind` paper
-    ("page" or "card"), a number is a USB camera, anything else a video device or file path."""
-    def open_source():
-        from devices.scanner.camera import OpenCvCamera, SimulatedCamera
-
-        if spec == SIMULATOR:
-            from devices.camera.document_scenes import write_scenes
-
-            return SensorNoise(SimulatedCamera(write_scenes(kind, folder() / kind), fps=fps, hold_s=1.0,
-                                               loop=True))
-        return OpenCvCamera(int(spec) if spec.isdigit() else spec)
+        return open_camera(spec, simulated_pictures=lambda: write_scenes(kind, folder() / kind), fps=fps)
     return open_source
 
 
-class CameraViewModel(_Notifying):
+class CameraViewModel(Notifying):
     """One material, page by page: live view → 拍照 → 重拍 / 用这张 → next page or done."""
 
     changed = Signal()
@@ -259,7 +135,7 @@ class CameraViewModel(_Notifying):
         self._serial = 0                              # the current worker's number
         self._material_id = ""
         self._preset_name = "a4"
-        self._shot: Shot | None = None
+        self._shot: ShownShot | None = None
         self._pages: list[str] = []
         self._labels: list[str] = [""]
         self.on_done: Callable[[str, list[str]], None] | None = None
@@ -269,20 +145,20 @@ class CameraViewModel(_Notifying):
         self._shotFromWorker.connect(self._deliver_shot)
         self._errorFromWorker.connect(self._deliver_error)
 
-    materialName = _prop(str, "materialName", changed)
-    stage = _prop(str, "stage", changed)            # live | working | review
-    page = _prop(int, "page", changed)
-    pageCount = _prop(int, "pageCount", changed)
-    pageLabel = _prop(str, "pageLabel", changed)    # which side or page this is (人像面 …)
-    guidance = _prop(str, "guidance", changed)
-    guidanceOk = _prop(bool, "guidanceOk", changed)
-    error = _prop(str, "error", changed)
-    shotAdvice = _prop(str, "shotAdvice", changed)
-    frameSerial = _prop(int, "frameSerial", changed)
-    pageSerial = _prop(int, "pageSerial", changed)
-    live = _prop(bool, "live", changed)
-    saving = _prop(bool, "saving", changed)          # 用这张 tapped: the page is being written
-    saveError = _prop(str, "saveError", changed)     # the store refused it (a full disk): what to do
+    materialName = prop(str, "materialName", changed)
+    stage = prop(str, "stage", changed)            # live | working | review
+    page = prop(int, "page", changed)
+    pageCount = prop(int, "pageCount", changed)
+    pageLabel = prop(str, "pageLabel", changed)    # which side or page this is (人像面 …)
+    guidance = prop(str, "guidance", changed)
+    guidanceOk = prop(bool, "guidanceOk", changed)
+    error = prop(str, "error", changed)
+    shotAdvice = prop(str, "shotAdvice", changed)
+    frameSerial = prop(int, "frameSerial", changed)
+    pageSerial = prop(int, "pageSerial", changed)
+    live = prop(bool, "live", changed)
+    saving = prop(bool, "saving", changed)          # 用这张 tapped: the page is being written
+    saveError = prop(str, "saveError", changed)     # the store refused it (a full disk): what to do
 
     @Property(bool, notify=changed)
     def canUse(self) -> bool:
@@ -316,9 +192,10 @@ class CameraViewModel(_Notifying):
         serial = self._serial
         worker = CameraWorker(source_opener(self._spec, kind, self._folder, self._sim_fps),
                               preset(self._preset_name),
-                              on_frame=lambda image: self._frameFromWorker.emit(serial, image),
+                              on_frame=lambda frame: self._frameFromWorker.emit(
+                                  serial, to_qimage(frame, PREVIEW_WIDTH)),
                               on_guidance=lambda text, ok: self._guidanceFromWorker.emit(serial, text, ok),
-                              on_shot=lambda shot: self._shotFromWorker.emit(serial, shot),
+                              on_shot=lambda shot: self._shotFromWorker.emit(serial, ShownShot.of(shot)),
                               on_error=lambda message: self._errorFromWorker.emit(serial, message),
                               after=self._stopping)
         self._stopping = None
@@ -439,7 +316,7 @@ class CameraViewModel(_Notifying):
         self._set("guidance", text)
         self._set("guidanceOk", ok)
 
-    def _deliver_shot(self, serial: int, shot: Shot) -> None:
+    def _deliver_shot(self, serial: int, shot: ShownShot) -> None:
         if not self._current(serial) or self._values["stage"] != "working":
             return
         if shot.jpeg is None:
@@ -504,8 +381,8 @@ class CameraViewModel(_Notifying):
         self._set("materialName", name)
         self._set("pageCount", 2 if kind == "card" else 1)
         self._set("pageLabel", "人像面" if kind == "card" else "")
-        self._shot = Shot(result.jpeg, to_qimage(result.page, 900, 1100),
-                          result.quality.advice[0] if result.quality.advice else "")
+        self._shot = ShownShot.of(Shot(result.jpeg, result.page,
+                                       result.quality.advice[0] if result.quality.advice else ""))
         self.images.put("page", self._shot.page)
         self._set("shotAdvice", self._shot.advice)
         self._set("pageSerial", self._values["pageSerial"] + 1)

@@ -23,19 +23,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from forms import fieldtypes
 from forms.divisions import LIAONING, cities, counties, name_of, provinces
-from kiosk.ui.viewmodels.shell import _Notifying, _prop
+from kiosk.ui.viewmodels.base import Notifying, prop
+from kiosk.ui.viewmodels.keypad import press
 
-LATER_TYPES = ("scan", "signature")
-KEYPAD_TYPES = {"number": "digits", "money": "decimal", "id_number": "id", "phone": "phone",
-                "bank_account": "digits"}
-KEYPAD_MAX = {"digits": 19, "decimal": 12, "id": 18, "phone": 13}
-WIDGETS = {
-    "text": "TextAnswer", "name": "TextAnswer", "date": "DateAnswer", "choice": "ChoiceAnswer",
-    "relation": "ChoiceAnswer", "yes_no": "ChoiceAnswer", "multi_choice": "MultiChoiceAnswer",
-    "address": "AddressAnswer", "consent": "ConsentAnswer", "scan": "LaterAnswer",
-    "signature": "LaterAnswer", **dict.fromkeys(KEYPAD_TYPES, "KeypadAnswer"),
-}
-PLACEHOLDERS = {"name": "点这里，用拼音输入姓名", "text": "点这里，用拼音输入"}
 MATERIAL_STATUS = {
     "held_by_government": "政府已有，无需提交",
     "provided": "已提交",
@@ -56,7 +46,7 @@ _INITIAL: dict[str, Any] = {
 }
 
 
-class FormViewModel(_Notifying):
+class FormViewModel(Notifying):
     """`form` in QML. Works on `journey.form`; `load()` after `journey.choose(bundle_id)`."""
 
     changed = Signal()
@@ -72,46 +62,46 @@ class FormViewModel(_Notifying):
         self._editing_prefilled = False
         self._address: dict[str, str] = {}
 
-    active = _prop(bool, "active", changed)
-    bundleName = _prop(str, "bundleName", changed)
-    pageTitle = _prop(str, "pageTitle", changed)
-    position = _prop(str, "position", changed)
-    number = _prop(int, "number", changed)
-    count = _prop(int, "count", changed)
-    fieldId = _prop(str, "fieldId", changed)
-    fieldType = _prop(str, "fieldType", changed)
-    widget = _prop(str, "widget", changed)
-    label = _prop(str, "label", changed)
-    help = _prop(str, "help", changed)
-    required = _prop(bool, "required", changed)
-    prefilled = _prop(bool, "prefilled", changed)
-    prefillSource = _prop(str, "prefillSource", changed)
-    valueText = _prop(str, "valueText", changed)
-    keypad = _prop(str, "keypad", changed)
-    draft = _prop(str, "draft", changed)
-    placeholder = _prop(str, "placeholder", changed)
-    options = _prop(list, "options", changed)
-    columns = _prop(int, "columns", changed)
-    year = _prop(int, "year", changed)
-    month = _prop(int, "month", changed)
-    day = _prop(int, "day", changed)
-    addressLevel = _prop(str, "addressLevel", changed)
-    addressOptions = _prop(list, "addressOptions", changed)
-    addressChosen = _prop(str, "addressChosen", changed)
-    addressDetail = _prop(str, "addressDetail", changed)
-    consentText = _prop(str, "consentText", changed)
-    agreed = _prop(bool, "agreed", changed)
-    laterText = _prop(str, "laterText", changed)
-    error = _prop(str, "error", changed)
-    fromReview = _prop(bool, "fromReview", changed)
-    isLast = _prop(bool, "isLast", changed)
-    review = _prop(list, "review", changed)
-    reviewErrors = _prop(list, "reviewErrors", changed)
-    reviewErrorsShown = _prop(bool, "reviewErrorsShown", changed)
-    introItems = _prop(list, "introItems", changed)
-    introMaterials = _prop(list, "introMaterials", changed)
-    introTime = _prop(str, "introTime", changed)
-    introDescription = _prop(str, "introDescription", changed)
+    active = prop(bool, "active", changed)
+    bundleName = prop(str, "bundleName", changed)
+    pageTitle = prop(str, "pageTitle", changed)
+    position = prop(str, "position", changed)
+    number = prop(int, "number", changed)
+    count = prop(int, "count", changed)
+    fieldId = prop(str, "fieldId", changed)
+    fieldType = prop(str, "fieldType", changed)
+    widget = prop(str, "widget", changed)
+    label = prop(str, "label", changed)
+    help = prop(str, "help", changed)
+    required = prop(bool, "required", changed)
+    prefilled = prop(bool, "prefilled", changed)
+    prefillSource = prop(str, "prefillSource", changed)
+    valueText = prop(str, "valueText", changed)
+    keypad = prop(str, "keypad", changed)
+    draft = prop(str, "draft", changed)
+    placeholder = prop(str, "placeholder", changed)
+    options = prop(list, "options", changed)
+    columns = prop(int, "columns", changed)
+    year = prop(int, "year", changed)
+    month = prop(int, "month", changed)
+    day = prop(int, "day", changed)
+    addressLevel = prop(str, "addressLevel", changed)
+    addressOptions = prop(list, "addressOptions", changed)
+    addressChosen = prop(str, "addressChosen", changed)
+    addressDetail = prop(str, "addressDetail", changed)
+    consentText = prop(str, "consentText", changed)
+    agreed = prop(bool, "agreed", changed)
+    laterText = prop(str, "laterText", changed)
+    error = prop(str, "error", changed)
+    fromReview = prop(bool, "fromReview", changed)
+    isLast = prop(bool, "isLast", changed)
+    review = prop(list, "review", changed)
+    reviewErrors = prop(list, "reviewErrors", changed)
+    reviewErrorsShown = prop(bool, "reviewErrorsShown", changed)
+    introItems = prop(list, "introItems", changed)
+    introMaterials = prop(list, "introMaterials", changed)
+    introTime = prop(str, "introTime", changed)
+    introDescription = prop(str, "introDescription", changed)
 
     # ----------------------------------------------------------------------------- plumbing
     @property
@@ -181,16 +171,17 @@ class FormViewModel(_Notifying):
         prefilled = question.prefilled and not self._editing_prefilled and not question.error
         if new_question and question.prefilled and question.error:
             values["error"] = question.error
+        kind = fieldtypes.TYPES[f.type]
         values.update({
             "pageTitle": question.page.title, "number": number, "count": len(visible),
             "position": f"第 {number} 题，共 {len(visible)} 题",
-            "fieldId": f.id, "fieldType": f.type, "widget": WIDGETS[f.type], "label": f.label,
+            "fieldId": f.id, "fieldType": f.type, "widget": kind.widget, "label": f.label,
             "help": f.help, "required": question.required, "prefilled": prefilled,
             "prefillSource": "已按您的身份证填好" if (f.prefill or "").startswith("id_card.")
                              else "已按您前面的回答填好",
             "valueText": fieldtypes.display(f, question.value) if question.value is not None else "",
-            "keypad": KEYPAD_TYPES.get(f.type, ""),
-            "placeholder": PLACEHOLDERS.get(f.type, "点这里输入"),
+            "keypad": kind.keypad_for(f),
+            "placeholder": kind.placeholder,
             "isLast": number == len(visible),
         })
         if new_question:
@@ -205,7 +196,7 @@ class FormViewModel(_Notifying):
         if f.type == "consent":
             values["consentText"] = f.rules.get("text", f.label)
             values["agreed"] = question.value is True
-        if f.type in LATER_TYPES:
+        if kind.later:
             values["laterText"] = (
                 f"“{f.label}”要用摄像头拍摄，在后面的“提交材料”一步完成。现在请点“下一题”。"
                 if f.type == "scan" else
@@ -219,7 +210,7 @@ class FormViewModel(_Notifying):
     def _widget_state(self, f, value, today: date) -> dict[str, Any]:
         """What the input widget starts with when a question comes on screen."""
         state: dict[str, Any] = {"draft": ""}
-        if f.type in KEYPAD_TYPES or f.type in ("text", "name"):
+        if _typed(f):
             state["draft"] = "" if value is None else str(value)
         if f.type == "date":
             start = today
@@ -297,7 +288,7 @@ class FormViewModel(_Notifying):
         for page in form.summary():
             entries = []
             for e in page.entries:
-                later = kinds[e.field_id].type in LATER_TYPES
+                later = fieldtypes.TYPES[kinds[e.field_id].type].later
                 note = ""
                 if later:
                     note = "在后面的步骤完成" if e.value is None else ""
@@ -323,21 +314,10 @@ class FormViewModel(_Notifying):
 
     @Slot(str)
     def key(self, key: str) -> None:
-        """A key of the number pad: a digit, '.', 'X', 'back' or 'clear'."""
-        draft, kind = self._values["draft"], self._values["keypad"]
-        if key == "back":
-            draft = draft[:-1]
-        elif key == "clear":
-            draft = ""
-        elif len(draft) >= KEYPAD_MAX.get(kind, 19):
-            pass
-        elif key.isdigit():
-            draft += key
-        elif key == "." and kind == "decimal" and "." not in draft:
-            draft += key if draft else "0."
-        elif key == "X" and kind == "id" and len(draft) == 17:
-            draft += key
-        self._update({"draft": draft, "error": ""})
+        """A key of the number pad (kiosk.ui.viewmodels.keypad)."""
+        kind = self._values["keypad"]
+        if kind:
+            self._update({"draft": press(self._values["draft"], key, kind), "error": ""})
 
     @Slot(str)
     def choose(self, value: str) -> None:
@@ -409,7 +389,7 @@ class FormViewModel(_Notifying):
         """Hand what was typed or set on screen to the engine (choices are recorded already)."""
         f = self._form.bundle.fields[self._shown_field]
         v = self._values
-        if f.type in KEYPAD_TYPES or f.type in ("text", "name"):
+        if _typed(f):
             self._form.answer(f.id, v["draft"])
         elif f.type == "date":
             self._form.answer(f.id, f"{v['year']:04d}-{v['month']:02d}-{v['day']:02d}")
@@ -427,7 +407,7 @@ class FormViewModel(_Notifying):
         if form is None or form.current is None:
             return
         question = form.current
-        if question.field.type in LATER_TYPES:
+        if fieldtypes.TYPES[question.field.type].later:
             self._skip_later(question.field.id)
             return
         if not self._values["prefilled"]:
@@ -472,6 +452,34 @@ class FormViewModel(_Notifying):
             self._update({"error": ""})
             self._refresh()
 
+    def back_within(self) -> bool:
+        """返回 on the question screen: to the review when changing an answer from there, else the
+        previous question; False on the first question (the shell then goes to 办理须知, and
+        开始填写 there comes back to it with every answer kept)."""
+        form = self._form
+        if form is None or form.current is None:
+            return False
+        if self._values["fromReview"]:
+            self.backToReview()
+            return True
+        visible = [f.id for f in form.visible_fields()]
+        if visible and form.current.field.id != visible[0]:
+            self.previous()
+            return True
+        return False
+
+    def resume(self) -> None:
+        """Coming back to the questions by 返回 from the materials: the last question, the one
+        answered just before them (the form stands past its end once 下一题 was pressed on it)."""
+        form = self._form
+        if form is not None:
+            visible = form.visible_fields()
+            if visible:
+                form.goto(visible[-1].id)
+        self._shown_field = None
+        self._update({"fromReview": False, "error": ""})
+        self._refresh()
+
     @Slot(str)
     def goto(self, field_id: str) -> None:
         """修改 on the review screen: that question, then 返回核对 comes back."""
@@ -485,7 +493,7 @@ class FormViewModel(_Notifying):
     def backToReview(self) -> None:
         """返回核对: keep what is on screen (if anything) and show the review again."""
         if self._form.current is not None and not self._values["prefilled"] \
-                and self._form.current.field.type not in LATER_TYPES:
+                and not fieldtypes.TYPES[self._form.current.field.type].later:
             self._commit_draft()
         self._update({"fromReview": False, "error": ""})
         self._refresh()
@@ -512,6 +520,12 @@ class FormViewModel(_Notifying):
         self._address = {}
         self._values = dict(_INITIAL)
         self.changed.emit()
+
+
+def _typed(f) -> bool:  # noqa: ANN001 - forms.Field
+    """Is this question's answer typed (a draft kept until 下一题), on a pad or the keyboard?"""
+    kind = fieldtypes.TYPES[f.type]
+    return bool(kind.keypad_for(f)) or kind.widget == "TextAnswer"
 
 
 def _cn_date(iso: str | None) -> str:

@@ -15,7 +15,7 @@ from datetime import date
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from kiosk.ui.viewmodels.shell import _Notifying, _prop
+from kiosk.ui.viewmodels.base import Notifying, prop
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def describe(line, today: date) -> dict:  # noqa: ANN001 - forms.materials.Mater
     }
 
 
-class MaterialsViewModel(_Notifying):
+class MaterialsViewModel(Notifying):
     """The merged list and the resident's choices; 下一步 only when nothing is left undecided."""
 
     changed = Signal()
@@ -95,14 +95,14 @@ class MaterialsViewModel(_Notifying):
         self.on_capture: Callable[[str, str, list[str], str], None] | None = None
         self.on_forward: Callable[[], None] | None = None
 
-    items = _prop(list, "items", changed)
-    missing = _prop(list, "missing", changed)
-    message = _prop(str, "message", changed)
-    promiseId = _prop(str, "promiseId", changed)
-    promiseName = _prop(str, "promiseName", changed)
-    promiseText = _prop(str, "promiseText", changed)
-    summary = _prop(str, "summary", changed)
-    focusIndex = _prop(int, "focusIndex", changed)   # the line to show when the list reopens
+    items = prop(list, "items", changed)
+    missing = prop(list, "missing", changed)
+    message = prop(str, "message", changed)
+    promiseId = prop(str, "promiseId", changed)
+    promiseName = prop(str, "promiseName", changed)
+    promiseText = prop(str, "promiseText", changed)
+    summary = prop(str, "summary", changed)
+    focusIndex = prop(int, "focusIndex", changed)   # the line to show when the list reopens
 
     def _lines(self):
         form = self._journey.form

@@ -28,14 +28,13 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QImage
 
+from devices.camera import SIMULATOR
 from kiosk.ui.session import Person
+from kiosk.ui.viewmodels.base import Notifying, prop
 from kiosk.ui.viewmodels.camera import CameraImages, to_qimage
-from kiosk.ui.viewmodels.shell import _Notifying, _prop
 
 log = logging.getLogger(__name__)
 
-SIMULATOR = "simulator"
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp"}
 PREVIEW_WIDTH = 960
 PREVIEW_EVERY_S = 1 / 10
 CAMERA_TITLE = "扫码摄像头暂时不能使用"
@@ -96,7 +95,7 @@ class _Scan:
 
     def _start_worker(self) -> None:
         try:
-            from devices.scanner.camera import ScannerWorker
+            from devices.scanner.worker import ScannerWorker
 
             worker = ScannerWorker(self._source, self._on_code, self._on_error)
         except Exception as exc:  # noqa: BLE001 - a broken camera stack is a state, not a crash
@@ -119,27 +118,23 @@ class _Scan:
 
 
 def camera_opener(spec: str, folder: Callable[[], Path], demo_code: Callable[[], str | None]):  # noqa: ANN201
-    """How to open the configured QR camera: `simulator` plays the demo phone (a fresh code from
-    `demo_code`), an image file is held in view, a number is a USB camera, else a video path."""
-    def open_camera():  # noqa: ANN202 - a FrameSource; runs on the scanner thread
-        from devices.scanner.camera import CameraError, OpenCvCamera, SimulatedCamera
+    """How to open the configured QR camera (devices.camera.open_camera decides): the simulator
+    plays the demo phone showing a fresh code from `demo_code`."""
+    def open_qr_camera():  # noqa: ANN202 - a FrameSource; runs on the scanner thread
+        from devices.camera import CameraError, open_camera
+        from devices.camera.phone_scenes import write_phone_scenes
 
-        if spec == SIMULATOR:
-            from devices.camera.phone_scenes import write_phone_scenes
-            from kiosk.ui.viewmodels.camera import SensorNoise
-
+        def phone() -> list[Path]:
             text = demo_code()
             if text is None:
                 raise CameraError("演示扫码：找不到演示平台的签名密钥")
-            return SensorNoise(SimulatedCamera(write_phone_scenes(text, folder()), fps=10, hold_s=1.0,
-                                               loop=True))
-        if Path(spec).suffix.lower() in IMAGE_SUFFIXES:
-            return SimulatedCamera([spec], fps=10, hold_s=1.0, loop=True)
-        return OpenCvCamera(int(spec) if spec.isdigit() else spec)
-    return open_camera
+            return write_phone_scenes(text, folder())
+
+        return open_camera(spec, simulated_pictures=phone)
+    return open_qr_camera
 
 
-class ScanViewModel(_Notifying):
+class ScanViewModel(Notifying):
     """The 扫码 screen: opening → scanning → identified, or a plain error with what to do next."""
 
     changed = Signal()
@@ -171,11 +166,11 @@ class ScanViewModel(_Notifying):
         self._resultFromWorker.connect(self._deliver_result)
         self._errorFromWorker.connect(self._deliver_error)
 
-    state = _prop(str, "state", changed)   # off | opening | scanning | error | camera | done
-    errorTitle = _prop(str, "errorTitle", changed)
-    errorMessage = _prop(str, "errorMessage", changed)
-    frameSerial = _prop(int, "frameSerial", changed)
-    live = _prop(bool, "live", changed)
+    state = prop(str, "state", changed)   # off | opening | scanning | error | camera | done
+    errorTitle = prop(str, "errorTitle", changed)
+    errorMessage = prop(str, "errorMessage", changed)
+    frameSerial = prop(int, "frameSerial", changed)
+    live = prop(bool, "live", changed)
 
     # --- the camera follows the screen ----------------------------------------------------------
     def follow_screen(self, screen_id: str) -> None:
@@ -195,7 +190,7 @@ class ScanViewModel(_Notifying):
         self._set("errorTitle", "")
         self._set("errorMessage", "")
         self._set("state", "opening")
-        if self._spec == SIMULATOR and not self._allow_simulator:
+        if self._spec == SIMULATOR and not self._allow_simulator:   # a real station never simulates
             self._deliver_error(generation, "自助终端模式不能使用模拟扫码摄像头")
             return
         source = _PreviewSource(camera_opener(self._spec, self._folder, self._demo_code),

@@ -1,9 +1,9 @@
-"""Thin QObject adapters that QML binds to. They hold screen state, never business rules.
+"""The shell: which screen shows (walking kiosk.ui.navigation's graph), the overlays, the top
+bar's actions, the idle timer, and the wipe.
 
-Why so thin: the session rules live in `kiosk.ui.session`, validation in `forms.validators`, and
-everything here only translates between those and properties/slots. The wipe is the one thing
-done here with care: every property that could hold a person's data is listed in `_PERSONAL` of
-each view-model and reset by `wipe()`, and a test searches the live QML tree afterwards.
+Why the wipe is here: every view-model registers its `wipe` with the shell, which calls them all
+when a session ends (首页, finished, timed out); each resets the properties listed in its
+`_PERSONAL`, and a test searches the live QML tree afterwards for what was left.
 """
 
 from __future__ import annotations
@@ -14,108 +14,16 @@ from collections.abc import Callable
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from devices.idcard.card import mask_name  # the receipt masks names the same way
+from kiosk.ui import navigation
 from kiosk.ui.navigation import SCREENS, ScreenSpec, next_in_journey
 from kiosk.ui.session import EndReason, Person, Session, State
+from kiosk.ui.viewmodels.base import Notifying, prop
 from kiosk.ui.voice import Voice
 
 log = logging.getLogger(__name__)
 
 
-class _Notifying(QObject):
-    """Helper for many plain properties: values in a dict, one `changed` signal per subclass.
-
-    Each subclass declares its own `changed = Signal()` before its properties, because Qt binds a
-    property's notify signal by the class that declares the property.
-    """
-
-    def __init__(self, initial: dict, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._values = dict(initial)
-        self._initial = dict(initial)
-
-    def _get(self, key: str):
-        return self._values[key]
-
-    def _set(self, key: str, value) -> None:
-        if self._values[key] != value:
-            self._values[key] = value
-            self.changed.emit()
-
-    def _reset(self, keys) -> None:
-        for key in keys:
-            self._values[key] = self._initial[key]
-        self.changed.emit()
-
-
-def _prop(kind: type, key: str, notify: Signal, writable: bool = False) -> Property:
-    # A Python `list` property is converted afresh on every QML read, and PySide6 (6.11) leaks
-    # about 0.5 KB per dict in it each time; declared as QVariantList it does not (measured in
-    # benchmarks/ui_latency.py's probe). Python code still reads a plain list.
-    if kind is list:
-        kind = "QVariantList"
-    getter = lambda self: self._get(key)  # noqa: E731
-    if writable:
-        return Property(kind, getter, lambda self, v: self._set(key, v), notify=notify)
-    return Property(kind, getter, notify=notify)
-
-
-class IdentifyViewModel(_Notifying):
-    """The 手动输入 screen: name and ID number, checked as the person presses 确定."""
-
-    _PERSONAL = ("name", "idNumber", "nameError", "idError", "errors")
-
-    changed = Signal()
-
-    identified = Signal()
-
-    def __init__(self, check_id_number: Callable[[str], str | None],
-                 check_name: Callable[[str], str | None], parent: QObject | None = None) -> None:
-        super().__init__({"name": "", "idNumber": "", "nameError": "", "idError": "", "errors": []},
-                         parent)
-        self._check_id_number = check_id_number
-        self._check_name = check_name
-        self.on_identified: Callable[[Person], None] | None = None
-
-    name = _prop(str, "name", changed, writable=True)
-    idNumber = _prop(str, "idNumber", changed, writable=True)
-    nameError = _prop(str, "nameError", changed)
-    idError = _prop(str, "idError", changed)
-    errors = _prop(list, "errors", changed)
-
-    @Slot(str)
-    def keypad(self, key: str) -> None:
-        """A key of the big numeric keypad: a digit, 'X', 'back' or 'clear'."""
-        current = self._values["idNumber"]
-        if key == "back":
-            current = current[:-1]
-        elif key == "clear":
-            current = ""
-        elif len(current) < 18 and (key.isdigit() or (key == "X" and len(current) == 17)):
-            current += key
-        self._set("idNumber", current)
-        if self._values["idError"]:
-            self._set("idError", "")
-
-    @Slot(result=bool)
-    def submit(self) -> bool:
-        name = self._values["name"].strip()
-        id_number = self._values["idNumber"].strip().upper()
-        name_error = self._check_name(name) or ""
-        id_error = self._check_id_number(id_number) or ""
-        self._set("nameError", name_error)
-        self._set("idError", id_error)
-        self._set("errors", [e for e in (name_error, id_error) if e])
-        if name_error or id_error:
-            return False
-        if self.on_identified:
-            self.on_identified(Person(name=name, id_number=id_number, source="manual"))
-        return True
-
-    def wipe(self) -> None:
-        self._reset(self._PERSONAL)
-
-
-class ShellViewModel(_Notifying):
+class ShellViewModel(Notifying):
     """Which screen is showing, the overlays, the top bar's actions, and the idle timer."""
 
     _PERSONAL = ("greetingName", "errorDetail")
@@ -136,9 +44,14 @@ class ShellViewModel(_Notifying):
         }, parent)
         self._session = session
         self._voice = voice
-        self._history: list[str] = []
+        # The screens each ORIGIN-backed screen was opened from (kiosk.ui.navigation): never a
+        # screen twice, so 扫码 ⇄ 手动输入 cannot build a loop of 返回.
+        self._origins: list[str] = []
         self._wipers: list[Callable[[], None]] = []
         self._on_enter: dict[str, list[Callable[[], None]]] = {}
+        self._on_return: dict[str, list[Callable[[], None]]] = {}
+        self._inner_back: dict[str, Callable[[], bool]] = {}
+        self.refused_moves: list[tuple[str, str]] = []    # moves the graph refused (a bug: logged)
         self._prompts: dict[str, Callable[[], str]] = {}
         self._skips: dict[str, Callable[[], bool]] = {}
         session.on_warning = self._on_warning
@@ -149,20 +62,20 @@ class ShellViewModel(_Notifying):
         self._timer.timeout.connect(session.tick)
         self._timer.start()
 
-    screen = _prop(str, "screen", changed)
-    warningVisible = _prop(bool, "warningVisible", changed)
-    warningSeconds = _prop(int, "warningSeconds", changed)
-    helpVisible = _prop(bool, "helpVisible", changed)
-    staffCalled = _prop(bool, "staffCalled", changed)
-    greetingName = _prop(str, "greetingName", changed)
-    errorTitle = _prop(str, "errorTitle", changed)
-    errorMessage = _prop(str, "errorMessage", changed)
-    errorAction = _prop(str, "errorAction", changed)
-    stationName = _prop(str, "stationName", changed)
-    hotline = _prop(str, "hotline", changed)
-    networkText = _prop(str, "networkText", changed)
-    keyboardDataPath = _prop(str, "keyboardDataPath", changed, writable=True)
-    purpose = _prop(str, "purpose", changed)
+    screen = prop(str, "screen", changed)
+    warningVisible = prop(bool, "warningVisible", changed)
+    warningSeconds = prop(int, "warningSeconds", changed)
+    helpVisible = prop(bool, "helpVisible", changed)
+    staffCalled = prop(bool, "staffCalled", changed)
+    greetingName = prop(str, "greetingName", changed)
+    errorTitle = prop(str, "errorTitle", changed)
+    errorMessage = prop(str, "errorMessage", changed)
+    errorAction = prop(str, "errorAction", changed)
+    stationName = prop(str, "stationName", changed)
+    hotline = prop(str, "hotline", changed)
+    networkText = prop(str, "networkText", changed)
+    keyboardDataPath = prop(str, "keyboardDataPath", changed, writable=True)
+    purpose = prop(str, "purpose", changed)
 
     @Property(str, notify=changed)
     def screenQml(self) -> str:
@@ -178,7 +91,8 @@ class ShellViewModel(_Notifying):
 
     @Property(bool, notify=changed)
     def canGoBack(self) -> bool:
-        return bool(self._history)
+        """Is 返回 offered here? Only where the graph gives the screen a way back."""
+        return self.back_target() is not None or self._inner_back_offered()
 
     def add_wiper(self, wipe: Callable[[], None]) -> None:
         """Register a view-model's `wipe` to run whenever the session ends."""
@@ -198,41 +112,88 @@ class ShellViewModel(_Notifying):
         extra = provider() if provider else ""
         return f"{spec.prompt}{extra}" if extra else spec.prompt
 
-    # --- navigation --------------------------------------------------------------------------
-    @Slot(str)
-    def go(self, screen_id: str) -> None:
-        if screen_id not in SCREENS or SCREENS[screen_id].overlay:
-            raise ValueError(f"unknown screen {screen_id!r}")
-        if screen_id == self._values["screen"]:
-            return
-        self._history.append(self._values["screen"])
-        self._set("screen", screen_id)
+    # --- navigation: along the screen graph (kiosk.ui.navigation) only -------------------------
+    def back_target(self) -> str | None:
+        """Where 返回 leads from here (None: not offered)."""
+        return navigation.back_target(self._values["screen"], self._origins[-1] if self._origins else None)
+
+    def _inner_back_offered(self) -> bool:
+        return self._values["screen"] in self._inner_back
+
+    def _refuse(self, target: str, why: str) -> None:
+        """A move the graph or the session does not allow: nothing happens, and it is logged (it
+        is a bug in the caller). Never raised into QML, where it would leave a dead button."""
+        current = self._values["screen"]
+        self.refused_moves.append((current, target))
+        log.warning("navigation refused: %s -> %s (%s)", current, target, why)
+
+    def _arrive(self, target: str, *, hooks: dict[str, list[Callable[[], None]]],
+                origin: str | None = None) -> bool:
+        """Take the state `target` implies, run its hooks, show it. False when refused.
+
+        `origin`: the screen it is opened from (remembered for ORIGIN-backed screens), unless the
+        target is already on the way back (扫码 → 改为手动输入 → …: no loop of 返回)."""
+        spec = SCREENS[target]
+        if spec.state is not None and not self._session.follow(spec.state):
+            self._refuse(target, f"session is {self._session.state.value}")
+            return False
+        for hook in hooks.get(target, []):
+            hook()
+        if target in self._origins:
+            del self._origins[self._origins.index(target):]
+        elif origin is not None:
+            self._origins.append(origin)
+        self._set("screen", target)
+        self.changed.emit()          # canGoBack depends on the origins too
         if self._session.state is State.IDLE:
             # Someone is working at the kiosk though not yet identified: the idle timer must warn
             # before it takes them back to the start.
             self._session.note_input()
         self._voice.say(self.current_prompt())
+        return True
+
+    @Slot(str)
+    def go(self, screen_id: str) -> None:
+        """Move to `screen_id` along one of this screen's forward edges (or to the error screen)."""
+        current = self._values["screen"]
+        if screen_id == current:
+            return
+        if screen_id not in SCREENS or SCREENS[screen_id].overlay:
+            self._refuse(screen_id, "no such screen")
+            return
+        if not navigation.allows(current, screen_id):
+            self._refuse(screen_id, "not an edge of the screen graph")
+            return
+        self._arrive(screen_id, hooks=self._on_enter, origin=current)
+
+    def jump(self, screen_id: str) -> bool:
+        """Screenshots and test set-up only: show `screen_id` as if the resident had walked there
+        (the session state it implies is taken, under the session's rules), without walking the
+        edges in between and without its entry hooks (the caller has set its data up). Residents
+        never reach this: QML has only go, forward, back and home."""
+        if screen_id == self._values["screen"]:
+            return True
+        return self._arrive(screen_id, hooks={}, origin=self._values["screen"])
 
     @Slot()
     def forward(self) -> None:
         """The current screen's part of the journey is done: on to the next (kiosk.ui.navigation.JOURNEY).
 
-        A journey screen not built yet is skipped, so the journey can grow a screen at a time; so
-        is one whose `skip_when` condition holds now (the credit notice for most bundles).
+        A screen whose `skip_when` condition holds now is passed by (the credit notice for most
+        bundles); past the last one the session ends.
         """
         target = next_in_journey(self._values["screen"])
-        while target is not None and (target not in SCREENS or self._skips.get(target, bool)()):
+        while target is not None and self._skips.get(target, bool)():
             target = next_in_journey(target)
         if target is None:
             self._session.end(EndReason.FINISHED)
             return
-        for hook in self._on_enter.get(target, []):
-            hook()
         self.go(target)
 
     def clear_history(self) -> None:
-        """After the application is saved there is no going back into it: 返回 disappears."""
-        self._history.clear()
+        """Forget where the ORIGIN-backed screens were opened from (after identification, the
+        typing screens are not a way back)."""
+        self._origins.clear()
         self.changed.emit()
 
     def skip_when(self, screen_id: str, condition: Callable[[], bool]) -> None:
@@ -240,8 +201,17 @@ class ShellViewModel(_Notifying):
         self._skips[screen_id] = condition
 
     def on_enter(self, screen_id: str, hook: Callable[[], None]) -> None:
-        """Run `hook` just before the journey moves to `screen_id` (e.g. session.start_form)."""
+        """Run `hook` just before the shell moves forward to `screen_id` (e.g. submit.save)."""
         self._on_enter.setdefault(screen_id, []).append(hook)
+
+    def on_return(self, screen_id: str, hook: Callable[[], None]) -> None:
+        """Run `hook` just before 返回 arrives at `screen_id` (e.g. reopen the last question)."""
+        self._on_return.setdefault(screen_id, []).append(hook)
+
+    def inner_back(self, screen_id: str, handler: Callable[[], bool]) -> None:
+        """A screen with pages inside it (one question per page): 返回 first asks `handler`,
+        which returns True when it went back a page itself; else the graph's back target."""
+        self._inner_back[screen_id] = handler
 
     @Slot(str)
     def startWith(self, purpose: str) -> None:
@@ -251,11 +221,16 @@ class ShellViewModel(_Notifying):
 
     @Slot()
     def back(self) -> None:
-        if self._history:
-            self._set("screen", self._history.pop())
-            if self._values["screen"] == "attract":
-                self._set("purpose", "apply")
-            self._voice.say(self.current_prompt())
+        """返回: a page back inside the screen, else to the graph's back target (if offered)."""
+        screen = self._values["screen"]
+        handler = self._inner_back.get(screen)
+        if handler is not None and handler():
+            return
+        target = self.back_target()
+        if target is None:
+            return
+        if self._arrive(target, hooks=self._on_return) and target == "attract":
+            self._set("purpose", "apply")
 
     @Slot()
     def home(self) -> None:
@@ -322,7 +297,7 @@ class ShellViewModel(_Notifying):
         for wipe in self._wipers:
             wipe()
         self._reset(self._PERSONAL + ("errorTitle", "errorMessage", "errorAction", "purpose"))
-        self._history.clear()
+        self._origins.clear()
         self._set("warningVisible", False)
         self._set("helpVisible", False)
         self._set("screen", "attract")

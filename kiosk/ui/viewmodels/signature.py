@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.ui.background import Background, write_failure_message
-from kiosk.ui.viewmodels.shell import _Notifying, _prop
+from kiosk.ui.viewmodels.base import Notifying, prop
 
 DECLARATION = "本人承诺：所填写的信息和提交的材料真实、准确、完整，如有不实，愿承担相应法律责任。"
 PNG_WIDTH = 1200               # width of the stored signature image; its height follows the pad
@@ -99,7 +99,7 @@ def _clamp(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
-class SignatureViewModel(_Notifying):
+class SignatureViewModel(Notifying):
     """The sign screen: the text to sign (shown and read aloud), the strokes, 重写 and 确认签名."""
 
     changed = Signal()
@@ -119,11 +119,11 @@ class SignatureViewModel(_Notifying):
         self.on_forward: Callable[[], None] | None = None
         self.on_materials: Callable[[], None] | None = None
 
-    text = _prop(str, "text", changed)
-    missing = _prop(list, "missing", changed)
-    error = _prop(str, "error", changed)
-    signed = _prop(bool, "signed", changed)
-    saving = _prop(bool, "saving", changed)     # 确认签名 tapped: the signature is being written
+    text = prop(str, "text", changed)
+    missing = prop(list, "missing", changed)
+    error = prop(str, "error", changed)
+    signed = prop(bool, "signed", changed)
+    saving = prop(bool, "saving", changed)     # 确认签名 tapped: the signature is being written
 
     def _get_strokes(self) -> list:
         return [list(s) for s in self._strokes]

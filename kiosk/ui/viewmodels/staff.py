@@ -21,6 +21,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.station.staff_auth import Outcome, PinError, StaffPins
 from kiosk.ui.background import Background
+from kiosk.ui.viewmodels.keypad import press
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,6 @@ RATING_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满�
 DEVICE_LABELS = {"id_reader": "身份证阅读器", "receipt_printer": "凭条打印机"}
 STATE_WORDS = {"ok": "正常", "missing": "未连接", "error": "故障"}
 USB_PATTERNS = ("/media/*/*", "/run/media/*/*")
-MAX_STAFF_ID = 8
-MAX_PIN = 12
 
 
 def age_in_words(seconds: float) -> str:
@@ -166,18 +165,10 @@ class StaffViewModel(QObject):
     @Slot(str)
     def keypad(self, key: str) -> None:
         """A key of the big number pad, for the field selected (工号 or 密码)."""
-        value = self._pin if self._field == "pin" else self._staff_id
-        limit = MAX_PIN if self._field == "pin" else MAX_STAFF_ID
-        if key == "back":
-            value = value[:-1]
-        elif key == "clear":
-            value = ""
-        elif key.isdigit() and len(value) < limit:
-            value += key
         if self._field == "pin":
-            self._pin = value
+            self._pin = press(self._pin, key, "pin")
         else:
-            self._staff_id = value
+            self._staff_id = press(self._staff_id, key, "staff")
         self._login_message = "" if not self._locked else self._login_message
         self.changed.emit()
 
@@ -303,14 +294,7 @@ class StaffViewModel(QObject):
     # --- a resident's applications ---------------------------------------------------------
     @Slot(str)
     def lookupKey(self, key: str) -> None:
-        value = self._lookup_id
-        if key == "back":
-            value = value[:-1]
-        elif key == "clear":
-            value = ""
-        elif len(value) < 18 and (key.isdigit() or (key == "X" and len(value) == 17)):
-            value += key
-        self._lookup_id = value
+        self._lookup_id = press(self._lookup_id, key, "id")
         self._lookup_error = ""
         self.changed.emit()
 

@@ -62,7 +62,7 @@ Column {
         visible: form.addressLevel === "detail"
         width: parent.width
         label: "乡镇（街道）、村（社区）、门牌号"
-        placeholder: "点这里，用拼音输入"
+        placeholder: form.placeholder
         keypad: "pinyin"
         text: form.addressDetail
         onEdited: (value) => form.setAddressDetail(value)

@@ -9,13 +9,12 @@ Column {
         objectName: "answerField"
         width: parent.width
         label: form.fieldType === "money" ? "金额（元）" : "用下面的数字键输入"
-        placeholder: form.fieldType === "phone" ? "11 位手机号码" : form.fieldType === "id_number"
-                     ? "18 位身份证号码" : "点数字键输入"
+        placeholder: form.placeholder
         keypad: "id"
         selected: true
         text: form.draft
     }
-    NumberPad {
+    NumericKeypad {
         objectName: "numberPad"
         width: parent.width
         kind: form.keypad

@@ -96,7 +96,7 @@ Item {
                     objectName: "agentKeypad"
                     visible: screen.pinStage
                     width: parent.width
-                    allowX: false
+                    kind: "pin"
                     onKey: (value) => agent.keypad(value)
                 }
                 BigButton {

@@ -72,6 +72,7 @@ Item {
 
                 NumericKeypad {
                     objectName: "keypad"
+                    kind: "id"
                     width: parent.width
                     visible: screen.keypadTarget === "id"
                     onKey: (value) => identify.keypad(value)

@@ -186,6 +186,7 @@ Item {
                 }
                 NumericKeypad {
                     objectName: "lookupKeypad"
+                    kind: "id"
                     width: parent.width
                     onKey: (value) => staff.lookupKey(value)
                 }

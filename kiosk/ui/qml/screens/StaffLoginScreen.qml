@@ -86,7 +86,7 @@ Item {
                 NumericKeypad {
                     objectName: "staffKeypad"
                     width: parent.width
-                    allowX: false
+                    kind: staff.field === "pin" ? "pin" : "staff"
                     onKey: (value) => staff.keypad(value)
                 }
                 BigButton {
