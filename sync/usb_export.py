@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from sync import signing
+from sync.durable import write_atomic
 
 _P = 2**255 - 19
 FORMAT = "station-kiosk-export/1"
@@ -58,12 +59,7 @@ def _key(shared: bytes, eph_pub: bytes, recipient_pub: bytes) -> bytes:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, data, 0o644)
 
 
 def export(

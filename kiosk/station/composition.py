@@ -171,12 +171,14 @@ def open_sync(config, *, demo: bool, on_status: Callable[[WorkerStatus], None], 
                               service.new_enrollment_code())
     try:
         client = enrollment.make_client(store, config.key_dir, platform_url=platform_url,
-                                        timeout=config.get("platform", "timeout_s"))
+                                        timeout=config.get("platform", "timeout_s"),
+                                        proxy=config.get("platform", "proxy"))
     except enrollment.EnrollmentError as exc:
         station.problem = str(exc)
         log.warning("delivery not started: station not enrolled")
         return station
     station.worker = DeliveryWorker(store, client, on_status=on_status, devices=devices,
-                                    app_version=app_version)
+                                    app_version=app_version,
+                                    retention_days=config.get("privacy", "retention_days"))
     station.worker.start(poll_s=poll_s)
     return station
