@@ -143,7 +143,13 @@ def _v6(db: sqlite_utils.Database) -> None:
     db["submissions"].add_column("purged_at", float)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite_utils.Database) -> None:
+    """The receipt's facts, frozen when the application was saved (kiosk/station/receipts.py),
+    encrypted: every reprint states exactly what the first receipt stated."""
+    db["submissions"].add_column("receipt", bytes)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 LATEST = len(MIGRATIONS)
 
 

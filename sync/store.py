@@ -578,9 +578,12 @@ class Store:
         payload: dict[str, Any],
         attachments: list[str] | tuple[str, ...] = (),
         signature_png: bytes | None = None,
+        receipt: dict[str, Any] | None = None,
     ) -> Submitted:
         """Freeze and queue one application. Returns only after the durable commit.
 
+        `receipt`: the receipt's facts (kiosk/station/receipts.py), kept encrypted with it in the
+        same transaction so every reprint states what the first receipt stated.
         `payload` is the form engine's POST /submissions body without submission_id,
         local_reference, created_at and clock_offset_s; for a commitment form its `commitment`
         holds {"text", "text_sha256"} and gets signed_at and signature_attachment here.
@@ -619,9 +622,11 @@ class Store:
             )
             body["local_reference"] = local_reference
             sealed = self._keys.encrypt(canonical_json(body), b"submission|" + submission_id.encode())
+            receipt_sealed = None if receipt is None else self._keys.encrypt(
+                canonical_json(receipt), b"receipt|" + submission_id.encode())
             conn.execute(
                 "INSERT INTO submissions(submission_id, local_reference, id_hash, bundle_id, body, "
-                "created_at) VALUES (?,?,?,?,?,?)",
+                "created_at, receipt) VALUES (?,?,?,?,?,?,?)",
                 (
                     submission_id,
                     local_reference,
@@ -629,6 +634,7 @@ class Store:
                     str(body.get("bundle_id") or ""),
                     sealed,
                     now,
+                    receipt_sealed,
                 ),
             )
             conn.executemany(
@@ -682,6 +688,14 @@ class Store:
         return rating_id
 
     # ------------------------------------------------------------------ reading back
+    def receipt_record(self, submission_id: str) -> dict[str, Any] | None:
+        """The receipt's facts saved with the application (None for one saved before they were
+        kept, or unknown here)."""
+        rows = self._query("SELECT receipt FROM submissions WHERE submission_id=?", (submission_id,))
+        if not rows or not rows[0]["receipt"]:
+            return None
+        return json.loads(self._keys.decrypt(rows[0]["receipt"], b"receipt|" + submission_id.encode()))
+
     def request_body(self, row: OutboxRow) -> bytes:
         """The frozen bytes of the row's request (decrypted)."""
         if row.kind == KIND_SUBMISSION:

@@ -252,11 +252,11 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
     from kiosk.ui.viewmodels.rating import RatingViewModel
     from kiosk.ui.viewmodels.submit import SubmitViewModel
 
-    def write(payload: dict, signature_png: bytes | None) -> tuple[str, str]:
+    def write(payload: dict, signature_png: bytes | None, receipt: dict) -> tuple[str, str]:
         from kiosk.ui.viewmodels.agent_consent import authorisation_attachments
 
         saved = store.submit(payload, attachments=authorisation_attachments(payload),
-                             signature_png=signature_png)
+                             signature_png=signature_png, receipt=receipt)
         return saved.submission_id, saved.local_reference
 
     def submitted() -> None:

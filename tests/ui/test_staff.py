@@ -113,6 +113,10 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     qtbot.waitUntil(lambda: kiosk.staff.property("testPrintMessage").startswith("测试页已打印"),
                     timeout=15_000)
     assert printer.wait_for_pages(pages + 1, timeout=10)
+    # a test page is unmistakably one: 测试页, the printer and its status, no reference, nobody's data
+    page = "\n".join(printer.text_log()).rsplit("自助服务受理凭条", 1)[-1]
+    assert "测试页" in page and "打印前状态：打印机正常" in page and "本页不含任何个人信息" in page
+    assert "受理编号" not in page and "申请人" not in page and "扫码" not in page
     devices_text = " ".join(d["name"] + d["state"] for d in kiosk.staff.property("devices"))
     assert "凭条打印机正常" in devices_text
 

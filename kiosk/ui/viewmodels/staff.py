@@ -266,14 +266,11 @@ class StaffViewModel(QObject):
     def testPrint(self) -> None:
         if not self._logged_in or self._busy:
             return
-        from devices.printer.receipt import sample_receipt
-
         self._busy = "test_print"
         self._test_print = "正在打印测试页……"
         self.changed.emit()
-        receipt = sample_receipt(self._station, self._hotline, now=dt.datetime.now())
-        self._background.run(lambda: self._devices.print_receipt(receipt), self._test_printed,
-                             "kiosk-test-print")
+        station, devices = self._station, self._devices
+        self._background.run(lambda: devices.print_test_page(station), self._test_printed, "kiosk-test-print")
 
     def _test_printed(self, result, error) -> None:  # noqa: ANN001
         from devices.printer.receipt_printer import Printed
