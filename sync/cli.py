@@ -218,7 +218,8 @@ def _open_store(args: argparse.Namespace):
                          "请检查数据目录。")
     unreadable = f"本地数据库 {database} 无法打开：请检查数据目录是否完整、可写，磁盘是否已满。"
     try:
-        return Store.open(data_dir, key_dir, crypto=_crypto(args)), key_dir
+        return Store.open(data_dir, key_dir, crypto=_crypto(args),
+                          station_id=args.config.get("station", "id")), key_dir
     except sqlite3.Error:
         # sqlite's own text ("unable to open database file") is English; say what to check
         raise StoreError(unreadable) from None

@@ -57,6 +57,7 @@ from sync.errors import (  # noqa: F401 - re-exported: callers catch these from 
     StoreError,
 )
 from sync.integrity import GENESIS, Head
+from sync.local_reference import PER_STATION, UNCONFIGURED_STATION
 from sync.local_reference import make as make_reference
 from sync.local_reference import normalise as normalise_reference
 from sync.signing import rfc3339
@@ -177,9 +178,10 @@ class Store:
 
     def __init__(
         self, db: sqlite_utils.Database, data_dir: Path, keyring: Keyring, clock: Callable[[], float],
-        ledger: integrity.LedgerKeeper | None = None,
+        ledger: integrity.LedgerKeeper | None = None, station_id: str | None = None,
     ) -> None:
         self._db = db
+        self._configured_station = station_id
         self._conn: sqlite3.Connection = db.conn
         self._lock = threading.RLock()
         self.data_dir = data_dir
@@ -199,6 +201,7 @@ class Store:
         crypto: str = "aes",
         clock: Callable[[], float] = time.time,
         reanchor: str | None = None,
+        station_id: str | None = None,
     ) -> Store:
         """Open (or create) the store, after checking that the data and the keys belong together and
         that the database is the one the signed ledger describes (sync/integrity.py). Raises a
@@ -207,7 +210,10 @@ class Store:
 
         `reanchor` (the technician's `store accept --reason …`, installer/README.md): take the
         database as it is as the station's record even though it is behind the ledger — a new
-        store identity, an audit entry with the old ledger's facts. The key checks still apply."""
+        store identity, an audit entry with the old ledger's facts. The key checks still apply.
+
+        `station_id`: the configured station id (`[station] id`), the station component of the
+        references made before the station is enrolled (`reference_station`)."""
         data_dir, key_dir = Path(data_dir), Path(key_dir)
         try:
             data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -253,7 +259,7 @@ class Store:
             except RuntimeError as exc:           # a database newer than this program
                 raise StoreError(str(exc)) from None
             os.chmod(data_dir / "kiosk.db", 0o600)  # SQLite gives -wal and -shm the same mode
-            store = cls(db, data_dir, keyring, clock)
+            store = cls(db, data_dir, keyring, clock, station_id=station_id)
             store._ledger = store._check_identity(key_dir, ledger, has_data, reanchor is not None)
             if reanchor is not None:
                 store.reidentify("reanchored", {
@@ -314,6 +320,14 @@ class Store:
         if not reanchor:
             keeper.seal(self.audit_head(store_id))
         return keeper
+
+    def reference_station(self) -> str:
+        """The station component of the references this store makes (sync/local_reference.py): the
+        id the platform enrolled this station under, else the configured one (`Store.open`'s
+        `station_id`, from `[station] id`), else UNCONFIGURED_STATION (a scratch store). Why the
+        enrolled one first: the platform checked it at enrollment; a configuration left at its
+        default would make another station's references."""
+        return self.setting("station_id") or self._configured_station or UNCONFIGURED_STATION
 
     # Provisional references a lost timeline may have printed: skipped after a restore or a
     # re-anchor, so no two applications ever carry the same one (sync/local_reference.py).
@@ -613,10 +627,13 @@ class Store:
         body["submission_id"] = submission_id
         body["created_at"] = rfc3339(now)
         body["clock_offset_s"] = round(self.clock_offset_s, 3)
+        station = self.reference_station()
         with self._tx(durable=True) as conn:
             row = conn.execute("SELECT value FROM settings WHERE key='reference_counter'").fetchone()
             counter = int(row[0]) + 1 if row else 1
-            local_reference = make_reference(counter)
+            if counter >= PER_STATION:
+                raise StoreError("本机的受理编号已经用完，无法保存新的申请。请联系县级运维。")
+            local_reference = make_reference(station, counter)
             conn.execute(
                 "INSERT OR REPLACE INTO settings(key, value) VALUES ('reference_counter', ?)", (str(counter),)
             )

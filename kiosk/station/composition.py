@@ -156,7 +156,8 @@ def start_demo_platform(data_dir: Path, advance_every_s: float = 20.0):  # noqa:
 def open_sync(config, *, demo: bool, on_status: Callable[[WorkerStatus], None],  # noqa: ANN001
               devices: Callable[[], dict[str, str]] | None = None, app_version: str = "0.1.0",
               poll_s: float = 30.0) -> StationSync:
-    store = Store.open(config.data_dir, config.key_dir, crypto=config.get("security", "crypto"))
+    store = Store.open(config.data_dir, config.key_dir, crypto=config.get("security", "crypto"),
+                       station_id=config.get("station", "id"))
     station = StationSync(store)
     platform_url = None
     if demo:

@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS idem(station_id TEXT, key TEXT, kind TEXT, fingerprin
 CREATE TABLE IF NOT EXISTS submissions(submission_id TEXT PRIMARY KEY, station_id TEXT NOT NULL,
     local_reference TEXT, platform_reference TEXT UNIQUE NOT NULL, bundle_id TEXT, body TEXT NOT NULL,
     received_at TEXT NOT NULL, times_received INTEGER NOT NULL DEFAULT 1, status TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS submissions_local_reference ON submissions(local_reference);
 CREATE TABLE IF NOT EXISTS changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, station_id TEXT, submission_id TEXT,
     platform_reference TEXT, status TEXT, updated_at TEXT, message TEXT, required_materials TEXT,
     certificate_ids TEXT);
@@ -330,8 +331,18 @@ class PlatformService:
     def _record_submission(
         self, conn: sqlite3.Connection, station: str, key: str, body: dict[str, Any], fields: dict[str, str]
     ) -> tuple[int, dict[str, Any]]:
+        taken = None if fields else conn.execute(
+            "SELECT 1 FROM submissions WHERE local_reference=? AND station_id<>? LIMIT 1",
+            (body.get("local_reference"), station)).fetchone()
         if fields:
             status, response = 422, error("invalid_submission", "申请内容未通过平台校验。", fields=fields)
+        elif taken:
+            # a provisional reference is the resident's handle on their application: one made by
+            # another station (the legacy 8-symbol form could repeat) would find someone else's
+            status, response = 422, error(
+                "local_reference_taken",
+                f"临时受理编号 {body.get('local_reference')} 已被其他驿站的申请使用，平台没有受理这件申请。"
+                "请驿站工作人员联系县级政务服务中心核对处理。")
         else:
             now = self.now_text()
             seq = self._next(conn, "submission")

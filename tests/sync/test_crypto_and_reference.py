@@ -1,4 +1,4 @@
-"""Envelope encryption (both suites) and provisional references."""
+"""Envelope encryption (both suites). Provisional references: tests/sync/test_references.py."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ import os
 import stat
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from sync import local_reference as reference
 from sync.crypto import CryptoError, Keyring
 
 
@@ -49,35 +46,3 @@ def test_key_file_is_private_and_outside_data_dir(tmp_path):
 def test_unknown_suite_is_refused_in_chinese(tmp_path):
     with pytest.raises(CryptoError, match="未知的加密方式"):
         Keyring.load_or_create(tmp_path / "k", None, "des")
-
-
-def test_references_are_unique_short_and_checked():
-    seen = {reference.make(n) for n in range(1, 50_001)}
-    assert len(seen) == 50_000
-    ref = reference.make(1)
-    assert len(ref) == 9 and ref[4] == "-"
-    assert reference.normalise(ref.lower().replace("-", " ")) == ref
-
-
-@given(st.integers(1, 3_000_000_000), st.integers(0, 7), st.sampled_from(reference.ALPHABET))
-def test_any_single_wrong_symbol_is_caught(counter, position, symbol):
-    ref = reference.make(counter).replace("-", "")
-    if ref[position] == symbol:
-        return
-    typo = ref[:position] + symbol + ref[position + 1 :]
-    assert reference.normalise(typo) is None
-
-
-@given(st.integers(1, 3_000_000_000), st.integers(0, 6))
-def test_any_swap_of_neighbours_is_caught(counter, position):
-    ref = reference.make(counter).replace("-", "")
-    if ref[position] == ref[position + 1]:
-        return
-    swapped = ref[:position] + ref[position + 1] + ref[position] + ref[position + 2 :]
-    assert reference.normalise(swapped) is None
-
-
-@given(st.text(max_size=12))
-def test_normalise_never_crashes(text):
-    result = reference.normalise(text)
-    assert result is None or reference.is_valid(result)
