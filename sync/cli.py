@@ -146,6 +146,11 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p.add_argument("--message", default="", help="给申请人的说明")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
     p.set_defaults(handler=_platform_advance)
+    p = sub.add_parser("revoke-certificate", help="撤销一份已出具的电子证照（各驿站不再打印它）")
+    p.add_argument("certificate_id", metavar="CERTIFICATE_ID", help="证照编号，如 CERT-SQ20261128000001-1")
+    p.add_argument("--reason", required=True, help="撤销原因（驿站会向群众和工作人员说明）")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_revoke_certificate)
     p = sub.add_parser("submissions", help="列出收到的申请（每行一个 JSON 对象）")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
     p.set_defaults(handler=_platform_submissions)
@@ -594,6 +599,18 @@ def _platform_advance(args: argparse.Namespace) -> int:
         result = _service(args.data).advance(args.ref, args.to, args.certificate, args.message)
     except KeyError:
         return _fail(f"平台上找不到申请 {args.ref}。", EXIT_FAILED)
+    print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _platform_revoke_certificate(args: argparse.Namespace) -> int:
+    reason = args.reason.strip()
+    if not reason or len(reason) > 200:
+        return _fail("请用 --reason 写明撤销原因（1 到 200 个字）。", EXIT_USAGE)
+    try:
+        result = _service(args.data).revoke_certificate(args.certificate_id, reason)
+    except KeyError:
+        return _fail(f"平台上找不到证照 {args.certificate_id}。", EXIT_FAILED)
     print(json.dumps(result, ensure_ascii=False))
     return EXIT_OK
 

@@ -401,6 +401,23 @@ class PlatformClient:
             raise DocumentRefused("证照签名无效，不予打印。")
         return reply.content
 
+    def certificate_status(self, certificate_id: str) -> dict[str, Any] | None:
+        """Contract 1.1: the certificate's validity now and its application's current status
+        ({"certificate_id", "status", "application_status", …}); {"status": "unknown"} when the
+        platform does not know it (404 certificate_unknown); None when the platform does not offer
+        the question (an older platform's plain 404), so the caller falls back on what it pulled."""
+        from urllib.parse import quote
+
+        resp = self._send("GET", f"/certificates/{quote(certificate_id, safe='')}/status")
+        reply = self._classify(resp, (200,), listed=(404,))
+        if reply.status == 404:
+            return {"certificate_id": certificate_id, "status": "unknown"} \
+                if reply.error == "certificate_unknown" else None
+        body = reply.body or {}
+        if body.get("certificate_id") != certificate_id or not isinstance(body.get("status"), str):
+            raise Transient("平台的证照状态答复格式不对")
+        return body
+
     def signed_document(self, path: str, etag: str | None) -> Reply:
         headers = {"If-None-Match": etag} if etag else {}
         resp = self._send("GET", path, headers=headers)

@@ -149,7 +149,19 @@ def _v7(db: sqlite_utils.Database) -> None:
     db["submissions"].add_column("receipt", bytes)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(db: sqlite_utils.Database) -> None:
+    """What the kiosk last learnt of each certificate's validity (contract 1.1: revoked,
+    superseded, withdrawn) and, when it was checked at print time, of its application's status;
+    `source` says whether a status pull or a print-time check told it. No row: valid as issued."""
+    db.create_table(
+        "certificate_states",
+        {"certificate_id": str, "submission_id": str, "status": str, "reason": str, "changed_at": str,
+         "superseded_by": str, "application_status": str, "source": str, "learnt_at": float},
+        pk="certificate_id",
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 LATEST = len(MIGRATIONS)
 
 

@@ -29,6 +29,10 @@ STATE_LABELS = {
     FAILED: "发送失败（待工作人员处理）",
 }
 KIND_SUBMISSION, KIND_RATING = "submission", "rating"
+# A certificate's validity (contract 1.1, PLATFORM-API extension in sync/platform_api.yaml): only a
+# `valid` one may be printed. `revoked`: the issuing department cancelled it; `superseded`: a newer
+# certificate replaces it; `withdrawn`: the application was refused (不予受理) after it was issued.
+CERTIFICATE_STATES = ("valid", "revoked", "superseded", "withdrawn")
 
-__all__ = ["DELIVERED", "FAILED", "KIND_RATING", "KIND_SUBMISSION", "PENDING_STATES", "PLATFORM_STATES",
-           "QUEUED", "REJECTED", "SENDING", "STATE_LABELS", "mask_id", "mask_name"]
+__all__ = ["CERTIFICATE_STATES", "DELIVERED", "FAILED", "KIND_RATING", "KIND_SUBMISSION", "PENDING_STATES",
+           "PLATFORM_STATES", "QUEUED", "REJECTED", "SENDING", "STATE_LABELS", "mask_id", "mask_name"]

@@ -62,6 +62,7 @@ from sync.local_reference import make as make_reference
 from sync.local_reference import normalise as normalise_reference
 from sync.signing import rfc3339
 from sync.states import (  # noqa: F401 - re-exported: the store's callers use these names
+    CERTIFICATE_STATES,
     DELIVERED,
     FAILED,
     KIND_RATING,
@@ -829,8 +830,8 @@ class Store:
 
     def _info(self, r: dict[str, Any]) -> SubmissionInfo:
         statuses = self._query(
-            "SELECT status, updated_at, message, required_materials, certificate_ids FROM statuses "
-            "WHERE submission_id=? ORDER BY seq",
+            "SELECT status, updated_at, message, required_materials, certificate_ids, pulled_at "
+            "FROM statuses WHERE submission_id=? ORDER BY seq",
             (r["submission_id"],),
         )
         for s in statuses:
@@ -964,6 +965,9 @@ class Store:
                         "UPDATE submissions SET platform_reference=? WHERE submission_id=?",
                         (_text(ch["platform_reference"]), sid),
                     )
+                stated = ch.get("certificates")      # contract 1.1: validity changes, in order
+                for state in stated if isinstance(stated, list) else []:
+                    self._note_certificate_state(conn, sid, state, "pull", now)
                 cur = conn.execute(
                     "UPDATE outbox SET state=?, updated_at=? WHERE ref_id=? AND kind='submission' "
                     "AND state NOT IN ('queued','sending','failed')",
@@ -975,9 +979,43 @@ class Store:
             )
         return applied
 
+    def _note_certificate_state(self, conn: sqlite3.Connection, submission_id: str, state: Any, source: str,
+                                now: float, application_status: str | None = None) -> bool:
+        """Record one certificate's validity as the platform stated it (contract 1.1); anything
+        that is not a known state of a named certificate is ignored (the platform's hiccup)."""
+        if not isinstance(state, dict) or state.get("status") not in CERTIFICATE_STATES:
+            return False
+        cid = state.get("certificate_id")
+        if not isinstance(cid, str) or not cid:
+            return False
+        conn.execute(
+            "INSERT OR REPLACE INTO certificate_states(certificate_id, submission_id, status, reason, "
+            "changed_at, superseded_by, application_status, source, learnt_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (cid, submission_id, state["status"], _text(state.get("reason")) or "",
+             _text(state.get("changed_at")), _text(state.get("superseded_by")),
+             application_status if application_status in PLATFORM_STATES else None, source, now))
+        return True
+
+    def note_certificate_check(self, submission_id: str, answer: dict[str, Any]) -> bool:
+        """What GET /certificates/{id}/status answered at print time: the certificate's validity
+        and its application's status, kept so that offline the kiosk knows what it last heard."""
+        with self._tx() as conn:
+            return self._note_certificate_state(conn, submission_id, answer, "print_check", self._clock(),
+                                                _text(answer.get("application_status")))
+
+    def certificate_state(self, certificate_id: str) -> dict[str, Any] | None:
+        """The last validity the platform stated for this certificate ({"status", "reason",
+        "changed_at", "superseded_by", "application_status", "source", "learnt_at"}), or None when
+        it never said anything after issuing it (valid as issued)."""
+        rows = self._query("SELECT * FROM certificate_states WHERE certificate_id=?", (certificate_id,))
+        return rows[0] if rows else None
+
     def certificate_ids_missing(self) -> list[tuple[str, str]]:
-        """(submission_id, certificate_id) named by pulled statuses but not yet downloaded."""
+        """(submission_id, certificate_id) named by pulled statuses but not yet downloaded (a
+        certificate the platform has since revoked, superseded or withdrawn is not fetched)."""
         have = {r["certificate_id"] for r in self._query("SELECT certificate_id FROM certificates")}
+        have |= {r["certificate_id"] for r in self._query(
+            "SELECT certificate_id FROM certificate_states WHERE status <> 'valid'")}
         out = []
         for r in self._query("SELECT submission_id, certificate_ids FROM statuses"):
             for cid in json.loads(r["certificate_ids"] or "[]"):

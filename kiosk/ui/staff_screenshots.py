@@ -26,6 +26,16 @@ def sample_submissions(kiosk) -> tuple[str, str]:  # noqa: ANN001 - kiosk.ui.app
                                  "message": "已办结，证照可在本机打印",
                                  "certificate_ids": ["CERT-SAMPLE-1"]}],
                                "sample-cursor")
+    # a third was approved with a certificate, then refused on review: its certificate withdrawn
+    third = store.submit(payload)
+    row = next(r for r in store.outbox_rows() if r.ref_id == third.submission_id)
+    store.mark_delivered(row, {"platform_reference": "SQ20261128000003"})
+    store.apply_status_changes([
+        {"submission_id": third.submission_id, "status": "approved", "message": "准予许可",
+         "certificate_ids": ["CERT-SAMPLE-3"]},
+        {"submission_id": third.submission_id, "status": "rejected", "message": "经复核，不符合申领条件",
+         "certificates": [{"certificate_id": "CERT-SAMPLE-3", "status": "withdrawn",
+                           "reason": "经复核，不符合申领条件"}]}], "sample-cursor-2")
     kiosk.session.end()
     return payload["applicant"]["name"], payload["applicant"]["id_number"]
 

@@ -47,6 +47,7 @@ _STDLIB_ERRORS = {
 }
 _ATT = re.compile(r"^/attachments/([0-9a-f]{64})$")
 _CERT = re.compile(r"^/certificates/([^/]+)$")
+_CERT_STATUS = re.compile(r"^/certificates/([^/]+)/status$")
 
 
 class PlatformServer(ThreadingHTTPServer):
@@ -317,6 +318,12 @@ class _Handler(BaseHTTPRequestHandler):
                 content_type="application/pdf",
                 headers={"X-Certificate-SHA256": row["sha256"], "X-Certificate-Signature": row["signature"]},
             )
+        m = _CERT_STATUS.match(route)
+        if m and method == "GET":      # contract 1.1: is it still valid, and where is its application
+            state = service.certificate_state(unquote(m.group(1)), station)
+            if state is None:
+                return self._error(404, "certificate_unknown", "平台没有这份证照。")
+            return self._reply(200, state)
         key = self.headers.get("Idempotency-Key")
         if route == "/submissions" and method == "POST":
             return self._json_call(body, lambda parsed: service.submit(station, key, parsed))
@@ -350,7 +357,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/catalogue",
             "/credit-list",
         }
-        if route in known or _CERT.match(route):
+        if route in known or _CERT.match(route) or _CERT_STATUS.match(route):
             return self._error(405, "method_not_allowed", "不支持此方法。")
         return self._error(404, "not_found", "没有这个接口。")
 

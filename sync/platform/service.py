@@ -48,11 +48,12 @@ CREATE TABLE IF NOT EXISTS submissions(submission_id TEXT PRIMARY KEY, station_i
 CREATE INDEX IF NOT EXISTS submissions_local_reference ON submissions(local_reference);
 CREATE TABLE IF NOT EXISTS changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, station_id TEXT, submission_id TEXT,
     platform_reference TEXT, status TEXT, updated_at TEXT, message TEXT, required_materials TEXT,
-    certificate_ids TEXT);
+    certificate_ids TEXT, certificates TEXT);
 CREATE TABLE IF NOT EXISTS attachments(sha256 TEXT PRIMARY KEY, length INTEGER, offset INTEGER,
     complete INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS certificates(certificate_id TEXT PRIMARY KEY, submission_id TEXT, pdf BLOB,
-    sha256 TEXT, signature TEXT);
+    sha256 TEXT, signature TEXT, status TEXT NOT NULL DEFAULT 'valid', reason TEXT, changed_at TEXT,
+    superseded_by TEXT);
 CREATE TABLE IF NOT EXISTS ratings(rating_id TEXT PRIMARY KEY, station_id TEXT, body TEXT, received_at TEXT);
 CREATE TABLE IF NOT EXISTS heartbeats(station_id TEXT PRIMARY KEY, body TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER);
@@ -103,6 +104,20 @@ class PlatformService:
         self._upload_lock = threading.Lock()
         self._documents: dict[str, Any] = {}
         self._conn().executescript(_SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Columns added after a platform database was first made (CREATE TABLE IF NOT EXISTS
+        leaves an existing table as it was): certificate validity and its changes (contract 1.1)."""
+        conn = self._conn()
+        added = {"certificates": ("status TEXT NOT NULL DEFAULT 'valid'", "reason TEXT", "changed_at TEXT",
+                                  "superseded_by TEXT"),
+                 "changes": ("certificates TEXT",)}
+        for table, columns in added.items():
+            have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            for column in columns:
+                if column.split()[0] not in have:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
     # ------------------------------------------------------------------ plumbing
     def _conn(self) -> sqlite3.Connection:
@@ -583,6 +598,7 @@ class PlatformService:
                 "message": r["message"] or "",
                 "required_materials": json.loads(r["required_materials"] or "[]"),
                 "certificate_ids": json.loads(r["certificate_ids"] or "[]"),
+                "certificates": json.loads(r["certificates"] or "[]"),
             }
             for r in rows
         ]
@@ -609,6 +625,10 @@ class PlatformService:
         message: str = "",
         required_materials: list[str] | None = None,
     ) -> dict[str, Any]:
+        """Move an application to `status`, optionally issuing a certificate. A new certificate
+        supersedes the application's earlier valid ones; refusing (`rejected`) withdraws them: a
+        certificate of a refused application must never print as if it were approved. Every
+        certificate whose validity changed is named in the status change (`certificates`)."""
         if status not in STATUSES:
             raise ValueError(f"状态只能是 {', '.join(STATUSES)}")
         row = self.find_submission(ref)
@@ -617,8 +637,11 @@ class PlatformService:
         cert_ids: list[str] = []
         now = self.now_text()
         with self._tx() as conn:
+            changed: list[dict[str, Any]] = []
             if certificate:
                 cid = f"CERT-{row['platform_reference']}-{self._next(conn, 'certificate')}"
+                changed += self._set_certificates(conn, row["submission_id"], "superseded",
+                                                  "已出具新的证照", now, superseded_by=cid)
                 pdf = certificate_pdf(
                     [
                         f"Platform reference: {row['platform_reference']}",
@@ -631,33 +654,87 @@ class PlatformService:
                 )
                 digest = hashlib.sha256(pdf).hexdigest()
                 conn.execute(
-                    "INSERT INTO certificates(certificate_id, submission_id, pdf, sha256, signature) "
-                    "VALUES (?,?,?,?,?)",
-                    (cid, row["submission_id"], pdf, digest, signing.b64(self.key.sign(digest.encode()))),
+                    "INSERT INTO certificates(certificate_id, submission_id, pdf, sha256, signature, "
+                    "status, changed_at) VALUES (?,?,?,?,?,'valid',?)",
+                    (cid, row["submission_id"], pdf, digest, signing.b64(self.key.sign(digest.encode())),
+                     now),
                 )
                 cert_ids.append(cid)
+            if status == "rejected":
+                changed += self._set_certificates(conn, row["submission_id"], "withdrawn",
+                                                  message or "申请不予受理", now)
             conn.execute(
                 "UPDATE submissions SET status=? WHERE submission_id=?", (status, row["submission_id"])
             )
-            conn.execute(
-                "INSERT INTO changes(station_id, submission_id, platform_reference, status, updated_at, "
-                "message, required_materials, certificate_ids) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    row["station_id"],
-                    row["submission_id"],
-                    row["platform_reference"],
-                    status,
-                    now,
-                    message,
-                    json.dumps(required_materials or [], ensure_ascii=False),
-                    json.dumps(cert_ids),
-                ),
-            )
+            self._record_change(conn, row, status, now, message, required_materials or [], cert_ids, changed)
         return {
             "platform_reference": row["platform_reference"],
             "status": status,
             "certificate_ids": cert_ids,
+            "certificates": changed,
         }
+
+    def revoke_certificate(self, certificate_id: str, reason: str) -> dict[str, Any]:
+        """The issuing department cancels a certificate (`platform revoke-certificate`). The
+        application keeps its status; a status change names the certificate as revoked, so the
+        stations learn it at their next pull, and GET /certificates/{id}/status answers it at
+        once. Raises KeyError for an unknown certificate; revoking twice changes nothing."""
+        conn = self._conn()
+        found = conn.execute(
+            "SELECT s.* FROM certificates c JOIN submissions s ON s.submission_id=c.submission_id "
+            "WHERE c.certificate_id=?", (certificate_id,)).fetchone()
+        if found is None:
+            raise KeyError(certificate_id)
+        now, reason = self.now_text(), reason or "发证部门撤销"
+        with self._tx() as conn:
+            changed = self._set_certificates(conn, found["submission_id"], "revoked", reason, now,
+                                             only=certificate_id)
+            if changed:
+                self._record_change(conn, found, found["status"], now, f"证照已撤销：{reason}", [], [],
+                                    changed)
+        return self.certificate_state(certificate_id) or {}
+
+    def _set_certificates(self, conn: sqlite3.Connection, submission_id: str, state: str, reason: str,
+                          now: str, superseded_by: str | None = None, only: str | None = None,
+                          ) -> list[dict[str, Any]]:
+        """Mark the submission's valid certificates (or the one `only`) `state`; returns them as
+        the status change names them."""
+        rows = conn.execute(
+            "SELECT certificate_id FROM certificates WHERE submission_id=? AND status='valid' "
+            "AND (? IS NULL OR certificate_id=?) ORDER BY rowid", (submission_id, only, only)).fetchall()
+        out = []
+        for (cid,) in rows:
+            conn.execute("UPDATE certificates SET status=?, reason=?, changed_at=?, superseded_by=? "
+                         "WHERE certificate_id=?", (state, reason, now, superseded_by, cid))
+            out.append({"certificate_id": cid, "status": state, "reason": reason, "changed_at": now,
+                        "superseded_by": superseded_by})
+        return out
+
+    def _record_change(self, conn: sqlite3.Connection, row: sqlite3.Row, status: str, now: str, message: str,
+                       required_materials: list[str], cert_ids: list[str],
+                       certificates: list[dict[str, Any]]) -> None:
+        conn.execute(
+            "INSERT INTO changes(station_id, submission_id, platform_reference, status, updated_at, "
+            "message, required_materials, certificate_ids, certificates) VALUES (?,?,?,?,?,?,?,?,?)",
+            (row["station_id"], row["submission_id"], row["platform_reference"], status, now, message,
+             json.dumps(required_materials, ensure_ascii=False), json.dumps(cert_ids),
+             json.dumps(certificates, ensure_ascii=False)),
+        )
+
+    def certificate_state(self, certificate_id: str, station: str | None = None) -> dict[str, Any] | None:
+        """GET /certificates/{id}/status (contract 1.1): the certificate's validity now and its
+        application's current status, or None when it is unknown (or not `station`'s)."""
+        row = self._conn().execute(
+            "SELECT c.certificate_id, c.status, c.reason, c.changed_at, c.superseded_by, s.submission_id, "
+            "s.platform_reference, s.status AS application_status, s.station_id FROM certificates c "
+            "JOIN submissions s ON s.submission_id=c.submission_id WHERE c.certificate_id=?",
+            (certificate_id,)).fetchone()
+        if row is None or (station is not None and row["station_id"] != station):
+            return None
+        answer = {k: row[k] for k in ("certificate_id", "status", "submission_id", "platform_reference",
+                                      "application_status")}
+        answer.update({k: row[k] for k in ("reason", "changed_at", "superseded_by") if row[k]})
+        return answer
 
     def certificate(self, station: str, certificate_id: str) -> sqlite3.Row | None:
         return (

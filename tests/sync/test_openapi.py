@@ -62,9 +62,26 @@ def session(tmp_path, platform) -> None:
     for i in range(6):
         store.submit(sample_payload(str(i)))
     worker.run_once(force=True)  # a batch
-    platform.service.advance(done.local_reference, "approved", certificate=True)
+    (first,) = platform.service.advance(done.local_reference, "approved", certificate=True)["certificate_ids"]
     worker.run_once(force=True)  # status + certificate + documents
     client = enrollment.make_client(store, keys)
+    # contract 1.1: certificate validity in status changes and at print time
+    assert client.certificate_status(first)["status"] == "valid"
+    completed = platform.service.advance(done.local_reference, "completed", certificate=True)
+    (newer,) = completed["certificate_ids"]
+    platform.service.revoke_certificate(newer, "发证信息有误")
+    refused = store.outbox_rows(masked=False)[3].local_reference
+    platform.service.advance(refused, "approved", certificate=True)
+    platform.service.advance(refused, "rejected", message="经复核不符合条件")
+    worker.run_once(force=True)  # superseded, revoked, withdrawn: pulled
+    assert client.certificate_status(newer)["status"] == "revoked"
+    assert client.certificate_status("CERT-NONE-1") == {"certificate_id": "CERT-NONE-1", "status": "unknown"}
+    other, other_keys = enrolled_store(tmp_path, platform, name="other", station_id="210102-0002")
+    taken = sample_payload("taken")
+    taken.update(submission_id="00000000-0000-4000-8000-000000000003", local_reference=done.local_reference,
+                 created_at="2026-01-01T00:00:00Z")
+    assert enrollment.make_client(other, other_keys).post_submission(
+        taken["submission_id"], json.dumps(taken).encode()).error == "local_reference_taken"
     pkey = enrollment.platform_key(store)
     documents.refresh(store, client, "catalogue", pkey)  # 304
     row = store.outbox_rows(masked=False)[0]

@@ -113,6 +113,7 @@ class LookupViewModel(QObject):
         self._message = ""
         self._message_kind = ""       # ok | error | busy
         self._for_staff = False
+        self._id_number = ""          # to read the list again when a certificate turned out void
 
     items = Property(list, lambda self: self._items, notify=changed)
     who = Property(str, lambda self: self._who, notify=changed)
@@ -132,17 +133,22 @@ class LookupViewModel(QObject):
         generation = self._generation
         self._reset()
         self._for_staff = for_staff
+        self._id_number = id_number
         self._who = mask_name(name) if name else mask_id(id_number)
         self._state = "loading"
         self.changed.emit()
+        self._read_list(generation)
+
+    def _read_list(self, generation: int, say: bool = True) -> None:
         if self._store is None:
             self._loaded(generation, None, RuntimeError("本机没有接上数据存储"))
             return
-        store, catalogue = self._store, self._catalogue
-        self._background.run(lambda: _read(store, catalogue, id_number),
-                             lambda result, error: self._loaded(generation, result, error), "kiosk-lookup")
+        store, catalogue, id_number, staff = self._store, self._catalogue, self._id_number, self._for_staff
+        self._background.run(lambda: _read(store, catalogue, id_number, staff),
+                             lambda result, error: self._loaded(generation, result, error, say),
+                             "kiosk-lookup")
 
-    def _loaded(self, generation: int, result, error) -> None:  # noqa: ANN001
+    def _loaded(self, generation: int, result, error, say: bool = True) -> None:  # noqa: ANN001
         if generation != self._generation:
             return          # wiped or replaced meanwhile
         if error is not None:
@@ -154,7 +160,7 @@ class LookupViewModel(QObject):
             self._items = result
             self._state = "shown"
         self.changed.emit()
-        if self._state == "shown":
+        if self._state == "shown" and say:
             self._say(f"找到 {len(result)} 件申请。" if result else "本机没有查到您的申请记录。")
 
     # --- actions -----------------------------------------------------------------------------
@@ -206,6 +212,8 @@ class LookupViewModel(QObject):
             self._done("ok", result.message)
         elif isinstance(error, CertificateRefused):
             self._done("error", str(error))
+            if error.no_longer_valid:       # the list must stop offering it: read it again
+                self._read_list(self._generation, say=False)
         else:
             log.error("certificate printing failed: %s", type(error).__name__)
             self._done("error", "证照没有打印出来。请稍后再试，或请工作人员帮忙。")
@@ -225,8 +233,13 @@ class LookupViewModel(QObject):
         self.changed.emit()
 
 
-def _read(store: Store, catalogue: Callable[[], object], id_number: str) -> list[dict]:
-    """The rows the screen lists, newest first (worker thread)."""
+def _read(store: Store, catalogue: Callable[[], object], id_number: str,
+          for_staff: bool = False) -> list[dict]:
+    """The rows the screen lists, newest first (worker thread). 打印证照 is offered only for a
+    certificate that `kiosk.station.certificates.verdict` would print as far as the kiosk knows;
+    otherwise `certificateNote` says why in plain words (for staff, with each certificate's state)."""
+    from kiosk.station.certificates import last_known, verdict
+
     names = {}
     try:
         names = {b.id: b.name for b in catalogue().bundles}
@@ -240,13 +253,32 @@ def _read(store: Store, catalogue: Callable[[], object], id_number: str) -> list
             for cid in status.get("certificate_ids") or []:
                 if cid not in certificates:
                     certificates.append(cid)
+        printable, note = "", ""
+        if certificates:
+            judged = verdict(last_known(store, info.submission_id, certificates[-1]))
+            printable = certificates[-1] if judged.printable else ""
+            note = judged.why
+            if for_staff:
+                states = []
+                for cid in certificates:
+                    known = last_known(store, info.submission_id, cid)
+                    reason = f"（{known.reason}）" if known.reason and known.status != "valid" else ""
+                    states.append(f"证照 {cid}：{verdict(known).label}{reason}")
+                note = "；".join(states) + (f"。{judged.why}" if judged.why else "")
+        date = dt.datetime.fromtimestamp(info.created_at).strftime("%Y年%-m月%-d日")
+        references = (f"平台受理编号 {info.platform_reference}，凭条上的临时编号 {info.local_reference}"
+                      if info.platform_reference else f"临时受理编号 {info.local_reference}")
         out.append({
             "submissionId": info.submission_id,
             "reference": info.platform_reference or info.local_reference,
+            "localReference": info.local_reference,
+            "platformReference": info.platform_reference or "",
+            "referenceText": f"{references} · {date}",
             "bundleName": names.get(info.bundle_id, info.bundle_id),
             "status": words,
             "detail": detail,
-            "date": dt.datetime.fromtimestamp(info.created_at).strftime("%Y年%-m月%-d日"),
-            "certificateId": certificates[-1] if certificates else "",
+            "date": date,
+            "certificateId": printable,
+            "certificateNote": note,
         })
     return out

@@ -1,6 +1,8 @@
 // 查进度 / 打印结果: the person's applications, newest first: what, when, the status in words and
-// the platform's message; 再打印凭条 on each, and 打印证照 where a certificate is ready (it is
-// verified before it prints). What the printers did is said in a box with a mark, not colour only.
+// the platform's message, both references (the platform's and the temporary one on the receipt);
+// 再打印凭条 on each, and 打印证照 where a valid certificate of an approved application is ready
+// (checked again and verified before it prints), else why not. What the printers did is said in a
+// box with a mark, not colour only.
 import QtQuick
 import "../components"
 
@@ -82,8 +84,9 @@ Item {
                         font.bold: true
                     }
                     KText {
+                        objectName: "references_" + index
                         width: parent.width
-                        text: "受理编号 " + modelData.reference + " · " + modelData.date
+                        text: modelData.referenceText
                         color: Theme.textMuted
                     }
                     KText {
@@ -96,6 +99,13 @@ Item {
                         width: parent.width
                         visible: modelData.detail !== ""
                         text: modelData.detail
+                    }
+                    KText {   // why no 打印证照 (revoked, refused …); for staff each certificate's state
+                        objectName: "certificateNote_" + index
+                        width: parent.width
+                        visible: modelData.certificateNote !== ""
+                        text: modelData.certificateNote
+                        font.bold: true
                     }
                     Grid {
                         width: parent.width
