@@ -30,15 +30,15 @@ def test_a_stopped_camera_lets_go_before_the_next_opens_and_its_late_frames_are_
         camera.stop()                          # asks; does not wait for the thread
         assert not camera.property("live")
         shown = camera.property("frameSerial")
-        camera._frameFromWorker.emit(first_serial, stale)  # noqa: SLF001 - a frame it had queued
+        camera._frameFromWorker.emit(first_serial, 1, stale, "", False)  # noqa: SLF001 - a frame it had queued
         assert camera.property("frameSerial") == shown and _served(camera).size() != stale.size()
 
         camera.begin("household", "居民户口簿", ["户主页"], "a4")
         qtbot.waitUntil(lambda: camera.property("frameSerial") > 0, timeout=15_000)
         assert not first._thread.is_alive()    # noqa: SLF001 - it let go before the new one opened
-        camera._frameFromWorker.emit(first_serial, stale)  # noqa: SLF001 - late, from the old one
+        camera._frameFromWorker.emit(first_serial, 1, stale, "", False)  # noqa: SLF001 - late, from the old one
         assert _served(camera).size() != stale.size()
-        camera._frameFromWorker.emit(camera._serial, stale)  # noqa: SLF001 - the current one's: shown
+        camera._frameFromWorker.emit(camera._serial, 1, stale, "", False)  # noqa: SLF001 - the current one's: shown
         assert _served(camera).size() == stale.size()
     finally:
         camera.shutdown()

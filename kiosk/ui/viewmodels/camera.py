@@ -4,6 +4,11 @@ The camera itself runs on devices.camera's worker thread (`CameraWorker`: frames
 capture); this view-model turns its callbacks into queued Qt signals, converting pictures to
 QImages on that thread, so QML only ever sees finished QImages (served by `CameraImages` as
 image://camera/live/N and image://camera/page/N) and short Chinese sentences.
+
+What the resident sees is what is true: each live picture arrives with the advice made from that
+very frame (one signal, so 位置合适 never shows over a picture it was not made from); 拍照 asks the
+worker for the frame on screen, by its number; a shot in which no paper was found is refused with
+one spoken sentence, and 用这张 takes only a shot with a document.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from PySide6.QtCore import Property, QObject, QSize, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
-from devices.camera.document_worker import ADVICE_READY, CameraWorker, Shot
+from devices.camera.document_worker import ADVICE_READY, NO_DOCUMENT, CameraWorker, Shot
 from kiosk.ui.background import Background, write_failure_message
 from kiosk.ui.viewmodels.base import Notifying, prop
 
@@ -56,12 +61,14 @@ class ShownShot:
     jpeg: bytes | None
     page: QImage | None
     advice: str
+    document: bool = False      # paper was found in the frame (the only kind 用这张 takes)
+    number: int = 0             # the shown frame it was made from
 
     @classmethod
     def of(cls, shot: Shot) -> ShownShot:
         """Made on the camera's thread: the conversion is work the GUI thread should not do."""
         page = to_qimage(shot.page, *PAGE_SIZE) if shot.page is not None else None
-        return cls(shot.jpeg, page, shot.advice)
+        return cls(shot.jpeg, page, shot.advice, shot.document, shot.number)
 
 
 class CameraImages(QQuickImageProvider):
@@ -108,8 +115,8 @@ class CameraViewModel(Notifying):
 
     changed = Signal()
     # Each carries the worker's number: a stopped worker's last frame, still queued, is dropped.
-    _frameFromWorker = Signal(int, QImage)
-    _guidanceFromWorker = Signal(int, str, bool)
+    # A frame comes with its number and the advice made from it (worker, frame, picture, advice, ok).
+    _frameFromWorker = Signal(int, int, QImage, str, bool)
     _shotFromWorker = Signal(int, object)
     _errorFromWorker = Signal(int, str)
 
@@ -136,12 +143,12 @@ class CameraViewModel(Notifying):
         self._material_id = ""
         self._preset_name = "a4"
         self._shot: ShownShot | None = None
+        self._shown = 0                               # the worker's number of the frame on screen
         self._pages: list[str] = []
         self._labels: list[str] = [""]
         self.on_done: Callable[[str, list[str]], None] | None = None
         self.on_cancel: Callable[[], None] | None = None
         self._frameFromWorker.connect(self._deliver_frame)
-        self._guidanceFromWorker.connect(self._deliver_guidance)
         self._shotFromWorker.connect(self._deliver_shot)
         self._errorFromWorker.connect(self._deliver_error)
 
@@ -162,7 +169,7 @@ class CameraViewModel(Notifying):
 
     @Property(bool, notify=changed)
     def canUse(self) -> bool:
-        return self._shot is not None and self._shot.jpeg is not None
+        return self._shot is not None and self._shot.document
 
     # --- the materials screen starts a capture ---------------------------------------------------
     def begin(self, material_id: str, name: str, pages: list[str], preset_name: str) -> None:
@@ -189,12 +196,12 @@ class CameraViewModel(Notifying):
             return
         kind = "card" if self._preset_name.startswith("idcard") else "page"
         self._serial += 1
+        self._shown = 0
         serial = self._serial
         worker = CameraWorker(source_opener(self._spec, kind, self._folder, self._sim_fps),
                               preset(self._preset_name),
-                              on_frame=lambda frame: self._frameFromWorker.emit(
-                                  serial, to_qimage(frame, PREVIEW_WIDTH)),
-                              on_guidance=lambda text, ok: self._guidanceFromWorker.emit(serial, text, ok),
+                              on_frame=lambda number, frame, advice, ok: self._frameFromWorker.emit(
+                                  serial, number, to_qimage(frame, PREVIEW_WIDTH), advice, ok),
                               on_shot=lambda shot: self._shotFromWorker.emit(serial, ShownShot.of(shot)),
                               on_error=lambda message: self._errorFromWorker.emit(serial, message),
                               after=self._stopping)
@@ -232,11 +239,12 @@ class CameraViewModel(Notifying):
     # --- QML ------------------------------------------------------------------------------------
     @Slot()
     def takePhoto(self) -> None:
-        if self._worker is None or self._values["stage"] != "live":
+        """拍照: the frame on screen (by its number) is the shot; nothing before one is shown."""
+        if self._worker is None or self._values["stage"] != "live" or not self._shown:
             return
         self._set("stage", "working")
         self._set("shotAdvice", "")
-        self._worker.request_capture()
+        self._worker.request_capture(self._shown)
 
     @Slot()
     def retake(self) -> None:
@@ -252,7 +260,11 @@ class CameraViewModel(Notifying):
     def usePhoto(self) -> None:
         """用这张: the page is written to the encrypted store (durable, fsynced) on a worker thread;
         the next page or the materials list follows only once it is on disk."""
-        if self._shot is None or self._shot.jpeg is None or self._values["saving"]:
+        if self._values["saving"]:
+            return
+        if self._shot is None or not self._shot.document:      # a photo of nothing is never kept
+            self._set("saveError", NO_DOCUMENT)
+            self._say(NO_DOCUMENT)
             return
         self._save_serial += 1
         serial, jpeg = self._save_serial, self._shot.jpeg
@@ -304,27 +316,26 @@ class CameraViewModel(Notifying):
     def _current(self, serial: int) -> bool:
         return self._worker is not None and serial == self._serial
 
-    def _deliver_frame(self, serial: int, image: QImage) -> None:
+    def _deliver_frame(self, serial: int, number: int, image: QImage, advice: str, ok: bool) -> None:
+        """A picture and the advice made from it, together (the hint follows the frame shown)."""
         if not self._current(serial):
             return
         self.images.put("live", image)
-        self._set("frameSerial", self._values["frameSerial"] + 1)
-
-    def _deliver_guidance(self, serial: int, text: str, ok: bool) -> None:
-        if not self._current(serial):
-            return
-        self._set("guidance", text)
+        self._shown = number
+        self._worker.shown(number)
+        self._set("guidance", advice)
         self._set("guidanceOk", ok)
+        if ok and self._values["stage"] == "live":
+            self._set("shotAdvice", "")         # a refused 拍照's sentence, once the paper lies well
+        self._set("frameSerial", self._values["frameSerial"] + 1)
 
     def _deliver_shot(self, serial: int, shot: ShownShot) -> None:
         if not self._current(serial) or self._values["stage"] != "working":
             return
-        if shot.jpeg is None:
-            self._set("guidance", shot.advice)
-            self._set("guidanceOk", False)
-            self._set("shotAdvice", "没有拍到材料：" + shot.advice)
+        if not shot.document:           # no paper in the frame shown: refused, said, nothing kept
+            self._set("shotAdvice", shot.advice)
             self._set("stage", "live")
-            self._say("没有拍到材料。" + shot.advice + "。然后再点拍照。")
+            self._say(shot.advice)
             return
         self._shot = shot
         self.images.put("page", shot.page)
@@ -353,7 +364,7 @@ class CameraViewModel(Notifying):
         self._set("guidanceOk", False)
         self.start()
 
-    def show_sample(self, name: str, advice_scene: int = 1) -> None:
+    def show_sample(self, name: str, advice_scene: int = 0) -> None:
         """Screenshots only: a synthetic frame and its advice, computed here and now."""
         from devices.camera.document_scenes import scenes
         from devices.capture.pipeline import check
@@ -377,7 +388,7 @@ class CameraViewModel(Notifying):
         from devices.capture.pipeline import capture
         from devices.capture.presets import preset
 
-        result = capture(scenes(kind)[2], preset("idcard_front" if kind == "card" else "a4"))
+        result = capture(scenes(kind)[1], preset("idcard_front" if kind == "card" else "a4"))
         self._set("materialName", name)
         self._set("pageCount", 2 if kind == "card" else 1)
         self._set("pageLabel", "人像面" if kind == "card" else "")

@@ -172,13 +172,21 @@ Item {
                 id: guidanceText
                 objectName: "guidance"
                 anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+                // always the advice made from the picture above it, never left over from before
                 text: camera.error !== "" ? "！ " + camera.error + "。"
-                      : camera.shotAdvice !== "" ? "！ " + camera.shotAdvice
                       : (camera.guidanceOk ? "✔ " : "！ ") + camera.guidance
                 color: camera.error !== "" ? Theme.error : Theme.text
                 font.pixelSize: Theme.button
                 font.bold: true
             }
+        }
+        KText {   // 拍照 found no paper in the picture shown: why nothing was taken (also spoken)
+            objectName: "shotRefused"
+            width: parent.width
+            visible: !screen.reviewing && camera.error === "" && camera.shotAdvice !== ""
+            text: "！ " + camera.shotAdvice
+            color: Theme.error
+            font.bold: true
         }
         KText {   // the store refused the page (a full disk): said plainly, the shot kept
             objectName: "saveError"
