@@ -91,19 +91,19 @@ def verdict(known: Known) -> Verdict:
     label = STATE_LABELS.get(known.status, known.status)
     reason = f"（原因：{known.reason}）" if known.reason else ""
     if known.status == "revoked":
-        return Verdict(False, f"这份证照已被发证部门撤销{reason}，不能打印。如有疑问，请问驿站工作人员。",
+        return Verdict(False, f"这份证照已被发证部门撤销{reason}，不能打印，如有疑问请问驿站工作人员。",
                        label)
     if known.status == "withdrawn" or known.application_status == "rejected":
-        return Verdict(False, "这件申请平台已不予受理，之前出具的证照已经作废，不能打印。"
-                              "如有疑问，请问驿站工作人员。", STATE_LABELS["withdrawn"])
+        return Verdict(False, "这件申请平台已不予受理，之前出具的证照已作废、不能打印，"
+                              "如有疑问请问驿站工作人员。", STATE_LABELS["withdrawn"])
     if known.status == "superseded":
-        return Verdict(False, "这份证照已被新出具的证照取代，旧的不能打印。请打印列表中最新的证照。", label)
+        return Verdict(False, "这份证照已被新出具的证照取代，旧的不能打印，请打印列表中最新的证照。", label)
     if known.status == "unknown":
-        return Verdict(False, "平台查不到这份证照，不能打印。请问驿站工作人员。", label)
+        return Verdict(False, "平台查不到这份证照，不能打印，请问驿站工作人员。", label)
     if known.status != "valid":
-        return Verdict(False, "这份证照在平台上已不是有效状态，不能打印。请问驿站工作人员。", label)
+        return Verdict(False, "这份证照在平台上已不是有效状态，不能打印，请问驿站工作人员。", label)
     if known.application_status not in PRINTABLE_APPLICATION:
-        return Verdict(False, "这件申请还没有批准，证照现在不能打印。请办结后再来打印。", "申请未批准")
+        return Verdict(False, "这件申请还没有批准，证照现在不能打印，请办结后再来打印。", "申请未批准")
     return Verdict(True, "", label)
 
 
@@ -166,7 +166,7 @@ class CertificateDesk:
             if not judged.printable:
                 self._refused(certificate_id, f"no_longer_valid:{known.status}:{known.application_status}",
                               who, online)
-                raise CertificateRefused(judged.why if online else f"{judged.why}（{source}）",
+                raise CertificateRefused(judged.why if online else f"{judged.why[:-1]}（{source}）。",
                                          no_longer_valid=True)
             fresh = None if checked == "unreachable" else self._download(client, submission_id,
                                                                          certificate_id, who)

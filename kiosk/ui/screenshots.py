@@ -79,7 +79,7 @@ def show_screen(kiosk, screen_id: str) -> None:
         kiosk.agent.show_sample(screen_id, Person(agent.name, agent.id_number),
                                 Person(resident.name, resident.id_number))
         return
-    if screen_id in ("materials", "capture", "capture:review", "sign"):
+    if screen_id in ("materials", "capture", "capture:review", "capture:nothing", "sign"):
         _show_papers(kiosk, screen_id)
         return
     if screen_id.split(":")[0] == "scan":         # scan:expired … (kiosk.ui.viewmodels.scan.SAMPLE_STATES)
@@ -95,7 +95,7 @@ def show_screen(kiosk, screen_id: str) -> None:
 
 
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
-EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review")
+EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review", "capture:nothing")
 
 
 def show_credit_notice(kiosk, outcome: str) -> None:  # noqa: ANN001
@@ -142,6 +142,10 @@ def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
     if screen_id == "capture:review":
         kiosk.shell.jump("capture")
         kiosk.camera.show_sample_review("父母双方的居民身份证")
+        return
+    if screen_id == "capture:nothing":           # 拍照 over a bare desk: refused, said why
+        kiosk.shell.jump("capture")
+        kiosk.camera.show_sample("书面委托书", advice_scene=-1)
         return
     form.set_material("baby_photo", "deferred")
     form.set_material("non_marital_statement", "promised")

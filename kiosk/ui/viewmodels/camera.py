@@ -365,16 +365,18 @@ class CameraViewModel(Notifying):
         self.start()
 
     def show_sample(self, name: str, advice_scene: int = 0) -> None:
-        """Screenshots only: a synthetic frame and its advice, computed here and now."""
-        from devices.camera.document_scenes import scenes
+        """Screenshots only: a synthetic frame and its advice, computed here and now; scene -1 is
+        the bare desk after a refused 拍照."""
+        from devices.camera.document_scenes import empty_table, scenes
         from devices.capture.pipeline import check
         from devices.capture.presets import preset
 
-        frame = scenes("page")[advice_scene]
+        frame = empty_table() if advice_scene < 0 else scenes("page")[advice_scene]
+        self._set("shotAdvice", NO_DOCUMENT if advice_scene < 0 else "")
         _, _, quality = check(frame, preset("a4"))
         self._set("materialName", name)
-        self._set("pageCount", 2)
-        self._set("pageLabel", "户主页")
+        self._set("pageCount", 1 if advice_scene < 0 else 2)
+        self._set("pageLabel", "" if advice_scene < 0 else "户主页")
         self.images.put("live", to_qimage(frame, PREVIEW_WIDTH))
         self._set("frameSerial", self._values["frameSerial"] + 1)
         self._set("guidance", quality.advice[0] if quality.advice else ADVICE_READY)

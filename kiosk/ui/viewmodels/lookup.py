@@ -266,14 +266,17 @@ def _read(store: Store, catalogue: Callable[[], object], id_number: str,
                     states.append(f"证照 {cid}：{verdict(known).label}{reason}")
                 note = "；".join(states) + (f"。{judged.why}" if judged.why else "")
         date = dt.datetime.fromtimestamp(info.created_at).strftime("%Y年%-m月%-d日")
-        references = (f"平台受理编号 {info.platform_reference}，凭条上的临时编号 {info.local_reference}"
-                      if info.platform_reference else f"临时受理编号 {info.local_reference}")
+        # one line per reference, so none is ever broken at its dashes (it is read aloud)
+        references = f"{date} · 临时受理编号 {info.local_reference}"
+        if info.platform_reference:
+            references = (f"{date} · 平台受理编号 {info.platform_reference}\n"
+                          f"凭条上的临时编号 {info.local_reference}")
         out.append({
             "submissionId": info.submission_id,
             "reference": info.platform_reference or info.local_reference,
             "localReference": info.local_reference,
             "platformReference": info.platform_reference or "",
-            "referenceText": f"{references} · {date}",
+            "referenceText": references,
             "bundleName": names.get(info.bundle_id, info.bundle_id),
             "status": words,
             "detail": detail,

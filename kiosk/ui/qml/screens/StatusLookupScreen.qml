@@ -118,7 +118,7 @@ Item {
                             visible: modelData.certificateId !== ""
                             width: parent.cell
                             text: "打印证照"
-                            hint: "先核验平台签名，再用 A4 纸打印"
+                            hint: "先向平台核对证照有效，再用 A4 纸打印"
                             enabledLook: !lookup.busy
                             onClicked: lookup.printCertificate(modelData.submissionId, modelData.certificateId)
                         }
