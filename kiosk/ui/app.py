@@ -149,7 +149,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from kiosk.ui.activity import ActivityFilter
     from kiosk.ui.journey import Journey
     from kiosk.ui.session import Person, Session
-    from kiosk.ui.staff_wiring import lookup_identified, wire_staff_and_lookup
+    from kiosk.ui.staff_wiring import lookup_by_reference, lookup_identified, wire_staff_and_lookup
     from kiosk.ui.theme import Theme
     from kiosk.ui.viewmodels.devices import DevicesViewModel
     from kiosk.ui.viewmodels.identify import IdentifyViewModel
@@ -205,6 +205,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,
                         identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
+    scan.on_reference = lambda reference: lookup_by_reference(reference, shell=shell, lookup=lookup)
 
     messages = qtlog.install()
     warnings = messages.warnings

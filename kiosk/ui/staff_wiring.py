@@ -77,6 +77,17 @@ def wire_staff_and_lookup(config, *, shell, session, store, devices, journey, vo
     return staff, lookup, desk
 
 
+def lookup_by_reference(reference: str, *, shell, lookup) -> bool:  # noqa: ANN001
+    """查进度 by the receipt's QR code (扫码或凭编号查询办理进度, as the receipt says): the one
+    application it names. Only while the visitor came for 查进度; False otherwise."""
+    if shell.property("purpose") != "lookup":
+        return False
+    lookup.load_reference(reference)
+    shell.go("status_lookup")
+    shell.clear_history()
+    return True
+
+
 def lookup_identified(person: Person, *, shell, session, lookup) -> None:  # noqa: ANN001
     """A resident who came for 查进度 is identified: their applications, not the journey."""
     session.identify(person)

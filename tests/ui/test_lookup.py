@@ -90,3 +90,48 @@ def test_status_words():
               {"status": "rejected", "message": "材料不全", "required_materials": []}]
     assert status_words("rejected", pulled) == ("不予受理", "材料不全")
     assert status_words("failed", pulled)[0] == "发送遇到问题，工作人员会处理"
+
+
+def test_the_receipts_qr_code_finds_the_application_by_either_reference(qapp, qtbot, tmp_path):
+    """扫码或凭编号查询办理进度, as the receipt says: 查进度 → 改为扫码 → the receipt's QR code (its
+    temporary reference) lists that application, with the platform's reference beside it; while
+    applying, the same code is no identity. (Store.find by any reference: tests/sync/test_references.py)"""
+    import segno
+
+    from kiosk.station.config import defaults
+    from kiosk.ui.app import build
+    from sync.store import Store
+    from tests.sync.helpers import sample_payload
+
+    store = Store.open(tmp_path / "data", tmp_path / "keys", station_id="210102-0001")
+    saved = store.submit(sample_payload())
+    row = next(r for r in store.outbox_rows(masked=False) if r.ref_id == saved.submission_id)
+    store.mark_delivered(row, {"platform_reference": "SQ20261207000012"})
+    receipt_code = tmp_path / "receipt-qr.png"
+    segno.make(saved.local_reference, error="m").save(str(receipt_code), scale=8, border=4)
+    kiosk = build(defaults().with_overrides({"devices": {"qr_camera": str(receipt_code)}}),
+                  voice_enabled=False, store=store)
+    try:
+        settle(kiosk.app)
+        tap_visible(kiosk, "lookupButton")
+        tap_visible(kiosk, "scanInsteadButton")
+        qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "status_lookup", timeout=15_000)
+        qtbot.waitUntil(lambda: kiosk.lookup.property("state") == "shown", timeout=10_000)
+        settle(kiosk.app)
+        (item,) = kiosk.lookup.property("items")
+        assert item["submissionId"] == saved.submission_id
+        shown = visible(kiosk, "references_0").property("text")
+        assert "SQ20261207000012" in shown and saved.local_reference in shown
+        assert kiosk.session.person is None                      # nobody was identified by it
+
+        kiosk.shell.home()
+        settle(kiosk.app)
+        tap_visible(kiosk, "scanButton")                          # applying: a receipt is no identity
+        qtbot.waitUntil(lambda: kiosk.scan.property("state") == "error", timeout=15_000)
+        assert kiosk.scan.property("errorTitle") == "这不是辽事通身份码"
+        kiosk.shell.home()
+        settle(kiosk.app)
+    finally:
+        kiosk.shutdown()
+        store.close()
+    assert not kiosk.qml_warnings, "\n".join(kiosk.qml_warnings)

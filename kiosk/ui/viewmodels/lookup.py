@@ -114,6 +114,7 @@ class LookupViewModel(QObject):
         self._message_kind = ""       # ok | error | busy
         self._for_staff = False
         self._id_number = ""          # to read the list again when a certificate turned out void
+        self._reference = ""          # … or the reference it was found by (the receipt's QR code)
 
     items = Property(list, lambda self: self._items, notify=changed)
     who = Property(str, lambda self: self._who, notify=changed)
@@ -139,11 +140,29 @@ class LookupViewModel(QObject):
         self.changed.emit()
         self._read_list(generation)
 
+    def load_reference(self, reference: str) -> None:
+        """Show the one application a reference names — the temporary one on the receipt (any
+        form, the legacy one too) or the platform's — as when the receipt's QR code is scanned."""
+        self._generation += 1
+        generation = self._generation
+        self._reset()
+        self._reference = reference.strip()
+        self._who = f"受理编号 {self._reference}"
+        self._state = "loading"
+        self.changed.emit()
+        self._read_list(generation)
+
     def _read_list(self, generation: int, say: bool = True) -> None:
         if self._store is None:
             self._loaded(generation, None, RuntimeError("本机没有接上数据存储"))
             return
         store, catalogue, id_number, staff = self._store, self._catalogue, self._id_number, self._for_staff
+        reference = self._reference
+        if reference:
+            self._background.run(lambda: _read(store, catalogue, None, staff, reference),
+                                 lambda result, error: self._loaded(generation, result, error, say),
+                                 "kiosk-lookup")
+            return
         self._background.run(lambda: _read(store, catalogue, id_number, staff),
                              lambda result, error: self._loaded(generation, result, error, say),
                              "kiosk-lookup")
@@ -233,11 +252,13 @@ class LookupViewModel(QObject):
         self.changed.emit()
 
 
-def _read(store: Store, catalogue: Callable[[], object], id_number: str,
-          for_staff: bool = False) -> list[dict]:
-    """The rows the screen lists, newest first (worker thread). 打印证照 is offered only for a
-    certificate that `kiosk.station.certificates.verdict` would print as far as the kiosk knows;
-    otherwise `certificateNote` says why in plain words (for staff, with each certificate's state)."""
+def _read(store: Store, catalogue: Callable[[], object], id_number: str | None,
+          for_staff: bool = False, reference: str = "") -> list[dict]:
+    """The rows the screen lists, newest first (worker thread): the person's (`id_number`), or the
+    one application `reference` names (either reference, `Store.find`). 打印证照 is offered only
+    for a certificate that `kiosk.station.certificates.verdict` would print as far as the kiosk
+    knows; otherwise `certificateNote` says why in plain words (for staff, with each
+    certificate's state)."""
     from kiosk.station.certificates import last_known, verdict
 
     names = {}
@@ -246,7 +267,8 @@ def _read(store: Store, catalogue: Callable[[], object], id_number: str,
     except Exception:  # noqa: BLE001 - without the catalogue the bundle id is shown
         log.warning("catalogue not available for the lookup")
     out = []
-    for info in store.submissions_for(id_number):
+    found = store.find(reference) if reference else None
+    for info in ([found] if found else []) if reference else store.submissions_for(id_number or ""):
         words, detail = status_words(info.state, info.statuses)
         certificates = []
         for status in info.statuses:

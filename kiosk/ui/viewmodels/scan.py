@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -48,6 +49,13 @@ SAMPLE_STATES: dict[str, str] = {
     "unverifiable": "Unverifiable", "expired": "ExpiredCode", "not_yet_valid": "NotYetValid",
     "bad_id": "BadIdNumber", "camera": "", "opening": "",
 }
+
+
+@dataclass(frozen=True)
+class ReceiptCode:
+    """A scanned receipt's QR code: the temporary reference it holds (checked, canonical)."""
+
+    reference: str
 
 
 class _PreviewSource:
@@ -162,6 +170,9 @@ class ScanViewModel(Notifying):
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._screen = ""
         self.on_identified: Callable[[Person], None] | None = None
+        # A receipt's QR code (its temporary reference): True when it was taken (查进度 shows that
+        # application), False when it means nothing here (applying: it is no identity).
+        self.on_reference: Callable[[str], bool] | None = None
         self._frameFromWorker.connect(self._deliver_frame)
         self._resultFromWorker.connect(self._deliver_result)
         self._errorFromWorker.connect(self._deliver_error)
@@ -229,6 +240,11 @@ class ScanViewModel(Notifying):
             key = None
         try:
             result: object = codes.read(symbol.raw, key, self._now())
+        except codes.NotIdentityCode as exc:
+            from sync.local_reference import normalise
+
+            reference = normalise(symbol.text)        # the receipt's own code: 扫码查询办理进度
+            result = ReceiptCode(reference) if reference else exc
         except codes.IdentityCodeError as exc:
             result = exc
         self._resultFromWorker.emit(generation, result)
@@ -248,6 +264,14 @@ class ScanViewModel(Notifying):
 
         if generation != self._generation or self._values["state"] == "done":
             return
+        if isinstance(result, ReceiptCode):
+            if self.on_reference is not None and self.on_reference(result.reference):
+                self.stop()
+                self._set("state", "done")
+                return
+            from sync.identity_code import NotIdentityCode
+
+            result = NotIdentityCode()                 # a receipt is no identity (it is for 查进度)
         if isinstance(result, IdentityCodeError):
             log.info("identity code refused: %s", type(result).__name__)
             self._show_error(result.title, result.message, "error")
