@@ -187,8 +187,10 @@ def _show_form_screen(kiosk, screen_id: str) -> None:
 
 def sample_png(text: str = "签名") -> bytes:
     """A small real PNG (a handwritten-looking stroke with a word), for sample papers/signatures."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+    from PySide6.QtCore import QPointF, Qt
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+
+    from kiosk.ui.png import png_bytes
 
     image = QImage(600, 240, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
@@ -202,11 +204,7 @@ def sample_png(text: str = "签名") -> bytes:
     painter.setFont(QFont("Noto Sans CJK SC", 28))
     painter.drawText(40, 220, text)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data)
+    return png_bytes(image)
 
 
 def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: int = 0) -> None:

@@ -352,20 +352,13 @@ class StaffViewModel(QObject):
 
 def export_queue(store, key_dir: Path, folder: Path) -> str:  # noqa: ANN001 - sync.store.Store
     """`queue export` to `folder/kiosk-export`: encrypted to the platform, signed by this station."""
-    from sync import signing, usb_export
-    from sync.enrollment import EnrollmentError, platform_key, station_key
+    from sync.usb_export import export_queue as export
 
-    station_id, pkey = store.setting("station_id"), platform_key(store)
-    if not station_id or pkey is None:
-        raise EnrollmentError("本机尚未注册，无法导出（导出文件需用平台公钥加密）。")
     if not folder.is_dir():
         raise FileNotFoundError(str(folder))
-    items = store.export_items()
-    path = usb_export.export(items, folder / "kiosk-export", station_id, station_key(key_dir), pkey,
-                         signing.rfc3339(store.now()))
-    store.audit("exported", {"file": path.name, "submissions": len(items["submissions"])})
-    return (f"已导出 {len(items['submissions'])} 件申请、{len(items['ratings'])} 条评价到 "
-            f"{path.parent}。请把 U 盘交给县级运维人员导入平台。")
+    done = export(store, key_dir, folder / "kiosk-export")
+    return (f"已导出 {done.submissions} 件申请、{done.ratings} 条评价到 "
+            f"{done.path.parent}。请把 U 盘交给县级运维人员导入平台。")
 
 
 def _export_problem(error: BaseException) -> str:
