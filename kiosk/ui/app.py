@@ -62,6 +62,7 @@ class KioskApp:
     scan: object = None
     credit: object = None
     codes: object = None              # scan-engine codes (viewmodels/scan_engine.py)
+    handwriting: object = None        # 手写输入 (viewmodels/handwriting.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -71,6 +72,8 @@ class KioskApp:
         for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
+        if self.handwriting is not None:
+            self.handwriting.shutdown()
         for camera in (self.camera, self.scan):
             if camera is not None:
                 camera.shutdown()
@@ -199,6 +202,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     bundles, form = _journey_view_models(journey, shell, store)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
+    handwriting = _handwriting(shell, voice)
     if store is not None:
         journey.put_attachment = store.put_attachment
     after_submit: list = []
@@ -219,7 +223,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "bundles": bundles, "form": form, "submit": submit, "rating": rating,
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
-                      "staff": staff, "lookup": lookup, "scan": scan, "credit": credit}.items():
+                      "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
+                      "handwriting": handwriting}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -232,6 +237,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     root = engine.rootObjects()[0]
     window = Shiboken.wrapInstance(Shiboken.getCppPointer(root)[0], QQuickWindow)
     window.frameSwapped.connect(catalogue.start, Qt.ConnectionType.SingleShotConnection)
+    window.frameSwapped.connect(handwriting.warm_up, Qt.ConnectionType.SingleShotConnection)
     activity = ActivityFilter(session.touch)
     app.installEventFilter(activity)
     station_devices = None
@@ -252,7 +258,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
-                    lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes)
+                    lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
+                    handwriting=handwriting)
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -412,6 +419,21 @@ def _scan(config, shell, identify, voice, store, allow_simulators):  # noqa: ANN
     shell.set_prompt("scan", scan.spoken_prompt)
     shell.add_wiper(scan.wipe)
     return scan
+
+
+def _handwriting(shell, voice):  # noqa: ANN001, ANN202
+    """手写输入 for every Chinese text field (viewmodels/handwriting.py): the recogniser is made
+    now (cheap) and loads its models on a worker thread once the first screen is painted."""
+    from kiosk.ui.viewmodels.handwriting import HandwritingViewModel
+
+    def recogniser():  # noqa: ANN202 - devices.handwriting.Recogniser
+        from devices.handwriting import open_recogniser
+
+        return open_recogniser()
+
+    handwriting = HandwritingViewModel(recogniser, voice.say, parent=shell)
+    shell.add_wiper(handwriting.wipe)
+    return handwriting
 
 
 def _code_readers(config, shell, session, identify, store, app):  # noqa: ANN001, ANN202
