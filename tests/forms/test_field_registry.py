@@ -57,7 +57,7 @@ def test_each_type_has_every_part(name):
         assert kind.placeholder, f"{name}: its input box needs a placeholder"
     from kiosk.ui.viewmodels.handwriting import CONTEXTS
 
-    assert kind.writes == "" or kind.writes in CONTEXTS, f"{name}: the handwriting pad knows no {kind.writes!r}"
+    assert kind.writes in ("", *CONTEXTS), f"{name}: the handwriting pad knows no {kind.writes!r}"
     if kind.widget == "TextAnswer":
         assert kind.writes, f"{name}: a Chinese text answer needs what the handwriting pad expects"
 
