@@ -532,20 +532,12 @@ def _queue_retry(args: argparse.Namespace) -> int:
 
 @_guarded
 def _queue_export(args: argparse.Namespace) -> int:
-    from sync import signing, usb_export
-    from sync.enrollment import EnrollmentError, platform_key, station_key
+    from sync.usb_export import export_queue
 
     store, key_dir = _open_store(args)
     with store:
-        station_id, pkey = store.setting("station_id"), platform_key(store)
-        if not station_id or pkey is None:
-            raise EnrollmentError("本机尚未注册，无法导出（导出文件需用平台公钥加密）。")
-        items = store.export_items()
-        path = usb_export.export(
-            items, args.to, station_id, station_key(key_dir), pkey, signing.rfc3339(store.now())
-        )
-        store.audit("exported", {"file": path.name, "submissions": len(items["submissions"])})
-    print(f"已导出 {len(items['submissions'])} 件申请、{len(items['ratings'])} 条评价到 {path}")
+        done = export_queue(store, key_dir, args.to)
+    print(f"已导出 {done.submissions} 件申请、{done.ratings} 条评价到 {done.path}")
     return EXIT_OK
 
 

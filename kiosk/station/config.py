@@ -61,6 +61,12 @@ SCHEMA: dict[str, dict[str, _Key]] = {
         "qr_camera": _Key(str, "1", "扫码摄像头（朝向群众，读辽事通身份码）：设备编号、视频设备路径或图片文件"
                                "（演示为 simulator）"),
         "a4_printer": _Key(str, "pdf", "A4 打印机：pdf（写入文件）或 CUPS 打印机名"),
+        "scan_engine": _Key(str, "none", "嵌入式扫码模块（USB-COM 串口方式），如 /dev/ttyACM0；none：没有"),
+        "scan_engine_encoding": _Key(str, "auto", "扫码模块的中文编码设置：gbk、utf-8 或 auto（自动识别）",
+                                     choices=("gbk", "utf-8", "auto")),
+        "scan_wedge": _Key(bool, False, "扫码模块以键盘方式（USB-KBW）接入：true 时识别快速按键为扫码"),
+        "scan_wedge_alt": _Key(str, "gbk", "键盘方式下中文的 Alt+小键盘编码：gbk、unicode 或 utf-8",
+                               choices=("gbk", "unicode", "utf-8")),
     },
     "security": {
         "crypto": _Key(str, "aes", "本地加密算法：aes（AES-256-GCM）或 sm4（国密 SM4-GCM/SM3）",

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sync import signing
+from sync.durable import write_atomic
 from sync.platform import signing_key_path
 from sync.platform.pdf import certificate_pdf
 
@@ -562,9 +563,7 @@ class PlatformService:
             return False
         if self.attachment_complete(sha):
             return True
-        tmp = self._att_path(sha).with_suffix(".imp")
-        tmp.write_bytes(data)
-        os.replace(tmp, self._att_path(sha))
+        write_atomic(self._att_path(sha), data, 0o644)
         with self._tx() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO attachments(sha256, length, offset, complete) VALUES (?,?,?,1)",
@@ -809,13 +808,9 @@ class PlatformService:
         ]
         entries.append({"hash": digest, "list": list_name, "reason": reason, "since": self.now_text()[:10]})
         version = str(int(str(doc.get("version", "0")).split(".")[0] or 0) + 1)
-        path = self.data_dir / "credit_list.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"version": version, "salt": doc["salt"], "entries": entries}, ensure_ascii=False),
-            encoding="utf-8",
-        )
-        os.replace(tmp, path)
+        write_atomic(self.data_dir / "credit_list.json",
+                     json.dumps({"version": version, "salt": doc["salt"], "entries": entries},
+                                ensure_ascii=False).encode("utf-8"), 0o644)
         return version
 
     def document(self, kind: str) -> tuple[bytes, str, str, str]:

@@ -234,6 +234,18 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     assert station_id == store.setting("station_id")
     assert [s["body"]["submission_id"] for s in items["submissions"]] == [waiting.submission_id]
 
+    # 备份本机: refused with what to do until the county's recovery key is set up, then one file
+    tap_visible(kiosk, "backupTo_0")
+    qtbot.waitUntil(lambda: "set-recovery" in kiosk.staff.property("exportMessage"), timeout=20_000)
+    from kiosk.station.backup import set_recovery_passphrase
+
+    set_recovery_passphrase(kiosk.staff._key_dir, "县里保管的恢复口令 2026")
+    tap_visible(kiosk, "backupTo_0")
+    qtbot.waitUntil(lambda: kiosk.staff.property("exportMessage").startswith("已备份本机"), timeout=30_000)
+    backups = [p for p in stick.iterdir() if p.is_file()]
+    assert len(backups) == 1 and backups[0].stat().st_size > 0
+    assert "staff.backup" in [e["event"] for e in store.audit_entries()]
+
     # a resident's card on the reader while staff look: their applications, for staff
     place_card(qtbot, kiosk, "resident", lambda: kiosk.shell.property("screen") == "status_lookup")
     assert kiosk.lookup.property("forStaff")

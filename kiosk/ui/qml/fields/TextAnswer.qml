@@ -11,6 +11,7 @@ Column {
         label: "在这里输入"
         placeholder: form.placeholder
         keypad: "pinyin"
+        writeContext: form.writeContext
         text: form.draft
         onEdited: (value) => form.setDraft(value)
     }

@@ -46,6 +46,7 @@ Item {
                     label: "姓名"
                     placeholder: "点这里，用拼音输入"
                     keypad: "pinyin"
+                    writeContext: "name"
                     text: identify.name
                     error: identify.nameError
                     onEdited: (value) => identify.name = value
