@@ -31,8 +31,8 @@ ADVICE_READY = "位置合适，可以拍照了"
 # 拍照 on a frame in which no paper was found: one sentence, shown and spoken, nothing kept.
 NO_DOCUMENT = "这张照片里没有找到材料，请把材料平放在摄像头下方，看到“位置合适”后再点拍照。"
 FRAME_EVERY_S = 1 / 15     # at most 15 analysed pictures a second to the screen
-# Frames remembered for 拍照: the one on screen (`shown`) and those sent after it; at most this
-# many (two seconds), should the screen fall behind — a 1080p frame is 6 MB on a small PC.
+# Frames remembered for 拍照: the one on screen (`shown`, always kept) and those sent after it; at
+# most this many (two seconds), should the screen fall behind — a 1080p frame is 6 MB on a small PC.
 RECENT_FRAMES = 30
 FRAME_GONE = "画面刚刚变了，请看一下画面，再点一次拍照。"
 
@@ -123,8 +123,7 @@ class CameraWorker:
                 quad, _, quality = check(frame, self._preset)
                 number += 1
                 recent[number] = (frame, quad is not None)
-                while len(recent) > RECENT_FRAMES or next(iter(recent)) < self._on_screen:
-                    recent.popitem(last=False)
+                self._let_go(recent)
                 self._on_frame(number, frame, quality.advice[0] if quality.advice else ADVICE_READY,
                                quality.ok)
                 last_sent = now
@@ -136,6 +135,15 @@ class CameraWorker:
         finally:
             if source is not None:
                 source.close()
+
+    def _let_go(self, recent: collections.OrderedDict) -> None:
+        """Forget frames the screen has moved past, and beyond RECENT_FRAMES the oldest of those
+        sent since — never the one on screen, which 拍照 may still ask for."""
+        on_screen = self._on_screen
+        for number in [n for n in recent if n < on_screen]:
+            del recent[number]
+        for number in [n for n in recent if n != on_screen][:max(0, len(recent) - RECENT_FRAMES)]:
+            del recent[number]
 
     def _shoot(self, recent: collections.OrderedDict, number: int) -> Shot:
         """The shot of frame `number` — the one the resident saw — or no shot when no paper was

@@ -76,8 +76,9 @@ def print_all(out_dir: Path, docs: dict[str, object] | None = None) -> dict[str,
     """Print every document on the simulator (80 mm, native QR, cutter); name → its PNG."""
     sim = PrinterSimulator(80, out_dir=out_dir)
     sim.start()
-    printer = ReceiptPrinter(lambda: SerialTransport(sim.path), PrinterProfile(width_mm=80),
-                             default_rasteriser())
+    # a status answer may take a while on a loaded test machine: the pictures are the point here
+    profile = PrinterProfile(width_mm=80, status_timeout=5.0)
+    printer = ReceiptPrinter(lambda: SerialTransport(sim.path), profile, default_rasteriser())
     try:
         pages = {}
         for name, document in (docs or documents()).items():
