@@ -214,7 +214,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                         identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
     scan.on_reference = lambda reference: lookup_by_reference(reference, shell=shell, lookup=lookup)
-    codes = _code_readers(config, shell, session, identify, store, app)
+    codes = _code_readers(config, shell, session, identify, store, app, scan.on_reference)
 
     messages = qtlog.install()
     warnings = messages.warnings
@@ -437,7 +437,7 @@ def _handwriting(shell, voice):  # noqa: ANN001, ANN202
     return handwriting
 
 
-def _code_readers(config, shell, session, identify, store, app):  # noqa: ANN001, ANN202
+def _code_readers(config, shell, session, identify, store, app, reference):  # noqa: ANN001, ANN202
     """Embedded scan engines (viewmodels/scan_engine.py): codes from the USB-COM engine (opened with
     the station's devices) and, when `[devices] scan_wedge` is on, from the keyboard wedge (a filter
     on every key event) identify the resident like the camera's, on the identify screens only."""
@@ -460,7 +460,7 @@ def _code_readers(config, shell, session, identify, store, app):  # noqa: ANN001
                         screen=lambda: shell.property("screen"), identify=identify_now,
                         refuse=lambda title, message: shell.showError(
                             title, message, "可以在辽事通里刷新身份码后再扫一次，或者放身份证、手动输入。"),
-                        parent=shell)
+                        reference=reference, parent=shell)
     if config.get("devices", "scan_wedge"):
         from devices.scanner.wedge import WedgeDetector
 

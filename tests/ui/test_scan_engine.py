@@ -148,3 +148,23 @@ def test_a_person_typing_on_a_keyboard_still_types(engine_station, qtbot):
 
     qtbot.waitUntil(lambda: typed() == "abc", timeout=5_000)
     assert kiosk.shell.property("screen") == "identify_manual"
+    # The virtual keyboard is one for the whole process: leave it as a session end does.
+    kiosk.shell.home()
+    settle(kiosk.app)
+    QGuiApplication.inputMethod().reset()
+    QGuiApplication.inputMethod().hide()
+    settle(kiosk.app)
+
+
+def test_a_receipt_code_from_the_engine_finds_the_application_in_lookup(engine_station, qtbot):
+    """查进度 by the receipt's QR code works from the scan engine as from the camera."""
+    from tests.sync.helpers import sample_payload
+
+    kiosk, engine, _ = engine_station()
+    saved = kiosk.store.submit(sample_payload())
+    qtbot.waitUntil(lambda: kiosk.devices.health().get("scan_engine", ("",))[0] == "ok", timeout=10_000)
+    kiosk.shell.startWith("lookup")
+    engine.scan(saved.local_reference)
+    qtbot.waitUntil(lambda: kiosk.shell.property("screen") == "status_lookup", timeout=10_000)
+    qtbot.waitUntil(lambda: kiosk.lookup.property("state") == "shown", timeout=10_000)
+    assert [i["submissionId"] for i in kiosk.lookup.property("items")] == [saved.submission_id]

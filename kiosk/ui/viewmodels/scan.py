@@ -58,6 +58,27 @@ class ReceiptCode:
     reference: str
 
 
+def read_scanned(symbol, platform_key: Callable[[], bytes | None], now: Callable[[], float]) -> object:  # noqa: ANN001
+    """What a scanned code is, for the camera and the scan engines alike (any thread, well under a
+    millisecond): an `IdentityCode` verified against the pinned platform key, a `ReceiptCode` (a
+    receipt's temporary reference, for 查进度), or the `IdentityCodeError` that says why not."""
+    from sync import identity_code as codes
+    from sync.local_reference import normalise
+
+    try:
+        key = platform_key()
+    except Exception:  # noqa: BLE001 - the store failing to answer: cannot verify, say so
+        log.exception("platform key unreadable")
+        key = None
+    try:
+        return codes.read(symbol.raw, key, now())
+    except codes.NotIdentityCode as exc:
+        reference = normalise(symbol.text)        # the receipt's own code: 扫码查询办理进度
+        return ReceiptCode(reference) if reference else exc
+    except codes.IdentityCodeError as exc:
+        return exc
+
+
 class _PreviewSource:
     """Wraps the camera for the ScannerWorker: opens it on the worker thread at the first read,
     and hands a mirrored, scaled copy of a frame to `on_frame` up to ten times a second."""
@@ -231,23 +252,7 @@ class ScanViewModel(Notifying):
 
     # --- on the scanner thread ------------------------------------------------------------------
     def _check(self, generation: int, symbol) -> None:  # noqa: ANN001 - devices.scanner.types.Symbol
-        from sync import identity_code as codes
-
-        try:
-            key = self._platform_key()
-        except Exception:  # noqa: BLE001 - the store failing to answer: cannot verify, say so
-            log.exception("platform key unreadable")
-            key = None
-        try:
-            result: object = codes.read(symbol.raw, key, self._now())
-        except codes.NotIdentityCode as exc:
-            from sync.local_reference import normalise
-
-            reference = normalise(symbol.text)        # the receipt's own code: 扫码查询办理进度
-            result = ReceiptCode(reference) if reference else exc
-        except codes.IdentityCodeError as exc:
-            result = exc
-        self._resultFromWorker.emit(generation, result)
+        self._resultFromWorker.emit(generation, read_scanned(symbol, self._platform_key, self._now))
 
     # --- delivered on the GUI thread ------------------------------------------------------------
     def _deliver_frame(self, generation: int, image: QImage) -> None:

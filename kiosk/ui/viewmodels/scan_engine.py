@@ -37,38 +37,36 @@ class CodeReaders(QObject):
 
     def __init__(self, *, platform_key: Callable[[], bytes | None], now: Callable[[], float],
                  screen: Callable[[], str], identify: Callable[[Person], None],
-                 refuse: Callable[[str, str], None], parent: QObject | None = None) -> None:
+                 refuse: Callable[[str, str], None], reference: Callable[[str], bool] = lambda ref: False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._platform_key = platform_key
         self._now = now
         self._screen = screen
         self._identify = identify
         self._refuse = refuse
+        self._reference = reference       # 查进度 by a receipt's code: True when it was taken
         self.wedge: WedgeFilter | None = None      # the keyboard-wedge filter, when configured
         self._checked.connect(self._deliver)
 
     def code(self, symbol) -> None:  # noqa: ANN001 - devices.scanner.types.Symbol; any thread
-        """A code read by the engine: checked here (well under a millisecond), delivered on the
-        GUI thread."""
-        from sync import identity_code as codes
+        """A code read by the engine: checked here as the camera's are (viewmodels/scan.py's
+        read_scanned), delivered on the GUI thread."""
+        from kiosk.ui.viewmodels.scan import read_scanned
 
-        try:
-            key = self._platform_key()
-        except Exception:  # noqa: BLE001 - the store failing to answer: cannot verify, say so
-            log.exception("platform key unreadable")
-            key = None
-        try:
-            result: object = codes.read(symbol.raw, key, self._now())
-        except codes.IdentityCodeError as exc:
-            result = exc
-        self._checked.emit(result)
+        self._checked.emit(read_scanned(symbol, self._platform_key, self._now))
 
     def _deliver(self, result: object) -> None:
-        from sync.identity_code import IdentityCodeError
+        from kiosk.ui.viewmodels.scan import ReceiptCode
+        from sync.identity_code import IdentityCodeError, NotIdentityCode
 
         if self._screen() not in IDENTIFY_SCREENS:
             log.info("scan engine code outside the identify screens: ignored")
             return
+        if isinstance(result, ReceiptCode):
+            if self._reference(result.reference):
+                return
+            result = NotIdentityCode()              # a receipt is no identity (it is for 查进度)
         if isinstance(result, IdentityCodeError):
             log.info("identity code from the scan engine refused: %s", type(result).__name__)
             self._refuse(result.title, result.message)
