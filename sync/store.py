@@ -223,56 +223,72 @@ class Store:
                 raise OSError(errno.EROFS, "read-only file system")
         except OSError as exc:
             raise storage_error(exc, data_dir, "创建") from None
-        try:
-            integrity.check_key_dir(key_dir)
-            has_data = integrity.data_present(data_dir)
-            if has_data and not (key_dir / integrity.STATION_KEY_FILE).exists():
-                integrity.refuse_missing_key(key_dir, data_dir, "加密密钥")
-            keyring = Keyring.load_or_create(key_dir, data_dir, crypto, create=not has_data)
-            ledger = integrity.Ledger.read(key_dir)
-            replaced = ledger if reanchor is not None else None
-            ledger = None if reanchor is not None else ledger
-            if ledger is not None and integrity.database_empty(data_dir):
-                # an emptied or missing database under a ledger: refuse before SQLite writes a new one
-                integrity.check_against_ledger(ledger, db_store_id=None, head=None, hash_at={},
-                                               public_raw=b"", key_dir=key_dir, data_dir=data_dir)
-        except CryptoError as exc:
-            raise KeyMismatch(str(exc)) from None
-        except OSError as exc:
-            raise storage_error(exc, key_dir, "读取密钥目录") from None
-        try:
-            conn = sqlite3.connect(
-                str(data_dir / "kiosk.db"), isolation_level=None, check_same_thread=False, timeout=30
-            )
-        except sqlite3.Error as exc:
-            raise storage_error(exc, data_dir, "打开") from None
-        try:
-            conn.execute("PRAGMA busy_timeout=30000")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA temp_store=MEMORY")
-            conn.execute("PRAGMA foreign_keys=ON")
-            import sqlite_utils
+        # One opener at a time per data directory, across processes: the kiosk and the sync
+        # service often start together on a new station, and a second opener must never see a
+        # store half made (data and keys but no ledger yet) and take it for a damaged one.
+        from filelock import FileLock, Timeout
 
-            db = sqlite_utils.Database(conn)
-            try:
-                migrations.migrate(db)
-            except RuntimeError as exc:           # a database newer than this program
-                raise StoreError(str(exc)) from None
-            os.chmod(data_dir / "kiosk.db", 0o600)  # SQLite gives -wal and -shm the same mode
-            store = cls(db, data_dir, keyring, clock, station_id=station_id)
-            store._ledger = store._check_identity(key_dir, ledger, has_data, reanchor is not None)
-            if reanchor is not None:
-                store.reidentify("reanchored", {
-                    "reason": reanchor[:200],
-                    "ledger_seq": replaced.head.seq if replaced else None,
-                    "ledger_store_id": replaced.head.store_id if replaced else None})
-        except (sqlite3.Error, OSError) as exc:
-            conn.close()
+        try:
+            opening = FileLock(str(data_dir / ".store-open.lock"), timeout=60)
+            opening.acquire()
+        except Timeout:
+            raise StoreError(f"数据目录 {data_dir} 正被另一个程序打开，等了 60 秒仍未完成，"
+                             "请稍后再试。") from None
+        except OSError as exc:
             raise storage_error(exc, data_dir, "打开") from None
-        except BaseException:
-            conn.close()
-            raise
+        try:
+            try:
+                integrity.check_key_dir(key_dir)
+                has_data = integrity.data_present(data_dir)
+                if has_data and not (key_dir / integrity.STATION_KEY_FILE).exists():
+                    integrity.refuse_missing_key(key_dir, data_dir, "加密密钥")
+                keyring = Keyring.load_or_create(key_dir, data_dir, crypto, create=not has_data)
+                ledger = integrity.Ledger.read(key_dir)
+                replaced = ledger if reanchor is not None else None
+                ledger = None if reanchor is not None else ledger
+                if ledger is not None and integrity.database_empty(data_dir):
+                    # an emptied or missing database under a ledger: refuse before SQLite writes a new one
+                    integrity.check_against_ledger(ledger, db_store_id=None, head=None, hash_at={},
+                                                   public_raw=b"", key_dir=key_dir, data_dir=data_dir)
+            except CryptoError as exc:
+                raise KeyMismatch(str(exc)) from None
+            except OSError as exc:
+                raise storage_error(exc, key_dir, "读取密钥目录") from None
+            try:
+                conn = sqlite3.connect(
+                    str(data_dir / "kiosk.db"), isolation_level=None, check_same_thread=False, timeout=30
+                )
+            except sqlite3.Error as exc:
+                raise storage_error(exc, data_dir, "打开") from None
+            try:
+                conn.execute("PRAGMA busy_timeout=30000")
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA temp_store=MEMORY")
+                conn.execute("PRAGMA foreign_keys=ON")
+                import sqlite_utils
+
+                db = sqlite_utils.Database(conn)
+                try:
+                    migrations.migrate(db)
+                except RuntimeError as exc:           # a database newer than this program
+                    raise StoreError(str(exc)) from None
+                os.chmod(data_dir / "kiosk.db", 0o600)  # SQLite gives -wal and -shm the same mode
+                store = cls(db, data_dir, keyring, clock, station_id=station_id)
+                store._ledger = store._check_identity(key_dir, ledger, has_data, reanchor is not None)
+                if reanchor is not None:
+                    store.reidentify("reanchored", {
+                        "reason": reanchor[:200],
+                        "ledger_seq": replaced.head.seq if replaced else None,
+                        "ledger_store_id": replaced.head.store_id if replaced else None})
+            except (sqlite3.Error, OSError) as exc:
+                conn.close()
+                raise storage_error(exc, data_dir, "打开") from None
+            except BaseException:
+                conn.close()
+                raise
+        finally:
+            opening.release()
         return store
 
     def _check_identity(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,8 @@ class PrinterSimulator(PtyDevice):
         self.faults = 0                       # byte sequences that made it drop a job (should stay 0)
         self._consumed_ops = 0
         self._page_done = threading.Condition()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()     # cut pages waiting to be drawn
+        self._drawing: threading.Thread | None = None
 
     def text_log(self) -> list[str]:
         return self.interpreter.text_log()
@@ -110,10 +113,29 @@ class PrinterSimulator(PtyDevice):
         return reply
 
     def _finish_pages(self) -> None:
+        """Cut pages are drawn on a thread of their own, in order, so the serving thread answers
+        the next status request at once, as a printer's firmware does while its head prints (the
+        driver asks right after a job; a slow drawing must not look like a printer that went away)."""
         ops = self.interpreter.ops
         last_cut = max(i for i, op in enumerate(ops) if isinstance(op, Cut))
-        new_pages = render_pages(ops[self._consumed_ops:last_cut + 1], self.width_dots, self._glyphs)
+        job = ops[self._consumed_ops:last_cut + 1]
         self._consumed_ops = last_cut + 1
+        if self._drawing is None or not self._drawing.is_alive():
+            self._drawing = threading.Thread(target=self._draw_pages, name="printer simulator drawing",
+                                             daemon=True)
+            self._drawing.start()
+        self._jobs.put(job)
+
+    def _draw_pages(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                self._store_pages(render_pages(job, self.width_dots, self._glyphs))
+            except Exception:  # noqa: BLE001 - a page that cannot be drawn is dropped, never the printer
+                log.exception("printer simulator: page not drawn")
+                self.faults += 1
+
+    def _store_pages(self, new_pages: list) -> None:
         for page in new_pages:
             if self._out_dir is not None:
                 self._out_dir.mkdir(parents=True, exist_ok=True)

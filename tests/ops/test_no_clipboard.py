@@ -9,7 +9,8 @@ from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from kiosk.ui.screenshots import settle
-from tests.ui.test_shell import find, tap
+from tests.ui.test_form_flow import tap as tap_item
+from tests.ui.test_shell import find
 
 NAME = "欧阳喆堃"
 ID_NUMBER = "11010519491231002X"
@@ -20,12 +21,13 @@ def name_input(kiosk):  # noqa: ANN001, ANN201
     kiosk.shell.jump("identify_manual")
     settle(kiosk.app, 3)
     kiosk.identify.setProperty("name", NAME)
-    tap(kiosk, "nameField")
     field = find(kiosk, "nameField")
-    settle(kiosk.app, 3)
     inputs = [item for item in field.findChildren(QQuickItem)
               if item.metaObject().className() == "QQuickTextInput"]
     assert len(inputs) == 1
+    tap_item(kiosk, inputs[0])            # the box itself (手写 sits beside the field's label)
+    settle(kiosk.app, 3)
+    kiosk._name_field = field             # PySide drops a child's wrapper with its parent's
     return inputs[0]
 
 
