@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "forms.cli",
     "devices.cli",
     "devices.scanner.cli",
+    "devices.precheck.cli",
     "kiosk.ops_cli",
     "sync.cli",
 ]
