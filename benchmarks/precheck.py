@@ -217,7 +217,7 @@ def run(n: int, seed: int, threads: int, verbose: bool = False) -> dict:
             plain.doc_type != truth.doc_type
             or (name and plain.fields.get("name") != name and "name" not in spoiled)
             or (id_number and plain.fields.get("id_number") != id_number and "id_number" not in spoiled)
-            or (right.mismatch is True and not spoiled)
+            or right.mismatch is True
             or (wrong.mismatch is not True and not spoiled and (name or id_number))
         ):
             print(

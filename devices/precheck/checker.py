@@ -65,6 +65,7 @@ class Expectation:
     people: tuple[ExpectedPerson, ...] = ()
     fills: Mapping[str, str] = field(default_factory=dict)
     answers: Mapping[str, Any] = field(default_factory=dict)
+    one_of: tuple[ExpectedPerson, ...] = ()  # the paper is one of these people's (parents' ID cards)
 
     @property
     def doc_types(self) -> tuple[str, ...]:
@@ -156,7 +157,7 @@ class Prechecker:
         findings: list[str] = []
         problems = list(page.problems)
         text_chars = sum(len(x.text) for x in reading.lines)
-        missing = [f for f in reading.expects if not fields.get(f)]
+        missing = [f for f in reading.expects if not fields.get(f) and f not in reading.partial]
         unreadable = bool(problems) and (text_chars < 25 or bool(missing))
         legible = not missing and not (problems and text_chars < 25)
         doc_type = reading.doc_type
@@ -187,6 +188,12 @@ class Prechecker:
                 states.append(state)
                 if state == "mismatch":
                     findings.extend(_mismatch_sentences(person.role, vs))
+        if type_ok is not False and doc_type != "other" and expect.one_of:
+            state, vs = _one_of_state(reading, expect.one_of, self.ocr)
+            states.append(state)
+            verdicts.extend(vs)
+            if state == "mismatch":
+                findings.append(_not_anyone_sentence(reading, expect.one_of))
         if "mismatch" in states:
             mismatch: bool | None = True
         elif states and "unknown" not in states:
@@ -254,6 +261,30 @@ def _mismatch_sentences(role: str, verdicts: list[Verdict]) -> list[str]:
             )
             out.append(f"材料上{who}的身份证号码与您填写的不一致（{detail}）")
     return out
+
+
+def _one_of_state(
+    reading: Reading, people: tuple[ExpectedPerson, ...], ocr: OcrEngine
+) -> tuple[str, list[Verdict]]:
+    """The paper belongs to one of `people`: a match with any is enough; a mismatch only when it
+    disagrees with every one of them."""
+    results = []
+    for person in people:
+        vs = person_verdicts(reading, person.role, person.name, person.id_number, ocr)
+        results.append((person_state(vs), vs))
+    if any(state == "match" for state, _ in results):
+        return "match", []
+    if results and all(state == "mismatch" for state, _ in results):
+        return "mismatch", [v for _, vs in results for v in vs]
+    return "unknown", []
+
+
+def _not_anyone_sentence(reading: Reading, people: tuple[ExpectedPerson, ...]) -> str:
+    read = reading.fields.get("name")
+    names = "、".join(mask_name(p.name) for p in people if p.name)
+    if read and names:
+        return f"材料上的姓名与您填写的人都不一致（材料上是 {mask_name(read)}，您填的是 {names}）"
+    return "材料上的身份证号码与您填写的人都不一致"
 
 
 def _fill_offers(fields: dict[str, str | None], reading: Reading, expect: Expectation) -> dict[str, str]:

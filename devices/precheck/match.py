@@ -118,8 +118,17 @@ def reading_cost(line: Line, start: int, end: int, expected: str, ocr: OcrEngine
         read = line.text[start:end]
         candidate = expected
     own = ctc_log_likelihood(window, _labels(read, ocr))
-    other = ctc_log_likelihood(window, _labels(candidate, ocr))
+    other = max(ctc_log_likelihood(window, labels) for labels in _wildcard_variants(_labels(candidate, ocr)))
     return max(0.0, own - other)
+
+
+def _wildcard_variants(labels: list[int]) -> list[list[int]]:
+    """A character the recogniser lacks may come out as some other character or as nothing at all
+    (it emits blanks there): each wildcard is tried present and absent (at most 3 of them)."""
+    variants = [labels]
+    for k in [i for i, label in enumerate(labels) if label == WILDCARD][:3]:
+        variants += [v[:k] + v[k + 1 :] if v[k] == WILDCARD else v for v in variants]
+    return variants
 
 
 def same_name_text(read: str, expected: str, ocr: OcrEngine | None) -> bool | None:
@@ -156,6 +165,15 @@ class Verdict:
 
 def compare_name(reading: Reading, field: str, expected: str, ocr: OcrEngine) -> str:
     read = reading.fields.get(field)
+    if not read and field in reading.partial:  # only the surname was readable: weigh that
+        span = reading.spans[field]
+        line = reading.lines[span.line]
+        if line.text[span.start : span.end] != expected.strip()[:1]:
+            return "mismatch"
+        cost = reading_cost(line, span.start, span.end, expected.strip(), ocr)
+        if cost is None:
+            return "unknown"
+        return "match" if cost <= NAME_TOLERANCE else ("doubt" if cost <= NAME_DOUBT else "mismatch")
     if not read:
         return "unknown"
     expected = expected.strip()

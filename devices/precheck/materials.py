@@ -38,6 +38,7 @@ class MaterialCheck:
     doc_types: tuple[str, ...]
     people: tuple[Who, ...] = ()
     fills: Mapping[str, str] = field(default_factory=dict)  # paper field → form field
+    one_of: bool = False  # the paper is one of `people`'s, not all of theirs
 
 
 APPLICANT = Who("main", "applicant_name", "applicant_id_number")
@@ -45,7 +46,12 @@ APPLICANT = Who("main", "applicant_name", "applicant_id_number")
 MATERIALS: dict[tuple[str, str], MaterialCheck] = {
     # 新生儿出生一件事
     ("newborn", "parents_id_cards"): MaterialCheck(
-        ID_CARD, (Who("any", "applicant_name", "applicant_id_number"),)
+        ID_CARD,
+        (
+            Who("main", "applicant_name", "applicant_id_number"),
+            Who("main", "other_parent_name", "other_parent_id_number"),
+        ),
+        one_of=True,
     ),
     ("newborn", "birth_certificate"): MaterialCheck(
         ("birth_cert",),
@@ -142,4 +148,6 @@ def expectation_for(bundle: str, material: str, answers: Mapping[str, Any]) -> E
                     who.role, str(name) if name else None, str(id_number).upper() if id_number else None
                 )
             )
+    if row.one_of:
+        return Expectation(row.doc_types, (), dict(row.fills), answers, one_of=tuple(people))
     return Expectation(row.doc_types, tuple(people), dict(row.fills), answers)

@@ -162,6 +162,14 @@ DIGIT_LOOKALIKES = str.maketrans(
     }
 )
 
+# Surnames (the commonest few hundred): a lone character read where a name stands is accepted as
+# the start of a name only when it is one of these.
+SURNAME_CHARS = set(
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
+    "阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺"
+    "赖龚文关佟付宫鲍庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂焦向柳邢路岳齐梅莫庄辛管祝左"
+    "涂谷祁时舒耿牟卜詹项骆沙苗单包景褚隋商车蔺米戚滕裴曲栾阚富晋冷訾那满付覃欧司上诸东"
+)
 # Words that are labels on some paper: never a person's name.
 LABEL_WORDS = (
     "姓名",
@@ -275,6 +283,7 @@ class Reading:
     fields: dict[str, str | None] = field(default_factory=dict)
     spans: dict[str, Span] = field(default_factory=dict)
     uncertain: set[str] = field(default_factory=set)  # fields read with low confidence
+    partial: set[str] = field(default_factory=set)  # names of which only the surname was readable
     repaired: set[str] = field(default_factory=set)  # numbers fixed by one check-digit repair
     id_numbers: list[str] = field(default_factory=list)  # every valid ID number on the page
     lines: list[Line] = field(default_factory=list)  # the lines the spans index
@@ -467,7 +476,9 @@ def _clean_name(text: str, start: int) -> tuple[str, int, int] | None:
             name, j = name[:k], i + k
     if len(name) > 5:  # a sentence, not a name
         return None
-    if not 2 <= len(name) <= 5:
+    if len(name) == 1 and name not in SURNAME_CHARS:
+        return None
+    if not name:
         return None
     return name, i, j
 
@@ -619,6 +630,12 @@ def extract(doc_type: str, lines: list[Line], ocr: OcrEngine | None) -> Reading:
     f, spans = reading.fields, reading.spans
 
     def put_name(key: str, got: tuple[str, Span] | None) -> None:
+        if got and len(got[0]) == 1:
+            # A surname alone: the given name is a character the recogniser cannot return (翀).
+            # Not a reading of the name, but where it stands, so the matcher can still weigh it.
+            spans[key] = got[1]
+            reading.partial.add(key)
+            return
         if got:
             f[key], spans[key] = got
             line = lines[got[1].line]
@@ -664,7 +681,8 @@ def extract(doc_type: str, lines: list[Line], ocr: OcrEngine | None) -> Reading:
             for s in (reading.uncertain, reading.repaired):
                 if "mother_id_number" in s:
                     s.add("id_number")
-        m = BIRTH_NO_RE.search(norm("".join(x.text for x in lines)))
+        found = (BIRTH_NO_RE.search(norm(x.text)) for x in lines)
+        m = next((x for x in found if x), None)
         f["certificate_number"] = m.group() if m else None
         birth = next(
             (DATE_RE.search(norm(x.text)) for x in lines if "时" in x.text and DATE_RE.search(norm(x.text))),
