@@ -114,10 +114,10 @@ class OcrEngine:
 
     `threads`: onnxruntime intra-op threads (the station PC has 2–4 cores; the GUI keeps one).
     `det_side`: the long side the detector sees; small papers (ID cards) are scaled up to it,
-    large ones down, so a 3 mm character is about 14–20 px for the detector.
+    large ones down, so a 3 mm character is 12–30 px for the detector (enough for DB; larger only costs time).
     """
 
-    def __init__(self, threads: int = 2, det_side: int = 1280) -> None:
+    def __init__(self, threads: int = 2, det_side: int = 960) -> None:
         self.threads = threads
         self.det_side = det_side
         self._lock = threading.Lock()

@@ -1055,7 +1055,9 @@ def random_condition(rng: np.random.Generator, *, bad: float = 0.12) -> Conditio
         glare_at=(float(rng.uniform(0.1, 0.9)), float(rng.uniform(0.1, 0.9))),
         noise=float(rng.uniform(1.0, 4.0)),
         jpeg_quality=int(rng.integers(55, 93)),
-        table=_pick(rng, ("wood", "wood", "dark", "grey", "white")),
+        # Most document cameras stand on their own dark pad; a white desk is rare (and the capture
+        # room's paper finder often misses a white page on it).
+        table=str(rng.choice(["wood", "dark", "grey", "white"], p=[0.4, 0.35, 0.2, 0.05])),
     )
     if rng.random() < bad:
         spoiler = _pick(rng, ("dark", "glare", "finger", "blur"))
@@ -1166,7 +1168,7 @@ def photograph(
         frame = frame + c.glare * 255 * spot[:, :, None]
         if c.glare > 1.2:  # blown out where the spot is strong
             fx, fy = c.glare_at
-            rx, ry = 1.1 * sx / w, 1.1 * sy / h
+            rx, ry = 1.6 * sx / w, 1.6 * sy / h  # still +30 % of full white there
             spoiled |= covered((fx - rx, fy - ry, fx + rx, fy + ry))
     if c.brightness < 0.3 or c.blur_sigma > 3.0:
         spoiled |= set(boxes)

@@ -170,6 +170,8 @@ SURNAME_CHARS = set(
     "赖龚文关佟付宫鲍庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂焦向柳邢路岳齐梅莫庄辛管祝左"
     "涂谷祁时舒耿牟卜詹项骆沙苗单包景褚隋商车蔺米戚滕裴曲栾阚富晋冷訾那满付覃欧司上诸东"
 )
+# Last characters of name labels (姓名, 持证人, 经营者) that the detector may cut off with the value.
+LABEL_TAILS = "名人者"
 # Words that are labels on some paper: never a person's name.
 LABEL_WORDS = (
     "姓名",
@@ -388,23 +390,39 @@ def merge_split_labels(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _frame(a: Line) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(centre, unit vector along the line, unit normal) from the detector's rotated box, so rows
+    are followed along the text even when the page was left a few degrees off."""
+    along = (a.box[1] - a.box[0]) + (a.box[2] - a.box[3])
+    norm_ = float(np.linalg.norm(along)) or 1.0
+    u = along / norm_
+    if abs(float(u[1])) > 0.35:  # not a plausible text direction: fall back to the page axes
+        u = np.array([1.0, 0.0], np.float32)
+    return a.box.mean(axis=0), u, np.array([-u[1], u[0]], np.float32)
+
+
 def right_of(lines: list[Line], i: int) -> int | None:
-    """The nearest line to the right of line i on the same row."""
+    """The nearest line to the right of line i on the same row (measured along line i)."""
     a = lines[i]
-    best = None
+    centre, u, n = _frame(a)
+    half = float(np.dot(a.box[1] - a.box[0], u)) / 2 if len(a.box) == 4 else (a.x1 - a.x0) / 2
+    best, best_along = None, 0.0
     for j, b in enumerate(lines):
         if j == i:
             continue
+        d = b.box.mean(axis=0) - centre
+        along, across = float(np.dot(d, u)), float(np.dot(d, n))
         h = max(a.height, b.height)
+        b_half = (b.x1 - b.x0) / 2
         # Detector boxes are padded, so a value written close to its label overlaps it a little.
         if (
-            abs(a.cy - b.cy) < 0.7 * h
-            and b.x0 > a.x0 + 0.6 * (a.x1 - a.x0)
-            and (b.x0 + b.x1) / 2 > a.x1
-            and (best is None or b.x0 < lines[best].x0)
+            abs(across) < 0.7 * h
+            and along > half
+            and along - b_half > 0.2 * half
+            and (best is None or along < best_along)
         ):
-            best = j
-    if best is not None and lines[best].x0 - a.x1 > 12 * a.height:
+            best, best_along = j, along
+    if best is not None and best_along - half - (lines[best].x1 - lines[best].x0) / 2 > 12 * a.height:
         return None
     return best
 
@@ -468,6 +486,8 @@ def _clean_name(text: str, start: int) -> tuple[str, int, int] | None:
     while j < len(text) and is_han(text[j]):
         j += 1
     name = text[i:j]
+    while len(name) > 2 and name[0] in LABEL_TAILS:  # the end of a label split from its start
+        name, i = name[1:], i + 1
     for word in LABEL_WORDS:
         k = name.find(word, 1 if len(word) == 1 else 0)
         if k == 0 and len(word) > 1:
