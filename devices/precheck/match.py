@@ -168,8 +168,6 @@ def compare_name(reading: Reading, field: str, expected: str, ocr: OcrEngine) ->
     if not read and field in reading.partial:  # only the surname was readable: weigh that
         span = reading.spans[field]
         line = reading.lines[span.line]
-        if line.text[span.start : span.end] != expected.strip()[:1]:
-            return "mismatch"
         cost = reading_cost(line, span.start, span.end, expected.strip(), ocr)
         if cost is None:
             return "unknown"

@@ -474,6 +474,8 @@ def find_label(lines: list[Line], label: str, not_after: str = "") -> list[Hit]:
                 hits.append(Hit(i, _raw_index(raw, k + len(label))))
                 break
             k = compact.find(label, k + 1)
+    if label == "姓名" and not hits:  # a spaced 姓　　名 whose 名 was dropped: the lone 姓 is the label
+        hits = [Hit(i, len(x.text)) for i, x in enumerate(lines) if x.text.strip() == "姓"]
     return hits
 
 
@@ -504,16 +506,21 @@ def _clean_name(text: str, start: int) -> tuple[str, int, int] | None:
 
 
 def value_name(lines: list[Line], label: str, not_after: str = "") -> tuple[str, Span] | None:
-    """The name written after/right of/below `label`."""
+    """The name written after/right of/below `label`. A whole name wins over a lone surname: the
+    label's box sometimes swallows the value's first character ("新生儿姓名贺" beside "贺可")."""
     for hit in find_label(lines, label, not_after):
+        candidates = []
         got = _clean_name(lines[hit.line].text, hit.start)
         if got:
-            return got[0], Span(hit.line, got[1], got[2])
+            candidates.append((got[0], Span(hit.line, got[1], got[2])))
         for j in (right_of(lines, hit.line), below(lines, hit.line)):
             if j is not None:
                 got = _clean_name(lines[j].text, 0)
                 if got:
-                    return got[0], Span(j, got[1], got[2])
+                    candidates.append((got[0], Span(j, got[1], got[2])))
+        whole = [c for c in candidates if len(c[0]) >= 2]
+        if whole or candidates:
+            return (whole or candidates)[0]
     return None
 
 
