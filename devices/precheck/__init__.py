@@ -11,32 +11,33 @@ is (names and ID numbers, compared with the form's answers tolerantly), and whet
 Plain Python, no Qt; see README.md beside this file.
 """
 
-from devices.precheck.checker import (
-    ENGINE_VERSION,
-    Expectation,
-    ExpectedPerson,
-    PageReading,
-    Prechecker,
-    PrecheckResult,
-    open_precheck,
-    to_payload,
-)
-from devices.precheck.materials import MATERIALS, expectation_for
-from devices.precheck.page import BadImage
-from devices.precheck.understand import DOC_LABELS, DOC_TYPES
+from __future__ import annotations
 
-__all__ = [
-    "DOC_LABELS",
-    "DOC_TYPES",
-    "ENGINE_VERSION",
-    "MATERIALS",
-    "BadImage",
-    "Expectation",
-    "ExpectedPerson",
-    "PageReading",
-    "PrecheckResult",
-    "Prechecker",
-    "expectation_for",
-    "open_precheck",
-    "to_payload",
-]
+import importlib
+from typing import Any
+
+# Exported names and the module each lives in. Imported on first access (PEP 562), because
+# `main.py` imports this package's `cli` for every command, `--help` included, and the checker
+# pulls in OpenCV and NumPy.
+_EXPORTS = {
+    "ENGINE_VERSION": "checker",
+    "Expectation": "checker",
+    "ExpectedPerson": "checker",
+    "PageReading": "checker",
+    "PrecheckResult": "checker",
+    "Prechecker": "checker",
+    "open_precheck": "checker",
+    "to_payload": "checker",
+    "MATERIALS": "materials",
+    "expectation_for": "materials",
+    "BadImage": "page",
+    "DOC_LABELS": "understand",
+    "DOC_TYPES": "understand",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'devices.precheck' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"devices.precheck.{_EXPORTS[name]}"), name)

@@ -23,9 +23,21 @@ EXIT_FINDINGS, EXIT_ARGS, EXIT_FILE, EXIT_ENGINE = 1, 2, 3, 4
 MAX_FILE_BYTES = 60_000_000
 
 
-def register(commands: Any) -> None:
-    from devices.precheck.understand import DOC_TYPES
+# The same names as devices.precheck.understand.DOC_TYPES (a test keeps them equal); spelt out
+# here so that registering the command imports neither OpenCV nor the OCR.
+DOC_TYPES = (
+    "hukou",
+    "birth_cert",
+    "marriage_cert",
+    "id_card_front",
+    "id_card_back",
+    "disability_cert",
+    "business_license",
+    "other",
+)
 
+
+def register(commands: Any) -> None:
     sub = commands.group("diag", "设备诊断")
     p = sub.add_parser(
         "precheck",

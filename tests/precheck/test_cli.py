@@ -68,3 +68,21 @@ def test_json_lines_and_exit_codes(tmp_path):
 def test_arguments_are_checked_before_any_work(tmp_path):
     done = diag(str(tmp_path / "a.jpg"), "--expect-id", "110105194912310021")
     assert done.returncode == 2 and "校验位" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_registering_the_command_loads_no_model_and_no_checker():
+    """Kiosk start-up and `main.py --help` stay as they were: the command's registration imports
+    neither the checker nor onnxruntime; the models load only on the first check."""
+    probe = (
+        "import sys, main; main.build_parser(); "
+        "print([m in sys.modules for m in "
+        "('devices.precheck.checker', 'rapidocr_onnxruntime', 'onnxruntime')])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[False, False, False]", done.stderr
+
+
+def test_the_command_offers_exactly_the_engine_s_document_types():
+    from devices.precheck import cli, understand
+
+    assert cli.DOC_TYPES == understand.DOC_TYPES
