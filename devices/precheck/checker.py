@@ -169,7 +169,7 @@ class Prechecker:
                 type_ok = None  # too dark or shiny to say what it is
             if type_ok is False:
                 findings.append(
-                    f"这张看起来不是{DOC_LABELS.get(wanted[0], wanted[0])}"
+                    f"这张看起来不是{_wanted_label(wanted)}"
                     + (f"，像是{DOC_LABELS[doc_type]}" if doc_type != "other" else "")
                     + "，请核对后重拍或换一张"
                 )
@@ -213,9 +213,15 @@ class Prechecker:
             expected_doc_types=wanted,
             type_ok=type_ok,
             legible=legible,
-            problems=tuple(problems) if (missing or unreadable) else (),
+            problems=tuple(problems or ["covered"]) if (missing or unreadable) else (),
             verdicts=verdicts,
         )
+
+
+def _wanted_label(wanted: tuple[str, ...]) -> str:
+    """What the resident was asked for, in words: 身份证 for either face, else 户口簿或结婚证 …"""
+    labels = ["身份证" if t.startswith("id_card_") else DOC_LABELS.get(t, t) for t in wanted]
+    return "或".join(dict.fromkeys(labels))
 
 
 def _light_problems(page: np.ndarray) -> list[str]:

@@ -123,9 +123,12 @@ def test_a_character_the_recogniser_lacks_is_not_a_false_alarm(checker):
 
 def test_the_wrong_paper_is_named(checker):
     frame, _ = photo_of("other", 3, layout="receipt")
-    result = checker.check(frame, Expectation("hukou"), photo=True)
+    reading = checker.read(frame, photo=True)
+    result = checker.judge(reading, Expectation("hukou"))
     assert result.doc_type == "other" and result.type_ok is False
     assert result.findings[0].startswith("这张看起来不是户口簿")
+    either_face = checker.judge(reading, Expectation(("id_card_front", "id_card_back")))
+    assert either_face.findings[0].startswith("这张看起来不是身份证，")
 
 
 def test_a_dark_photo_is_called_dark_and_never_a_false_alarm(checker):
