@@ -17,12 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from devices.precheck.ocr import Line, OcrEngine, TopK
+from devices.precheck.ctc import WILDCARD, ctc_log_likelihood, labels_of
+from devices.precheck.ocr import Line, OcrEngine
 from devices.precheck.understand import Reading
 
-WILDCARD = -1
 NAME_TOLERANCE = 6.0  # nats a name reading may lose and still count as "could be this name"
 NAME_DOUBT = 14.0  # up to this, a name is only doubtful: a matching ID number outweighs it
 ID_TOLERANCE = 6.0
@@ -54,51 +52,6 @@ ROLE_WORDS = {
 }
 
 
-def ctc_log_likelihood(probs: TopK, labels: list[int]) -> float:
-    """log P(labels | per-step probabilities) under CTC (blank = class 0). A WILDCARD label takes,
-    at each step, the best non-blank probability: any character may stand there."""
-    steps = probs.steps
-    if not labels:
-        return float(np.sum(np.log(np.maximum(probs.blank, 1e-12))))
-    wild = np.log(np.maximum(probs.best_nonblank(), 1e-12))
-    ext = [0]
-    for label in labels:
-        ext += [label, 0]
-    n = len(ext)
-    emit = np.empty((steps, n), np.float64)
-    columns: dict[int, np.ndarray] = {}
-    for s, label in enumerate(ext):
-        if label == WILDCARD:
-            emit[:, s] = wild
-        else:
-            if label not in columns:
-                columns[label] = np.log(np.maximum(probs.column(label), 1e-12))
-            emit[:, s] = columns[label]
-    skip = np.zeros(n, bool)
-    for s in range(2, n):
-        skip[s] = ext[s] != 0 and ext[s] != ext[s - 2] or ext[s] == WILDCARD
-    alpha = np.full(n, -np.inf)
-    alpha[0] = emit[0, 0]
-    if n > 1:
-        alpha[1] = emit[0, 1]
-    for t in range(1, steps):
-        prev = alpha
-        a1 = np.concatenate(([-np.inf], prev[:-1]))
-        a2 = np.concatenate(([-np.inf, -np.inf], prev[:-2]))
-        a2 = np.where(skip, a2, -np.inf)
-        alpha = np.logaddexp(np.logaddexp(prev, a1), a2) + emit[t]
-    tail = np.logaddexp(alpha[-1], alpha[-2]) if n > 1 else alpha[-1]
-    return float(tail)
-
-
-def _labels(text: str, ocr: OcrEngine) -> list[int]:
-    out = []
-    for char in text:
-        cls = ocr.class_of(char)
-        out.append(WILDCARD if cls is None else cls)
-    return out
-
-
 def reading_cost(line: Line, start: int, end: int, expected: str, ocr: OcrEngine) -> float | None:
     """How many nats less likely the line is when it says `expected` in place of text[start:end];
     None when the line kept no probabilities (then the caller compares strings)."""
@@ -117,8 +70,10 @@ def reading_cost(line: Line, start: int, end: int, expected: str, ocr: OcrEngine
     else:
         read = line.text[start:end]
         candidate = expected
-    own = ctc_log_likelihood(window, _labels(read, ocr))
-    other = max(ctc_log_likelihood(window, labels) for labels in _wildcard_variants(_labels(candidate, ocr)))
+    own = ctc_log_likelihood(window, labels_of(read, ocr))
+    other = max(
+        ctc_log_likelihood(window, labels) for labels in _wildcard_variants(labels_of(candidate, ocr))
+    )
     return max(0.0, own - other)
 
 

@@ -592,7 +592,44 @@ def find_id_numbers(lines: list[Line], ocr: OcrEngine | None) -> list[Number]:
                     value, value + full[18:], i, start_raw, compact_map[m.end() - 1] + 1, repaired, confident
                 )
             )
+        if ocr is not None and line.probs is not None and len(line.char_steps) == len(line.text):
+            for m in SHORT_ID_RE.finditer(fixed):
+                got = _insert_dropped(m.group(), line, m.start(), ocr)
+                if got:
+                    found.append(Number(got, got, i, m.start(), m.end(), True, True))
     return found
+
+
+SHORT_ID_RE = re.compile(r"(?<![0-9X])[0-9]{16}[0-9X](?![0-9X])")
+INSERT_TOLERANCE = 6.0  # nats: how much less likely the repaired number may be than the reading
+
+
+def _insert_dropped(run: str, line: Line, offset: int, ocr: OcrEngine) -> str | None:
+    """A 17-character run where an ID number stands: the recogniser dropped one character (the last,
+    often, where the detector's box ends). Every place and digit that makes a valid number is
+    scored against the line's own probabilities; the best is kept only if the recogniser gave it
+    nearly the likelihood of what it read, and clearly more than any other repair."""
+    from devices.precheck.ctc import ctc_log_likelihood, labels_of
+
+    lo = line.char_steps[offset - 1] + 1 if offset > 0 else 0
+    end = offset + len(run)
+    hi = line.char_steps[end] if end < len(line.text) else line.probs.steps
+    window = line.probs.window(lo, hi)
+    own = ctc_log_likelihood(window, labels_of(run, ocr))
+    scored = []
+    for k in range(len(run) + 1):
+        for digit in "0123456789X":
+            candidate = run[:k] + digit + run[k:]
+            if candidate[:17].isdigit() and check_id_number(candidate) is None:
+                scored.append((own - ctc_log_likelihood(window, labels_of(candidate, ocr)), candidate))
+    if not scored:
+        return None
+    scored.sort()
+    best_cost, best = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else float("inf")
+    if best_cost <= INSERT_TOLERANCE and runner_up - best_cost >= 2.0:
+        return best
+    return None
 
 
 def find_credit_codes(lines: list[Line], ocr: OcrEngine | None) -> list[Number]:
@@ -624,7 +661,10 @@ def _nearest_number(numbers: list[Number], lines: list[Line], anchor: int | None
         dy = b.cy - a.cy
         if dy < -0.5 * a.height:
             return 1e9
-        return abs(dy) + 2 * abs(b.x0 - a.x0) if dy > 0.5 * a.height else abs(b.x0 - a.x1)
+        if dy > 0.5 * a.height:  # below: only in the same column, within a few rows
+            dx = abs(b.x0 - a.x0)
+            return abs(dy) + 2 * dx if dx < 4 * a.height and dy < 12 * a.height else 1e9
+        return b.x0 - a.x1 if b.x0 > a.x0 else 1e9  # on the same row: only to its right
 
     best = min(numbers, key=cost)
     return best if cost(best) < 1e9 else None
@@ -731,9 +771,11 @@ def extract(doc_type: str, lines: list[Line], ocr: OcrEngine | None) -> Reading:
                 j = right_of(lines, hit.line)
                 got = _clean_name(lines[j].text, 0) if j is not None else None
                 span = Span(j, got[1], got[2]) if got and j is not None else None
+            number = _nearest_number(ids, lines, hit.line)
             if got and span:
-                number = _nearest_number(ids, lines, hit.line)
                 people.append((got[0], span, number))
+            else:  # the name is washed out; its number may still be read
+                people.append((None, None, number))
         holder = f.get("name")
         mine, others = _pick_holder(holder, people)
         if mine:
@@ -741,8 +783,11 @@ def extract(doc_type: str, lines: list[Line], ocr: OcrEngine | None) -> Reading:
         if others:
             put_name("spouse_name", (others[0][0], others[0][1]))
             put_id("spouse_id_number", others[0][2])
-        if not mine and holder is None and len(people) == 2:
-            pass  # holder unreadable: which of the two is the holder cannot be told
+        if holder and not mine and others and others[0][2] is not None:
+            # The holder's own 姓名 label was not read: the one number the spouse does not claim.
+            rest = [n for n in ids if n.value != others[0][2].value and len(n.full) == 18]
+            if len(rest) == 1:
+                put_id("id_number", rest[0])
         m = MARRIAGE_NO_RE.search(norm("".join(x.text for x in lines)))
         f["certificate_number"] = m.group() if m else None
         f["registration_date"] = _date_after(lines, "登记日期")
@@ -804,18 +849,26 @@ def extract(doc_type: str, lines: list[Line], ocr: OcrEngine | None) -> Reading:
 
 def _pick_holder(holder: str | None, people: list) -> tuple[list, list]:  # noqa: ANN001
     """Which of the two people on a 结婚证 is the 持证人: the one whose name agrees best with the
-    持证人 line (the two readings of one name may differ in a misread rare character)."""
+    持证人 line (the two readings of one name may differ in a misread rare character); or, when one
+    of the two names is unreadable and the other is clearly someone else, the unreadable one."""
     if not holder or not people:
-        return [], people
+        return [], [p for p in people if p[0]]
 
-    def agree(name: str) -> int:
+    def agree(name: str | None) -> int:
+        if not name:
+            return -1
         same = sum(a == b for a, b in zip(name, holder, strict=False))
         return same + (1 if len(name) == len(holder) else 0)
 
     best = max(people, key=lambda p: agree(p[0]))
-    if agree(best[0]) < 2 or sum(agree(p[0]) == agree(best[0]) for p in people) > 1:
-        return [], people
-    return [best], [p for p in people if p is not best]
+    if agree(best[0]) >= 2 and sum(agree(p[0]) == agree(best[0]) for p in people) == 1:
+        return [best], [p for p in people if p is not best and p[0]]
+    if len(people) == 2:
+        unread = [p for p in people if not p[0]]
+        other = [p for p in people if p[0] and agree(p[0]) <= 0]
+        if len(unread) == 1 and len(other) == 1:
+            return unread, other
+    return [], [p for p in people if p[0]]
 
 
 def _assign_parents(ids: list[Number], lines: list[Line]) -> tuple[Number | None, Number | None]:
