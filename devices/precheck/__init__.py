@@ -31,6 +31,7 @@ _EXPORTS = {
     "MATERIALS": "materials",
     "expectation_for": "materials",
     "BadImage": "page",
+    "OcrUnavailable": "ocr",
     "DOC_LABELS": "understand",
     "DOC_TYPES": "understand",
 }
