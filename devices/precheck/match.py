@@ -123,6 +123,8 @@ def compare_name(reading: Reading, field: str, expected: str, ocr: OcrEngine) ->
     if not read and field in reading.partial:  # only the surname was readable: weigh that
         span = reading.spans[field]
         line = reading.lines[span.line]
+        if line.text[span.start : span.end] != expected.strip()[:1]:
+            return "unknown"  # one misread character alone is too little to accuse anyone
         cost = reading_cost(line, span.start, span.end, expected.strip(), ocr)
         if cost is None:
             return "unknown"

@@ -302,7 +302,13 @@ def classify(lines: list[Line]) -> tuple[str, float, dict[str, float]]:
     for doc_type, marks in MARKS.items():
         total = 0.0
         for mark, weight in marks:
-            if any(fuzzy_contains(t, mark) for t in texts) or (len(mark) >= 4 and mark in joined):
+            found = [t for t in texts if fuzzy_contains(t, mark)]
+            if found:
+                # A title or a label stands alone or beside its value; the same words inside a
+                # sentence ("请携带居民身份证和户口簿") are prose, not the paper's own mark.
+                prose = all(len(t) > len(mark) + 12 for t in found)
+                total += weight * (0.25 if prose and doc_type != "other" else 1.0)
+            elif len(mark) >= 4 and mark in joined:
                 total += weight
         scores[doc_type] = total
     fixed = joined.translate(DIGIT_LOOKALIKES)
@@ -783,7 +789,7 @@ def extract(doc_type: str, lines: list[Line], ocr: OcrEngine | None) -> Reading:
         if others:
             put_name("spouse_name", (others[0][0], others[0][1]))
             put_id("spouse_id_number", others[0][2])
-        if holder and not mine and others and others[0][2] is not None:
+        if holder and not mine and others and others[0][2] is not None and others[0][0][:1] != holder[:1]:
             # The holder's own 姓名 label was not read: the one number the spouse does not claim.
             rest = [n for n in ids if n.value != others[0][2].value and len(n.full) == 18]
             if len(rest) == 1:
@@ -857,6 +863,8 @@ def _pick_holder(holder: str | None, people: list) -> tuple[list, list]:  # noqa
     def agree(name: str | None) -> int:
         if not name:
             return -1
+        if len(name) == 1:  # a surname alone (the rest unreadable): agrees if it is the holder's
+            return 2 if name == holder[:1] else 0
         same = sum(a == b for a, b in zip(name, holder, strict=False))
         return same + (1 if len(name) == len(holder) else 0)
 
