@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "devices.cli",
     "devices.scanner.cli",
     "devices.handwriting.cli",
+    "devices.precheck.cli",
     "kiosk.station.cli",
     "sync.cli",
 ]

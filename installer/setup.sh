@@ -33,6 +33,7 @@ PACKAGES=(
     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libxcb-glx0
     libwayland-client0 libwayland-cursor0 libwayland-egl1
     fonts-noto-cjk        # the CJK font: Chinese names, rare characters such as 喆 堃 昇 淼
+    fonts-arphic-ukai fonts-arphic-uming  # 楷体/明体 for the synthetic papers of the pre-check
     libzbar0              # the optional pyzbar barcode back end
     espeak-ng             # spoken prompts (Mandarin voice cmn)
     libzinnia0 tegaki-zinnia-simplified-chinese  # handwriting: Zinnia and its GB2312 model
@@ -90,6 +91,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "安装 Python 依赖 ${extras}"
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e ".${extras}"
+    # rapidocr-onnxruntime depends on opencv-python, whose cv2 brings its own Qt plugins and
+    # overwrites the files of opencv-python-headless (the same cv2 without GUI) in place; the Qt
+    # of PySide6 must be the only one. Keep the headless build alone, at its resolved version.
+    if .venv/bin/python -m pip show -q opencv-python >/dev/null 2>&1; then
+        headless="$(.venv/bin/python -m pip show opencv-python-headless | sed -n 's/^Version: //p')"
+        .venv/bin/python -m pip uninstall -q -y opencv-python
+        .venv/bin/python -m pip install -q --force-reinstall --no-deps "opencv-python-headless==${headless}"
+    fi
     echo "$want" > "$stamp"
 else
     say "Python 依赖已是最新"

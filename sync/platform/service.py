@@ -83,6 +83,56 @@ def id_number_ok(value: str) -> bool:
     return "10X98765432"[total % 11] == value[17].upper()
 
 
+
+PRECHECK_DOC_TYPES = {"hukou", "birth_cert", "marriage_cert", "id_card_front", "id_card_back",
+                      "disability_cert", "business_license", "other"}
+PRECHECK_PROBLEMS = {"dark", "glare", "blur", "covered"}
+PRECHECK_ROLES = {"main", "holder", "child", "mother", "father", "spouse", "operator", "any"}
+
+
+def _bool_or_null(value: Any) -> bool:
+    return value is None or isinstance(value, bool)
+
+
+def precheck_problem(value: Any, attachments: Any) -> str | None:
+    """Why a material's optional `precheck` map is malformed (PLATFORM-API), or None. Optional:
+    a submission without it is valid; with it, every entry must describe a named attachment."""
+    if not isinstance(value, dict):
+        return "应为以附件 sha256 为键的对象"
+    named = set(attachments) if isinstance(attachments, list) else set()
+    for sha, entry in value.items():
+        if sha not in named:
+            return "预审结果对应的附件不在 attachments 中"
+        if not isinstance(entry, dict):
+            return "每个预审结果应为对象"
+        if entry.get("doc_type") not in PRECHECK_DOC_TYPES:
+            return "doc_type 不是约定的材料种类"
+        confidence = entry.get("confidence")
+        if (isinstance(confidence, bool) or not isinstance(confidence, int | float)
+                or not 0 <= confidence <= 1):
+            return "confidence 应为 0 到 1 之间的数"
+        if "mismatch" not in entry or not _bool_or_null(entry["mismatch"]):
+            return "mismatch 应为 true、false 或 null"
+        if not _bool_or_null(entry.get("type_ok")):
+            return "type_ok 应为 true、false 或 null"
+        if "legible" in entry and not isinstance(entry["legible"], bool):
+            return "legible 应为 true 或 false"
+        expected = entry.get("expected_doc_types", [])
+        if not isinstance(expected, list) or any(t not in PRECHECK_DOC_TYPES for t in expected):
+            return "expected_doc_types 应为材料种类的列表"
+        problems = entry.get("problems", [])
+        if not isinstance(problems, list) or any(p not in PRECHECK_PROBLEMS for p in problems):
+            return "problems 只能是 dark、glare、blur、covered"
+        mismatches = entry.get("mismatches", [])
+        if not isinstance(mismatches, list) or any(
+                not isinstance(m, dict) or m.get("role") not in PRECHECK_ROLES
+                or m.get("field") not in ("name", "id_number") for m in mismatches):
+            return "mismatches 的每一项应有 role 和 field（name 或 id_number）"
+        findings = entry.get("findings", 0)
+        if isinstance(findings, bool) or not isinstance(findings, int) or findings < 0:
+            return "findings 应为非负整数"
+    return None
+
 class PlatformService:
     def __init__(
         self,
@@ -269,8 +319,15 @@ class PlatformService:
                 str(applicant.get("id_number") or "")
             ):
                 fields["applicant.id_number"] = "身份证号码校验不通过"
-        if not isinstance(body.get("materials", []), list):
+        materials = body.get("materials", [])
+        if not isinstance(materials, list):
             fields["materials"] = "应为列表"
+        else:
+            for i, material in enumerate(materials):
+                if isinstance(material, dict) and "precheck" in material:
+                    problem = precheck_problem(material["precheck"], material.get("attachments"))
+                    if problem:
+                        fields[f"materials[{i}].precheck"] = problem
         from forms.materials import commitment_problems  # the forms engine's 告知承诺 rule
 
         fields.update(commitment_problems(body))
