@@ -63,13 +63,15 @@ class KioskApp:
     credit: object = None
     codes: object = None              # scan-engine codes (viewmodels/scan_engine.py)
     handwriting: object = None        # 手写输入 (viewmodels/handwriting.py)
+    precheck: object = None           # 智能预审 (viewmodels/precheck.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
-        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit):
+        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit,
+                      self.precheck):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.handwriting is not None:
@@ -210,6 +212,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                                           after_submit)
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
+    precheck = _precheck(camera, journey, voice, shell)
     agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,
                         identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
@@ -225,7 +228,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
                       "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
-                      "handwriting": handwriting}.items():
+                      "handwriting": handwriting, "precheck": precheck}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -260,7 +263,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
                     lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
-                    handwriting=handwriting)
+                    handwriting=handwriting, precheck=precheck)
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -420,6 +423,23 @@ def _scan(config, shell, identify, voice, store, allow_simulators):  # noqa: ANN
     shell.set_prompt("scan", scan.spoken_prompt)
     shell.add_wiper(scan.wipe)
     return scan
+
+
+def _precheck(camera, journey, voice, shell):  # noqa: ANN001, ANN202
+    """智能预审 (viewmodels/precheck.py): each photo shown for review is read on a worker thread;
+    the engine is made cheap now and loads its models on the first check."""
+    from kiosk.ui.viewmodels.precheck import PrecheckViewModel
+
+    def checker():  # noqa: ANN202 - devices.precheck.Prechecker
+        from devices.precheck import open_precheck
+
+        return open_precheck(threads=2)
+
+    precheck = PrecheckViewModel(journey, voice.say, checker, parent=shell)
+    camera.on_review = precheck.check
+    camera.on_review_left = precheck.clear
+    shell.add_wiper(precheck.wipe)
+    return precheck
 
 
 def _handwriting(shell, voice):  # noqa: ANN001, ANN202

@@ -43,6 +43,8 @@ class Journey:
         self.form: FormSession | None = None
         self.signature_png: bytes | None = None
         self.signature_sha256: str | None = None
+        # 智能预审 of each photographed page, by the attachment's sha256 (viewmodels/precheck.py)
+        self.prechecks: dict[str, dict] = {}
 
     @property
     def catalogue(self) -> Catalogue:
@@ -62,7 +64,19 @@ class Journey:
                                 today=self._today())
         self.signature_png = None
         self.signature_sha256 = None
+        self.prechecks = {}
         return self.form
+
+    def payload(self) -> dict:
+        """The form's payload, each photographed material carrying its pages' pre-checks (the
+        contract's optional `precheck` object, keyed by attachment; no names, no numbers)."""
+        payload = self.form.payload()
+        for material in payload.get("materials") or []:
+            found = {sha: self.prechecks[sha] for sha in material.get("attachments") or []
+                     if sha in self.prechecks}
+            if found:
+                material["precheck"] = found
+        return payload
 
     def sign(self, png: bytes) -> str:
         """Keep the finger signature as an attachment; returns its sha256."""
@@ -82,6 +96,7 @@ class Journey:
         return self.signature_sha256
 
     def wipe(self) -> None:
+        self.prechecks = {}
         self.applicant = None
         self.agent = None
         self.bundle = None

@@ -82,6 +82,9 @@ def show_screen(kiosk, screen_id: str) -> None:
         kiosk.agent.show_sample(screen_id, Person(agent.name, agent.id_number),
                                 Person(resident.name, resident.id_number))
         return
+    if screen_id == "capture:precheck":
+        show_precheck(kiosk)
+        return
     if screen_id in ("materials", "capture", "capture:review", "capture:nothing", "sign"):
         _show_papers(kiosk, screen_id)
         return
@@ -99,6 +102,7 @@ def show_screen(kiosk, screen_id: str) -> None:
 
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
 EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review", "capture:nothing",
+                  "capture:precheck",
                   "identify_manual:handwriting")
 
 
@@ -143,6 +147,38 @@ def show_handwriting(kiosk) -> None:  # noqa: ANN001
             kiosk.handwriting.move(x / ink.width, y / ink.height)
         kiosk.handwriting.release()
     kiosk.handwriting.wait()
+    settle(kiosk.app)
+
+
+def show_precheck(kiosk) -> None:  # noqa: ANN001
+    """智能预审 on the review: a generated 出生医学证明 whose mother is not the applicant."""
+    from datetime import date
+
+    import numpy as np
+
+    from devices.precheck.people import make_person
+    from devices.precheck.synthetic import Condition, photograph, render_document
+    from kiosk.ui.session import Person
+
+    rng = np.random.default_rng(2024)
+    mother = make_person(rng, sex="女", born_from=date(1988, 1, 1), born_to=date(1996, 1, 1), rare=0.0)
+    father = make_person(rng, sex="男", born_from=date(1986, 1, 1), born_to=date(1994, 1, 1), rare=0.0)
+    child = make_person(rng, born_from=date(2025, 1, 1), born_to=date(2025, 5, 1), rare=0.0,
+                        surname=father.name[0])
+    kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+    form = sample_application(kiosk, variant=0)
+    form.answer("applicant_relation", "mother")        # the applicant is not the mother on the paper
+    form.answer("other_parent_name", father.name)
+    form.answer("other_parent_id_number", father.id_number)
+    form.answer("baby_name", "")                       # not given yet: the paper can fill it
+    page, truth = render_document("birth_cert", np.random.default_rng(15),
+                                  {"child": child, "mother": mother, "father": father}, "stacked")
+    fair = Condition(px_per_mm=6.6, rotate_deg=2.0, perspective=0.015, brightness=0.95, gradient=0.1,
+                     blur_sigma=0.5, jpeg_quality=85, table="wood")        # a fair photograph
+    frame, _ = photograph(page, np.random.default_rng(15), fair, truth)
+    kiosk.shell.jump("capture")
+    kiosk.camera.show_sample_review("出生医学证明", kind="page", frame=frame, material_id="birth_certificate")
+    kiosk.precheck.wait()
     settle(kiosk.app)
 
 

@@ -148,6 +148,9 @@ class CameraViewModel(Notifying):
         self._labels: list[str] = [""]
         self.on_done: Callable[[str, list[str]], None] | None = None
         self.on_cancel: Callable[[], None] | None = None
+        # A page shown for review (material, JPEG) — the pre-check reads it — and leaving it.
+        self.on_review: Callable[[str, bytes], None] = lambda material_id, jpeg: None
+        self.on_review_left: Callable[[], None] = lambda: None
         self._frameFromWorker.connect(self._deliver_frame)
         self._shotFromWorker.connect(self._deliver_shot)
         self._errorFromWorker.connect(self._deliver_error)
@@ -248,6 +251,7 @@ class CameraViewModel(Notifying):
 
     @Slot()
     def retake(self) -> None:
+        self.on_review_left()
         self._save_serial += 1
         self._set("saving", False)
         self._set("saveError", "")
@@ -288,6 +292,7 @@ class CameraViewModel(Notifying):
             return
         self._pages.append(sha)
         self._shot = None
+        self.on_review_left()
         self.images.put("page", None)
         if len(self._pages) < self._values["pageCount"]:
             self._set("page", len(self._pages) + 1)
@@ -305,6 +310,7 @@ class CameraViewModel(Notifying):
     @Slot()
     def cancel(self) -> None:
         """不拍了: back to the list; pages taken so far are dropped."""
+        self.on_review_left()
         self.stop()
         self._pages = []
         self._shot = None
@@ -344,6 +350,8 @@ class CameraViewModel(Notifying):
         self._set("stage", "review")
         self._say("拍好了。请看看是否清楚：清楚就点用这张，不清楚就点重拍。"
                   + (shot.advice + "。" if shot.advice else ""))
+        if shot.jpeg:
+            self.on_review(self._material_id, shot.jpeg)
 
     def _deliver_error(self, serial: int, message: str) -> None:
         # The device's own words (which camera, what to check) are for staff: logged, and the
@@ -383,14 +391,17 @@ class CameraViewModel(Notifying):
         self._set("guidanceOk", quality.ok)
         self._set("live", True)
 
-    def show_sample_review(self, name: str, kind: str = "card") -> None:
+    def show_sample_review(self, name: str, kind: str = "card", frame=None, material_id: str = "") -> None:  # noqa: ANN001
         """Screenshots only: the 用这张 / 重拍 review of a real capture of a generated photo (an ID
-        card by default: the widest page, the hardest to fit a tall screen)."""
+        card by default: the widest page, the hardest to fit a tall screen), or of `frame`; the
+        pre-check reads it as after a real 拍照 (`on_review`)."""
         from devices.camera.document_scenes import scenes
         from devices.capture.pipeline import capture
         from devices.capture.presets import preset
 
-        result = capture(scenes(kind)[1], preset("idcard_front" if kind == "card" else "a4"))
+        result = capture(scenes(kind)[1] if frame is None else frame,
+                         preset("idcard_front" if kind == "card" else "a4"))
+        self._material_id = material_id
         self._set("materialName", name)
         self._set("pageCount", 2 if kind == "card" else 1)
         self._set("pageLabel", "人像面" if kind == "card" else "")
@@ -400,6 +411,8 @@ class CameraViewModel(Notifying):
         self._set("shotAdvice", self._shot.advice)
         self._set("pageSerial", self._values["pageSerial"] + 1)
         self._set("stage", "review")
+        if material_id and result.jpeg:
+            self.on_review(material_id, result.jpeg)
 
     def wipe(self) -> None:
         self.stop()

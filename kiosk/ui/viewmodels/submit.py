@@ -109,7 +109,7 @@ class SubmitViewModel(QObject):
         if self._submit is None:
             self._fail("本机没有接上数据存储，无法保存。", "请请工作人员检查终端。")
             return
-        payload = form.payload()
+        payload = self._journey.payload()      # the form's, with the pages' pre-checks
         facts = form.receipt_facts()
         provided = sum(1 for m in form.materials() if m.status == "provided")
         # The receipt's facts, frozen now and saved with the application: every reprint states them.

@@ -239,6 +239,11 @@ Item {
             hint: "这张不清楚，再拍一次"
             onClicked: camera.retake()
         }
+        PrecheckNotes {
+            objectName: "precheckNotes"
+            width: parent.width
+            visible: screen.reviewing && precheck.state !== "idle"
+        }
         BigButton {
             objectName: "captureCancel"
             visible: !screen.reviewing
