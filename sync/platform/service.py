@@ -25,13 +25,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sync import signing
 from sync.durable import write_atomic
 from sync.platform import signing_key_path
-from sync.platform.pdf import certificate_pdf
+from sync.platform.pdf import CertificateFacts, certificate_pdf
 
 STALE_CLAIM_S = 30.0
 MAX_ATTACHMENT = 20 * 1024 * 1024
@@ -698,16 +699,7 @@ class PlatformService:
                 cid = f"CERT-{row['platform_reference']}-{self._next(conn, 'certificate')}"
                 changed += self._set_certificates(conn, row["submission_id"], "superseded",
                                                   "已出具新的证照", now, superseded_by=cid)
-                pdf = certificate_pdf(
-                    [
-                        f"Platform reference: {row['platform_reference']}",
-                        f"Local reference: {row['local_reference']}",
-                        f"Bundle: {row['bundle_id']}",
-                        f"Status: {status}",
-                        f"Issued: {now}",
-                    ],
-                    title="Certificate / Zheng Zhao",
-                )
+                pdf = certificate_pdf(self._certificate_facts(row, cid, now))
                 digest = hashlib.sha256(pdf).hexdigest()
                 conn.execute(
                     "INSERT INTO certificates(certificate_id, submission_id, pdf, sha256, signature, "
@@ -836,6 +828,29 @@ class PlatformService:
             .fetchall()
         )
         return [dict(r) for r in rows]
+
+    def _certificate_facts(self, row: sqlite3.Row, certificate_id: str, now: str) -> CertificateFacts:
+        """What the certificate page states: the holder and matter from the submission, the
+        names of the bundle and its items and the issuing department from the catalogue."""
+        body = json.loads(row["body"])
+        applicant = body.get("applicant") or {}
+        bundle_name, items, issuer = str(row["bundle_id"] or ""), [], "辽宁省政务服务中心"
+        try:
+            import forms
+
+            bundle = forms.Catalogue.from_document(self._document_source("catalogue")).bundle(bundle_name)
+            bundle_name = bundle.name
+            found = [bundle.item(code) for code in body.get("item_codes") or []]
+            items = [item.name for item in found if item is not None]
+            if found and found[0] is not None:
+                issuer = found[0].department
+        except Exception:  # noqa: BLE001 - a bundle the catalogue no longer has: its id stands in
+            pass
+        return CertificateFacts(
+            title=f"{bundle_name}办理结果通知书", holder=str(applicant.get("name") or ""),
+            id_number=str(applicant.get("id_number") or ""), matter=bundle_name, items=tuple(items),
+            reference=row["platform_reference"], issuer=issuer,
+            issued_on=date.fromisoformat(now[:10]), certificate_id=certificate_id)
 
     # ------------------------------------------------------------------ signed documents
     def _document_source(self, kind: str) -> dict[str, Any]:

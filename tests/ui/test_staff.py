@@ -188,7 +188,7 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
         cid, pdf = db.execute("SELECT certificate_id, pdf FROM certificates ORDER BY rowid DESC LIMIT 1"
                               ).fetchone()
         db.execute("UPDATE certificates SET pdf=? WHERE certificate_id=?",
-                   (pdf.replace(b"Certificate", b"Certifikate"), cid))
+                   (pdf[:len(pdf) // 2] + bytes([pdf[len(pdf) // 2] ^ 0x01]) + pdf[len(pdf) // 2 + 1:], cid))
     station.worker.run_once(force=True)
     assert store.certificate(cid) is None                      # the worker refused it too
     kiosk.lookup.load(payload["applicant"]["id_number"], for_staff=True)
