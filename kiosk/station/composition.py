@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sync import enrollment
-from sync.store import Store
-from sync.worker import DeliveryWorker, WorkerStatus
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:   # the store, the client (requests) and the worker load when delivery is opened,
+    # not when the touch screen's first frame is being made (kiosk.ui.app imports this module)
     from devices.manager import DeviceManager
+    from sync.store import Store
+    from sync.worker import DeliveryWorker, WorkerStatus
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +174,10 @@ def start_demo_platform(data_dir: Path, advance_every_s: float = 20.0):  # noqa:
 def open_sync(config, *, demo: bool, on_status: Callable[[WorkerStatus], None],  # noqa: ANN001
               devices: Callable[[], dict[str, str]] | None = None, app_version: str = "0.1.0",
               poll_s: float = 30.0) -> StationSync:
+    from sync import enrollment
+    from sync.store import Store
+    from sync.worker import DeliveryWorker
+
     store = Store.open(config.data_dir, config.key_dir, crypto=config.get("security", "crypto"),
                        station_id=config.get("station", "id"))
     station = StationSync(store)
