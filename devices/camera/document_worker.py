@@ -71,6 +71,8 @@ class CameraWorker:
         self._on_error = on_error
         self._stop = threading.Event()
         self._wanted: queue.SimpleQueue[int] = queue.SimpleQueue()   # frame numbers asked for by 拍照
+        self._asked: set[int] = set()      # those not shot yet: never let go, whatever shows since
+        self._asked_lock = threading.Lock()
         self._on_screen = 0       # the number of the frame the screen shows (older ones are let go)
         self._thread = threading.Thread(target=self._run, name="document-camera", daemon=True)
 
@@ -82,7 +84,11 @@ class CameraWorker:
         self._on_screen = max(self._on_screen, number)
 
     def request_capture(self, number: int) -> None:
-        """拍照 on the frame the screen shows (`number`, as `on_frame` sent it)."""
+        """拍照 on the frame the screen shows (`number`, as `on_frame` sent it). It is kept until
+        shot even when a newer frame reaches the screen before this thread gets to the request
+        (the tap and the next picture are both on their way to it)."""
+        with self._asked_lock:
+            self._asked.add(number)
         self._wanted.put(number)
 
     def stop(self, timeout: float = 5.0, wait: bool = True) -> None:
@@ -112,7 +118,10 @@ class CameraWorker:
             recent: collections.OrderedDict[int, tuple[np.ndarray, bool]] = collections.OrderedDict()
             while not self._stop.is_set():
                 while not self._wanted.empty():
-                    self._on_shot(self._shoot(recent, self._wanted.get()))
+                    asked = self._wanted.get()
+                    self._on_shot(self._shoot(recent, asked))
+                    with self._asked_lock:
+                        self._asked.discard(asked)
                 frame = source.read()
                 if frame is None:
                     self._on_error("摄像头没有画面，请工作人员检查")
@@ -140,9 +149,11 @@ class CameraWorker:
         """Forget frames the screen has moved past, and beyond RECENT_FRAMES the oldest of those
         sent since — never the one on screen, which 拍照 may still ask for."""
         on_screen = self._on_screen
-        for number in [n for n in recent if n < on_screen]:
+        with self._asked_lock:
+            keep = {on_screen, *self._asked}
+        for number in [n for n in recent if n < on_screen and n not in keep]:
             del recent[number]
-        for number in [n for n in recent if n != on_screen][:max(0, len(recent) - RECENT_FRAMES)]:
+        for number in [n for n in recent if n not in keep][:max(0, len(recent) - RECENT_FRAMES)]:
             del recent[number]
 
     def _shoot(self, recent: collections.OrderedDict, number: int) -> Shot:

@@ -110,3 +110,27 @@ def test_the_shot_is_the_frame_on_screen_and_nothing_without_paper(tmp_path):
     assert np.array_equal(taken.page, capture(shown[1], preset("a4")).page)   # that very frame
     assert refused.number == 6 and not refused.document
     assert refused.jpeg is None and refused.page is None and refused.advice == NO_DOCUMENT
+
+
+def test_a_newer_frame_reaching_the_screen_before_the_tap_is_served_keeps_the_tapped_one(tmp_path):
+    """拍照 on frame 1, then frame 2 reaches the screen before the worker serves the tap: the
+    tapped frame is still shot (it was let go before, and 拍照 said 画面刚刚变了 in one run of four)."""
+    class Hurried(Screen):
+        def on_frame(self, number, frame, advice, ok) -> None:  # noqa: ANN001
+            self.frames.append((number, frame, advice, ok))
+            if number == 1:
+                self.worker.shown(1)
+                self.worker.request_capture(1)   # the tap …
+                self.worker.shown(2)             # … and a newer picture, both on their way
+                self.worker.shown(3)
+            if len(self.frames) >= self._wanted and self.shots:
+                self.done.set()
+
+    screen = Hurried(frames_wanted=4)
+    worker = _start(tmp_path, screen)
+    try:
+        assert screen.done.wait(60)
+    finally:
+        worker.stop()
+    (shot,) = screen.shots
+    assert shot.number == 1 and shot.document
