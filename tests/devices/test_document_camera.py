@@ -113,24 +113,44 @@ def test_the_shot_is_the_frame_on_screen_and_nothing_without_paper(tmp_path):
 
 
 def test_a_newer_frame_reaching_the_screen_before_the_tap_is_served_keeps_the_tapped_one(tmp_path):
-    """拍照 on frame 1, then frame 2 reaches the screen before the worker serves the tap: the
-    tapped frame is still shot (it was let go before, and 拍照 said 画面刚刚变了 in one run of four)."""
-    class Hurried(Screen):
-        def on_frame(self, number, frame, advice, ok) -> None:  # noqa: ANN001
-            self.frames.append((number, frame, advice, ok))
-            if number == 1:
-                self.worker.shown(1)
-                self.worker.request_capture(1)   # the tap …
-                self.worker.shown(2)             # … and a newer picture, both on their way
-                self.worker.shown(3)
-            if len(self.frames) >= self._wanted and self.shots:
-                self.done.set()
+    """拍照 on frame 1 arrives while the camera reads frame 3, together with frame 2 reaching the
+    screen: the tapped frame is still shot (it used to be let go, and 拍照 said 画面刚刚变了)."""
+    good = tmp_path / "good.png"
+    cv2.imwrite(str(good), scenes("page")[1])
+    shots, frames, done = [], [], threading.Event()
 
-    screen = Hurried(frames_wanted=4)
-    worker = _start(tmp_path, screen)
+    class TapWhileReading:
+        """The camera, with the screen's tap and the next picture landing during its third read."""
+
+        def __init__(self) -> None:
+            self.camera = SensorNoise(SimulatedCamera([good], fps=10, hold_s=1.0, loop=True))
+            self.reads = 0
+
+        def read(self):  # noqa: ANN202
+            self.reads += 1
+            if self.reads == 3:
+                worker.request_capture(1)    # the tap on frame 1 …
+                worker.shown(2)              # … and frame 2 on screen, both while this frame is read
+            return self.camera.read()
+
+        def close(self) -> None:
+            self.camera.close()
+
+    def on_frame(number, frame, advice, ok) -> None:  # noqa: ANN001
+        frames.append(number)
+        if number == 1:
+            worker.shown(1)
+
+    def on_shot(shot) -> None:  # noqa: ANN001
+        shots.append(shot)
+        done.set()
+
+    worker = CameraWorker(TapWhileReading, preset("a4"), on_frame=on_frame, on_shot=on_shot,
+                          on_error=lambda message: None)
+    worker.start()
     try:
-        assert screen.done.wait(60)
+        assert done.wait(60)
     finally:
         worker.stop()
-    (shot,) = screen.shots
+    (shot,) = shots
     assert shot.number == 1 and shot.document
