@@ -27,7 +27,7 @@ def until(kiosk, condition, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, f"timed out: {kiosk.camera.property('stage')}, " \
-                                            f"{kiosk.precheck.property('state')}"
+                                            f"{kiosk.precheck.property('state')}, {kiosk.camera.property('shotAdvice')!r}"
         settle(kiosk.app)
         time.sleep(0.05)
 
@@ -72,7 +72,7 @@ def test_a_mismatched_birth_certificate_is_warned_about_on_the_review_screen(qap
         kiosk.materials.capture("birth_certificate")
         settle(kiosk.app)
         assert kiosk.shell.property("screen") == "capture"
-        qtbot.waitUntil(lambda: kiosk.camera.property("live"), timeout=15_000)
+        qtbot.waitUntil(lambda: kiosk.camera.property("pictureShown"), timeout=15_000)
         tap(kiosk, "shootButton")
         until(kiosk, lambda: kiosk.camera.property("stage") == "review", 20)
         until(kiosk, lambda: kiosk.precheck.property("state") == "done", 60)

@@ -25,6 +25,7 @@ def tap_visible(kiosk, name: str) -> None:
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest
 
+    settle(kiosk.app, 2)              # what just appeared is laid out where it will be tapped
     item = visible(kiosk, name)
     centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
     QTest.mouseClick(kiosk.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)

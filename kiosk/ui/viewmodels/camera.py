@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, not with the ki
 
 log = logging.getLogger(__name__)
 
+CAMERA_OPENING = "摄像头正在打开，看到画面后再点拍照。"
 CAMERA_TROUBLE = "摄像头暂时不能使用。可以点“不拍了，返回”选择其他办法，或者请工作人员帮忙"
 PREVIEW_WIDTH = 960        # live picture width sent to the screen
 PAGE_SIZE = (900, 1100)    # the captured page as the review shows it
@@ -171,6 +172,11 @@ class CameraViewModel(Notifying):
     saveError = prop(str, "saveError", changed)     # the store refused it (a full disk): what to do
 
     @Property(bool, notify=changed)
+    def pictureShown(self) -> bool:
+        """A picture from the camera is on screen: 拍照 has a frame to take."""
+        return self._worker is not None and self._shown > 0
+
+    @Property(bool, notify=changed)
     def canUse(self) -> bool:
         return self._shot is not None and self._shot.document
 
@@ -200,6 +206,7 @@ class CameraViewModel(Notifying):
         kind = "card" if self._preset_name.startswith("idcard") else "page"
         self._serial += 1
         self._shown = 0
+        self.changed.emit()
         serial = self._serial
         worker = CameraWorker(source_opener(self._spec, kind, self._folder, self._sim_fps),
                               preset(self._preset_name),
@@ -243,7 +250,11 @@ class CameraViewModel(Notifying):
     @Slot()
     def takePhoto(self) -> None:
         """拍照: the frame on screen (by its number) is the shot; nothing before one is shown."""
-        if self._worker is None or self._values["stage"] != "live" or not self._shown:
+        if self._worker is None or self._values["stage"] != "live":
+            return
+        if not self._shown:                # the camera is still opening: said, never ignored
+            self._set("shotAdvice", CAMERA_OPENING)
+            self._say(CAMERA_OPENING)
             return
         self._set("stage", "working")
         self._set("shotAdvice", "")
@@ -331,7 +342,7 @@ class CameraViewModel(Notifying):
         self._worker.shown(number)
         self._set("guidance", advice)
         self._set("guidanceOk", ok)
-        if ok and self._values["stage"] == "live":
+        if (ok and self._values["stage"] == "live") or self._values["shotAdvice"] == CAMERA_OPENING:
             self._set("shotAdvice", "")         # a refused 拍照's sentence, once the paper lies well
         self._set("frameSerial", self._values["frameSerial"] + 1)
 

@@ -218,7 +218,7 @@ Item {
             width: parent.width
             text: camera.stage === "working" ? "正在拍照…" : "拍照"
             hint: "材料放好后点这里"
-            enabledLook: camera.live && camera.stage === "live"
+            enabledLook: camera.pictureShown && camera.stage === "live"
             onClicked: camera.takePhoto()
         }
         BigButton {
