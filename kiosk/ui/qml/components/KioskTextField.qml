@@ -1,6 +1,10 @@
-// A labelled input. `keypad: "pinyin"` types through Qt Virtual Keyboard (zh_CN pinyin);
+// A labelled input. `keypad: "pinyin"` types Latin letters on Qt Virtual Keyboard, and our own
+// pinyin strip above the keyboard (PinyinStrip, `pinyinKind` name | address | text; "" for none)
+// turns them into characters — the keyboard's own candidate line was too small to read or hit;
 // `keypad: "id"` / `"phone"` is read-only here and filled by the big NumericKeypad, so the
 // letters keyboard never appears for numbers. Errors show a "！" mark and words, not colour only.
+// `errorBelow: false` keeps the words out of the field (a screen that lists them under its buttons,
+// so that nothing moves under a finger when they come): the box then shows the "！" mark alone.
 import QtQuick
 
 Column {
@@ -10,9 +14,11 @@ Column {
     property string placeholder: ""
     property string error: ""
     property string keypad: "pinyin"
+    property string pinyinKind: "text"
     property alias text: input.text
     property alias input: input
     property bool selected: false
+    property bool errorBelow: true
     signal edited(string text)
     signal tapped()
 
@@ -50,7 +56,13 @@ Column {
             clip: true
             readOnly: root.keypad !== "pinyin"
             activeFocusOnPress: root.keypad === "pinyin"
-            inputMethodHints: root.keypad === "pinyin" ? Qt.ImhNone : Qt.ImhDigitsOnly
+            inputMethodHints: root.keypad === "pinyin"
+                              ? Qt.ImhLatinOnly | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
+                              : Qt.ImhDigitsOnly
+            // What the pinyin strip (Main.qml) reads from the box being typed in, and how it puts
+            // a chosen character in (as typing does, so the view-model hears of it).
+            readonly property string pinyinKind: root.keypad === "pinyin" ? root.pinyinKind : ""
+            function put(value) { text = value; root.edited(value) }
             onTextEdited: root.edited(text)
             // No clipboard: personal data typed here must not be copied out (or pasted in from a
             // previous resident). No selection by touch, none kept, and the copy/cut/paste/select-all
@@ -64,6 +76,13 @@ Column {
             }
             Accessible.role: Accessible.EditableText
             Accessible.name: root.label
+        }
+        Rectangle {     // the mark, inside the box: the box keeps its size when an error comes
+            visible: root.error !== "" && !root.errorBelow
+            anchors { right: parent.right; rightMargin: 20; verticalCenter: parent.verticalCenter }
+            width: 48; height: 48; radius: 24
+            color: Theme.error
+            KText { anchors.centerIn: parent; text: "!"; color: Theme.onPrimary; font.bold: true; lineHeight: 1.0 }
         }
         KText {
             anchors { left: parent.left; leftMargin: 24; verticalCenter: parent.verticalCenter }
@@ -79,7 +98,7 @@ Column {
         }
     }
     Row {
-        visible: root.error !== ""
+        visible: root.error !== "" && root.errorBelow
         spacing: 8
         width: root.width
         Rectangle {
