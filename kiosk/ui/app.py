@@ -61,13 +61,15 @@ class KioskApp:
     certificates: object = None
     scan: object = None
     credit: object = None
+    pinyin: object = None
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
-        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit):
+        for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit,
+                      self.pinyin):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         for camera in (self.camera, self.scan):
@@ -153,6 +155,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from kiosk.ui.theme import Theme
     from kiosk.ui.viewmodels.devices import DevicesViewModel
     from kiosk.ui.viewmodels.identify import IdentifyViewModel
+    from kiosk.ui.viewmodels.pinyin import PinyinViewModel
     from kiosk.ui.viewmodels.shell import ShellViewModel
     from kiosk.ui.viewmodels.sync_status import SyncStatusViewModel
     from kiosk.ui.voice import Voice
@@ -171,6 +174,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     keyboard_dir = _keyboard_data_dir()
     shell.setProperty("keyboardDataPath", str(keyboard_dir))
     identify = IdentifyViewModel(check_id_number, check_name)
+    pinyin = PinyinViewModel(_pinyin_candidates())
     catalogue = _Deferred(_load_catalogue, "kiosk-catalogue")
     journey = Journey(catalogue)
 
@@ -190,8 +194,12 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                                                         devices=devices, journey=journey, voice=voice)
     shell.add_wiper(devices.lift_demo_card)
     shell.add_wiper(identify.wipe)
+    shell.add_wiper(pinyin.wipe)
     shell.add_wiper(journey.wipe)
     shell.add_wiper(app.clipboard().clear)      # no clipboard: nothing of a resident survives a wipe
+    # 大字 is one resident's choice: the next one starts with the station's own setting (it stayed on).
+    configured_large = theme.property("large")
+    shell.add_wiper(lambda: theme.setProperty("large", configured_large))
     bundles, form = _journey_view_models(journey, shell, store)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
@@ -202,8 +210,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                                           after_submit)
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
-    agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,
-                        identified)
+    agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,
+                        store, identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
 
     messages = qtlog.install()
@@ -214,7 +222,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "bundles": bundles, "form": form, "submit": submit, "rating": rating,
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
-                      "staff": staff, "lookup": lookup, "scan": scan, "credit": credit}.items():
+                      "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
+                      "pinyin": pinyin}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -242,7 +251,22 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
-                    lookup=lookup, certificates=certificates, scan=scan, credit=credit)
+                    lookup=lookup, certificates=certificates, scan=scan, credit=credit, pinyin=pinyin)
+
+
+def _pinyin_candidates() -> Callable[[str, str, int], list[str]]:
+    """The pinyin strip's ranking (devices.handwriting), opened on first use — on the strip's
+    worker thread, since the first call reads the character tables."""
+    holder: list = []
+
+    def candidates(syllable: str, context: str, limit: int) -> list[str]:
+        if not holder:
+            from devices.handwriting import open_recogniser
+
+            holder.append(open_recogniser(use_zinnia=False))
+        return holder[0].pinyin_candidates(syllable, context, limit)
+
+    return candidates
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -353,8 +377,8 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     return camera, materials, signature
 
 
-def _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,  # noqa: ANN001, ANN202, PLR0913
-                identified):
+def _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,  # noqa: ANN001, ANN202, PLR0913
+                store, identified):
     """Proxy agents (kiosk/ui/viewmodels/agent.py): cards and manual identification pass through agent mode
     first, the written 委托书 comes back from the camera, and the band follows the save."""
     from kiosk.ui.viewmodels.agent import AgentViewModel
@@ -369,15 +393,19 @@ def _agent_mode(config, shell, session, journey, voice, devices, identify, camer
     agent = AgentViewModel(verify,
                            shell=shell, session=session, journey=journey, say=voice.say,
                            identified=identified, person_from_card=lambda card: _card_person(card, shell),
-                           begin_capture=camera.begin, saved=lambda: submit.property("state") == "saved")
+                           begin_capture=camera.begin,
+                           served=lambda: submit.property("state") == "saved"
+                           and rating.property("state") == "thanked")
     card_placed, manual, captured = devices.on_card, identify.on_identified, camera.on_done
     devices.on_card = lambda card: agent.card(card) or card_placed(card)
     identify.on_identified = lambda person: agent.take_resident(person) or manual(person)
     camera.on_done = lambda material_id, pages: (
         agent.photographed(pages) if material_id == AUTHORISATION_MATERIAL else captured(material_id, pages))
     submit.changed.connect(agent.refresh)
+    rating.changed.connect(agent.refresh)
     shell.add_wiper(agent.wipe)
     shell.set_prompt("agent_consent", agent.spoken_consent)
+    shell.set_prompt("identify_manual", agent.spoken_manual)
     return agent
 
 

@@ -51,7 +51,7 @@ Window {
         objectName: "screenLoader"
         anchors {
             top: agentBand.bottom; left: parent.left; right: parent.right
-            bottom: keyboard.active ? keyboardLoader.top : banner.top
+            bottom: pinyinStrip.visible ? pinyinStrip.top : keyboard.active ? keyboardLoader.top : banner.top
         }
         source: "screens/" + shell.screenQml
         focus: true
@@ -75,6 +75,18 @@ Window {
             elide: Text.ElideRight
             wrapMode: Text.NoWrap
         }
+    }
+
+    // Our pinyin candidates, on top of the keyboard whenever it types into a Chinese box: they come
+    // and go with the keyboard, so the screen does not change size twice.
+    PinyinStrip {
+        id: pinyinStrip
+        objectName: "pinyinStrip"
+        z: 50
+        anchors { left: parent.left; right: parent.right; bottom: keyboardLoader.top }
+        input: window.activeFocusItem && window.activeFocusItem.pinyinKind !== undefined
+               && window.activeFocusItem.pinyinKind !== "" ? window.activeFocusItem : null
+        visible: keyboard.active && input !== null
     }
 
     // Qt Virtual Keyboard (pinyin) takes a while to build: it is made just after the attract

@@ -11,6 +11,7 @@ Column {
         label: "在这里输入"
         placeholder: form.placeholder
         keypad: "pinyin"
+        pinyinKind: form.fieldType === "name" ? "name" : "text"
         text: form.draft
         onEdited: (value) => form.setDraft(value)
     }

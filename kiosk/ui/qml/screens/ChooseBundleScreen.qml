@@ -30,8 +30,9 @@ Item {
                 label: "查找"
                 placeholder: "输入拼音首字母，如 txyj 找“退休一件事”"
                 keypad: "pinyin"
+                pinyinKind: ""          // letters are the search: 拼音首字母 (txyj), no characters
                 text: bundles.query
-                input.inputMethodHints: Qt.ImhPreferLatin | Qt.ImhNoPredictiveText
+                input.inputMethodHints: Qt.ImhLatinOnly | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
                 onEdited: (value) => bundles.query = value
             }
             BigButton {
