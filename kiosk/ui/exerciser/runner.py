@@ -473,7 +473,8 @@ class Exerciser:
                                before_screen)
             elif not transient and observe.seen_state(k) == before_seen and not self._may_do_nothing(action):
                 self.violation("dead_control", f"{what}: 按下后画面和状态都没有变化", before_screen)
-            if self.page() == before_page and centre is not None:
+            # The "more below" band scrolls the list on purpose: what moves is the page, not a jump.
+            if self.page() == before_page and centre is not None and action.control.key[0] != "scrollCue":
                 self.check_layout(before_layout, observe.layout(k), centre, what)
         problem = observe.way_out(k)
         if problem:
@@ -491,14 +492,15 @@ class Exerciser:
 
     def _may_do_nothing(self, action: Action) -> bool:
         """Presses that rightly change nothing: an editing key with nothing to edit, a keyboard key
-        (Qt's own), a box that is already the one being typed in, or any press while the screen
-        already says why it cannot go on (an error with its "！" mark)."""
+        (Qt's own), a box that is already the one being typed in, an option already chosen (its ✓
+        says so), or any press while the screen already says why it cannot go on (an error with
+        its "！" mark)."""
         control = action.control
         if control.kind == "vkb":
             return True
         if control.kind == "key" and control.key[0] in ("key_back", "key_clear"):
             return True
-        if _already_selected(control.item):
+        if _already_selected(control.item) or _already_chosen(control.item):
             return True
         return observe.error_shown(self.kiosk)
 
@@ -565,6 +567,18 @@ def _already_selected(item) -> bool:  # noqa: ANN001
         if node.property("keypad") is not None:        # a KioskTextField: is its box in use?
             return any(child.inherits("QQuickTextInput") and child.hasActiveFocus()
                        for child in _descendants(node))
+    return False
+
+
+def _already_chosen(item) -> bool:  # noqa: ANN001
+    """Is this an option already chosen (its ✓ shows it), pressed again?"""
+    node = item.parentItem()
+    for _ in range(2):
+        if node is None:
+            return False
+        if node.property("checked") is True or node.property("chosen") is True:
+            return True
+        node = node.parentItem()
     return False
 
 

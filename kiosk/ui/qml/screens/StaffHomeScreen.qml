@@ -59,6 +59,13 @@ Item {
                 onClicked: staff.logout()
             }
         }
+        KText {
+            width: page.columnWidth
+            objectName: "refreshedText"
+            text: staff.refreshing || staff.refreshedAt === "" ? "正在读取……"
+                                                              : "以下是 " + staff.refreshedAt + " 的情况"
+            color: Theme.textMuted
+        }
 
         KText {
             // the platform asks for newer software (its last heartbeat): staff only, never residents
@@ -84,7 +91,7 @@ Item {
                 KText {
                     width: parent.width
                     objectName: "pendingText"
-                    text: "待发送 " + staff.pendingCount + " 件；最早一件已等 " + staff.oldestAge
+                    text: staff.pendingText
                 }
                 KText {
                     width: parent.width
@@ -222,7 +229,7 @@ Item {
                 KText {
                     width: parent.width
                     objectName: "catalogueText"
-                    text: "事项目录：" + staff.catalogueVersion
+                    text: staff.catalogueVersion
                     color: Theme.textMuted
                 }
             }
