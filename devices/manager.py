@@ -9,6 +9,7 @@ device, or a failing listener, never takes the application down.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
@@ -95,10 +96,17 @@ class DeviceManager:
 
     def print_receipt(self, receipt: Receipt) -> PrintResult:
         """Never raises: an unexpected driver failure becomes `NotPrinted` with a Chinese reason."""
+        return self._print(lambda printer: printer.print_receipt(receipt))
+
+    def print_test_page(self, station_name: str, now: dt.datetime) -> PrintResult:
+        """测试打印 from the staff screen (never a receipt); never raises, like print_receipt."""
+        return self._print(lambda printer: printer.print_test_page(station_name, now))
+
+    def _print(self, job: Callable[[ReceiptPrinter], PrintResult]) -> PrintResult:
         if self._printer is None:
             return NotPrinted(NoAnswer("本机未配置凭条打印机"))
         try:
-            result = self._printer.print_receipt(receipt)
+            result = job(self._printer)
         except Exception:  # noqa: BLE001 - the kiosk must go on; the reason is logged without data
             log.exception("receipt printing failed")
             result = NotPrinted(NoAnswer("凭条打印机发生未知错误，请联系工作人员"))

@@ -513,10 +513,20 @@ class FormSession:
                          for m in lines if m.status == "deferred"],
             "promised": [{"material_id": m.material.id, "name": m.material.name, "text": m.commitment_text}
                          for m in lines if m.status == "promised"],
+            # Fetched from the government's own records (e-certificates, 共享获取), and apart from
+            # them the papers an item of this very application will issue (e.g. the 营业执照 the
+            # registration produces): both need not be handed in, but only the first is "shared".
             "held_by_government": [
                 {"material_id": m.material.id, "name": m.material.name, "reason": m.held_reason}
-                for m in lines if m.status == "held_by_government"],
+                for m in lines if m.status == "held_by_government" and not self._produced_here(m)],
+            "produced": [
+                {"material_id": m.material.id, "name": m.material.name, "reason": m.held_reason}
+                for m in lines if m.status == "held_by_government" and self._produced_here(m)],
         }
+
+    def _produced_here(self, line: materials.MaterialStatus) -> bool:
+        produced_by = line.material.produced_by
+        return bool(produced_by) and any(item.code == produced_by for item in self.applicable_items())
 
     def answers(self) -> dict[str, Any]:
         """Visible, valid answers (and computed values) in form order: what the payload carries."""

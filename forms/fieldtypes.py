@@ -282,14 +282,16 @@ class FieldType:
 
     `widget` names the QML file that asks it (kiosk/ui/qml/fields/<widget>.qml); `keypad` the
     kind of big number pad it is typed on (kiosk/ui/viewmodels/keypad.py), "" for none, or a
-    function of the field; `later`: answered in a later step of the journey (the camera, the
-    signature pad), not on the question screen."""
+    function of the field; `writes`: what the handwriting pad expects in it (devices.handwriting's
+    contexts: name, address, text), "" where it has no Chinese text; `later`: answered in a later
+    step of the journey (the camera, the signature pad), not on the question screen."""
 
     validate: Callable[[Field, Any, date], Result]
     show: Callable[[Field, Any], str]
     widget: str
     placeholder: str = ""
     keypad: str | Callable[[Field], str] = ""
+    writes: str = ""
     later: bool = False
 
     def keypad_for(self, f: Field) -> str:
@@ -301,8 +303,8 @@ def _phone_pad(f: Field) -> str:
 
 
 TYPES: dict[str, FieldType] = {
-    "text": FieldType(_text, _shown_plain, "TextAnswer", placeholder="点这里，用拼音输入"),
-    "name": FieldType(_name, _shown_plain, "TextAnswer", placeholder="点这里，用拼音输入姓名"),
+    "text": FieldType(_text, _shown_plain, "TextAnswer", placeholder="点这里，用拼音输入", writes="text"),
+    "name": FieldType(_name, _shown_plain, "TextAnswer", placeholder="点这里，用拼音输入姓名", writes="name"),
     "number": FieldType(_number, _shown_number, "KeypadAnswer", placeholder="点数字键输入", keypad="digits"),
     "money": FieldType(_money, lambda f, value: f"{value} 元", "KeypadAnswer", placeholder="点数字键输入",
                        keypad="decimal"),
@@ -314,7 +316,8 @@ TYPES: dict[str, FieldType] = {
     "id_number": FieldType(_id_number, _shown_plain, "KeypadAnswer", placeholder="18 位身份证号码",
                            keypad="id"),
     "phone": FieldType(_phone, _shown_plain, "KeypadAnswer", placeholder="11 位手机号码", keypad=_phone_pad),
-    "address": FieldType(_address, _shown_address, "AddressAnswer", placeholder="点这里，用拼音输入"),
+    "address": FieldType(_address, _shown_address, "AddressAnswer", placeholder="点这里，用拼音输入",
+                         writes="address"),
     "bank_account": FieldType(_bank_account, _shown_plain, "KeypadAnswer", placeholder="点数字键输入",
                               keypad="digits"),
     "scan": FieldType(_scan, lambda f, value: f"已拍摄 {len(value)} 张", "LaterAnswer", later=True),

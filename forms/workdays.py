@@ -1,4 +1,5 @@
-"""Working-day arithmetic for promised dates (承诺时限) and 容缺 due dates.
+"""Working-day arithmetic for promised dates (承诺时限) and 容缺 due dates, and the one way a
+date is written for a resident.
 
 Why a tiny module: time limits in the catalogue are in working days. Weekends are skipped; the
 State Council's holiday calendar changes yearly, so public holidays and make-up working days are
@@ -27,3 +28,9 @@ def add_working_days(start: date, days: int, holidays: Collection[date] = (),
         if is_working_day(current, holidays, workdays):
             remaining -= 1
     return current
+
+
+def chinese_date(day: date) -> str:
+    """The one way a date is written for a resident, on paper, on screen and in speech:
+    2026年12月7日 (no leading zeros: that is also how it is read aloud)."""
+    return f"{day.year}年{day.month}月{day.day}日"

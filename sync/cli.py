@@ -3,7 +3,8 @@
 Exit codes (documented in sync/README.md):
   0  done; 1 some rows failed or were rejected (staff must look) / not found;
   2  bad arguments or configuration; 3 platform unreachable (rows stay queued, nothing lost);
-  4  the form did not pass validation (queue add); 5 local storage problem (disk full, key, database).
+  4  the form did not pass validation (queue add); 5 local storage problem (disk full, key, database);
+  6  another delivery program already runs on this data directory (sync: nothing was sent).
 Every failure prints one Chinese sentence on stderr, never a traceback.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OFFLINE, EXIT_INVALID, EXIT_STORAGE = 0, 1, 2, 3, 4, 5
+EXIT_BUSY = 6
 
 
 def seconds(text: str) -> float:
@@ -76,6 +78,8 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
                    help="平台接口地址，如 http://127.0.0.1:8700/api/v1")
     p.add_argument("--station-id", required=True, help="驿站编号，如 210102-0001")
     p.add_argument("--code", required=True, help="县级下发的一次性注册码")
+    p.add_argument("--ca-file", type=Path, metavar="PEM",
+                   help="平台 HTTPS 证书的签发机构（CA）证书：锁定后只信任它签发的证书")
 
     p = commands.add("sync", "把待发队列送到平台，拉取办理状态与证照", _sync)
     _store_options(p)
@@ -118,6 +122,8 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     plat.add_argument("--host", default="127.0.0.1", help="监听地址（缺省 127.0.0.1）")
     plat.add_argument("--port", type=int, default=8700, help="端口（缺省 8700）")
     plat.add_argument("--data", dest="serve_data", metavar="DIR", type=Path, help="平台数据目录")
+    plat.add_argument("--tls-cert", type=Path, metavar="PEM", help="HTTPS：服务器证书（含证书链）")
+    plat.add_argument("--tls-key", type=Path, metavar="PEM", help="HTTPS：服务器私钥")
     plat.add_argument(
         "--demo-advance",
         type=seconds,
@@ -191,7 +197,9 @@ def _open_store(args: argparse.Namespace):
     from sync.store import Store
 
     logging.basicConfig(
-        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        # without --verbose stderr carries only the command's own sentence (the README's rule);
+        # the log's English lines are for --verbose and for the kiosk's log file
+        level=logging.INFO if getattr(args, "verbose", False) else logging.CRITICAL,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
@@ -267,8 +275,9 @@ def _guarded(fn):
 # ---------------------------------------------------------------------- kiosk side
 @_guarded
 def _enroll(args: argparse.Namespace) -> int:
-    from sync.enrollment import enroll
+    from sync.enrollment import enroll, read_ca
 
+    ca_pem = read_ca(args.ca_file) if args.ca_file else None
     store, key_dir = _open_store(args)
     with store:
         body = enroll(
@@ -278,9 +287,19 @@ def _enroll(args: argparse.Namespace) -> int:
             args.station_id,
             args.code,
             timeout=float(args.config.get("platform", "timeout_s")),
+            ca_pem=ca_pem,
+            proxy=args.config.get("platform", "proxy"),
         )
     print(f"注册成功：驿站 {body['station_id']}，平台签名公钥已锁定。")
     return EXIT_OK
+
+
+def _retention_days(args: argparse.Namespace) -> float | None:
+    """[privacy] retention_days of the configuration (kiosk/station/config.py)."""
+    try:
+        return float(args.config.get("privacy", "retention_days"))
+    except (KeyError, AttributeError):
+        return None
 
 
 def _client(store, key_dir: Path, args: argparse.Namespace):
@@ -289,7 +308,8 @@ def _client(store, key_dir: Path, args: argparse.Namespace):
     timeout = (
         args.timeout if getattr(args, "timeout", None) else float(args.config.get("platform", "timeout_s"))
     )
-    return make_client(store, key_dir, getattr(args, "platform_url", None), timeout=timeout)
+    return make_client(store, key_dir, getattr(args, "platform_url", None), timeout=timeout,
+                       proxy=args.config.get("platform", "proxy"))
 
 
 @_guarded
@@ -301,7 +321,14 @@ def _sync(args: argparse.Namespace) -> int:
 
     store, key_dir = _open_store(args)
     with store:
-        worker = DeliveryWorker(store, _client(store, key_dir, args))
+        worker = DeliveryWorker(store, _client(store, key_dir, args),
+                                retention_days=_retention_days(args))
+        before = {r.id: r.state for r in store.outbox_rows(masked=False)}
+        if args.forever:
+            worker.hold_lock()                     # kept between passes, until it stops
+        report = worker.run_once(force=True)       # takes the data directory's delivery lock
+        if report.busy:
+            return _fail(report.busy, EXIT_BUSY)
         if args.forever:
             stop = threading.Event()
             try:
@@ -309,15 +336,15 @@ def _sync(args: argparse.Namespace) -> int:
             except KeyboardInterrupt:
                 stop.set()
             return EXIT_OK
-        before = {r.id: r.state for r in store.outbox_rows(masked=False)}
-        report = worker.run_once(force=True)
         for _ in range(20):
-            if report.offline or not store.due_rows(float("inf"), 1):
+            if report.offline or report.storage_error or not store.due_rows(float("inf"), 1):
                 break
             progress = report.delivered + report.failed + report.rejected
             if not progress:
                 break
             report = worker.run_once(force=True)
+        if report.storage_error:              # the station's own disk: exit 5, never "offline"
+            return _fail(report.storage_error, EXIT_STORAGE)
         rows = store.outbox_rows(masked=False)
         # failed in this run = was waiting to be sent, now failed or refused by validation (a platform
         # decision "rejected" pulled later for a delivered row is not a delivery failure)
@@ -339,7 +366,8 @@ def _sync(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         if pending:
             print(
-                f"平台暂时无法送达：{report.error or '稍后重试'}。申请已安全保存在本机，联网后自动发送。",
+                f"平台暂时无法送达：{(report.error or '稍后重试').rstrip('。')}。"
+                "申请已安全保存在本机，联网后自动发送。",
                 file=sys.stderr,
             )
             return EXIT_OFFLINE
@@ -498,20 +526,12 @@ def _queue_retry(args: argparse.Namespace) -> int:
 
 @_guarded
 def _queue_export(args: argparse.Namespace) -> int:
-    from sync import signing, usb_export
-    from sync.enrollment import EnrollmentError, platform_key, station_key
+    from sync.usb_export import export_queue
 
     store, key_dir = _open_store(args)
     with store:
-        station_id, pkey = store.setting("station_id"), platform_key(store)
-        if not station_id or pkey is None:
-            raise EnrollmentError("本机尚未注册，无法导出（导出文件需用平台公钥加密）。")
-        items = store.export_items()
-        path = usb_export.export(
-            items, args.to, station_id, station_key(key_dir), pkey, signing.rfc3339(store.now())
-        )
-        store.audit("exported", {"file": path.name, "submissions": len(items["submissions"])})
-    print(f"已导出 {len(items['submissions'])} 件申请、{len(items['ratings'])} 条评价到 {path}")
+        done = export_queue(store, key_dir, args.to)
+    print(f"已导出 {done.submissions} 件申请、{done.ratings} 条评价到 {done.path}")
     return EXIT_OK
 
 
@@ -530,12 +550,17 @@ def _platform_serve(args: argparse.Namespace) -> int:
     if args.serve_data is None:
         return _fail("请用 --data 指定平台数据目录。", EXIT_USAGE)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        return _fail("--tls-cert 与 --tls-key 要一起给出。", EXIT_USAGE)
     service = _service(args.serve_data)
     try:
-        server = PlatformServer((args.host, args.port), service)
+        tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+        server = PlatformServer((args.host, args.port), service, tls=tls)
     except OSError as exc:
         return _fail(f"无法在 {args.host}:{args.port} 上启动：{os_error_text(exc)}（端口可能已被占用）。",
                      EXIT_USAGE)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
     stop = threading.Event()
     if args.demo_advance:
         threading.Thread(target=run_demo_timer, args=(service, args.demo_advance, stop), daemon=True).start()

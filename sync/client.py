@@ -48,6 +48,27 @@ class Offline(Transient):
     """No real platform behind the network (refused, DNS, captive portal)."""
 
 
+class CertificateRefused(Offline):
+    """TLS: the platform's certificate did not check out (another CA than the one pinned at
+    enrollment, another host name, expired). Nothing was sent: the handshake failed first. Rows
+    stay queued; the reason names the 证书 so staff do not look for a cable."""
+
+
+def certificate_reason(exc: BaseException) -> str:
+    """What was wrong with the platform's certificate, in Chinese (from OpenSSL's verify text)."""
+    text = str(exc).lower()
+    if "expired" in text:
+        why = "平台的证书已过期（或本机时间不对）"
+    elif "hostname" in text or "doesn't match" in text or "ip address mismatch" in text:
+        why = "平台的证书不是签发给这个地址的（主机名不符）"
+    elif "self-signed" in text or "self signed" in text or "unable to get local issuer" in text \
+            or "unknown ca" in text:
+        why = "平台的证书不是本机注册时锁定的证书机构（CA）签发的"
+    else:
+        why = "平台的证书无法验证"
+    return f"{why}，为安全起见没有发送任何内容，请联系县级运维核对证书"
+
+
 class StationRefused(Exception):  # noqa: N818
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -117,8 +138,12 @@ class PlatformClient:
         clock: Callable[[], float] = time.time,
         offset_s: float = 0.0,
         on_offset: Callable[[float], None] | None = None,
-        verify_tls: bool = True,
+        verify_tls: bool | str = True,
+        proxy: str | None = None,
     ) -> None:
+        """`verify_tls`: True (the system's CAs), a path to the CA file pinned at enrollment, or
+        False (never in production). `proxy`: an HTTP(S) proxy URL from the configuration
+        ([platform] proxy); None or "none" = direct, whatever the environment says."""
         self.base_url = base_url.rstrip("/")
         self._base_path = urlsplit(self.base_url).path
         self.station_id = station_id
@@ -128,6 +153,7 @@ class PlatformClient:
         self.offset_s = offset_s
         self._on_offset = on_offset
         self._verify = verify_tls
+        self._proxy = proxy if proxy and proxy.strip().lower() != "none" else None
         self._local = threading.local()
 
     # ------------------------------------------------------------------ plumbing
@@ -136,6 +162,8 @@ class PlatformClient:
         if s is None:
             s = requests.Session()
             s.trust_env = False  # a proxy set for browsing must not sit between kiosk and platform
+            if self._proxy:      # only the one the county configured for this station
+                s.proxies = {"http": self._proxy, "https": self._proxy}
             self._local.session = s
         return s
 
@@ -187,6 +215,8 @@ class PlatformClient:
                     verify=self._verify,
                     allow_redirects=False,
                 )
+            except requests.exceptions.SSLError as exc:
+                raise CertificateRefused(certificate_reason(exc)) from None
             except requests.Timeout:
                 raise Transient("平台响应超时") from None
             except requests.ConnectionError as exc:

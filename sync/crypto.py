@@ -110,7 +110,11 @@ class Keyring:
         self.suite = default_suite
 
     @classmethod
-    def load_or_create(cls, key_dir: Path, data_dir: Path | None, suite_name: str = "aes") -> Keyring:
+    def load_or_create(
+        cls, key_dir: Path, data_dir: Path | None, suite_name: str = "aes", create: bool = True
+    ) -> Keyring:
+        """The station key of `key_dir`; made there only when `create` (the store passes False
+        when the data directory already holds data: keys are never made over existing data)."""
         key_dir = Path(key_dir)
         if data_dir is not None:
             kd, dd = key_dir.resolve(), Path(data_dir).resolve()
@@ -119,6 +123,8 @@ class Keyring:
         key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = key_dir / "station.key"
         if not path.exists():
+            if not create:
+                raise CryptoError(f"密钥目录 {key_dir} 中没有密钥文件 {path.name}。")
             _write_secret(path, os.urandom(32))
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
@@ -127,6 +133,11 @@ class Keyring:
         if len(key) != 32:
             raise CryptoError(f"密钥文件 {path} 已损坏（长度不对）。")
         return cls(key, suite(suite_name))
+
+    def fingerprint(self) -> str:
+        """Names the station key without revealing it: the store records it, so a database opened
+        with another station's key directory is refused instead of showing （无法解密）."""
+        return hashlib.sha256(b"fingerprint|" + self._root).hexdigest()[:32]
 
     def _kek(self, s: Suite) -> bytes:
         return hashlib.sha256(b"kek|" + s.name.encode() + b"|" + self._root).digest()[: s.key_len]
@@ -161,20 +172,10 @@ class Keyring:
 
 
 def _write_secret(path: Path, data: bytes) -> None:
-    """Create a 0600 file atomically: a crash never leaves a half key."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    """Create a 0600 file atomically: a crash never leaves a half key (sync.durable)."""
+    from sync.durable import write_atomic
+
+    write_atomic(path, data, 0o600)
 
 
 def write_secret(path: Path, data: bytes) -> None:

@@ -26,20 +26,44 @@ def station_key(key_dir: Path):  # -> Ed25519PrivateKey
     return signing.load_or_create_signing_key(Path(key_dir) / SIGNING_KEY_FILE)
 
 
+CA_FILE = "platform-ca.pem"       # the pinned CA, written from the store's setting for requests
+
+
+def read_ca(path: Path) -> str:
+    """The PEM text of `enroll --ca-file`, checked to hold at least one certificate."""
+    from cryptography import x509
+
+    try:
+        text = Path(path).read_text(encoding="ascii")
+        if not x509.load_pem_x509_certificates(text.encode()):
+            raise ValueError
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise EnrollmentError(f"--ca-file {path} 不是可读的 PEM 证书文件（平台的证书机构 CA）。") from None
+    return text
+
+
 def enroll(
-    store: Store, key_dir: Path, platform_url: str, station_id: str, code: str, timeout: float = 15.0
+    store: Store, key_dir: Path, platform_url: str, station_id: str, code: str, timeout: float = 15.0,
+    ca_pem: str | None = None, proxy: str | None = None,
 ) -> dict:
-    """POST /stations/enroll and pin the platform's signing key. Raises EnrollmentError."""
-    from sync.client import Offline, StationRefused, Terminal, Transient
+    """POST /stations/enroll and pin the platform's signing key (and, with `ca_pem`, the CA whose
+    certificates alone are trusted for the platform's HTTPS from then on: kept in the store's
+    settings with the rest of the enrollment). Raises EnrollmentError."""
+    from sync.client import CertificateRefused, Offline, StationRefused, Terminal, Transient
 
     if not _STATION_ID.match(station_id):
         raise EnrollmentError(
             f"驿站编号 {station_id!r} 格式不对，应为“6 位行政区划代码-4 位序号”，如 210102-0001。"
         )
     key = station_key(key_dir)
-    client = PlatformClient(platform_url, timeout=timeout, clock=store.now)
+    verify: bool | str = True
+    if ca_pem:
+        verify = str(_write_ca(store, ca_pem))
+    client = PlatformClient(platform_url, timeout=timeout, clock=store.now, verify_tls=verify, proxy=proxy)
     try:
         reply = client.enroll(station_id, signing.raw_public(key.public_key()), code)
+    except CertificateRefused as exc:
+        raise EnrollmentError(f"注册没有进行：{exc.reason}。") from None
     except Offline as exc:
         raise EnrollmentError(f"无法连接平台 {platform_url}：{exc.reason}。") from None
     except Transient as exc:
@@ -57,6 +81,7 @@ def enroll(
     store.set_setting("platform_url", platform_url.rstrip("/"))
     store.set_setting("platform_signing_key", body["platform_signing_key"])
     store.set_setting("enrolled_at", str(body.get("enrolled_at", "")))
+    store.set_setting("platform_ca_pem", ca_pem or "")
     store.audit("enrolled", {"station_id": station_id, "platform_url": platform_url})
     return body
 
@@ -66,10 +91,22 @@ def platform_key(store: Store) -> bytes | None:
     return signing.unb64(value) if value else None
 
 
+def _write_ca(store: Store, pem: str) -> Path:
+    """requests takes a CA file by path: the pinned PEM is written beside the data it serves."""
+    from sync.durable import write_atomic
+
+    path = store.data_dir / CA_FILE
+    if not path.exists() or path.read_text(encoding="ascii", errors="replace") != pem:
+        write_atomic(path, pem.encode("ascii"), 0o644)
+    return path
+
+
 def make_client(
-    store: Store, key_dir: Path, platform_url: str | None = None, timeout: float = 15.0, clock=None
+    store: Store, key_dir: Path, platform_url: str | None = None, timeout: float = 15.0, clock=None,
+    proxy: str | None = None,
 ) -> PlatformClient:
-    """A signed client for the enrolled station; the clock offset is persisted in the store."""
+    """A signed client for the enrolled station; the clock offset is persisted in the store; the
+    CA pinned at enrollment (if any) is the only one trusted for HTTPS."""
     station_id = store.setting("station_id")
     if not station_id:
         raise EnrollmentError(
@@ -84,4 +121,6 @@ def make_client(
         clock=clock or store.now,
         offset_s=store.clock_offset_s,
         on_offset=store.set_clock_offset,
+        verify_tls=str(_write_ca(store, pem)) if (pem := store.setting("platform_ca_pem")) else True,
+        proxy=proxy,
     )

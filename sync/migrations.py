@@ -137,7 +137,19 @@ def _v5(db: sqlite_utils.Database) -> None:
         db.execute(sql.format(name=name + "_next"))
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """Retention (个人信息保护法): when an application's personal content was removed, keeping
+    the receipt facts (references, bundle, dates, statuses)."""
+    db["submissions"].add_column("purged_at", float)
+
+
+def _v7(db: sqlite_utils.Database) -> None:
+    """The receipt's facts, frozen when the application was saved (kiosk/station/receipts.py),
+    encrypted: every reprint states exactly what the first receipt stated."""
+    db["submissions"].add_column("receipt", bytes)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 LATEST = len(MIGRATIONS)
 
 

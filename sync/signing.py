@@ -96,3 +96,10 @@ def verify(public_raw: bytes, signature_b64: str, message: bytes) -> bool:
         return True
     except (InvalidSignature, ValueError, TypeError):
         return False
+
+
+def audit_head_message(store_id: str, seq: int, head_hash: str) -> bytes:
+    """What the station signs for the head of its audit chain (sync/integrity.py): the integrity
+    ledger in the key directory and the `audit_head` of every heartbeat carry this signature, so
+    the platform can check a head with the station's enrolled public key."""
+    return f"kiosk-audit-head|v1|{store_id}|{int(seq)}|{head_hash}".encode()

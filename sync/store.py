@@ -34,6 +34,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -44,8 +45,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sync import migrations
+from sync import integrity, migrations
 from sync.crypto import CryptoError, Keyring
+from sync.durable import write_atomic
+from sync.errors import (  # noqa: F401 - re-exported: callers catch these from sync.store
+    IntegrityError,
+    KeyMismatch,
+    LedgerMismatch,
+    StorageFullError,
+    StoreDamaged,
+    StoreError,
+)
+from sync.integrity import GENESIS, Head
 from sync.local_reference import make as make_reference
 from sync.local_reference import normalise as normalise_reference
 from sync.signing import rfc3339
@@ -64,17 +75,11 @@ from sync.states import (  # noqa: F401 - re-exported: the store's callers use t
     mask_name,
 )
 
+log = logging.getLogger("sync.store")
+
 if TYPE_CHECKING:  # sqlite-utils takes 0.14 s to import: loaded when a store is opened
     import sqlite_utils
 
-
-
-class StoreError(Exception):
-    """A storage problem with a message for the resident or staff (Chinese)."""
-
-
-class StorageFullError(StoreError):
-    """The disk is full. Nothing was half-written; the kiosk keeps running."""
 
 
 @dataclass(frozen=True)
@@ -138,14 +143,41 @@ def _is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.Error) and ("full" in text or "disk i/o error" in text)
 
 
+PURGED_LABEL = "（已按期删除）"
 _FULL_MESSAGE = "存储空间已满，本次内容没有保存。请联系工作人员清理空间后再试，已保存的申请不受影响。"
+
+
+def storage_error(exc: BaseException, data_dir: Path | str, doing: str = "读写") -> StoreError:
+    """One Chinese sentence (and the right class) for an OS or SQLite error of the store.
+
+    Why here once: the same fault reaches the store through open(2), SQLite or a rename, in
+    English and with errno numbers; staff get what it means and what to do, never the text."""
+    if _is_disk_full(exc):
+        return StorageFullError(_FULL_MESSAGE)
+    text = str(exc).lower()
+    err = getattr(exc, "errno", None)
+    if err == errno.EROFS or "readonly" in text or "read-only" in text:
+        return StoreError(f"数据目录 {data_dir} 是只读的，无法{doing}本地数据：磁盘可能已损坏或被设为只读，"
+                          "请联系县级运维检查磁盘，已保存的申请不受影响。")
+    if err in (errno.EACCES, errno.EPERM) or "unable to open database" in text:
+        return StoreError(f"没有权限{doing}数据目录 {data_dir}：请确认终端程序以 kiosk 用户运行、"
+                          "目录属于该用户（installer/README.md）。")
+    if isinstance(exc, sqlite3.DatabaseError) and (
+            "malformed" in text or "not a database" in text or "corrupt" in text):
+        return StoreDamaged(f"本地数据库 {Path(data_dir) / 'kiosk.db'} 已损坏，程序停止以免弄乱已保存的申请："
+                            f"请联系县级运维按 installer/README.md 的“数据与密钥的恢复”处理。")
+    if err == errno.EIO or "disk i/o" in text:
+        return StoreDamaged(f"读写数据目录 {data_dir} 时磁盘出错（I/O 错误）："
+                            "磁盘可能已损坏，请联系县级运维。")
+    return StoreError(f"本地数据{doing}失败（{type(exc).__name__}），请联系县级运维。")
 
 
 class Store:
     """See the module docstring. Make one with `Store.open`."""
 
     def __init__(
-        self, db: sqlite_utils.Database, data_dir: Path, keyring: Keyring, clock: Callable[[], float]
+        self, db: sqlite_utils.Database, data_dir: Path, keyring: Keyring, clock: Callable[[], float],
+        ledger: integrity.LedgerKeeper | None = None,
     ) -> None:
         self._db = db
         self._conn: sqlite3.Connection = db.conn
@@ -155,6 +187,8 @@ class Store:
         self._keys = keyring
         self._clock = clock
         self._credit_build = threading.Lock()   # one credit-list index built at a time
+        self._ledger = ledger
+        self._closed = False
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -164,42 +198,211 @@ class Store:
         key_dir: Path | str,
         crypto: str = "aes",
         clock: Callable[[], float] = time.time,
+        reanchor: str | None = None,
     ) -> Store:
-        data_dir = Path(data_dir)
+        """Open (or create) the store, after checking that the data and the keys belong together and
+        that the database is the one the signed ledger describes (sync/integrity.py). Raises a
+        StoreError subclass with one Chinese sentence: StorageFullError, StoreDamaged,
+        KeyMismatch / LedgerMismatch (IntegrityError), or StoreError (read-only, permissions).
+
+        `reanchor` (the technician's `store accept --reason …`, installer/README.md): take the
+        database as it is as the station's record even though it is behind the ledger — a new
+        store identity, an audit entry with the old ledger's facts. The key checks still apply."""
+        data_dir, key_dir = Path(data_dir), Path(key_dir)
         try:
             data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             (data_dir / "attachments").mkdir(exist_ok=True, mode=0o700)
+            if hasattr(os, "statvfs") and os.statvfs(data_dir).f_flag & os.ST_RDONLY:
+                raise OSError(errno.EROFS, "read-only file system")
         except OSError as exc:
-            if _is_disk_full(exc):
-                raise StorageFullError(_FULL_MESSAGE) from None
-            raise StoreError(f"无法创建数据目录 {data_dir}：{exc.strerror}") from None
+            raise storage_error(exc, data_dir, "创建") from None
         try:
-            keyring = Keyring.load_or_create(Path(key_dir), data_dir, crypto)
+            integrity.check_key_dir(key_dir)
+            has_data = integrity.data_present(data_dir)
+            if has_data and not (key_dir / integrity.STATION_KEY_FILE).exists():
+                integrity.refuse_missing_key(key_dir, data_dir, "加密密钥")
+            keyring = Keyring.load_or_create(key_dir, data_dir, crypto, create=not has_data)
+            ledger = integrity.Ledger.read(key_dir)
+            replaced = ledger if reanchor is not None else None
+            ledger = None if reanchor is not None else ledger
+            if ledger is not None and integrity.database_empty(data_dir):
+                # an emptied or missing database under a ledger: refuse before SQLite writes a new one
+                integrity.check_against_ledger(ledger, db_store_id=None, head=None, hash_at={},
+                                               public_raw=b"", key_dir=key_dir, data_dir=data_dir)
         except CryptoError as exc:
-            raise StoreError(str(exc)) from None
-        conn = sqlite3.connect(
-            str(data_dir / "kiosk.db"), isolation_level=None, check_same_thread=False, timeout=30
-        )
+            raise KeyMismatch(str(exc)) from None
+        except OSError as exc:
+            raise storage_error(exc, key_dir, "读取密钥目录") from None
         try:
+            conn = sqlite3.connect(
+                str(data_dir / "kiosk.db"), isolation_level=None, check_same_thread=False, timeout=30
+            )
+        except sqlite3.Error as exc:
+            raise storage_error(exc, data_dir, "打开") from None
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=30000")
             import sqlite_utils
 
             db = sqlite_utils.Database(conn)
-            migrations.migrate(db)
+            try:
+                migrations.migrate(db)
+            except RuntimeError as exc:           # a database newer than this program
+                raise StoreError(str(exc)) from None
             os.chmod(data_dir / "kiosk.db", 0o600)  # SQLite gives -wal and -shm the same mode
-        except sqlite3.Error as exc:
+            store = cls(db, data_dir, keyring, clock)
+            store._ledger = store._check_identity(key_dir, ledger, has_data, reanchor is not None)
+            if reanchor is not None:
+                store.reidentify("reanchored", {
+                    "reason": reanchor[:200],
+                    "ledger_seq": replaced.head.seq if replaced else None,
+                    "ledger_store_id": replaced.head.store_id if replaced else None})
+        except (sqlite3.Error, OSError) as exc:
             conn.close()
-            if _is_disk_full(exc):
-                raise StorageFullError(_FULL_MESSAGE) from None
-            raise StoreError(f"本地数据库无法打开：{exc}") from None
-        return cls(db, data_dir, keyring, clock)
+            raise storage_error(exc, data_dir, "打开") from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _check_identity(
+        self, key_dir: Path, ledger: integrity.Ledger | None, has_data: bool, reanchor: bool = False
+    ) -> integrity.LedgerKeeper:
+        """The data/key/ledger checks of sync/integrity.py on the open database; a database without
+        an identity and no ledger (new, or made before these checks) is given one here."""
+        from sync.signing import load_or_create_signing_key, raw_public
+
+        settings = {r["key"]: r["value"] for r in self._query(
+            "SELECT key, value FROM settings WHERE key IN "
+            "('store_id', 'key_fingerprint', 'station_public_key')")}
+        store_id = settings.get("store_id")
+        signing_path = key_dir / integrity.SIGNING_KEY_FILE
+        if store_id is not None:
+            if settings.get("key_fingerprint") != self._keys.fingerprint():
+                raise KeyMismatch(
+                    f"密钥目录 {key_dir} 中的密钥不是数据目录 {self.data_dir} 的（可能是另一台终端的密钥），"
+                    f"程序停止（{integrity.RECOVERY}）。")
+            if not signing_path.exists():
+                integrity.refuse_missing_key(key_dir, self.data_dir, "签名密钥")
+        key = load_or_create_signing_key(signing_path)
+        public = raw_public(key.public_key())
+        from sync.signing import b64
+
+        if store_id is not None and settings.get("station_public_key") not in (None, b64(public)):
+            raise KeyMismatch(
+                f"密钥目录 {key_dir} 中的签名密钥不是这台终端的，程序停止（{integrity.RECOVERY}）。")
+        head = self.audit_head(store_id or "")
+        hash_at = {0: GENESIS}
+        if ledger is not None and ledger.head.seq:
+            hash_at.update((r["seq"], r["hash"]) for r in self._query(
+                "SELECT seq, hash FROM audit WHERE seq=?", (ledger.head.seq,)))
+        if not reanchor:
+            integrity.check_against_ledger(ledger, db_store_id=store_id, head=head if store_id else None,
+                                           hash_at=hash_at, public_raw=public, key_dir=key_dir,
+                                           data_dir=self.data_dir)
+        if store_id is None:                          # a new database, or one from before the ledger
+            store_id = str(uuid.uuid4())
+            with self._tx(durable=True) as conn:
+                for k, v in (("store_id", store_id), ("key_fingerprint", self._keys.fingerprint()),
+                             ("station_public_key", b64(public))):
+                    conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (k, v))
+                self._audit(conn, "store_identity", {"store_id": store_id, "had_data": has_data})
+        keeper = integrity.LedgerKeeper(self.data_dir, key_dir, key)
+        if not reanchor:
+            keeper.seal(self.audit_head(store_id))
+        return keeper
+
+    # Provisional references a lost timeline may have printed: skipped after a restore or a
+    # re-anchor, so no two applications ever carry the same one (sync/local_reference.py).
+    REFERENCE_SKIP = 100_000
+
+    def reidentify(self, event: str, detail: dict[str, Any]) -> str:
+        """Give the store a new identity after a restore from backup or an accepted rollback.
+
+        Why: the platform keeps the highest audit head per station and store identity; this
+        database is behind what it may have seen, which is now known and intended. The reference
+        counter jumps REFERENCE_SKIP ahead, past anything the lost copy may have printed."""
+        old = self.store_id
+        new = str(uuid.uuid4())
+        with self._tx(durable=True) as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key='reference_counter'").fetchone()
+            counter = int(row[0]) if row else 0
+            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('reference_counter', ?)",
+                         (str(counter + self.REFERENCE_SKIP),))
+            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('store_id', ?)", (new,))
+            conn.execute("DELETE FROM settings WHERE key='audit_anchor_problem'")
+            self._audit(conn, event, {**detail, "previous_store_id": old, "store_id": new})
+        if self._ledger is not None:
+            self._ledger.sealed_seq = None
+            self._ledger.seal(self.audit_head(new), replace=True)
+        return new
+
+    def snapshot_to(self, path: Path) -> Head:
+        """A consistent copy of the database at `path` (SQLite's online backup, under the store's
+        lock: the copy holds every committed transaction and nothing half done). Returns the audit
+        head the copy ends with, for its own ledger."""
+        with self._lock:
+            try:
+                target = sqlite3.connect(str(path))
+                try:
+                    self._conn.backup(target)
+                finally:
+                    target.close()
+            except sqlite3.Error as exc:
+                raise storage_error(exc, self.data_dir, "备份") from None
+            return self.audit_head()
+
+    def check(self) -> None:
+        """SQLite's quick_check of the whole file (`status`): a damaged page raises StoreDamaged.
+        Not done on every open: it reads every page (a credit list makes the file ~300 MB)."""
+        try:
+            with self._lock:
+                rows = self._conn.execute("PRAGMA quick_check(5)").fetchall()
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.data_dir, "检查") from None
+        if [r[0] for r in rows] != ["ok"]:
+            raise StoreDamaged(
+                f"本地数据库 {self.data_dir / 'kiosk.db'} 已损坏（数据库自检未通过），"
+                "请联系县级运维按 installer/README.md 的“数据与密钥的恢复”处理。")
+
+    @property
+    def store_id(self) -> str:
+        return self.setting("store_id") or ""
+
+    def audit_head(self, store_id: str | None = None) -> Head:
+        """The head of the audit chain (seq 0 and the genesis hash when it is empty)."""
+        rows = self._query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        sid = self.store_id if store_id is None else store_id
+        return Head(sid, rows[0]["seq"], rows[0]["hash"]) if rows else Head(sid, 0, GENESIS)
+
+    def signed_audit_head(self) -> dict[str, Any]:
+        """The heartbeat's `audit_head`: the current head signed with the station key."""
+        if self._ledger is None:
+            raise StoreError("本地数据没有签名密钥，无法签署审计链。")
+        return self.audit_head().signed(self._ledger._key)  # noqa: SLF001 - the keeper holds the key
+
+    def seal_ledger(self) -> bool:
+        """Record the current audit head in the key directory's ledger (sync/integrity.py): after
+        durable commits, at the end of each delivery pass, and on close. Never raises for a
+        ledger that cannot be written (it lags, which is safe)."""
+        if self._ledger is None or self._closed:
+            return False
+        try:
+            with self._lock:
+                return self._ledger.seal(self.audit_head())
+        except StoreError as exc:
+            log.warning("ledger not sealed: %s", exc)
+            return False
 
     def close(self) -> None:
         with self._lock:
+            if self._closed:
+                return
+            self.seal_ledger()
+            self._closed = True
             self._conn.close()
 
     def __enter__(self) -> Store:
@@ -232,19 +435,22 @@ class Store:
                         conn.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
-                if _is_disk_full(exc):
-                    raise StorageFullError(_FULL_MESSAGE) from None
-                raise StoreError(f"本地数据库写入失败：{exc}") from None
+                raise storage_error(exc, self.data_dir, "写入") from None
             finally:
                 if durable:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("PRAGMA synchronous=NORMAL")
+            if durable:
+                self.seal_ledger()
 
     def _query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         with self._lock:
-            cur = self._conn.execute(sql, params)
-            cols = [d[0] for d in cur.description]
-            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+            try:
+                cur = self._conn.execute(sql, params)
+                cols = [d[0] for d in cur.description]
+                return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+            except sqlite3.Error as exc:
+                raise storage_error(exc, self.data_dir, "读取") from None
 
     # ------------------------------------------------------------------ settings and audit
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -328,28 +534,10 @@ class Store:
         path = self._attachment_path(sha)
         if not path.exists():
             sealed = self._keys.encrypt(data, b"attachment|" + sha.encode())
-            tmp = path.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
             try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                try:
-                    view = memoryview(sealed)
-                    while view:
-                        view = view[os.write(fd, view) :]
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                os.replace(tmp, path)
-                dir_fd = os.open(self.attachment_dir, os.O_RDONLY)
-                try:
-                    os.fsync(dir_fd)
-                finally:
-                    os.close(dir_fd)
+                write_atomic(path, sealed, 0o600)
             except OSError as exc:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-                if _is_disk_full(exc):
-                    raise StorageFullError(_FULL_MESSAGE) from None
-                raise StoreError(f"附件保存失败：{exc.strerror}") from None
+                raise storage_error(exc, self.data_dir, "保存附件到") from None
         with self._tx() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO attachments(sha256, size, created_at) VALUES (?,?,?)",
@@ -390,9 +578,12 @@ class Store:
         payload: dict[str, Any],
         attachments: list[str] | tuple[str, ...] = (),
         signature_png: bytes | None = None,
+        receipt: dict[str, Any] | None = None,
     ) -> Submitted:
         """Freeze and queue one application. Returns only after the durable commit.
 
+        `receipt`: the receipt's facts (kiosk/station/receipts.py), kept encrypted with it in the
+        same transaction so every reprint states what the first receipt stated.
         `payload` is the form engine's POST /submissions body without submission_id,
         local_reference, created_at and clock_offset_s; for a commitment form its `commitment`
         holds {"text", "text_sha256"} and gets signed_at and signature_attachment here.
@@ -431,9 +622,11 @@ class Store:
             )
             body["local_reference"] = local_reference
             sealed = self._keys.encrypt(canonical_json(body), b"submission|" + submission_id.encode())
+            receipt_sealed = None if receipt is None else self._keys.encrypt(
+                canonical_json(receipt), b"receipt|" + submission_id.encode())
             conn.execute(
                 "INSERT INTO submissions(submission_id, local_reference, id_hash, bundle_id, body, "
-                "created_at) VALUES (?,?,?,?,?,?)",
+                "created_at, receipt) VALUES (?,?,?,?,?,?,?)",
                 (
                     submission_id,
                     local_reference,
@@ -441,6 +634,7 @@ class Store:
                     str(body.get("bundle_id") or ""),
                     sealed,
                     now,
+                    receipt_sealed,
                 ),
             )
             conn.executemany(
@@ -494,6 +688,14 @@ class Store:
         return rating_id
 
     # ------------------------------------------------------------------ reading back
+    def receipt_record(self, submission_id: str) -> dict[str, Any] | None:
+        """The receipt's facts saved with the application (None for one saved before they were
+        kept, or unknown here)."""
+        rows = self._query("SELECT receipt FROM submissions WHERE submission_id=?", (submission_id,))
+        if not rows or not rows[0]["receipt"]:
+            return None
+        return json.loads(self._keys.decrypt(rows[0]["receipt"], b"receipt|" + submission_id.encode()))
+
     def request_body(self, row: OutboxRow) -> bytes:
         """The frozen bytes of the row's request (decrypted)."""
         if row.kind == KIND_SUBMISSION:
@@ -504,6 +706,8 @@ class Store:
             aad = b"rating|" + row.ref_id.encode()
         if not rows:
             raise StoreError("队列记录缺少内容。")
+        if not rows[0]["body"]:
+            raise StoreError("这件申请的个人信息已按保存期限删除，无法再发送。")
         return self._keys.decrypt(rows[0]["body"], aad)
 
     def submission_attachments(self, submission_id: str) -> list[str]:
@@ -516,13 +720,16 @@ class Store:
         ]
 
     _ROW_SQL = (
-        "SELECT o.*, s.local_reference, s.platform_reference AS s_platform_reference, s.bundle_id "
+        "SELECT o.*, s.local_reference, s.platform_reference AS s_platform_reference, s.bundle_id, "
+        "s.purged_at "
         "FROM outbox o LEFT JOIN submissions s ON (o.kind='submission' AND s.submission_id=o.ref_id) "
     )
 
     def _row(self, r: dict[str, Any], masked: bool = False) -> OutboxRow:
         name = idn = None
-        if masked and r["kind"] == KIND_SUBMISSION:
+        if masked and r.get("purged_at"):
+            name = idn = PURGED_LABEL
+        elif masked and r["kind"] == KIND_SUBMISSION:
             try:
                 body = json.loads(
                     self.request_body(
@@ -960,6 +1167,59 @@ class Store:
         row = rows[0]
         return {"hash": digest, "list": row["list"] or "", "reason": row["reason"] or "",
                 "measures": json.loads(row["measures"] or "[]"), "since": row["since"] or ""}
+
+    # ------------------------------------------------------------------ retention (个人信息保护法)
+    def purge_completed(self, older_than_s: float, chunk: int = 200) -> int:
+        """Remove the personal content of applications the platform completed (办结) more than
+        `older_than_s` ago, as the kiosk learnt it (the first pulled `completed` status): the
+        frozen body (names, ID numbers, answers), the keyed ID hash (查进度 by card no longer finds
+        it), the attachment files no other application names, and downloaded certificate PDFs
+        (the platform keeps them). What stays is what staff need to answer for a receipt: the
+        references, the bundle, the dates, the outbox state and the pulled statuses. Audited as
+        counts only. Why `secure_delete` and a WAL checkpoint: the old pages are overwritten with
+        zeros and the WAL's copies dropped, not left in free pages. Returns how many were purged."""
+        cutoff = self._clock() - older_than_s
+        ids = [r["submission_id"] for r in self._query(
+            "SELECT s.submission_id FROM submissions s JOIN outbox o "
+            "ON o.kind='submission' AND o.ref_id=s.submission_id "
+            "WHERE o.state='completed' AND s.purged_at IS NULL AND (SELECT MIN(st.pulled_at) "
+            "FROM statuses st WHERE st.submission_id=s.submission_id AND st.status='completed') <= ?",
+            (cutoff,))]
+        if not ids:
+            return 0
+        files: set[str] = set()
+        with self._lock:
+            self._conn.execute("PRAGMA secure_delete=ON")
+            try:
+                for i in range(0, len(ids), chunk):
+                    part = ids[i:i + chunk]
+                    marks = ",".join("?" * len(part))
+                    with self._tx(durable=True) as conn:
+                        shas = {sha for (sha,) in conn.execute(
+                            f"SELECT sha256 FROM submission_attachments WHERE submission_id IN ({marks})",
+                            part)}
+                        conn.execute(f"DELETE FROM submission_attachments WHERE submission_id IN ({marks})",
+                                     part)
+                        still = {sha for (sha,) in conn.execute(
+                            "SELECT DISTINCT sha256 FROM submission_attachments")}
+                        gone = sorted(shas - still)
+                        conn.executemany("DELETE FROM attachments WHERE sha256=?", [(h,) for h in gone])
+                        conn.execute(f"DELETE FROM certificates WHERE submission_id IN ({marks})", part)
+                        conn.execute(
+                            f"UPDATE submissions SET body=X'', id_hash=NULL, purged_at=? "
+                            f"WHERE submission_id IN ({marks})", [self._clock(), *part])
+                        self._audit(conn, "retention_purged",
+                                    {"count": len(part), "attachments": len(gone),
+                                     "days": round(older_than_s / 86400, 1)})
+                        files.update(gone)
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("PRAGMA secure_delete=OFF")
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for sha in files:
+            with contextlib.suppress(FileNotFoundError):
+                self._attachment_path(sha).unlink()
+        return len(ids)
 
     # ------------------------------------------------------------------ export (USB stick)
     def export_items(self) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from sync import signing
+from sync.durable import write_atomic
 
 _P = 2**255 - 19
 FORMAT = "station-kiosk-export/1"
@@ -58,12 +60,7 @@ def _key(shared: bytes, eph_pub: bytes, recipient_pub: bytes) -> bytes:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, data, 0o644)
 
 
 def export(
@@ -154,3 +151,25 @@ def read(
     items = json.loads(plain)
     items["attachments"] = {sha: base64.b64decode(b) for sha, b in items["attachments"].items()}
     return station_id, items
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    submissions: int
+    ratings: int
+
+
+def export_queue(store: Any, key_dir: Path, out_dir: Path) -> Exported:
+    """`queue export` (command line and the staff screen's button alike): everything not yet
+    delivered, encrypted to the platform and signed by this station, into `out_dir`; audited."""
+    from sync import signing
+    from sync.enrollment import EnrollmentError, platform_key, station_key
+
+    station_id, pkey = store.setting("station_id"), platform_key(store)
+    if not station_id or pkey is None:
+        raise EnrollmentError("本机尚未注册，无法导出（导出文件需用平台公钥加密）。")
+    items = store.export_items()
+    path = export(items, Path(out_dir), station_id, station_key(key_dir), pkey, signing.rfc3339(store.now()))
+    store.audit("exported", {"file": path.name, "submissions": len(items["submissions"])})
+    return Exported(path, len(items["submissions"]), len(items["ratings"]))

@@ -16,6 +16,13 @@ Why it works this way:
 - A transport failure stops the pass for the whole station (the network is down for all rows),
   instead of hammering every row once.
 - Ratings and heartbeats use the same client, the same classification and the same backoff.
+- A storage fault (StoreError: full disk, damaged database, read-only disk) is never a network
+  problem: it goes into `RunReport.storage_error` / `WorkerStatus.storage_error`, never into
+  `last_error` or `online`, and `sync` exits 5 for it, not 3.
+- One worker per data directory (sync.integrity.DeliveryLock, a file lock): a second one (two
+  `sync --forever`, or `sync --once` beside the running kiosk) sends nothing and says who does.
+- Every heartbeat carries the signed head of the audit chain; the platform keeps the latest and
+  answers it, so a data disk swapped for an older copy is noticed (`anchor_problem`).
 - Status pulls and heartbeats run on their own jittered timers (5 min), not on every pass, and
   the catalogue / credit list are fetched when the heartbeat reports a version we do not have
   (a weekly ETag check is only a safety net): the steady load of a 12 000-station province stays
@@ -38,6 +45,7 @@ from typing import Any
 from sync import documents
 from sync.client import DocumentRefused, PlatformClient, Reply, StationRefused, Terminal, Transient
 from sync.enrollment import platform_key
+from sync.integrity import DeliveryLock
 from sync.store import KIND_SUBMISSION, REJECTED, OutboxRow, Store, StoreError
 
 log = logging.getLogger("sync.worker")
@@ -45,6 +53,9 @@ log = logging.getLogger("sync.worker")
 # Store settings the worker keeps for the health report (kiosk/station/status.py reads them).
 LAST_SYNC_OK_AT = "last_sync_ok_at"
 MIN_APP_VERSION = "platform_min_app_version"
+# Set when the platform's anchored audit head is ahead of this store's (an older disk put back);
+# kiosk/station/status.py reports it. Cleared when the store catches up or gets a new identity.
+ANCHOR_PROBLEM = "audit_anchor_problem"
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,10 @@ class RunReport:
     certificates: int = 0
     requests: int = 0
     offline: bool = False
-    error: str | None = None
+    error: str | None = None            # the network's or the platform's word (exit 3 / 1)
+    storage_error: str | None = None    # the station's own storage (exit 5), never `error`
+    busy: str | None = None             # another worker holds this data directory (exit 6)
+    purged: int = 0                     # applications whose personal content retention removed
     refused_documents: list[str] = field(default_factory=list)
 
 
@@ -86,6 +100,8 @@ class WorkerStatus:
     online: bool
     last_error: str | None
     next_try_at: float | None
+    storage_error: str | None = None    # the station's own disk or database, never a network word
+    busy: str | None = None             # another delivery program holds this data directory
 
 
 class DeliveryWorker:
@@ -105,6 +121,8 @@ class DeliveryWorker:
         documents_interval_s: float = 7 * 86400.0,
         app_version: str = "0.1.0",
         devices: Callable[[], dict[str, str]] | None = None,
+        retention_days: float | None = None,
+        retention_interval_s: float = 86400.0,
     ) -> None:
         self.store = store
         self.client = client
@@ -119,9 +137,16 @@ class DeliveryWorker:
         self.documents_interval_s = documents_interval_s
         self.app_version = app_version
         self.devices = devices or (lambda: {})
+        self.retention_days = retention_days
+        self.retention_interval_s = retention_interval_s
         self.not_before = 0.0
         self.failures = 0
         self.last_error: str | None = None
+        self.storage_error: str | None = None
+        self.busy: str | None = None
+        self._delivery_lock = DeliveryLock(store.data_dir)
+        self._hold_lock = False               # the thread keeps the lock between passes
+        self._next_retention = 0.0
         self._next_heartbeat = 0.0
         self._next_documents = 0.0
         self._next_status = 0.0
@@ -137,9 +162,28 @@ class DeliveryWorker:
         `force` (the command line's `sync --once`, or staff pressing "send now") ignores the
         backoff schedule and tries every pending row now."""
         report = RunReport()
+        try:
+            if not self._delivery_lock.acquire():
+                report.busy = self.busy = self._delivery_lock.busy_message()
+                self._publish()
+                return report
+        except StoreError as exc:
+            report.storage_error = self.storage_error = str(exc)
+            self._publish()
+            return report
+        self.busy = None
+        try:
+            self._pass(report, force)
+        finally:
+            if not self._hold_lock:
+                self._delivery_lock.release()
+        self._publish()
+        return report
+
+    def _pass(self, report: RunReport, force: bool) -> None:
         now = self.store.now()
         if not force and now < self.not_before:
-            return report
+            return
         try:
             self._deliver(self.store.due_rows(float("inf") if force else now), report)
             if report.delivered:
@@ -149,8 +193,10 @@ class DeliveryWorker:
                 self._fetch_certificates(report)
                 self._next_status = now + self._jittered(self.status_interval_s)
             self._heartbeat_and_documents(now, force, report)
+            self._retention(now, report)
             self.failures = 0
             self.last_error = None
+            self.storage_error = None
             self.not_before = 0.0
         except Transient as exc:
             self.failures += 1
@@ -174,10 +220,20 @@ class DeliveryWorker:
             self.not_before = self.store.now() + self.backoff.delay(self.failures, self.rng)
             log.warning("platform refused a station request: %s %s", exc.status, exc.code)
         except StoreError as exc:
-            report.error = self.last_error = str(exc)
+            # the station's own storage: its own field, never "offline" or a network word; the
+            # network state (last_error, backoff) is left as it was
+            report.storage_error = self.storage_error = str(exc)
             log.error("store error during delivery: %s", exc)
-        self._publish()
-        return report
+        else:
+            self.store.seal_ledger()
+
+    def _retention(self, now: float, report: RunReport) -> None:
+        """个人信息保护法: once a day, remove the personal content of applications the platform
+        completed more than `retention_days` ago (Store.purge_completed keeps the receipt facts)."""
+        if self.retention_days is None or now < self._next_retention:
+            return
+        report.purged = self.store.purge_completed(self.retention_days * 86400.0)
+        self._next_retention = now + self.retention_interval_s
 
     def _deliver(self, rows: list[OutboxRow], report: RunReport) -> None:
         submissions = [r for r in rows if r.kind == KIND_SUBMISSION]
@@ -413,6 +469,7 @@ class DeliveryWorker:
             "devices": self.devices(),
             "disk_free_bytes": int(free),
             "uptime_s": int(time.monotonic() - self._started),
+            "audit_head": self.store.signed_audit_head(),
         }
 
     def _heartbeat_and_documents(self, now: float, force: bool, report: RunReport) -> None:
@@ -423,6 +480,7 @@ class DeliveryWorker:
             self._next_heartbeat = now + self._jittered(self.heartbeat_interval_s)
             self._reached_platform()
             self._note_min_app_version(versions.get("min_app_version"))
+            self._check_anchor(versions.get("audit_head"))
         key = platform_key(self.store)
         if key is None:
             return
@@ -462,13 +520,44 @@ class DeliveryWorker:
                 and self.store.setting(MIN_APP_VERSION) != value.strip():
             self.store.set_setting(MIN_APP_VERSION, value.strip())
 
+    def _check_anchor(self, anchored: Any) -> None:
+        """Compare the head the platform keeps for this station with ours. The platform keeps the
+        highest head of the current store identity, so one ahead of ours means this database is
+        older than one the station already reported — a disk or database from another day put
+        back with its keys, which no local check can notice. Staff see it (store setting
+        ANCHOR_PROBLEM, `status`); delivery goes on (every row is idempotent). A platform that
+        does not keep heads (an older one) answers nothing here: nothing is concluded."""
+        if not isinstance(anchored, dict):
+            return
+        head = self.store.audit_head()
+        seq, their_hash = anchored.get("seq"), anchored.get("hash")
+        if anchored.get("store_id") != head.store_id or not isinstance(seq, int):
+            problem = None
+        elif seq > head.seq:
+            problem = (f"本机审计记录只有 {head.seq} 条，省平台已收到本机第 {seq} 条的记录："
+                       "数据盘或数据库可能被换成了旧的，请联系县级运维核对（installer/README.md“数据与密钥的恢复”）。")
+        elif seq == head.seq and their_hash != head.hash:
+            problem = (f"本机第 {seq} 条审计记录与省平台收到的不一致：记录可能被改写，"
+                       "请联系县级运维核对（installer/README.md“数据与密钥的恢复”）。")
+        else:
+            problem = None
+        if problem:
+            log.error("audit anchor: %s", problem)
+            self.store.set_setting(ANCHOR_PROBLEM, problem)
+        elif self.store.setting(ANCHOR_PROBLEM):
+            self.store.set_setting(ANCHOR_PROBLEM, "")
+
     def _jittered(self, interval: float) -> float:
         """±10 %: thousands of stations that came back together must not stay in step."""
         return interval * self.rng.uniform(0.9, 1.1)
 
     # ------------------------------------------------------------------ thread
     def status(self) -> WorkerStatus:
-        summary = self.store.pending_summary()
+        try:
+            summary = self.store.pending_summary()
+        except StoreError as exc:
+            self.storage_error = self.storage_error or str(exc)
+            summary = {"pending": 0, "failed": 0, "oldest_pending_age_s": 0}
         return WorkerStatus(
             summary["pending"],
             summary["failed"],
@@ -476,6 +565,8 @@ class DeliveryWorker:
             self.last_error is None,
             self.last_error,
             self.not_before or None,
+            self.storage_error,
+            self.busy,
         )
 
     def _publish(self) -> None:
@@ -489,6 +580,7 @@ class DeliveryWorker:
         if self._thread and self._thread.is_alive():
             return
         self._stop.clear()
+        self._hold_lock = True
         self._thread = threading.Thread(target=self._loop, args=(poll_s,), name="delivery", daemon=True)
         self._thread.start()
 
@@ -505,23 +597,39 @@ class DeliveryWorker:
     def run_forever(self, stop: threading.Event, poll_s: float = 30.0) -> None:
         """The thread's body, also used by `sync --forever` in the foreground."""
         self._stop = stop
+        self._hold_lock = True
         self._loop(poll_s)
 
+    def hold_lock(self) -> None:
+        """Keep the data directory's delivery lock between passes (a long-running worker)."""
+        self._hold_lock = True
+
+    def release(self) -> None:
+        """Give up the data directory's delivery lock (after `run_once` with a held lock)."""
+        self._hold_lock = False
+        self._delivery_lock.release()
+
     def _loop(self, poll_s: float) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # keep the thread alive; the error is in the log and the banner
-                log.exception("delivery pass failed")
-            wait = poll_s
-            if self.not_before:
-                wait = max(0.1, min(poll_s, self.not_before - self.store.now()))
-            else:
-                due = self.store.next_due_at()
-                if due is not None:
-                    wait = max(0.1, min(poll_s, due - self.store.now()))
-            self._wake.wait(wait)
-            self._wake.clear()
+        try:
+            while not self._stop.is_set():
+                try:
+                    self.run_once()
+                except Exception:  # keep the thread alive; the error is in the log and the banner
+                    log.exception("delivery pass failed")
+                wait = poll_s
+                if self.not_before:
+                    wait = max(0.1, min(poll_s, self.not_before - self.store.now()))
+                elif not (self.busy or self.storage_error):
+                    try:
+                        due = self.store.next_due_at()
+                    except StoreError:
+                        due = None
+                    if due is not None:
+                        wait = max(0.1, min(poll_s, due - self.store.now()))
+                self._wake.wait(wait)
+                self._wake.clear()
+        finally:
+            self.release()
 
 
 def dumps_report(report: RunReport) -> str:

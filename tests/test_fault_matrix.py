@@ -67,7 +67,13 @@ def _make_inputs(d: Path) -> None:
     (d / "long-description.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
     (d / "a-file").write_text("not a folder")
     (d / "db-folder" / "kiosk.db").mkdir(parents=True)
-    (d / "db-garbage").mkdir()
+    # A station whose database file was replaced by something else: its keys are there (without
+    # them the store refuses first, for that reason: tests/sync/test_fault_matrix.py).
+    from sync.store import Store
+
+    Store.open(d / "db-garbage", d / "k4-keys").close()
+    for leftover in (d / "db-garbage").glob("kiosk.db*"):
+        leftover.unlink()
     (d / "db-garbage" / "kiosk.db").write_bytes(b"this is not sqlite" * 100)
     Image.new("1", (20_000, 20_000)).save(d / "bomb.png", optimize=True)
     (d / "not-an-image.png").write_text("not an image")

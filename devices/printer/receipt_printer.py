@@ -9,13 +9,14 @@ polls and a print job from interleaving on the wire.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from devices.printer import escpos
 from devices.printer.escpos import Rasteriser
-from devices.printer.receipt import Receipt, receipt_bytes
+from devices.printer.receipt import Receipt, printer_test_page, receipt_bytes
 from devices.printer.status import NoAnswer, PrinterStatus, parse_status
 from devices.printer.transport import Transport, TransportError
 
@@ -25,6 +26,7 @@ class PrinterProfile:
     """Model quirks as data (cf. python-escpos's capabilities.json)."""
 
     width_mm: int = 80
+    model: str = "ESC/POS 热敏凭条打印机"
     native_qr: bool = True
     has_cutter: bool = True
     answers_status: bool = True
@@ -71,6 +73,15 @@ class ReceiptPrinter:
         p = self.profile
         data = receipt_bytes(receipt, width_mm=p.width_mm, native_qr=p.native_qr, has_cutter=p.has_cutter,
                              rasterise=self._rasterise)
+        return self.print_bytes(data)
+
+    def print_test_page(self, station_name: str, now: dt.datetime) -> PrintResult:
+        """测试打印: the printer's own test page (devices.printer.receipt.printer_test_page),
+        stating the status it had just before."""
+        p = self.profile
+        data = printer_test_page(station_name=station_name, model=p.model, status=self.status().message,
+                               printed_at=now, width_mm=p.width_mm, has_cutter=p.has_cutter,
+                               rasterise=self._rasterise)
         return self.print_bytes(data)
 
     def print_bytes(self, data: bytes) -> PrintResult:

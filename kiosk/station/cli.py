@@ -10,11 +10,13 @@ import logging
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 DEFAULT_HEALTH_PORT = 8790
 
 # Exit codes of `health` (documented in its help): monitoring scripts act on them.
 HEALTH_OK, HEALTH_DEGRADED, HEALTH_UNREACHABLE = 0, 1, 3
+STORAGE_FAULT = 5       # the README's code for the station's own storage, for every command
 
 
 def _audit_to_log(event: str, details: dict) -> None:
@@ -211,60 +213,185 @@ def format_table(doc: dict) -> str:
     return "\n".join(f"{label}{'　' * (width - len(label))}  {value}" for label, value in rows)
 
 
+def _open_checked(args: argparse.Namespace):  # noqa: ANN202 - sync.store.Store
+    """The station's store for an operator command, through Store.open's integrity checks
+    (keys, ledger); raises sync.store.StoreError with the sentence to print."""
+    from sync.store import Store
+
+    return Store.open(args.data_dir or args.config.data_dir, args.key_dir or args.config.key_dir,
+                      crypto=args.config.get("security", "crypto"))
+
+
+def _same_dir(a: object, b: object) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(str(a)).resolve() == Path(str(b)).resolve()
+    except (OSError, ValueError):
+        return False
+
+
 def _status(args: argparse.Namespace) -> int:
+    """Exit 0 ok, 1 degraded, 5 the station's own storage is at fault (database damaged, keys
+    or ledger do not match, disk read-only): `status` runs the integrity checks itself."""
     from kiosk.station.health import HealthReport
     from kiosk.station.status import store_facts
     from kiosk.station.version import app_version
-    from sync.store import Store, StoreError
+    from sync.store import StoreError
 
     data_dir = args.data_dir or args.config.data_dir
-    key_dir = args.key_dir or args.config.key_dir
-    running = _fetch_health(args.port or args.config.get("ops", "health_port"), args.timeout)
-    if running is not None and isinstance(running.get("devices"), dict) and running["devices"]:
+    port = args.port or args.config.get("ops", "health_port")
+    running = _fetch_health(port, args.timeout)
+    if running is not None and not _same_dir(running.get("data_dir"), data_dir):
+        # another kiosk (another data directory) holds the port: its devices are not ours
+        other = running.get("data_dir") or "未知"
+        devices = {name: {"state": "unknown",
+                          "message": f"端口 {port} 上运行的是另一个终端程序（数据目录 {other}）"}
+                   for name in DEVICE_NAMES}
+        running = None
+    elif running is not None and isinstance(running.get("devices"), dict) and running["devices"]:
         devices = running["devices"]
     else:
         devices = {name: {"state": "unknown", "message": NOT_RUNNING} for name in DEVICE_NAMES}
     try:
-        store = Store.open(data_dir, key_dir, crypto=args.config.get("security", "crypto"))
+        store = _open_checked(args)
+        try:
+            store.check()
+            report = HealthReport(lambda: {"devices": devices, **store_facts(store)}, version=app_version(),
+                                  station_id=store.setting("station_id") or args.config.get("station", "id"),
+                                  data_dir=data_dir)
+            doc = report.build()
+        finally:
+            store.close()
     except StoreError as exc:
-        print(f"无法打开本地数据：{exc}", file=sys.stderr)
-        return HEALTH_UNREACHABLE
-    try:
-        report = HealthReport(lambda: {"devices": devices, **store_facts(store)}, version=app_version(),
-                              station_id=store.setting("station_id") or args.config.get("station", "id"),
-                              data_dir=data_dir)
-        doc = report.build()
-    finally:
-        store.close()
+        print(str(exc), file=sys.stderr)
+        return STORAGE_FAULT
     doc["uptime_s"] = running.get("uptime_s") if running is not None else None
     print(json.dumps(doc, ensure_ascii=False, indent=1) if args.json else format_table(doc))
     return {"ok": HEALTH_OK, "degraded": HEALTH_DEGRADED}.get(doc.get("status"), HEALTH_UNREACHABLE)
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    from sync.store import Store, StoreError
+    """Exit 0 intact; 1 the chain is broken, cut short, emptied or rewritten (against the signed
+    ledger of the key directory); 5 the store cannot be read (storage fault)."""
+    from sync.store import LedgerMismatch, StoreError
 
     data_dir = args.data_dir or args.config.data_dir
-    key_dir = args.key_dir or args.config.key_dir
     try:
-        store = Store.open(data_dir, key_dir, crypto=args.config.get("security", "crypto"))
+        store = _open_checked(args)
+    except LedgerMismatch as exc:
+        print(f"审计日志与签名账本不符：{exc}", file=sys.stderr)
+        return 1
     except StoreError as exc:
-        print(f"无法打开本地数据：{exc}", file=sys.stderr)
-        return 2
+        print(str(exc), file=sys.stderr)
+        return STORAGE_FAULT
     try:
+        store.check()
         entries = store.audit_entries()
         broken = store.verify_audit()
+        head = store.audit_head()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return STORAGE_FAULT
     finally:
         store.close()
     print(f"审计日志共 {len(entries)} 条。")
     if broken is None:
-        print("哈希链完整，未发现篡改。")
+        print(f"哈希链完整，链头（第 {head.seq} 条）与密钥目录中本机签名的账本一致，未发现篡改。")
         return 0
     entry = next((e for e in entries if e["seq"] == broken), None)
     what = f"（事件 {entry['event']}）" if entry else ""
     print(f"哈希链在第 {broken} 条{what}断开：这一条或它之前的一条被修改或删除过。"
           f"请保留数据目录 {data_dir} 原样，并联系县级运维。", file=sys.stderr)
     return 1
+
+
+def _recovery_passphrase(args: argparse.Namespace) -> str:
+    from kiosk.station.backup import BackupError, read_passphrase_file
+
+    if args.passphrase_file is not None:
+        return read_passphrase_file(args.passphrase_file)
+    try:
+        first = _read_pin("请输入恢复口令（至少 10 个字符）：")
+        if first != _read_pin("请再输入一次："):
+            raise BackupError("两次输入的恢复口令不一致。")
+    except EOFError:
+        raise BackupError("没有读到恢复口令（需要输入两次）。") from None
+    return first
+
+
+def _set_recovery(args: argparse.Namespace) -> int:
+    """`staff set-recovery`: provision the staff-screen backup button (kiosk/station/backup.py)."""
+    from kiosk.station.backup import BackupError, set_recovery_passphrase
+
+    try:
+        path = set_recovery_passphrase(args.key_dir or args.config.key_dir, _recovery_passphrase(args))
+    except BackupError as exc:
+        print(f"未设置：{exc}", file=sys.stderr)
+        return exc.code
+    print(f"已设置恢复口令（只保存由口令推导的密钥，保存在 {path}）。"
+          "请把口令写在纸上交县级运维保管：恢复时要用。")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    """Exit 0 written; 2 no passphrase / bad folder; 5 storage (the station's or the stick's)."""
+    from kiosk.station.backup import BackupError, backup_to, read_passphrase_file
+    from sync.store import StoreError
+
+    try:
+        passphrase = read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
+        store = _open_checked(args)
+        try:
+            result = backup_to(args.to, store, args.key_dir or args.config.key_dir, passphrase)
+            store.audit("backup", {"file": result.path.name, "submissions": result.submissions,
+                                   "bytes": result.size_bytes})
+        finally:
+            store.close()
+    except BackupError as exc:
+        print(f"未备份：{exc}", file=sys.stderr)
+        return exc.code
+    except StoreError as exc:
+        print(f"未备份：{exc}", file=sys.stderr)
+        return STORAGE_FAULT
+    print(f"已备份到 {result.path}：{result.submissions} 件申请（待发 {result.pending} 件）、"
+          f"{result.attachments} 个附件，{result.size_bytes / 1024 / 1024:.1f} MB，"
+          f"用时 {result.seconds:.1f} 秒。")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """Exit 0 restored; 2 wrong passphrase, not a backup, target not empty; 5 damaged or storage."""
+    from kiosk.station.backup import BackupError, read_passphrase_file, restore
+
+    try:
+        manifest = restore(args.file, read_passphrase_file(args.passphrase_file), args.data_dir, args.key_dir)
+    except BackupError as exc:
+        print(f"未恢复：{exc}", file=sys.stderr)
+        return exc.code
+    counts = manifest.get("counts") or {}
+    print(f"已恢复驿站 {manifest.get('station_id') or '（未注册）'} 于 {manifest.get('created_at')} 的备份："
+          f"{counts.get('submissions')} 件申请，其中待发 {counts.get('pending')} 件，"
+          "联网后会发送（每件只送达一次）。"
+          f"数据目录 {args.data_dir}，密钥目录 {args.key_dir}。")
+    return 0
+
+
+def _store_accept(args: argparse.Namespace) -> int:
+    """`store accept`: the documented way out of a refused rollback (installer/README.md)."""
+    from sync.store import Store, StoreError
+
+    try:
+        store = Store.open(args.data_dir or args.config.data_dir, args.key_dir or args.config.key_dir,
+                           crypto=args.config.get("security", "crypto"), reanchor=args.reason)
+    except StoreError as exc:
+        print(f"未接受：{exc}", file=sys.stderr)
+        return STORAGE_FAULT
+    head = store.audit_head()
+    store.close()
+    print(f"已把当前数据库作为本机的记录（审计记录 {head.seq} 条，新的存储标识 {head.store_id[:8]}…），"
+          "账本已重新签署；临时受理号向后跳过，不会与丢失的记录重号。")
+    return 0
 
 
 def _port(text: str) -> int:
@@ -287,6 +414,14 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     set_pin.add_argument("--agent", metavar="身份证号",
                          help="改为登记代办员：其本人身份证号码（登录时读卡＋密码，4–12 位数字）")
     set_pin.set_defaults(handler=_set_pin)
+    recovery = staff.add_parser(
+        "set-recovery", help="设置备份用的恢复口令（工作人员界面的“备份”按钮用它）",
+        description="设置恢复口令：备份文件用它经 scrypt 加密；本机只保存推导出的密钥（密钥目录，0600）。"
+                    "口令写在纸上交县级运维保管，恢复时要用。退出码：0 已设置，2 口令不合要求，5 无法写入。")
+    recovery.add_argument("--passphrase-file", type=Path, metavar="FILE",
+                          help="从文件第一行读取口令（缺省从终端输入两次）")
+    recovery.add_argument("--key-dir", type=Path, metavar="DIR", help="密钥目录（缺省取配置 paths.key_dir）")
+    recovery.set_defaults(handler=_set_recovery)
     unlock = staff.add_parser("unlock", help="解除密码错误过多造成的锁定")
     unlock.add_argument("--agent", action="store_const", const="", help="解除代办员登录的锁定")
     unlock.set_defaults(handler=_unlock)
@@ -301,8 +436,10 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
 
     status = commands.add("status", "本机运行状态（版本、设备、待发队列、磁盘、同步、事项目录、注册），"
                                     "与健康检查端口内容相同", _status)
-    status.epilog = ("设备状态取自正在运行的终端程序（健康检查端口）；程序未运行时显示 unknown。"
-                     "退出码：0 正常，1 有问题，3 无法打开本地数据。")
+    status.epilog = ("设备状态取自正在运行的、使用同一数据目录的终端程序（健康检查端口）；"
+                     "程序未运行或端口上是另一个数据目录的程序时显示 unknown。"
+                     "同时检查数据库（quick_check）、密钥与签名账本。退出码：0 正常，1 有问题，"
+                     "5 本地存储有问题（数据库损坏、密钥或账本不符、磁盘只读）。")
     status.add_argument("--json", action="store_true", help="输出 JSON（与健康检查端口相同的文档）")
     _dir_options(status)
     status.add_argument("--port", type=_port, metavar="端口",
@@ -311,9 +448,37 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
 
     audit = commands.group("audit", "审计日志")
     verify = audit.add_parser("verify",
-                              help="检查审计日志的哈希链是否完整（退出码 0 完整，1 被篡改，2 无法打开）")
+                              help="检查审计日志的哈希链是否完整，并与密钥目录中签名的账本核对"
+                                   "（退出码 0 完整，1 被篡改、截断或清空，5 无法读取本地数据）")
     _dir_options(verify)
     verify.set_defaults(handler=_audit_verify)
+
+    backup = commands.add("backup", "把整台终端（数据库、附件、密钥）备份成一个加密文件，如存到 U 盘",
+                          _backup)
+    backup.epilog = ("文件用恢复口令（scrypt）加密，不含任何明文姓名或身份证号。"
+                     "缺省使用 staff set-recovery 设置的口令。"
+                     "退出码：0 已备份，2 没有口令或目录不对，5 存储问题。")
+    backup.add_argument("--to", type=Path, required=True, metavar="DIR", help="备份到哪个目录（如 U 盘）")
+    backup.add_argument("--passphrase-file", type=Path, metavar="FILE", help="恢复口令文件（第一行）")
+    _dir_options(backup)
+    restore_cmd = commands.add("restore", "在新电脑上从备份文件恢复整台终端（只恢复到空目录）", _restore)
+    restore_cmd.epilog = ("退出码：0 已恢复，2 口令不对、不是备份文件或目标目录不空，"
+                          "5 备份文件损坏或存储问题。")
+    restore_cmd.add_argument("file", type=Path, metavar="FILE", help="备份文件（.kbak）")
+    for flag, what in (("--passphrase-file", "恢复口令文件"), ("--data-dir", "恢复到的数据目录（须为空）"),
+                       ("--key-dir", "恢复到的密钥目录（须为空）")):
+        restore_cmd.add_argument(flag, type=Path, required=True, metavar="FILE" if "pass" in flag else "DIR",
+                                 help=what)
+
+    store_group = commands.group("store", "本地数据的完整性")
+    accept = store_group.add_parser(
+        "accept", help="确认用当前（较旧的）数据库继续工作：重新签署账本（见 installer/README.md）",
+        description="数据库比账本旧、被清空或账本缺失时程序会停止。核实无法找回更新的数据后，由县级运维用本命令"
+                    "把当前数据库作为本机记录：换新的存储标识，审计记录原因，临时受理号向后跳过。密钥不符时不能用。"
+                    "退出码：0 已接受，5 仍无法打开。")
+    accept.add_argument("--reason", required=True, metavar="文字", help="原因（写入审计日志）")
+    _dir_options(accept)
+    accept.set_defaults(handler=_store_accept)
 
     _register_update(commands)
 
@@ -337,7 +502,7 @@ def _register_update(commands) -> None:  # noqa: ANN001 - main.Commands
                               description="核验更新包的签名（本机注册时登记的省平台公钥）、每个文件的 "
                                           "SHA-256 和版本号，装入 ROOT/versions/<版本>，再原子地把 "
                                           "ROOT/current 指向它。"
-                                          "退出码：0 已安装，1 拒绝安装，2 无法打开本地数据。")
+                                          "退出码：0 已安装，1 拒绝安装，5 无法读取本地数据（存储问题）。")
     apply.add_argument("package", metavar="FILE", type=Path, help="更新包文件")
     _root_options(apply)
     _dir_options(apply)
@@ -428,14 +593,13 @@ def _update_apply(args: argparse.Namespace) -> int:
     from kiosk.station.updates import UpdateRefused, apply_package, installed_version
     from kiosk.station.version import app_version
     from sync.enrollment import platform_key
-    from sync.store import Store, StoreError
+    from sync.store import StoreError
 
     try:
-        store = Store.open(args.data_dir or args.config.data_dir, args.key_dir or args.config.key_dir,
-                           crypto=args.config.get("security", "crypto"))
+        store = _open_checked(args)
     except StoreError as exc:
-        print(f"无法打开本地数据：{exc}", file=sys.stderr)
-        return 2
+        print(f"未安装：{exc}", file=sys.stderr)
+        return STORAGE_FAULT
     try:
         current = installed_version(args.root, fallback=app_version())
         try:

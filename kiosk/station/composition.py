@@ -44,15 +44,15 @@ class StationDevices:
     reader_simulator: object | None = None
     printer_simulator: object | None = None
     receipt_dir: Path | None = None
-    _closers: list = field(default_factory=list)
+    closers: list = field(default_factory=list)       # called in reverse order by close()
 
     def close(self) -> None:
         self.manager.stop()
-        for close in reversed(self._closers):
+        for close in reversed(self.closers):
             try:
                 close()
             except Exception:  # noqa: BLE001 - closing must go on for the other devices
-                log.exception("closing a simulator failed")
+                log.exception("closing a device failed")
 
 
 def check_no_simulators(config) -> None:  # noqa: ANN001 - kiosk.station.config.Config
@@ -108,6 +108,25 @@ def open_devices(config, *, allow_simulators: bool, on_card, on_health) -> Stati
                             on_health=on_health)
     manager.start()
     return StationDevices(manager, reader_sim, printer_sim, receipt_dir, closers)
+
+
+def open_scan_engine(config, *, on_code, on_health):  # noqa: ANN001, ANN201 - EngineReader | None
+    """The embedded scan engine in USB-COM mode, when `[devices] scan_engine` names its port:
+    codes are reported on its worker thread through `on_code(symbol)`, its health through
+    `on_health("scan_engine", DeviceHealth)`. None when the station has none."""
+    port = config.get("devices", "scan_engine")
+    if port in ("", "none"):
+        return None
+    from devices.manager import DeviceHealth
+    from devices.scanner.engine import EngineReader
+
+    def health(status) -> None:  # noqa: ANN001 - devices.scanner.engine.EngineStatus
+        on_health("scan_engine", DeviceHealth("ok" if status.state == "ready" else "missing", status.message))
+
+    reader = EngineReader(port, config.get("devices", "scan_engine_encoding"), on_code=on_code,
+                          on_status=health)
+    reader.start()
+    return reader
 
 
 # ------------------------------------------------------------------- store and delivery
@@ -171,12 +190,14 @@ def open_sync(config, *, demo: bool, on_status: Callable[[WorkerStatus], None], 
                               service.new_enrollment_code())
     try:
         client = enrollment.make_client(store, config.key_dir, platform_url=platform_url,
-                                        timeout=config.get("platform", "timeout_s"))
+                                        timeout=config.get("platform", "timeout_s"),
+                                        proxy=config.get("platform", "proxy"))
     except enrollment.EnrollmentError as exc:
         station.problem = str(exc)
         log.warning("delivery not started: station not enrolled")
         return station
     station.worker = DeliveryWorker(store, client, on_status=on_status, devices=devices,
-                                    app_version=app_version)
+                                    app_version=app_version,
+                                    retention_days=config.get("privacy", "retention_days"))
     station.worker.start(poll_s=poll_s)
     return station

@@ -50,6 +50,7 @@ SCHEMA: dict[str, dict[str, _Key]] = {
     "platform": {
         "url": _Key(str, "http://127.0.0.1:8700/api/v1", "省一体化政务服务平台接口地址"),
         "timeout_s": _Key(float, 15.0, "单次请求超时（秒）", minimum=1, maximum=300),
+        "proxy": _Key(str, "none", "访问省平台的 HTTP 代理，如 http://10.1.1.1:3128（none：直连，不用系统代理）"),
     },
     "devices": {
         "id_reader": _Key(str, "/dev/idcard", "身份证阅读器：串口路径、sdk:库文件路径（演示为 simulator）"),
@@ -60,10 +61,20 @@ SCHEMA: dict[str, dict[str, _Key]] = {
         "qr_camera": _Key(str, "1", "扫码摄像头（朝向群众，读辽事通身份码）：设备编号、视频设备路径或图片文件"
                                "（演示为 simulator）"),
         "a4_printer": _Key(str, "pdf", "A4 打印机：pdf（写入文件）或 CUPS 打印机名"),
+        "scan_engine": _Key(str, "none", "嵌入式扫码模块（USB-COM 串口方式），如 /dev/ttyACM0；none：没有"),
+        "scan_engine_encoding": _Key(str, "auto", "扫码模块的中文编码设置：gbk、utf-8 或 auto（自动识别）",
+                                     choices=("gbk", "utf-8", "auto")),
+        "scan_wedge": _Key(bool, False, "扫码模块以键盘方式（USB-KBW）接入：true 时识别快速按键为扫码"),
+        "scan_wedge_alt": _Key(str, "gbk", "键盘方式下中文的 Alt+小键盘编码：gbk、unicode 或 utf-8",
+                               choices=("gbk", "unicode", "utf-8")),
     },
     "security": {
         "crypto": _Key(str, "aes", "本地加密算法：aes（AES-256-GCM）或 sm4（国密 SM4-GCM/SM3）",
                        choices=("aes", "sm4")),
+    },
+    "privacy": {
+        "retention_days": _Key(int, 90, "平台办结多少天后删除本机上的申请个人信息（只留回执信息）",
+                               minimum=1, maximum=3650),
     },
     "ops": {
         "health_port": _Key(int, 8790, "本机健康检查端口（仅 127.0.0.1）", minimum=1024, maximum=65535),

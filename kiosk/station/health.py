@@ -15,7 +15,8 @@ the GUI thread keeps; `SnapshotCache` does the latter).
 The document (every key always present; null where a value is not known, never a guessed 0):
 
     {"status": "ok" | "degraded" | "error", "problems": ["…"], "version": "0.1.0",
-     "station_id": "210102-0001", "time": "2026-11-28T01:00:00+08:00", "uptime_s": 12.5,
+     "station_id": "210102-0001", "data_dir": "/var/lib/station-kiosk", "pid": 1234,
+     "time": "2026-11-28T01:00:00+08:00", "uptime_s": 12.5,
      "devices": {"id_reader": {"state": "ok", …}, …},
      "queue": {"pending": 3, "failed": 0, "oldest_age_s": 420.0},
      "disk": {"path": "/var/lib/station-kiosk", "free_bytes": …, "total_bytes": …},
@@ -26,6 +27,11 @@ The document (every key always present; null where a value is not known, never a
      "install": {"root": "/opt/station-kiosk", "running": "0.1.0", "current": "0.2.0",
                  "previous": "0.1.0", "on_trial": true, "last_rollback": {…} | null} | null}
                                              # null when not running from ROOT/versions/<v>
+
+`data_dir` and `pid` name the process that answers: `main.py status` for one data directory takes
+device states only from a kiosk serving that same directory, never from another kiosk that holds
+the port. `storage` carries the store's own problems (a damaged database, the audit anchor), which
+make the status "degraded".
 
 A running version lower than `min_app_version` makes the status "degraded" with the reason
 "软件版本过旧，平台要求至少 X" (staff only: residents never see versions).
@@ -47,6 +53,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import threading
@@ -133,7 +140,8 @@ class HealthReport:
         now = self._clock()
         document: dict[str, Any] = {
             "status": "ok", "problems": [], "version": self.version, "station_id": self.station_id,
-            "time": _iso(now), "uptime_s": round(now - self._started, 1),
+            "data_dir": str(self.data_dir.resolve()), "pid": os.getpid(), "time": _iso(now),
+            "uptime_s": round(now - self._started, 1),
             "devices": {}, "queue": {"pending": None, "failed": None, "oldest_age_s": None},
             "disk": self._disk(), "last_sync": {"at": None, "age_s": None},
             "catalogue": {"version": None, "downloaded": None},
@@ -156,13 +164,14 @@ class HealthReport:
                              "oldest_age_s": queue.get("oldest_age_s")}
         for part in ("catalogue", "enrollment"):
             document[part].update(supplied.get(part) or {})
+        storage = [str(p) for p in supplied.get("storage_problems") or [] if p]
         document["install"] = supplied.get("install") or None
         minimum = supplied.get("min_app_version")
         document["min_app_version"] = str(minimum) if minimum else None
         last_sync_at = supplied.get("last_sync_at")
         if last_sync_at is not None:
             document["last_sync"] = {"at": _iso(last_sync_at), "age_s": round(now - last_sync_at, 1)}
-        document["problems"] = self._problems(document)
+        document["problems"] = storage + self._problems(document)
         if document["problems"]:
             document["status"] = "degraded"
         return document

@@ -171,6 +171,7 @@ class LoggingSetup:
     log_dir: Path
     handlers: list[logging.Handler] = field(default_factory=list)
     crash_file: Any = None
+    file_problem: str | None = None     # why there is no log file (read-only or full disk): stderr only
     _previous_hooks: tuple = ()
 
     def close(self) -> None:
@@ -199,16 +200,25 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO, console: bool = 
     """
     env = os.environ if environ is None else environ
     log_dir = Path(data_dir) / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(log_dir, 0o700)
     privacy = PrivacyFilter()
     setup = LoggingSetup(log_dir)
-
-    file_handler = _PrivateRotatingFileHandler(
-        log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
-    setup.crash_file = open(_open_private(log_dir / "crash.log"), "a", encoding="utf-8")  # noqa: SIM115
-    file_handler.setFormatter(logging.Formatter(FILE_FORMAT))
-    setup.handlers.append(file_handler)
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(log_dir, 0o700)
+        file_handler = _PrivateRotatingFileHandler(
+            log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+        setup.crash_file = open(_open_private(log_dir / "crash.log"), "a", encoding="utf-8")  # noqa: SIM115
+        file_handler.setFormatter(logging.Formatter(FILE_FORMAT))
+        setup.handlers.append(file_handler)
+    except OSError as exc:
+        # A read-only or full data disk: logging must not be what stops the program (the store
+        # says what is wrong with the disk, in Chinese, and the exit code is the README's 5).
+        # The journal (stderr) still gets every record.
+        setup.file_problem = f"无法写入日志目录 {log_dir}（{exc.strerror}），日志只写到标准错误输出"
+        for handler in setup.handlers:
+            handler.close()
+        setup.handlers.clear()
+        console = True
     if console:
         console_handler = logging.StreamHandler(sys.stderr)
         if env.get("JOURNAL_STREAM"):
@@ -223,7 +233,7 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO, console: bool = 
         handler.addFilter(privacy)
         root.addHandler(handler)
 
-    faulthandler.enable(file=setup.crash_file, all_threads=True)
+    faulthandler.enable(file=setup.crash_file or sys.stderr, all_threads=True)
     setup._previous_hooks = (sys.excepthook, threading.excepthook)
     crash_log = logging.getLogger("crash")
 
@@ -236,4 +246,6 @@ def setup_logging(data_dir: Path, *, level: int = logging.INFO, console: bool = 
 
     sys.excepthook = excepthook
     threading.excepthook = thread_excepthook
+    if setup.file_problem:
+        logging.getLogger("kiosk.log").warning(setup.file_problem)
     return setup

@@ -152,29 +152,13 @@ class StaffPins:
         return data
 
     def _save(self, data: dict) -> None:
-        """Write atomically (temporary file, fsync, rename) so a power cut never leaves half a file."""
+        """Write atomically (sync.durable) so a power cut never leaves half a file."""
+        from sync.durable import write_atomic
+
         self.key_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.key_dir, 0o700)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            self._match_directory_owner(tmp)
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        if os.name == "posix":                       # make the rename itself durable
-            dir_fd = os.open(self.key_dir, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"), 0o600)
+        self._match_directory_owner(self.path)
 
     def _match_directory_owner(self, path: Path) -> None:
         """A technician running `staff set-pin` as root must not leave a file the kiosk user

@@ -25,6 +25,7 @@ from sync.store import Store
 # not imported, so reading the status does not load the HTTP client).
 LAST_SYNC_OK_AT = "last_sync_ok_at"
 MIN_APP_VERSION = "platform_min_app_version"
+ANCHOR_PROBLEM = "audit_anchor_problem"
 
 
 def shipped_catalogue_version() -> str | None:
@@ -86,5 +87,6 @@ def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str,
         "enrollment": {"enrolled": bool(station_id), "station_id": station_id,
                        "platform_url": store.setting("platform_url")},
         "min_app_version": store.setting(MIN_APP_VERSION),
+        "storage_problems": [store.setting(ANCHOR_PROBLEM) or ""],
         **install_facts(),
     }

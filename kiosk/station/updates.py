@@ -49,6 +49,7 @@ from kiosk.station import versions
 from kiosk.station.version import dist_info_name, metadata_text
 from sync import signing
 from sync.documents import version_key
+from sync.durable import atomic_file
 
 FORMAT = 1
 PRODUCT = "station-kiosk"
@@ -105,8 +106,7 @@ def make_package(app_dir: Path, version: str, key: Ed25519PrivateKey, out: Path,
     signature = signing.b64(key.sign(manifest_bytes)).encode("ascii")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    with tarfile.open(partial, "w:gz") as tar:
+    with atomic_file(out, 0o644) as handle, tarfile.open(fileobj=handle, mode="w:gz") as tar:
         for name, data in ((MANIFEST, manifest_bytes), (SIGNATURE, signature)):
             info = tarfile.TarInfo(name)
             info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
@@ -117,7 +117,6 @@ def make_package(app_dir: Path, version: str, key: Ed25519PrivateKey, out: Path,
             info = tarfile.TarInfo(APP + rel)
             info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
             tar.addfile(info, io.BytesIO(data))
-    os.replace(partial, out)
     return manifest
 
 

@@ -61,7 +61,9 @@ class KioskApp:
     certificates: object = None
     scan: object = None
     credit: object = None
-    pinyin: object = None
+    codes: object = None              # scan-engine codes (viewmodels/scan_engine.py)
+    handwriting: object = None        # 手写输入 (viewmodels/handwriting.py)
+    pinyin: object = None             # the pinyin strip (viewmodels/pinyin.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -72,11 +74,16 @@ class KioskApp:
                       self.pinyin):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
+        if self.handwriting is not None:
+            self.handwriting.shutdown()
         for camera in (self.camera, self.scan):
             if camera is not None:
                 camera.shutdown()
         if self.station_devices is not None:
             self.station_devices.close()
+        for event_filter in (self.activity, getattr(self.codes, "wedge", None)):
+            if event_filter is not None:      # application-wide: the next window must not inherit them
+                self.app.removeEventFilter(event_filter)
         self.window.close()
         self.engine.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -174,7 +181,9 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     keyboard_dir = _keyboard_data_dir()
     shell.setProperty("keyboardDataPath", str(keyboard_dir))
     identify = IdentifyViewModel(check_id_number, check_name)
-    pinyin = PinyinViewModel(_pinyin_candidates())
+    recogniser = _shared_recogniser()
+    pinyin = PinyinViewModel(lambda syllable, context, limit:
+                             recogniser().pinyin_candidates(syllable, context, limit))
     catalogue = _Deferred(_load_catalogue, "kiosk-catalogue")
     journey = Journey(catalogue)
 
@@ -203,6 +212,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     bundles, form = _journey_view_models(journey, shell, store)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
+    handwriting = _handwriting(shell, voice, recogniser)
     if store is not None:
         journey.put_attachment = store.put_attachment
     after_submit: list = []
@@ -213,6 +223,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,
                         store, identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
+    codes = _code_readers(config, shell, session, identify, store, app)
 
     messages = qtlog.install()
     warnings = messages.warnings
@@ -223,7 +234,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
                       "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
-                      "pinyin": pinyin}.items():
+                      "handwriting": handwriting, "pinyin": pinyin}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -236,6 +247,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     root = engine.rootObjects()[0]
     window = Shiboken.wrapInstance(Shiboken.getCppPointer(root)[0], QQuickWindow)
     window.frameSwapped.connect(catalogue.start, Qt.ConnectionType.SingleShotConnection)
+    window.frameSwapped.connect(handwriting.warm_up, Qt.ConnectionType.SingleShotConnection)
     activity = ActivityFilter(session.touch)
     app.installEventFilter(activity)
     station_devices = None
@@ -246,27 +258,37 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
         devices.attach_manager(station_devices.manager)
         if station_devices.reader_simulator is not None:
             devices.attach_demo_reader(station_devices.reader_simulator)
+        from kiosk.station.composition import open_scan_engine
+
+        engine_reader = open_scan_engine(config, on_code=codes.code, on_health=devices.health_from_worker)
+        if engine_reader is not None:
+            station_devices.closers.append(engine_reader.stop)
     voice.say(shell.current_spec().prompt)
     return KioskApp(app, engine, window, shell, identify, theme, session, voice, journey, devices,
                     station_devices, activity, warnings, bundles=bundles, form=form, submit=submit,
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
-                    lookup=lookup, certificates=certificates, scan=scan, credit=credit, pinyin=pinyin)
+                    lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
+                    handwriting=handwriting, pinyin=pinyin)
 
 
-def _pinyin_candidates() -> Callable[[str, str, int], list[str]]:
-    """The pinyin strip's ranking (devices.handwriting), opened on first use — on the strip's
-    worker thread, since the first call reads the character tables."""
-    holder: list = []
+def _shared_recogniser() -> Callable[[], object]:
+    """One recogniser (devices.handwriting) for the handwriting pad and the pinyin strip, made on
+    first use — on a worker thread: its first calls read the models."""
+    import threading
 
-    def candidates(syllable: str, context: str, limit: int) -> list[str]:
-        if not holder:
-            from devices.handwriting import open_recogniser
+    lock = threading.Lock()
+    made: list = []
 
-            holder.append(open_recogniser(use_zinnia=False))
-        return holder[0].pinyin_candidates(syllable, context, limit)
+    def recogniser():  # noqa: ANN202 - devices.handwriting.Recogniser
+        with lock:
+            if not made:
+                from devices.handwriting import open_recogniser
 
-    return candidates
+                made.append(open_recogniser())
+            return made[0]
+
+    return recogniser
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -276,11 +298,11 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
     from kiosk.ui.viewmodels.rating import RatingViewModel
     from kiosk.ui.viewmodels.submit import SubmitViewModel
 
-    def write(payload: dict, signature_png: bytes | None) -> tuple[str, str]:
+    def write(payload: dict, signature_png: bytes | None, receipt: dict) -> tuple[str, str]:
         from kiosk.ui.viewmodels.agent_consent import authorisation_attachments
 
         saved = store.submit(payload, attachments=authorisation_attachments(payload),
-                             signature_png=signature_png)
+                             signature_png=signature_png, receipt=receipt)
         return saved.submission_id, saved.local_reference
 
     def submitted() -> None:
@@ -430,6 +452,50 @@ def _scan(config, shell, identify, voice, store, allow_simulators):  # noqa: ANN
     shell.set_prompt("scan", scan.spoken_prompt)
     shell.add_wiper(scan.wipe)
     return scan
+
+
+def _handwriting(shell, voice, recogniser):  # noqa: ANN001, ANN202
+    """手写输入 for every Chinese text field (viewmodels/handwriting.py): the recogniser (shared with
+    the pinyin strip) is made now (cheap) and loads its models on a worker thread once the first
+    screen is painted."""
+    from kiosk.ui.viewmodels.handwriting import HandwritingViewModel
+
+    handwriting = HandwritingViewModel(recogniser, voice.say, parent=shell)
+    shell.add_wiper(handwriting.wipe)
+    return handwriting
+
+
+def _code_readers(config, shell, session, identify, store, app):  # noqa: ANN001, ANN202
+    """Embedded scan engines (viewmodels/scan_engine.py): codes from the USB-COM engine (opened with
+    the station's devices) and, when `[devices] scan_wedge` is on, from the keyboard wedge (a filter
+    on every key event) identify the resident like the camera's, on the identify screens only."""
+    import time
+
+    from kiosk.ui.session import State
+    from kiosk.ui.viewmodels.scan_engine import CodeReaders, WedgeFilter
+
+    def pinned_key() -> bytes | None:
+        from sync.enrollment import platform_key
+
+        return platform_key(store) if store is not None else None
+
+    def identify_now(person) -> None:  # noqa: ANN001 - Person
+        if session.state is State.IDLE or shell.property("screen") == "agent_resident":
+            identify.on_identified(person)
+
+    codes = CodeReaders(platform_key=pinned_key,
+                        now=lambda: time.time() + (store.clock_offset_s if store is not None else 0.0),
+                        screen=lambda: shell.property("screen"), identify=identify_now,
+                        refuse=lambda title, message: shell.showError(
+                            title, message, "可以在辽事通里刷新身份码后再扫一次，或者放身份证、手动输入。"),
+                        parent=shell)
+    if config.get("devices", "scan_wedge"):
+        from devices.scanner.wedge import WedgeDetector
+
+        detector = WedgeDetector(config.get("devices", "scan_wedge_alt"))
+        codes.wedge = WedgeFilter(detector, codes.code, parent=shell)
+        app.installEventFilter(codes.wedge)
+    return codes
 
 
 def _card_placed(card, shell, session, identified) -> None:  # noqa: ANN001

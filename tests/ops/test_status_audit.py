@@ -74,8 +74,12 @@ def test_status_takes_devices_from_the_running_kiosk_and_agrees_with_its_endpoin
     assert result.returncode == 0, result.stdout + result.stderr
     doc = json.loads(result.stdout)
     assert doc["status"] == "ok" and doc["devices"]["id_reader"]["state"] == "ok"
-    for key in ("queue", "catalogue", "enrollment", "devices", "version", "station_id"):
+    for key in ("catalogue", "enrollment", "devices", "version", "station_id", "data_dir"):
         assert doc[key] == endpoint[key], key
+    # the queue's age is whole seconds: the command and the endpoint read it a moment apart
+    assert {k: doc["queue"][k] for k in ("pending", "failed")} == \
+        {k: endpoint["queue"][k] for k in ("pending", "failed")}
+    assert abs(doc["queue"]["oldest_age_s"] - endpoint["queue"]["oldest_age_s"]) <= 2
 
 
 def test_audit_verify_passes_then_catches_one_tampered_row(tmp_path):

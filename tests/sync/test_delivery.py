@@ -340,7 +340,8 @@ def test_worker_thread_reports_status_and_stops(tmp_path, platform):
             break
         time.sleep(0.02)
     worker.stop()
-    assert store.outbox_rows()[0].state == "delivered"  # "received" comes with the next status pull
+    # "received" comes with a status pull: in the same pass when the submit beat the first pass
+    assert store.outbox_rows()[0].state in ("delivered", "received")
     assert seen[-1].online and seen[-1].pending == 0
 
 

@@ -113,6 +113,10 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     qtbot.waitUntil(lambda: kiosk.staff.property("testPrintMessage").startswith("测试页已打印"),
                     timeout=15_000)
     assert printer.wait_for_pages(pages + 1, timeout=10)
+    # a test page is unmistakably one: 测试页, the printer and its status, no reference, nobody's data
+    page = "\n".join(printer.text_log()).rsplit("自助服务受理凭条", 1)[-1]
+    assert "测试页" in page and "打印前状态：打印机正常" in page and "本页不含任何个人信息" in page
+    assert "受理编号" not in page and "申请人" not in page and "扫码" not in page
     devices_text = " ".join(d["name"] + d["state"] for d in kiosk.staff.property("devices"))
     assert "凭条打印机正常" in devices_text
 
@@ -229,6 +233,18 @@ def test_staff_session_queue_devices_and_certificates(demo, qtbot, tmp_path):
     station_id, items = usb_export.read(exported[0], service.station_public_key, service.key)
     assert station_id == store.setting("station_id")
     assert [s["body"]["submission_id"] for s in items["submissions"]] == [waiting.submission_id]
+
+    # 备份本机: refused with what to do until the county's recovery key is set up, then one file
+    tap_visible(kiosk, "backupTo_0")
+    qtbot.waitUntil(lambda: "set-recovery" in kiosk.staff.property("exportMessage"), timeout=20_000)
+    from kiosk.station.backup import set_recovery_passphrase
+
+    set_recovery_passphrase(kiosk.staff._key_dir, "县里保管的恢复口令 2026")
+    tap_visible(kiosk, "backupTo_0")
+    qtbot.waitUntil(lambda: kiosk.staff.property("exportMessage").startswith("已备份本机"), timeout=30_000)
+    backups = [p for p in stick.iterdir() if p.is_file()]
+    assert len(backups) == 1 and backups[0].stat().st_size > 0
+    assert "staff.backup" in [e["event"] for e in store.audit_entries()]
 
     # a resident's card on the reader while staff look: their applications, for staff
     place_card(qtbot, kiosk, "resident", lambda: kiosk.shell.property("screen") == "status_lookup")

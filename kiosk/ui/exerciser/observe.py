@@ -18,7 +18,7 @@ from kiosk.ui.exerciser.touch import controls, effectively_visible, scene_rect
 # View-models QML binds to, by their attribute name on kiosk.ui.app.KioskApp.
 VIEW_MODELS = ("shell", "identify", "theme", "devices", "bundles", "form", "submit", "rating",
                "sync_status", "camera", "materials", "signature", "agent", "staff", "lookup", "scan",
-               "credit", "pinyin")
+               "credit", "pinyin", "handwriting", "codes")
 
 # Properties that change by themselves (a live camera's frames and its advice on each frame, the
 # idle countdown): they say nothing about what a tap did, and they never come to rest.

@@ -161,10 +161,11 @@ class Exerciser:
             extra = (k.scan.property("state"),)
         elif screen == "agent_login":
             extra = (k.agent.property("stage"),)
-        # 大字 re-lays out every screen on purpose, and the keyboard coming up takes half of it:
-        # both change the page as much as a new screen does.
+        # 大字 re-lays out every screen on purpose, and the keyboard (or the handwriting pad) coming
+        # up takes half of it: they change the page as much as a new screen does.
+        writing = k.handwriting is not None and k.handwriting.property("open")
         return (screen, shell.property("warningVisible"), shell.property("helpVisible"),
-                k.theme.property("large"), observe.keyboard_open(k), extra)
+                k.theme.property("large"), observe.keyboard_open(k), writing, extra)
 
     # --- secrets ----------------------------------------------------------------------------------
     def note_secrets(self) -> None:

@@ -62,6 +62,17 @@ class DevicesViewModel(QObject):
             return NotPrinted(NoAnswer("本机未接凭条打印机"))
         return self._manager.print_receipt(receipt)
 
+    def print_test_page(self, station_name: str):  # noqa: ANN201 - PrintResult
+        """测试打印 (staff): the printer's test page. Blocks: call it from a worker thread."""
+        import datetime as dt
+
+        if self._manager is None:
+            from devices.printer.receipt_printer import NotPrinted
+            from devices.printer.status import NoAnswer
+
+            return NotPrinted(NoAnswer("本机未接凭条打印机"))
+        return self._manager.print_test_page(station_name, dt.datetime.now())
+
     def attach_demo_reader(self, simulator) -> None:  # noqa: ANN001 - ReaderSimulator
         """Demo mode: a button on the attract screen places a sample card on the simulated reader."""
         self._simulator = simulator

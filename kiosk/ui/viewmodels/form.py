@@ -38,7 +38,7 @@ _INITIAL: dict[str, Any] = {
     "active": False, "bundleName": "", "pageTitle": "", "position": "", "number": 0, "count": 0,
     "fieldId": "", "fieldType": "", "widget": "", "label": "", "help": "", "required": False,
     "prefilled": False, "prefillSource": "", "valueText": "", "keypad": "", "draft": "",
-    "placeholder": "", "options": [], "columns": 1, "year": 0, "month": 0, "day": 0,
+    "placeholder": "", "writeContext": "", "options": [], "columns": 1, "year": 0, "month": 0, "day": 0,
     "addressLevel": "", "addressOptions": [], "addressChosen": "", "addressDetail": "",
     "consentText": "", "agreed": False, "laterText": "", "error": "", "fromReview": False,
     "isLast": False, "review": [], "reviewErrors": [], "reviewErrorsShown": False,
@@ -81,6 +81,7 @@ class FormViewModel(Notifying):
     keypad = prop(str, "keypad", changed)
     draft = prop(str, "draft", changed)
     placeholder = prop(str, "placeholder", changed)
+    writeContext = prop(str, "writeContext", changed)    # what the handwriting pad expects here
     options = prop(list, "options", changed)
     columns = prop(int, "columns", changed)
     year = prop(int, "year", changed)
@@ -187,6 +188,7 @@ class FormViewModel(Notifying):
             "valueText": fieldtypes.display(f, question.value) if question.value is not None else "",
             "keypad": kind.keypad_for(f),
             "placeholder": kind.placeholder,
+            "writeContext": kind.writes,
             "isLast": number == len(visible),
         })
         if new_question:

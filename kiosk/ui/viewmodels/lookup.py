@@ -56,45 +56,36 @@ def status_words(state: str, statuses: list[dict]) -> tuple[str, str]:
 
 
 def stored_receipt(store: Store, catalogue, submission_id: str, station_name: str,  # noqa: ANN001
-                   hotline: str):  # noqa: ANN201 - devices.printer.receipt.Receipt
-    """The receipt of a stored application, printed again. Only masked name and ID number go into
-    it (the receipt masks them once more on the way to paper)."""
-    from devices.printer.receipt import OwedMaterial, Receipt, ReceiptItem
-    from forms.workdays import add_working_days
+                   hotline: str, now: dt.datetime | None = None):  # noqa: ANN201 - devices.printer.receipt.Receipt
+    """The receipt of a stored application, printed again (补打): the facts its first receipt
+    stated (saved with it), the platform's reference and the status as they are now."""
+    from kiosk.station import receipts
 
-    rows = [r for r in store.outbox_rows(masked=False) if r.ref_id == submission_id]
-    if not rows:
+    info = store.find(submission_id)
+    if info is None:
         raise LookupError(submission_id)
-    row = rows[0]
-    body = json.loads(store.request_body(row))
-    applicant = body.get("applicant") or {}
-    saved_on = dt.datetime.fromtimestamp(row.created_at).date()
-    try:
-        bundle = catalogue.bundle(body.get("bundle_id", ""))
-    except Exception:  # noqa: BLE001 - a bundle no longer in the catalogue: print its id
-        bundle = None
-    items = []
-    for code in body.get("item_codes") or []:
-        item = bundle.item(code) if bundle is not None else None
-        if item is None:
-            items.append(ReceiptItem(str(code)))
-            continue
-        promised = None if item.kind == "immediate" else add_working_days(saved_on, item.promised_days)
-        items.append(ReceiptItem(item.name, promised))
-    owed = []
-    for material in body.get("materials") or []:
-        if material.get("status") == "deferred" and material.get("deferred_until"):
-            found = bundle.material(material["material_id"]) if bundle is not None else None
-            owed.append(OwedMaterial(found.name if found else material["material_id"],
-                                     dt.date.fromisoformat(material["deferred_until"])))
-    provided = sum(1 for m in body.get("materials") or [] if m.get("status") == "provided")
-    return Receipt(station_name=station_name, printed_at=dt.datetime.now(),
-                   bundle_name=bundle.name if bundle else str(body.get("bundle_id", "")),
-                   reference=row.local_reference or "",
-                   applicant_name=mask_name(applicant.get("name", "")),
-                   applicant_id_number=mask_id(applicant.get("id_number", "")),
-                   items=tuple(items), materials_summary=f"已提交材料 {provided} 份", owed=tuple(owed),
-                   hotline=hotline, notes=("补打凭条",))
+    saved = store.receipt_record(submission_id)
+    if saved is None:          # saved before receipts' facts were kept: rebuilt from the request
+        row = next(r for r in store.outbox_rows(masked=False) if r.ref_id == submission_id)
+        try:
+            body = json.loads(store.request_body(row) or b"{}")
+        except Exception:  # noqa: BLE001 - removed under the retention rule (an empty body)
+            body = {}
+        if not body:
+            raise ReprintRefused(PURGED)
+        saved = receipts.record_from_body(body, catalogue,
+                                          dt.datetime.fromtimestamp(info.created_at).astimezone())
+    words, _ = status_words(info.state, info.statuses)
+    return receipts.build(saved, reference=info.local_reference, station_name=station_name, hotline=hotline,
+                          platform_reference=info.platform_reference or "", status=words,
+                          reprinted_at=now or dt.datetime.now().astimezone())
+
+
+PURGED = "这件申请的个人信息已按规定从本机删除，不能补打凭条。可凭受理编号拨打 12345 查询。"
+
+
+class ReprintRefused(Exception):
+    """Why a receipt cannot be printed again (Chinese, for the resident)."""
 
 
 class LookupViewModel(QObject):
@@ -187,7 +178,9 @@ class LookupViewModel(QObject):
     def _receipt_printed(self, result, error) -> None:  # noqa: ANN001
         from devices.printer.receipt_printer import Printed
 
-        if error is None and isinstance(result, Printed):
+        if isinstance(error, ReprintRefused):
+            self._done("error", str(error))
+        elif error is None and isinstance(result, Printed):
             self._done("ok", "凭条已打印，请从出纸口取走。")
         else:
             reason = result.status.message if result is not None and hasattr(result, "status") else ""

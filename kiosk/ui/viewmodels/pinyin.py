@@ -33,12 +33,12 @@ def pending(text: str) -> str:
 
 
 def context_for(kind: str, text: str) -> str:
-    """The handwriting package's field context: a name's first character is a surname, the rest
-    given-name characters; an address ranks address characters first."""
+    """The handwriting package's field context for a box's `writeContext`: a whole name's first
+    character is a surname and the rest given-name characters; the others as they are."""
     if kind == "name":
         typed = text[: len(text) - len(pending(text))]
         return "given_name" if any("\u3400" <= c <= "\u9fff" for c in typed) else "surname"
-    return kind if kind in ("address",) else "text"
+    return kind if kind in ("surname", "given_name", "address") else "text"
 
 
 class PinyinViewModel(Notifying):

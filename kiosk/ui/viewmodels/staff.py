@@ -286,14 +286,11 @@ class StaffViewModel(QObject):
     def testPrint(self) -> None:
         if not self._logged_in or self._busy:
             return
-        from devices.printer.receipt import sample_receipt
-
         self._busy = "test_print"
         self._test_print = "正在打印测试页……"
         self.changed.emit()
-        receipt = sample_receipt(self._station, self._hotline, now=dt.datetime.now())
-        self._background.run(lambda: self._devices.print_receipt(receipt), self._test_printed,
-                             "kiosk-test-print")
+        station, devices = self._station, self._devices
+        self._background.run(lambda: devices.print_test_page(station), self._test_printed, "kiosk-test-print")
 
     def _test_printed(self, result, error) -> None:  # noqa: ANN001
         from devices.printer.receipt_printer import Printed
@@ -376,23 +373,54 @@ class StaffViewModel(QObject):
             self._export_message = _export_problem(error)
         self.changed.emit()
 
+    @Slot(str)
+    def backupTo(self, folder: str) -> None:
+        """备份本机: the whole station (data and keys, encrypted with the county's recovery key,
+        kiosk.station.backup) onto the USB stick, for a new PC if this one fails."""
+        if not self._logged_in or self._store is None or self._busy:
+            return
+        self._busy = "backup"
+        self._export_message = "正在备份本机，请不要拔出 U 盘……"
+        self.changed.emit()
+        store, key_dir = self._store, self._key_dir
+        self._background.run(lambda: backup_station(store, key_dir, Path(folder)), self._backed_up,
+                             "kiosk-backup")
+
+    def _backed_up(self, result, error) -> None:  # noqa: ANN001
+        from kiosk.station.backup import BackupError
+
+        self._busy = ""
+        if error is None:
+            self._export_message = result
+        elif isinstance(error, BackupError):
+            self._export_message = str(error)
+        else:
+            self._export_message = _export_problem(error)
+        if self._store is not None:
+            self._store.audit("staff.backup", {"staff_id": self._logged_in, "done": error is None})
+        self.changed.emit()
+
 
 def export_queue(store, key_dir: Path, folder: Path) -> str:  # noqa: ANN001 - sync.store.Store
     """`queue export` to `folder/kiosk-export`: encrypted to the platform, signed by this station."""
-    from sync import signing, usb_export
-    from sync.enrollment import EnrollmentError, platform_key, station_key
+    from sync.usb_export import export_queue as export
 
-    station_id, pkey = store.setting("station_id"), platform_key(store)
-    if not station_id or pkey is None:
-        raise EnrollmentError("本机尚未注册，无法导出（导出文件需用平台公钥加密）。")
     if not folder.is_dir():
         raise FileNotFoundError(str(folder))
-    items = store.export_items()
-    path = usb_export.export(items, folder / "kiosk-export", station_id, station_key(key_dir), pkey,
-                         signing.rfc3339(store.now()))
-    store.audit("exported", {"file": path.name, "submissions": len(items["submissions"])})
-    return (f"已导出 {len(items['submissions'])} 件申请、{len(items['ratings'])} 条评价到 "
-            f"{path.parent}。请把 U 盘交给县级运维人员导入平台。")
+    done = export(store, key_dir, folder / "kiosk-export")
+    return (f"已导出 {done.submissions} 件申请、{done.ratings} 条评价到 "
+            f"{done.path.parent}。请把 U 盘交给县级运维人员导入平台。")
+
+
+def backup_station(store, key_dir: Path, folder: Path) -> str:  # noqa: ANN001 - sync.store.Store
+    """The staff button's backup (worker thread): one encrypted file on the stick; what staff read."""
+    from kiosk.station.backup import backup_to
+
+    if not folder.is_dir():
+        raise FileNotFoundError(str(folder))
+    done = backup_to(folder, store, key_dir)
+    return (f"已备份本机（{done.submissions} 件申请，其中待发 {done.pending} 件；"
+            f"{done.size_bytes / 1_000_000:.1f} MB）到 {done.path}。请把 U 盘交县级运维人员妥善保管。")
 
 
 def _export_problem(error: BaseException) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
+from forms.workdays import chinese_date
+from kiosk.station import receipts
 from kiosk.ui.background import Background
 from kiosk.ui.journey import Journey
 
@@ -34,29 +36,11 @@ def qr_data_url(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def build_receipt(facts: dict, reference: str, applicant: dict, provided: int, station: str,
-                  hotline: str):  # noqa: ANN201 - devices.printer.receipt.Receipt
-    """The paper receipt's content, from the frozen application's facts (plain data: safe to run
-    on the saving worker thread)."""
-    from devices.printer.receipt import OwedMaterial, Receipt, ReceiptItem
-
-    items = tuple(ReceiptItem(i["name"], dt.date.fromisoformat(i["promised_date"])
-                              if i["promised_date"] else None) for i in facts["items"])
-    owed = tuple(OwedMaterial(d["name"], dt.date.fromisoformat(d["due_date"]))
-                 for d in facts["deferred"] if d["due_date"])
-    summary = f"已提交材料 {provided} 份，政府共享获取 {len(facts['held_by_government'])} 份"
-    if facts["promised"]:
-        summary += f"，告知承诺 {len(facts['promised'])} 项"
-    return Receipt(station_name=station, printed_at=dt.datetime.now(), bundle_name=facts["bundle_name"],
-                   reference=reference, applicant_name=applicant.get("name", ""),
-                   applicant_id_number=applicant.get("id_number", ""), items=items,
-                   materials_summary=summary, owed=owed, hotline=hotline)
-
-
 class SubmitViewModel(QObject):
     changed = Signal()
 
-    def __init__(self, journey: Journey, *, submit: Callable[[dict, bytes | None], tuple[str, str]] | None,
+    def __init__(self, journey: Journey, *,
+                 submit: Callable[[dict, bytes | None, dict], tuple[str, str]] | None,
                  print_receipt: Callable[[object], object] | None, station_name: str, hotline: str,
                  forward: Callable[[], None], say: Callable[[str], None], on_submitted: Callable[[], None],
                  parent: QObject | None = None) -> None:
@@ -127,19 +111,21 @@ class SubmitViewModel(QObject):
             return
         payload = form.payload()
         facts = form.receipt_facts()
-        signature = self._journey.signature_png
-        applicant = dict(self._journey.applicant or {})
         provided = sum(1 for m in form.materials() if m.status == "provided")
+        # The receipt's facts, frozen now and saved with the application: every reprint states them.
+        saved = receipts.record(facts, applicant=payload.get("applicant") or {}, agent=payload.get("agent"),
+                                provided=provided, saved_at=dt.datetime.now().astimezone())
+        signature = self._journey.signature_png
         submit, station, hotline = self._submit, self._station, self._hotline
         self._state = "saving"
         self.changed.emit()
 
         def durable_then_receipt() -> tuple[str, str, str, object]:
-            submission_id, reference = submit(payload, signature)       # durable when it returns
+            submission_id, reference = submit(payload, signature, saved)       # durable when it returns
             qr, receipt = "", None
             try:
                 qr = qr_data_url(reference)
-                receipt = build_receipt(facts, reference, applicant, provided, station, hotline)
+                receipt = receipts.build(saved, reference=reference, station_name=station, hotline=hotline)
             except Exception:  # noqa: BLE001 - saved already: the screen says so, without a QR
                 log.exception("drawing the receipt failed after the save")
             return submission_id, reference, qr, receipt
@@ -159,11 +145,14 @@ class SubmitViewModel(QObject):
         self._state = "saved"
         self._bundle_name = facts["bundle_name"]
         self._item_codes = [item["code"] for item in facts["items"]]
-        self._items = [{"name": i["name"],
-                        "outcome": "即办件，当场办结" if not i["promised_date"]
-                        else f"承诺件，{_chinese_date(i['promised_date'])}前办结"} for i in facts["items"]]
-        self._owed = [{"name": d["name"], "due": _chinese_date(d["due_date"]) if d["due_date"] else ""}
-                      for d in facts["deferred"]]
+        # The screen states what the paper states, in the same words and date format.
+        if self._receipt is not None:
+            self._items = [{"name": i.name, "outcome": i.outcome} for i in self._receipt.items]
+        else:
+            self._items = [{"name": i["name"], "outcome": receipts.outcome(i["promised_date"])}
+                           for i in facts["items"]]
+        self._owed = [{"name": d["name"], "due": chinese_date(dt.date.fromisoformat(d["due_date"]))
+                       if d["due_date"] else ""} for d in facts["deferred"]]
         self.changed.emit()
         self._forward()
         self._on_submitted()      # after moving on: the saving screen leaves the 返回 history
@@ -214,8 +203,3 @@ class SubmitViewModel(QObject):
         self._receipt = None
         self._reset()
         self.changed.emit()
-
-
-def _chinese_date(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"

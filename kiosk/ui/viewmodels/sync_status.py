@@ -9,7 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import Property, QObject, Signal
 
 
-def banner_text(online: bool | None, pending: int, enrolled: bool = True) -> str:
+def banner_text(online: bool | None, pending: int, enrolled: bool = True, storage_error: str = "") -> str:
+    if storage_error:            # the station's own disk: staff must look (never called a network problem)
+        return "本机存储需要检查，请找工作人员"
     if not enrolled:
         return "申请会安全保存在本机"
     if online is None:
@@ -32,6 +34,8 @@ class SyncStatusViewModel(QObject):
         self._failed = 0
         self._oldest = 0
         self._enrolled = True
+        self._storage_error = ""
+        self._busy = ""
         self._fromWorker.connect(self._apply)
 
     def status_from_worker(self, status) -> None:  # noqa: ANN001 - sync.worker.WorkerStatus
@@ -46,14 +50,18 @@ class SyncStatusViewModel(QObject):
         self._pending = int(status.pending)
         self._failed = int(status.failed)
         self._oldest = int(status.oldest_pending_age_s or 0)
+        self._storage_error = status.storage_error or ""
+        self._busy = status.busy or ""
         self.changed.emit()
 
     def snapshot(self) -> dict:
         return {"pending": self._pending, "failed": self._failed, "oldest_age_s": self._oldest,
                 "online": self._online}
 
-    text = Property(str, lambda self: banner_text(self._online, self._pending, self._enrolled),
-                    notify=changed)
+    text = Property(str, lambda self: banner_text(self._online, self._pending, self._enrolled,
+                                                   self._storage_error), notify=changed)
+    storageError = Property(str, lambda self: self._storage_error, notify=changed)   # for staff
+    busy = Property(str, lambda self: self._busy, notify=changed)                    # for staff
     online = Property(bool, lambda self: bool(self._online), notify=changed)
     pending = Property(int, lambda self: self._pending, notify=changed)
     failed = Property(int, lambda self: self._failed, notify=changed)

@@ -1,6 +1,9 @@
 // A labelled input. `keypad: "pinyin"` types Latin letters on Qt Virtual Keyboard, and our own
-// pinyin strip above the keyboard (PinyinStrip, `pinyinKind` name | address | text; "" for none)
-// turns them into characters — the keyboard's own candidate line was too small to read or hit;
+// pinyin strip above the keyboard (PinyinStrip) turns them into characters — the keyboard's own
+// candidate line was too small to read or hit; it also offers 手写 beside it: a big handwriting pad
+// (components/HandwritingPad) opens under the box. `writeContext` says what the field expects
+// (surname, given_name, name, address, text), which puts likely characters first in both;
+// `pinyinKind: ""` turns the strip off (the bundle search, where letters are the search).
 // `keypad: "id"` / `"phone"` is read-only here and filled by the big NumericKeypad, so the
 // letters keyboard never appears for numbers. Errors show a "！" mark and words, not colour only.
 // `errorBelow: false` keeps the words out of the field (a screen that lists them under its buttons,
@@ -14,21 +17,47 @@ Column {
     property string placeholder: ""
     property string error: ""
     property string keypad: "pinyin"
-    property string pinyinKind: "text"
     property alias text: input.text
     property alias input: input
     property bool selected: false
     property bool errorBelow: true
+    property string writeContext: "text"
+    property string pinyinKind: writeContext
+    readonly property string penId: "" + root              // which field the one pad writes into
+    readonly property bool writing: handwriting.open && handwriting.owner === penId
     signal edited(string text)
     signal tapped()
 
     spacing: 10
 
-    KText {
+    Row {
         width: root.width
-        text: root.label
-        font.pixelSize: Theme.button
-        font.bold: true
+        spacing: 16
+        KText {
+            width: root.width - (penButton.visible ? penButton.width + 16 : 0)
+            anchors.verticalCenter: parent.verticalCenter
+            text: root.label
+            font.pixelSize: Theme.button
+            font.bold: true
+        }
+        BigButton {
+            id: penButton
+            objectName: "handwritingButton"
+            visible: root.keypad === "pinyin" && handwriting.available
+            width: 240
+            primary: false
+            text: root.writing ? "改用拼音" : "手写"
+            onClicked: {
+                if (root.writing) {
+                    handwriting.close()
+                    input.forceActiveFocus()
+                } else {
+                    input.focus = false
+                    Qt.inputMethod.hide()
+                    handwriting.start(root.writeContext, root.penId)
+                }
+            }
+        }
     }
     KText {
         width: root.width
@@ -95,6 +124,27 @@ Column {
             anchors.fill: parent
             enabled: root.keypad !== "pinyin"
             onClicked: root.tapped()
+        }
+    }
+    Loader {
+        objectName: "handwritingLoader"
+        width: root.width
+        active: root.writing
+        visible: active
+        sourceComponent: HandwritingPad { width: root.width }
+    }
+    Connections {
+        target: handwriting
+        enabled: root.writing
+        function onChosen(character) {
+            input.insert(input.text.length, character)
+            root.edited(input.text)
+        }
+        function onErased() {
+            if (input.text.length > 0) {
+                input.remove(input.text.length - 1, input.text.length)
+                root.edited(input.text)
+            }
         }
     }
     Row {

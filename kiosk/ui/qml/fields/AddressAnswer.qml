@@ -64,7 +64,7 @@ Column {
         label: "乡镇（街道）、村（社区）、门牌号"
         placeholder: form.placeholder
         keypad: "pinyin"
-        pinyinKind: "address"
+        writeContext: "address"
         text: form.addressDetail
         onEdited: (value) => form.setAddressDetail(value)
     }

@@ -11,7 +11,7 @@ Column {
         label: "在这里输入"
         placeholder: form.placeholder
         keypad: "pinyin"
-        pinyinKind: form.fieldType === "name" ? "name" : "text"
+        writeContext: form.writeContext
         text: form.draft
         onEdited: (value) => form.setDraft(value)
     }

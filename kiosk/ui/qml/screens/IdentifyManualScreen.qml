@@ -47,7 +47,7 @@ Item {
                     label: "姓名"
                     placeholder: "点这里，用拼音输入"
                     keypad: "pinyin"
-                    pinyinKind: "name"
+                    writeContext: "name"
                     text: identify.name
                     error: identify.nameError
                     errorBelow: false

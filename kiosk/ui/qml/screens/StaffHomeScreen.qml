@@ -94,6 +94,15 @@ Item {
                     text: staff.pendingText
                 }
                 KText {
+                    // the station's own disk or database, or a second delivery program: never "network"
+                    width: parent.width
+                    objectName: "storageProblemText"
+                    visible: syncStatus.storageError !== "" || syncStatus.busy !== ""
+                    text: "！ " + (syncStatus.storageError !== "" ? syncStatus.storageError : syncStatus.busy)
+                    color: Theme.error
+                    font.bold: true
+                }
+                KText {
                     width: parent.width
                     visible: staff.problems.length === 0
                     text: "✓ 没有发送失败或被退回的申请"
@@ -237,10 +246,11 @@ Item {
             Section {
                 objectName: "exportSection"
                 width: parent.cell
-                heading: "导出到 U 盘"
+                heading: "导出和备份到 U 盘"
                 KText {
                     width: parent.width
                     text: "网络长时间不通时，把待发的申请加密导出到 U 盘，交县级运维人员导入平台。"
+                          + "备份本机：把全部数据加密存到 U 盘，本机损坏时可在新电脑上恢复。"
                 }
                 BigButton {
                     objectName: "findUsbButton"
@@ -260,6 +270,20 @@ Item {
                         hint: modelData
                         enabledLook: staff.busy === ""
                         onClicked: staff.exportTo(modelData)
+                    }
+                }
+                Repeater {
+                    model: staff.usbFolders
+                    delegate: BigButton {
+                        required property var modelData
+                        required property int index
+                        objectName: "backupTo_" + index
+                        width: parent.width
+                        primary: false
+                        text: "备份本机到这个 U 盘"
+                        hint: modelData
+                        enabledLook: staff.busy === ""
+                        onClicked: staff.backupTo(modelData)
                     }
                 }
                 KText {
