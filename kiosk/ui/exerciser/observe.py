@@ -41,8 +41,10 @@ def view_models(kiosk) -> Iterator[tuple[str, QObject]]:  # noqa: ANN001 - Kiosk
 
 
 def properties(obj: QObject) -> Iterator[tuple[str, object]]:
+    """Every property a view-model declares, its base classes' too (a consent pad is a signature
+    pad: its strokes are declared by the base)."""
     meta = obj.metaObject()
-    for index in range(meta.propertyOffset(), meta.propertyCount()):
+    for index in range(QObject.staticMetaObject.propertyCount(), meta.propertyCount()):
         name = meta.property(index).name()
         try:
             yield name, obj.property(name)
@@ -119,25 +121,25 @@ def settle_state(kiosk) -> tuple:  # noqa: ANN001
 def way_out(kiosk) -> str | None:  # noqa: ANN001
     """None when the person can leave this screen: 首页 and a way back, or (a final screen) a way
     forward. Otherwise what is missing, in words for the report."""
-    from kiosk.ui.navigation import SCREENS
-
     shell = kiosk.shell
     if shell.property("warningVisible") or shell.property("helpVisible"):
         return None               # the overlay's own buttons (checked as controls like any other)
     screen = shell.property("screen")
-    spec = SCREENS[screen]
     if screen in ("attract", "saving"):
         return None               # the start itself; 正在保存 moves on by itself
-    names = {c.key[0] for c in controls(kiosk.window) if c.item.isEnabled()}
+    found = controls(kiosk.window)
+    names = {c.key[0] for c in found}
     if "homeButton" not in names:
         return "没有“首页”"
     if "backButton" in names:
         return None
-    others = [c for c in controls(kiosk.window) if c.key[0] not in
+    if shell.property("canGoBack"):
+        return "画面图给了“返回”，屏幕上却没有"
+    others = [c for c in found if c.key[0] not in
               ("homeButton", "largeTextButton", "speakButton", "helpButton") and c.kind != "vkb"]
-    if spec.back is None and others:
-        return None
-    return "没有“返回”" + ("" if others else "，也没有往下走的按钮")
+    # A screen the graph gives no 返回 (the receipt, 查进度's list, the staff page) must offer a
+    # way on instead.
+    return None if others else "没有“返回”，也没有往下走的按钮"
 
 
 def strings_everywhere(kiosk) -> Iterator[str]:  # noqa: ANN001

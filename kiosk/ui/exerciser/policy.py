@@ -22,8 +22,8 @@ from kiosk.ui.exerciser.touch import Control
 # ages that make each bundle's items apply or not).
 TYPED_PEOPLE = (
     ("张三", "11010519491231002X"),
-    ("刘桂兰", "210102194003080027"),
-    ("赵建国", "210104196205170016"),
+    ("刘桂兰", "210102194003080022"),
+    ("赵建国", "21010419620517001X"),
     ("孙丽", "210103199203154523"),
 )
 CARDS = ("resident", "resident_long_term", "resident_zhang", "hk_mo_tw", "foreign_permanent")

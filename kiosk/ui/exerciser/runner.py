@@ -124,6 +124,8 @@ class Exerciser:
         self.errors = _Errors()
         self.report: Report | None = None
         self.kiosk.shell.wiped.connect(self._wiped)
+        # Every screen shown counts as visited, also one passed through within a step (正在保存).
+        self.kiosk.shell.changed.connect(self._visit)
         self._warnings_seen = 0
         self.trace = None          # a callable taking one line per step (`--trace`)
         self.p_event, self.p_guided, self.p_interrupt = P_EVENT, P_GUIDED, P_INTERRUPT
@@ -131,8 +133,16 @@ class Exerciser:
 
     # --- settling -------------------------------------------------------------------------------
     def busy(self) -> bool:
-        return any(t.name.startswith("kiosk-") and t.name != "kiosk-catalogue" and t.is_alive()
-                   for t in threading.enumerate())
+        """Work the screen is waiting for: a worker of the UI (a save, a print, a PIN check), or a
+        card on a working reader not read yet (for at most 5 s: a reader that never reads it is
+        a state the person sees, not something to wait for)."""
+        if any(t.name.startswith("kiosk-") and t.name != "kiosk-catalogue" and t.is_alive()
+               for t in threading.enumerate()):
+            return True
+        reader = self.station.reader
+        placed = getattr(reader, "placed_at", None)
+        return bool(reader.plugged and reader.card_pending and self.kiosk.devices.property("readerReady")
+                    and placed is not None and time.perf_counter() - placed < 5.0)
 
     def settle(self, limit_s: float = 20.0, reference: object = None) -> bool:
         """Until the screen is at rest; True if it differed from `reference` at any moment."""
@@ -357,15 +367,9 @@ class Exerciser:
         elif event == "time_passes":
             self.wait_for_change(2.0)
 
-    def wait_for_card(self, limit_s: float = 4.0) -> None:
-        """A card on the reader is read within a poll or two (when the reader is plugged in)."""
-        reader = self.station.reader
-        end = time.monotonic() + limit_s
-        while time.monotonic() < end:
-            touch.pump(self.kiosk.app, 20)
-            found, placed = getattr(reader, "found_at", None), getattr(reader, "placed_at", None)
-            if found is not None and placed is not None and found >= placed:
-                return
+    def wait_for_card(self) -> None:
+        """A card on the reader is read within a poll or two (when the reader works): `busy`."""
+        self.settle()
 
     # --- the run ----------------------------------------------------------------------------------
     def run(self, taps: int, *, deliver: bool = True) -> Report:
@@ -443,6 +447,7 @@ class Exerciser:
         before_layout = observe.layout(k)
         refused = len(k.shell.refused_moves)
         before_fp = observe.settle_state(k)
+        query = k.bundles.property("query")
         errors = len(self.errors.found)
         wipes = self.wipes
         agent_kept = self.agent_secrets()
@@ -476,7 +481,10 @@ class Exerciser:
                 self.violation("dead_control", f"{what}: 按下后画面和状态都没有变化", before_screen)
             # The "more below" band scrolls the list on purpose: what moves is the page, not a jump.
             if self.page() == before_page and centre is not None and action.control.key[0] != "scrollCue":
-                self.check_layout(before_layout, observe.layout(k), centre, what)
+                # a search typed shows other tiles: those may move, nothing else may
+                moving = ("bundle_",) if k.bundles.property("query") != query else ()
+                self.check_layout(before_layout, observe.layout(k), centre, what, action.control.key,
+                                  moving)
         problem = observe.way_out(k)
         if problem:
             self.violation("no_way_back", f"{what} 之后：{problem}")
@@ -505,10 +513,18 @@ class Exerciser:
             return True
         return observe.error_shown(self.kiosk)
 
-    def check_layout(self, before: dict, after: dict, centre: QPointF, what: str) -> None:
+    def check_layout(self, before: dict, after: dict, centre: QPointF, what: str,
+                     pressed: tuple | None = None, moving: tuple[str, ...] = ()) -> None:
+        """The pressed control and its neighbours where they were — unless the press took the
+        control itself away (a 重试 row done, an option list replaced): then the page changed."""
+        if pressed is not None:
+            same = (lambda key: key[0] == pressed[0] and key[2] == pressed[2]) if pressed[0] \
+                else (lambda key: key[:3] == pressed)
+            if not any(same(key) for key in after):
+                return
         moved = []
         for key, rect in before.items():
-            if key not in after:
+            if key not in after or (moving and key[0].startswith(moving)):
                 continue
             near = (abs(rect.center().x() - centre.x()) <= NEIGHBOURHOOD_PX
                     and abs(rect.center().y() - centre.y()) <= NEIGHBOURHOOD_PX)

@@ -141,7 +141,7 @@ def _kind(item: QQuickItem, in_keyboard: bool) -> str:
     name = _name(item)
     if name.startswith("key_"):
         return "key"
-    if "signature" in name.lower() or "Pad" in name:
+    if name in ("signatureArea", "handwritingArea"):
         return "pad"
     return "button"
 
