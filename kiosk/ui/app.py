@@ -191,7 +191,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
         if shell.property("purpose") == "lookup":          # 查进度: kiosk.ui.staff_wiring
             lookup_identified(person, shell=shell, session=session, lookup=lookup)
             return
-        journey.identify({"name": person.name, "id_number": person.id_number, **person.extra})
+        journey.identify({"name": person.name, "id_number": person.id_number, **person.extra,
+                          "source": person.source})
         shell.identified(person)
 
     identify.on_identified = identified
@@ -386,6 +387,7 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     camera.on_done = captured
     camera.on_cancel = shell.back
     signature.on_forward = shell.forward
+    signature.read_out = shell.readOut
     signature.on_materials = lambda: shell.go("materials")
     shell.changed.connect(lambda: camera.follow_screen(shell.property("screen")))
     shell.on_enter("materials", materials.refresh)
@@ -427,6 +429,7 @@ def _agent_mode(config, shell, session, journey, voice, devices, identify, camer
     rating.changed.connect(agent.refresh)
     shell.add_wiper(agent.wipe)
     shell.set_prompt("agent_consent", agent.spoken_consent)
+    agent.consent.read_out = shell.readOut
     shell.set_prompt("identify_manual", agent.spoken_manual)
     return agent
 

@@ -158,3 +158,14 @@ def test_no_doubled_please_in_any_shipped_sentence():
         if "请请" in path.read_text(encoding="utf-8"):
             found.append(str(path.relative_to(ROOT)))
     assert not found
+
+
+def test_a_prefilled_answer_says_where_it_came_from(make_kiosk):
+    """The walk after the fixes: a resident who typed their name and number by hand was told
+    "已按您的身份证填好" on the first question."""
+    kiosk = make_kiosk()
+    to_intro(kiosk, "newborn")
+    tap(kiosk, "startFormButton")
+    assert kiosk.form.property("prefilled")
+    shown = " ".join(texts(kiosk))
+    assert "已按您输入的姓名和身份证号码填好" in shown and "身份证填好" not in shown

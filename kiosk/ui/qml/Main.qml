@@ -24,11 +24,13 @@ Window {
             VirtualKeyboardSettings.userDataPath = shell.keyboardDataPath
         VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
         VirtualKeyboardSettings.locale = "zh_CN"
+        Qt.inputMethod.hide()       // the keyboard's state is the application's: none at start
     }
 
     Connections {
         target: shell
         function onWiped() {
+            Qt.inputMethod.hide()   // the next resident does not find the last one's keyboard up
             Qt.inputMethod.reset()
             VirtualKeyboardSettings.userDataReset()
         }
@@ -55,6 +57,7 @@ Window {
         }
         source: "screens/" + shell.screenQml
         focus: true
+        onLoaded: Qt.inputMethod.hide()    // a new screen starts with nothing being typed
     }
 
     // The calm banner: network and queue in one short line (words, and a mark that is not colour).

@@ -183,8 +183,7 @@ class FormViewModel(Notifying):
             "position": f"第 {number} 题，共 {len(visible)} 题",
             "fieldId": f.id, "fieldType": f.type, "widget": kind.widget, "label": f.label,
             "help": f.help, "required": question.required, "prefilled": prefilled,
-            "prefillSource": "已按您的身份证填好" if (f.prefill or "").startswith("id_card.")
-                             else "已按您前面的回答填好",
+            "prefillSource": self._prefill_source(f),
             "valueText": fieldtypes.display(f, question.value) if question.value is not None else "",
             "keypad": kind.keypad_for(f),
             "placeholder": kind.placeholder,
@@ -213,6 +212,15 @@ class FormViewModel(Notifying):
         self._update(values)
         if new_question:
             self._speak()
+
+    def _prefill_source(self, f) -> str:  # noqa: ANN001 - forms.Field
+        """Where a prefilled answer came from, truthfully: it said 已按您的身份证填好 to a resident
+        who had typed their name and number by hand."""
+        if not (f.prefill or "").startswith("id_card."):
+            return "已按您前面的回答填好"
+        source = (self._journey.applicant or {}).get("source", "id_card")
+        return {"id_card": "已按您的身份证填好", "liaoshitong": "已按您的辽事通身份码填好"}.get(
+            source, "已按您输入的姓名和身份证号码填好")
 
     def _widget_state(self, f, value, today: date) -> dict[str, Any]:
         """What the input widget starts with when a question comes on screen."""

@@ -151,6 +151,7 @@ class ShellViewModel(Notifying):
             del self._origins[self._origins.index(target):]
         elif origin is not None:
             self._origins.append(origin)
+        self._spoken()               # a new screen's prompt interrupts what 朗读 was reading
         self._set("screen", target)
         self.changed.emit()          # canGoBack depends on the origins too
         if self._session.state is State.IDLE:
@@ -265,7 +266,13 @@ class ShellViewModel(Notifying):
             self._voice.stop()
             self._spoken()
             return
-        text = self.speak()
+        self.readOut(self.speak(), already_said=True)
+
+    def readOut(self, text: str, already_said: bool = False) -> None:  # noqa: N802 - as the slots
+        """Read `text` aloud (朗读承诺 and the like as well as 朗读) and show it is being read, or
+        that this machine cannot speak: a read button that shows nothing looks broken."""
+        if not already_said:
+            self._voice.say(text)
         if self._voice.available:
             note, seconds = "正在朗读：" + text, min(30.0, max(2.0, 0.25 * len(text)))
         else:

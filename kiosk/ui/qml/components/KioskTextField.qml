@@ -32,8 +32,14 @@ Column {
 
     Row {
         width: root.width
+        // A Chinese box keeps the height of its 手写 button from the start: the button appears
+        // once the models have loaded (a second or two after start-up), and the row growing then
+        // moved every key and button below it under a resident's finger.
+        height: root.keypad === "pinyin" ? Math.max(labelText.implicitHeight, penButton.implicitHeight)
+                                         : labelText.implicitHeight
         spacing: 16
         KText {
+            id: labelText
             width: root.width - (penButton.visible ? penButton.width + 16 : 0)
             anchors.verticalCenter: parent.verticalCenter
             text: root.label

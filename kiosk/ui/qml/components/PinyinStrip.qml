@@ -8,7 +8,8 @@ Rectangle {
     id: strip
     property Item input: null          // the TextInput being typed in (it has pinyinKind and put())
     readonly property int cell: Theme.large ? 96 : 80
-    readonly property int fits: Math.max(1, Math.floor((width - 32 - 200) / (cell + 8)))
+    readonly property int syllableWidth: Theme.large ? 150 : 120     // fixed: the characters never shift
+    readonly property int fits: Math.max(1, Math.floor((width - 32 - 200 - syllableWidth) / (cell + 8)))
     Binding { target: pinyin; property: "pageSize"; value: strip.fits }
 
     height: cell + 16
@@ -36,9 +37,21 @@ Rectangle {
         lineHeight: 1.0
     }
 
+    KText {      // which syllable the characters are for: "gui" of "guilan"
+        objectName: "pinyinSyllable"
+        visible: pinyin.syllable !== ""
+        anchors { left: parent.left; leftMargin: 16; verticalCenter: parent.verticalCenter }
+        width: strip.syllableWidth - 16
+        text: pinyin.syllable
+        font.bold: true
+        elide: Text.ElideRight
+        wrapMode: Text.NoWrap
+        lineHeight: 1.0
+    }
+
     Row {
         id: row
-        anchors { left: parent.left; leftMargin: 16; verticalCenter: parent.verticalCenter }
+        anchors { left: parent.left; leftMargin: 16 + strip.syllableWidth; verticalCenter: parent.verticalCenter }
         spacing: 8
         Repeater {
             model: pinyin.candidates

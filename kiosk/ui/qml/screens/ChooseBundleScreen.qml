@@ -26,7 +26,7 @@ Item {
             KioskTextField {
                 id: search
                 objectName: "bundleSearch"
-                width: parent.width - (clear.visible ? clear.width + 20 : 0)
+                width: parent.width - clear.width - 20    // 清空's place kept: typing moves nothing
                 label: "查找"
                 placeholder: "输入拼音首字母，如 txyj 找“退休一件事”"
                 keypad: "pinyin"
@@ -38,7 +38,8 @@ Item {
             BigButton {
                 id: clear
                 objectName: "clearSearchButton"
-                visible: bundles.query !== ""
+                opacity: bundles.query !== "" ? 1 : 0      // there from the start, shown once useful
+                enabled: bundles.query !== ""
                 anchors.bottom: parent.bottom
                 primary: false
                 text: "清空"

@@ -15,7 +15,7 @@ Rectangle {
         radius: Theme.radius
         color: Theme.surface
 
-        MouseArea { anchors.fill: parent }   // taps on the card do not close it
+        MouseArea { objectName: "blocker"; anchors.fill: parent }   // taps on the card do not close it
 
         Column {
             id: column

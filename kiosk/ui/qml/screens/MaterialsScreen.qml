@@ -266,7 +266,7 @@ Item {
         anchors.fill: parent
         visible: materials.promiseId !== ""
         color: Theme.scrim
-        MouseArea { anchors.fill: parent }
+        MouseArea { objectName: "blocker"; anchors.fill: parent }
 
         Rectangle {
             anchors.centerIn: parent

@@ -113,7 +113,7 @@ Item {
             width: parent.width
             spacing: 16
             visible: rating.needsReason && rating.state !== "thanked"
-            KText { width: parent.width; text: "哪里不满意？（可多选）"; font.pixelSize: Theme.button; font.bold: true }
+            KText { width: parent.width; text: "哪里不满意？可多选，选好后点上面的“提交评价”"; font.pixelSize: Theme.button; font.bold: true }
             Flow {
                 width: parent.width
                 spacing: 16

@@ -27,6 +27,10 @@ Item {
         }
     }
 
+    // A printer's or a USB stick's answer comes a moment after the press: its line keeps the room
+    // of two lines from the start, so the answer arriving moves no button below it.
+    KText { id: twoLines; visible: false; text: "一\n二"; font.bold: true }
+
     ScreenColumn {
         id: page
         anchors.fill: parent
@@ -176,7 +180,7 @@ Item {
                 KText {
                     width: parent.width
                     objectName: "testPrintText"
-                    visible: staff.testPrintMessage !== ""
+                    height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
                     text: staff.testPrintMessage
                     font.bold: true
                 }
@@ -289,7 +293,7 @@ Item {
                 KText {
                     width: parent.width
                     objectName: "exportText"
-                    visible: staff.exportMessage !== ""
+                    height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
                     text: staff.exportMessage
                     font.bold: true
                 }
