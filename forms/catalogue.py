@@ -37,8 +37,10 @@ MATERIAL_FORM_NAMES = {"original": "原件", "copy": "复印件", "original_and_
                        "electronic": "电子材料"}
 
 # Relation to the applicant: the fixed list the `relation` type offers when a field has no options.
+# No 本人: a relation question asks how the applicant is related to *another* person (您是老人的…),
+# and offering 本人 there, after 是否为自己申请 = 否, contradicted the answer just given.
 RELATIONS: tuple[tuple[str, str], ...] = (
-    ("self", "本人"), ("spouse", "配偶"), ("son", "儿子"), ("daughter", "女儿"), ("father", "父亲"),
+    ("spouse", "配偶"), ("son", "儿子"), ("daughter", "女儿"), ("father", "父亲"),
     ("mother", "母亲"), ("grandchild", "孙子女/外孙子女"), ("grandparent", "祖父母/外祖父母"),
     ("sibling", "兄弟姐妹"), ("guardian", "监护人"), ("other_relative", "其他亲属"), ("other", "其他"),
 )
@@ -66,6 +68,7 @@ class Field:
     visible_if: Condition | None = None
     for_items: tuple[str, ...] = ()
     prefill: str | None = None
+    prefill_if: Condition | None = None      # an answer.* prefill follows only while this holds
     options: tuple[Option, ...] = ()
     display: str = ""
     rules: dict[str, Any] = field(default_factory=dict)
@@ -505,6 +508,8 @@ class _BundleBuilder:
                      "pattern_message", "integer", "unit", "id_kinds", "accept_landline", "luhn", "scope",
                      "require_detail", "material", "text", "allow_latin", "check")
         rules = {k: d[k] for k in rule_keys if k in d}
+        if "prefill_if" in d and not str(d.get("prefill", "")).startswith("answer."):
+            self.problem(where, "prefill_if 只能和 answer.* 预填一起用")
         if d["type"] == "date":
             from forms.fieldtypes import resolve_date_bound
 
@@ -515,7 +520,8 @@ class _BundleBuilder:
             id=d["id"], type=d["type"], label=d["label"], page_id=page_id, help=d.get("help", ""),
             required=d.get("required", True), required_if=self.condition(where, d.get("required_if")),
             visible_if=self.condition(where, d.get("visible_if")), for_items=tuple(d.get("for_items", [])),
-            prefill=d.get("prefill"), options=options, display=d.get("display", ""), rules=rules)
+            prefill=d.get("prefill"), prefill_if=self.condition(where, d.get("prefill_if")), options=options,
+            display=d.get("display", ""), rules=rules)
 
     def _material(self, d: dict[str, Any], codes: set[str]) -> Material:
         where = f"材料 {d['id']}"
@@ -549,6 +555,7 @@ class _BundleBuilder:
             for f in page.fields:
                 check(f"字段 {f.id}", f.visible_if)
                 check(f"字段 {f.id}", f.required_if)
+                check(f"字段 {f.id}", f.prefill_if)
                 if f.prefill and f.prefill.startswith("answer."):
                     source = f.prefill.split(".", 1)[1]
                     if source not in fields or source == f.id:
@@ -602,7 +609,7 @@ class _BundleBuilder:
                                        [f"item:{x}" for x in sorted(cond.item_codes())]) if cond else []
             for f in page.fields:
                 d = [f"page:{page.id}"] + [f"item:{code}" for code in f.for_items]
-                for cond in (f.visible_if, f.required_if):
+                for cond in (f.visible_if, f.required_if, f.prefill_if):
                     if cond:
                         d += [ref(n) for n in sorted(cond.names())]
                         d += [f"item:{x}" for x in sorted(cond.item_codes())]

@@ -218,7 +218,8 @@ class FormSession:
                     continue
                 state.required[key] = f.required_if.holds(state) if f.required_if else f.required
                 stored = self._stored.get(key)
-                follows_answer = bool(f.prefill and f.prefill.startswith("answer."))
+                follows_answer = bool(f.prefill and f.prefill.startswith("answer.")) and (
+                    f.prefill_if is None or f.prefill_if.holds(state))
                 if stored is None and key not in self._type_errors and follows_answer:
                     source = f.prefill.split(".", 1)[1]
                     if source in state.stored and fields[source].type == f.type:
@@ -398,6 +399,26 @@ class FormSession:
         state = self._evaluate()
         return [i for i in self.bundle.items if not state.applies.get(i.code)]
 
+    def items_in_doubt(self) -> list[Item]:
+        """Items the answers so far cannot decide: their `applies_if` reads a question not answered
+        yet (directly, or through a computed value). Before the first answer that is most of a
+        bundle like 高龄津贴, whose every item depends on the elder's age: 办理须知 then says what
+        *may* apply, rather than "0 件事" (`applicable_items` is empty until the answers decide)."""
+        state = self._evaluate()
+        computed = {c.id: c for c in self.bundle.computed}
+
+        def open_(names: set[str], seen: frozenset[str]) -> bool:
+            for name in names:
+                if name in computed:
+                    if name not in seen and open_(computed[name].expr.names(), seen | {name}):
+                        return True
+                elif name in self.bundle.fields and name not in state.stored:
+                    return True
+            return False
+
+        return [i for i in self.bundle.items
+                if i.applies_if is not None and open_(i.applies_if.names(), frozenset())]
+
     # ------------------------------------------------------------------------------ materials
 
     def _scanned(self) -> dict[str, tuple[str, ...]]:
@@ -408,9 +429,11 @@ class FormSession:
                 found[f.rules["material"]] = tuple(state.stored[f.id])
         return found
 
-    def materials(self) -> list[materials.MaterialStatus]:
-        """The merged, de-duplicated material list for the items that apply, with statuses."""
-        return materials.merged_materials(self.bundle, self.applicable_items(), self._evaluate(), self.today,
+    def materials(self, items: list[Item] | None = None) -> list[materials.MaterialStatus]:
+        """The merged, de-duplicated material list for the items that apply (or for `items`: the
+        ones that may apply, on 办理须知 before the answers decide), with statuses."""
+        chosen = self.applicable_items() if items is None else items
+        return materials.merged_materials(self.bundle, chosen, self._evaluate(), self.today,
                                           self._choices, self._scanned())
 
     def set_material(self, material_id: str, status: str | None, attachments: list[str] | tuple = ()) -> None:
@@ -566,7 +589,7 @@ def _required_message(f: Field) -> str:
     if f.type == "signature":
         return "请在屏幕上签名。"
     if f.type == "consent":
-        return "请阅读后点“我同意”。"
+        return "请阅读后点“我已阅读并同意”。"      # the button's own words
     return f"请填写“{f.label}”。"
 
 

@@ -246,7 +246,7 @@ def _signature(f: Field, raw: Any, today: date) -> Result:
 def _consent(f: Field, raw: Any, today: date) -> Result:
     value, error = _yes_no(f, raw, today)
     if error:
-        return None, "请阅读后点“我同意”。"
+        return None, "请阅读后点“我已阅读并同意”。"
     return value, None
 
 

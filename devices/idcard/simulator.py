@@ -77,6 +77,13 @@ class ReaderSimulator(PtyDevice):
             self._card_consumed = False
             self._selected = False
 
+    @property
+    def card_pending(self) -> bool:
+        """A card lies on the pad and has not been read yet (a test or the exerciser waits for the
+        read, rather than for a fixed time)."""
+        with self._lock:
+            return self._card is not None and not self._card_consumed
+
     # -- serving (the pty and its thread: devices.pty_pair.PtyDevice) ---------------------------
 
     def _line_changed(self) -> None:

@@ -64,6 +64,7 @@ class KioskApp:
     codes: object = None              # scan-engine codes (viewmodels/scan_engine.py)
     handwriting: object = None        # 手写输入 (viewmodels/handwriting.py)
     precheck: object = None           # 智能预审 (viewmodels/precheck.py)
+    pinyin: object = None             # the pinyin strip (viewmodels/pinyin.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -71,7 +72,7 @@ class KioskApp:
 
         self.voice.stop()
         for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit,
-                      self.precheck):
+                      self.precheck, self.pinyin):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.handwriting is not None:
@@ -162,6 +163,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from kiosk.ui.theme import Theme
     from kiosk.ui.viewmodels.devices import DevicesViewModel
     from kiosk.ui.viewmodels.identify import IdentifyViewModel
+    from kiosk.ui.viewmodels.pinyin import PinyinViewModel
     from kiosk.ui.viewmodels.shell import ShellViewModel
     from kiosk.ui.viewmodels.sync_status import SyncStatusViewModel
     from kiosk.ui.voice import Voice
@@ -180,6 +182,9 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     keyboard_dir = _keyboard_data_dir()
     shell.setProperty("keyboardDataPath", str(keyboard_dir))
     identify = IdentifyViewModel(check_id_number, check_name)
+    recogniser = _shared_recogniser()
+    pinyin = PinyinViewModel(lambda syllable, context, limit:
+                             recogniser().pinyin_candidates(syllable, context, limit))
     catalogue = _Deferred(_load_catalogue, "kiosk-catalogue")
     journey = Journey(catalogue)
 
@@ -187,7 +192,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
         if shell.property("purpose") == "lookup":          # 查进度: kiosk.ui.staff_wiring
             lookup_identified(person, shell=shell, session=session, lookup=lookup)
             return
-        journey.identify({"name": person.name, "id_number": person.id_number, **person.extra})
+        journey.identify({"name": person.name, "id_number": person.id_number, **person.extra,
+                          "source": person.source})
         shell.identified(person)
 
     identify.on_identified = identified
@@ -199,12 +205,16 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                                                         devices=devices, journey=journey, voice=voice)
     shell.add_wiper(devices.lift_demo_card)
     shell.add_wiper(identify.wipe)
+    shell.add_wiper(pinyin.wipe)
     shell.add_wiper(journey.wipe)
     shell.add_wiper(app.clipboard().clear)      # no clipboard: nothing of a resident survives a wipe
+    # 大字 is one resident's choice: the next one starts with the station's own setting (it stayed on).
+    configured_large = theme.property("large")
+    shell.add_wiper(lambda: theme.setProperty("large", configured_large))
     bundles, form = _journey_view_models(journey, shell, store)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
-    handwriting = _handwriting(shell, voice)
+    handwriting = _handwriting(shell, voice, recogniser)
     if store is not None:
         journey.put_attachment = store.put_attachment
     after_submit: list = []
@@ -213,8 +223,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
     precheck = _precheck(camera, journey, voice, shell)
-    agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,
-                        identified)
+    agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,
+                        store, identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
     scan.on_reference = lambda reference: lookup_by_reference(reference, shell=shell, lookup=lookup)
     codes = _code_readers(config, shell, session, identify, store, app, scan.on_reference)
@@ -228,7 +238,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
                       "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
-                      "handwriting": handwriting, "precheck": precheck}.items():
+                      "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -263,7 +273,26 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
                     lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
-                    handwriting=handwriting, precheck=precheck)
+                    handwriting=handwriting, precheck=precheck, pinyin=pinyin)
+
+
+def _shared_recogniser() -> Callable[[], object]:
+    """One recogniser (devices.handwriting) for the handwriting pad and the pinyin strip, made on
+    first use — on a worker thread: its first calls read the models."""
+    import threading
+
+    lock = threading.Lock()
+    made: list = []
+
+    def recogniser():  # noqa: ANN202 - devices.handwriting.Recogniser
+        with lock:
+            if not made:
+                from devices.handwriting import open_recogniser
+
+                made.append(open_recogniser())
+            return made[0]
+
+    return recogniser
 
 
 def _outcome_view_models(journey, shell, session, voice, config, store, devices,  # noqa: ANN001, ANN202
@@ -361,6 +390,7 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     camera.on_done = captured
     camera.on_cancel = shell.back
     signature.on_forward = shell.forward
+    signature.read_out = shell.readOut
     signature.on_materials = lambda: shell.go("materials")
     shell.changed.connect(lambda: camera.follow_screen(shell.property("screen")))
     shell.on_enter("materials", materials.refresh)
@@ -374,8 +404,8 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     return camera, materials, signature
 
 
-def _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, store,  # noqa: ANN001, ANN202, PLR0913
-                identified):
+def _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,  # noqa: ANN001, ANN202, PLR0913
+                store, identified):
     """Proxy agents (kiosk/ui/viewmodels/agent.py): cards and manual identification pass through agent mode
     first, the written 委托书 comes back from the camera, and the band follows the save."""
     from kiosk.ui.viewmodels.agent import AgentViewModel
@@ -390,15 +420,20 @@ def _agent_mode(config, shell, session, journey, voice, devices, identify, camer
     agent = AgentViewModel(verify,
                            shell=shell, session=session, journey=journey, say=voice.say,
                            identified=identified, person_from_card=lambda card: _card_person(card, shell),
-                           begin_capture=camera.begin, saved=lambda: submit.property("state") == "saved")
+                           begin_capture=camera.begin,
+                           served=lambda: submit.property("state") == "saved"
+                           and rating.property("state") == "thanked")
     card_placed, manual, captured = devices.on_card, identify.on_identified, camera.on_done
     devices.on_card = lambda card: agent.card(card) or card_placed(card)
     identify.on_identified = lambda person: agent.take_resident(person) or manual(person)
     camera.on_done = lambda material_id, pages: (
         agent.photographed(pages) if material_id == AUTHORISATION_MATERIAL else captured(material_id, pages))
     submit.changed.connect(agent.refresh)
+    rating.changed.connect(agent.refresh)
     shell.add_wiper(agent.wipe)
     shell.set_prompt("agent_consent", agent.spoken_consent)
+    agent.consent.read_out = shell.readOut
+    shell.set_prompt("identify_manual", agent.spoken_manual)
     return agent
 
 
@@ -442,15 +477,11 @@ def _precheck(camera, journey, voice, shell):  # noqa: ANN001, ANN202
     return precheck
 
 
-def _handwriting(shell, voice):  # noqa: ANN001, ANN202
-    """手写输入 for every Chinese text field (viewmodels/handwriting.py): the recogniser is made
-    now (cheap) and loads its models on a worker thread once the first screen is painted."""
+def _handwriting(shell, voice, recogniser):  # noqa: ANN001, ANN202
+    """手写输入 for every Chinese text field (viewmodels/handwriting.py): the recogniser (shared with
+    the pinyin strip) is made now (cheap) and loads its models on a worker thread once the first
+    screen is painted."""
     from kiosk.ui.viewmodels.handwriting import HandwritingViewModel
-
-    def recogniser():  # noqa: ANN202 - devices.handwriting.Recogniser
-        from devices.handwriting import open_recogniser
-
-        return open_recogniser()
 
     handwriting = HandwritingViewModel(recogniser, voice.say, parent=shell)
     shell.add_wiper(handwriting.wipe)

@@ -1,4 +1,4 @@
-"""Commands of the Qt layer: `demo`, `kiosk` and `screenshots`."""
+"""Commands of the Qt layer: `demo`, `kiosk`, `screenshots` and `exercise`."""
 
 from __future__ import annotations
 
@@ -78,3 +78,7 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     shots.add_argument("--size", type=_size, default=(1080, 1920), metavar="宽x高",
                        help="1080x1920（竖屏，默认）或 1920x1080（横屏）")
     shots.add_argument("--large-text", action="store_true", help="大字模式")
+
+    from kiosk.ui.exerciser.command import register as register_exercise
+
+    register_exercise(commands, _size)

@@ -61,7 +61,7 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
                         "status_lookup", "agent_resident"),
                state=State.IDLE, home=False),
     ScreenSpec("identify_manual", "IdentifyManualScreen.qml", "手动输入身份信息",
-               "请输入您的姓名和十八位身份证号码。输入好后，点击确定。",
+               "请输入姓名和十八位身份证号码。输入好后，点击确定。",
                back=ORIGIN("attract", "scan", "agent_resident"),
                forward=("scan", "identified", "status_lookup", "agent_consent", "agent_resident"),
                state=None),

@@ -411,3 +411,43 @@ def test_forms_never_imports_qt_or_the_kiosk() -> None:
         timeout=60,
         cwd=__import__("pathlib").Path(__file__).resolve().parents[2],
     )
+
+
+@pytest.mark.parametrize("bundle_id, name_field, id_field", [
+    ("senior_allowance", "elder_name", "elder_id_number"),
+    ("disability_subsidies", "disabled_name", "disabled_id_number"),
+])
+def test_someone_elses_name_and_number_are_not_the_applicants(shipped: Catalogue, bundle_id, name_field,
+                                                            id_field) -> None:
+    """是否为自己申请 = 否: 老人姓名 and 老人身份证号码 were prefilled with the applicant's own, and the
+    ID question opened already in error (the check says they must differ). `prefill_if` follows the
+    applicant's answers only for oneself."""
+    s = FormSession(shipped.bundle(bundle_id), applicant=CARD, today=TODAY)
+    s.answer("for_self", False)
+    s.goto(name_field)
+    assert s.current.value is None and not s.current.prefilled
+    s.goto(id_field)
+    assert s.current.value is None and not s.current.prefilled
+    assert s.errors()[id_field].startswith("请填写")             # not yet answered, not "wrong"
+    s.answer("for_self", True)                                   # for oneself: still prefilled
+    s.goto(name_field)
+    assert s.current.value == CARD["name"] and s.current.prefilled
+
+
+def test_relation_questions_never_offer_oneself(shipped: Catalogue) -> None:
+    """您是老人的 offered 本人 right after 是否为自己申请 = 否."""
+    for bundle in shipped.bundles:
+        for f in bundle.fields.values():
+            if f.type == "relation":
+                assert "本人" not in [o.label for o in f.options], (bundle.id, f.id)
+                assert "self" not in [o.value for o in f.options], (bundle.id, f.id)
+
+
+def test_a_missing_consent_names_the_button_by_its_words(mini: Catalogue) -> None:
+    """The error said 点“我同意” while the button reads 我已阅读并同意."""
+    from forms import fieldtypes
+    from forms.engine import _required_message
+
+    consent = next(f for f in mini.bundle("mini").fields.values() if f.type == "consent")
+    assert "我已阅读并同意" in _required_message(consent)
+    assert "我已阅读并同意" in fieldtypes.normalise(consent, "也许", TODAY)[1]

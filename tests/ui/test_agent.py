@@ -175,8 +175,19 @@ def test_agent_serves_a_resident_who_signs_then_the_next_one(agent_kiosk, qtbot)
     document = QImage.fromData(kiosk.store.read_attachment(sha))
     assert document.width() == 1240 and not document.isNull()
 
-    # 继续为下一位代办: the agent stays, everything of the resident goes
+    # 好差评 first: 继续为下一位代办 on the receipt skipped it (issue 14, item 10)
     qtbot.waitUntil(lambda: kiosk.submit.property("printState") in ("printed", "not_printed"), timeout=15_000)
+    settle(kiosk.app)
+    assert not [i for i in visible_items(kiosk.window.contentItem()) if i.objectName() == "agentNextButton"]
+    tap_visible(kiosk, "toRatingButton")
+    settle(kiosk.app)
+    tap_visible(kiosk, "rate5")
+    settle(kiosk.app)
+    tap_visible(kiosk, "submitRatingButton")
+    qtbot.waitUntil(lambda: kiosk.rating.property("state") == "thanked", timeout=10_000)
+    settle(kiosk.app)
+
+    # 继续为下一位代办: the agent stays, everything of the resident goes
     tap_visible(kiosk, "agentNextButton")
     assert screen(kiosk) == "agent_resident" and kiosk.agent.property("active")
     assert visible(kiosk, "agentBandText").property("text") == "代办模式：代办员 张*明"
@@ -277,3 +288,23 @@ def test_the_band_with_both_buttons_meets_the_elderly_friendly_rules(make_kiosk,
         corner = item.mapToItem(band, QPointF(item.width(), item.height()))
         assert corner.x() <= band.width() + 0.5 and corner.y() <= band.height() + 0.5, f"{name} cut off"
     assert not _problems(kiosk, large, check_targets=size == (1080, 1920))
+    for name in ("agentNextButton", "agentQuitButton"):     # ~70 px tall once; the house minimum
+        assert visible(kiosk, name).height() >= kiosk.theme.property("buttonHeight") >= 112, name
+
+
+def test_manual_entry_for_a_resident_says_it_is_the_residents_name(agent_kiosk, qtbot):
+    """In agent mode 手动输入 said "请输入您的姓名" — to the agent, about the resident."""
+    kiosk = agent_kiosk
+    log_in(kiosk, qtbot)
+    tap_visible(kiosk, "agentManualButton")
+    settle(kiosk.app)
+    assert screen(kiosk) == "identify_manual"
+    assert visible(kiosk, "identifyTitle").property("text") == "请输入被代办人的姓名和身份证号码"
+    kiosk.voice.last_text = ""
+    kiosk.shell.speak()
+    assert "被代办人" in kiosk.voice.last_text and "您的" not in kiosk.voice.last_text
+    kiosk.shell.home()
+    settle(kiosk.app)
+    tap_visible(kiosk, "manualButton")                           # a resident of their own: 您的
+    settle(kiosk.app)
+    assert visible(kiosk, "identifyTitle").property("text") == "请输入您的姓名和身份证号码"

@@ -280,3 +280,19 @@ def test_staff_pages_time_out_back_to_the_start_and_log_out(make_kiosk):
     settle(kiosk.app)
     assert kiosk.shell.property("screen") == "attract"
     assert kiosk.staff.property("loggedIn") == ""
+
+
+def test_the_staff_page_reads_as_sentences(demo, qtbot):
+    """Issue 14, item 9: "最早一件已等 没有待发的申请" and "事项目录：使用中：2026.11.2"; and 刷新,
+    pressed with nothing new, showed no sign of having done anything."""
+    kiosk, station, config = demo
+    make_pins(config, station.store).set_pin("0001", PIN)
+    tap_visible(kiosk, "staffButton")
+    _login(kiosk, qtbot, "0001", PIN)
+    kiosk.staff.wait()
+    settle(kiosk.app)
+    assert visible(kiosk, "pendingText").property("text") == "没有待发送的申请。"
+    catalogue = visible(kiosk, "catalogueText").property("text")
+    assert catalogue == f"事项目录：本机使用 {kiosk.journey.catalogue.version} 版"
+    assert "：使用中：" not in catalogue and "已等 没有" not in " ".join(strings_in_tree(kiosk))
+    assert visible(kiosk, "refreshedText").property("text").startswith("以下是 ")

@@ -79,6 +79,7 @@ def test_saved_printed_delivered_once_and_rated(qapp, qtbot, tmp_path):
         tap_visible(kiosk, "reason_等待时间长")
         tap_visible(kiosk, "submitRatingButton")
         qtbot.waitUntil(lambda: kiosk.rating.property("state") == "thanked", timeout=10_000)
+        settle(kiosk.app)                              # the thanks laid out before the finger lands
         tap_visible(kiosk, "finishButton")
         assert kiosk.shell.property("screen") == "attract"
         assert not [t for t in strings_in_tree(kiosk) if name in t or reference in t]

@@ -24,11 +24,13 @@ Window {
             VirtualKeyboardSettings.userDataPath = shell.keyboardDataPath
         VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
         VirtualKeyboardSettings.locale = "zh_CN"
+        Qt.inputMethod.hide()       // the keyboard's state is the application's: none at start
     }
 
     Connections {
         target: shell
         function onWiped() {
+            Qt.inputMethod.hide()   // the next resident does not find the last one's keyboard up
             Qt.inputMethod.reset()
             VirtualKeyboardSettings.userDataReset()
         }
@@ -51,10 +53,11 @@ Window {
         objectName: "screenLoader"
         anchors {
             top: agentBand.bottom; left: parent.left; right: parent.right
-            bottom: keyboard.active ? keyboardLoader.top : banner.top
+            bottom: pinyinStrip.visible ? pinyinStrip.top : keyboard.active ? keyboardLoader.top : banner.top
         }
         source: "screens/" + shell.screenQml
         focus: true
+        onLoaded: Qt.inputMethod.hide()    // a new screen starts with nothing being typed
     }
 
     // The calm banner: network and queue in one short line (words, and a mark that is not colour).
@@ -75,6 +78,18 @@ Window {
             elide: Text.ElideRight
             wrapMode: Text.NoWrap
         }
+    }
+
+    // Our pinyin candidates, on top of the keyboard whenever it types into a Chinese box: they come
+    // and go with the keyboard, so the screen does not change size twice.
+    PinyinStrip {
+        id: pinyinStrip
+        objectName: "pinyinStrip"
+        z: 50
+        anchors { left: parent.left; right: parent.right; bottom: keyboardLoader.top }
+        input: window.activeFocusItem && window.activeFocusItem.pinyinKind !== undefined
+               && window.activeFocusItem.pinyinKind !== "" ? window.activeFocusItem : null
+        visible: keyboard.active && input !== null
     }
 
     // Qt Virtual Keyboard (pinyin) takes a while to build: it is made just after the attract

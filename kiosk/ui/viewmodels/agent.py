@@ -5,9 +5,11 @@ checked off the GUI thread with `kiosk.station.agent_auth.AgentPins`) → agent_
 card, or typed on the ordinary 手动输入 screen) → agent_consent (the resident signs the consent on
 screen, or a photo of a written 委托书) → the ordinary journey for the resident, with
 `journey.agent` set so the payload carries `agent: {id_number, name, authorisation}` (see
-agent_consent.py for what `authorisation` holds). After the receipt, 继续为下一位代办 ends the
-resident's session (everything of theirs wiped) but keeps the agent logged in; 退出代办 (or 首页, or
-the idle timeout) wipes everything. Nothing here needs the network: the PIN file is local.
+agent_consent.py for what `authorisation` holds). Once the resident has rated the service (好差评
+is part of every service, so 继续为下一位代办 is not offered on the receipt, where it skipped it),
+继续为下一位代办 ends the resident's session (everything of theirs wiped) but keeps the agent
+logged in; 退出代办 (or 首页, or the idle timeout) wipes everything. Nothing here needs the
+network: the PIN file is local.
 
 Why a view-model of its own rather than flags in the shell: the resident's journey does not change
 at all; agent mode only adds screens before it and a band over it, and decides what a wipe keeps.
@@ -34,7 +36,7 @@ from kiosk.ui.viewmodels.agent_consent import (
     consent_text,
 )
 from kiosk.ui.viewmodels.base import Notifying, prop
-from kiosk.ui.viewmodels.keypad import press
+from kiosk.ui.viewmodels.keypad import press, refusal
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +50,18 @@ class AgentViewModel(Notifying):
 
     _AGENT = ("active", "agentName", "stage", "pinDots", "loginError", "busy")
     _RESIDENT = ("residentName", "residentError")   # the band's three follow in refresh(), in order
+    # 手动输入 while an agent serves someone: the name and number typed are the resident's, and the
+    # screen must say so (it said 请输入您的姓名).
 
     def __init__(self, verify: Callable[[str, str], object], *, shell, session, journey,  # noqa: ANN001
                  say: Callable[[str], None], identified: Callable[[Person], None],
                  person_from_card: Callable[[object], Person | None],
                  begin_capture: Callable[[str, str, list[str], str], None],
-                 saved: Callable[[], bool], parent: QObject | None = None) -> None:
+                 served: Callable[[], bool], parent: QObject | None = None) -> None:
         super().__init__({"active": False, "agentName": "", "stage": "card", "pinDots": "",
                           "loginError": "", "busy": False, "residentName": "", "residentError": "",
-                          "canContinue": False, "bandVisible": False, "bandText": ""}, parent)
+                          "canContinue": False, "bandVisible": False, "bandText": "",
+                          "awaitingResident": False}, parent)
         self._verify = verify
         self._shell = shell
         self._session = session
@@ -65,7 +70,7 @@ class AgentViewModel(Notifying):
         self._identified = identified
         self._person_from_card = person_from_card
         self._begin_capture = begin_capture
-        self._saved = saved
+        self._served = served       # the resident's application saved and 好差评 given
         self._background = Background(self)
         self.consent = ConsentPadViewModel(say, self)
         self.consent.on_signed = self.signed
@@ -84,9 +89,10 @@ class AgentViewModel(Notifying):
     busy = prop(bool, "busy", changed)
     residentName = prop(str, "residentName", changed)  # masked
     residentError = prop(str, "residentError", changed)
-    canContinue = prop(bool, "canContinue", changed)   # the resident's application is saved
+    canContinue = prop(bool, "canContinue", changed)   # saved and rated: on to the next resident
     bandVisible = prop(bool, "bandVisible", changed)
     bandText = prop(str, "bandText", changed)
+    awaitingResident = prop(bool, "awaitingResident", changed)
 
     # --- the band ---------------------------------------------------------------------------
     @Slot()
@@ -99,8 +105,9 @@ class AgentViewModel(Notifying):
             text += f" 为 {self._values['residentName']} 办理"
         # The text first: a band being hidden is destroyed later, and must not keep the names.
         self._set("bandText", text if self._logged_in else "")
-        self._set("canContinue", self._logged_in and self._resident is not None and self._saved())
+        self._set("canContinue", self._logged_in and self._resident is not None and self._served())
         self._set("bandVisible", self._logged_in and screen not in ("attract", "agent_login"))
+        self._set("awaitingResident", self._logged_in and self._resident is None)
 
     # --- login ------------------------------------------------------------------------------
     @Slot()
@@ -133,9 +140,9 @@ class AgentViewModel(Notifying):
 
     @Slot(str)
     def keypad(self, key: str) -> None:
+        self._set("loginError", refusal(self._pin, key, "pin"))
         self._pin = press(self._pin, key, "pin")
         self._set("pinDots", "●" * len(self._pin))
-        self._set("loginError", "")
         self._session.note_input()
 
     @Slot()
@@ -198,6 +205,10 @@ class AgentViewModel(Notifying):
         self._shell.go("agent_consent")
         self.refresh()
         return True
+
+    def spoken_manual(self) -> str:
+        """手动输入's prompt in agent mode: whose name and number go here."""
+        return "这里输入的是被代办人的姓名和身份证号码。" if self._values["awaitingResident"] else ""
 
     def spoken_consent(self) -> str:
         return SPOKEN if self._resident is not None else ""

@@ -107,7 +107,7 @@ class ConsentPadViewModel(SignatureViewModel):
 
     @Slot()
     def readAloud(self) -> None:  # noqa: N802 - a slot of the base class
-        self._say(SPOKEN)
+        self.read_out(SPOKEN)
 
     def refuse(self, message: str) -> None:
         """The signed consent could not be kept (a full disk): say so; the strokes stay on the pad."""

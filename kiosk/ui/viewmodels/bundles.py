@@ -1,10 +1,13 @@
 """The 一件事 tiles on the choose-a-bundle screen, as a list model QML can show and search.
 
 Why a list model and not a list property: the tiles are the one long list on the resident's path
-and the search filters it key by key; a model lets QML keep the tiles it already made. Why pinyin
-initials: many older residents cannot type Chinese, but can find 退 (t) 休 (x) on a letter pad,
-so "txyj" finds 退休一件事. The most used bundles come first (a usage-count callable, so the count
-can come from the store's figures; by default catalogue order is kept).
+and the search filters it key by key; a model lets QML keep the tiles it already made. Why pinyin:
+many older residents cannot type Chinese, but can find 退 (t) 休 (x) on a letter pad, so "txyj"
+finds 退休一件事 — the letters reach us because the box asks the keyboard for Latin only (Qt Virtual
+Keyboard ignores "prefer Latin", and kept them as pinyin it never committed) — and the ranking is
+the handwriting package's `rank_by_pinyin`: whole or partial syllables, any reading of a
+polyphone, the items inside a bundle after the titles. The most used bundles come first (a
+usage-count callable, so the count can come from the store's figures; by default catalogue order).
 """
 
 from __future__ import annotations
@@ -49,13 +52,15 @@ class BundleTile:
     time_text: str
     initials: str      # "txyjjs" for 退休一件事: first letters of every character's pinyin
     item_names: str
+    items: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, bundle: Bundle) -> BundleTile:
         promised = [i.promised_days for i in bundle.items if i.kind != "immediate"]
         time_text = "当场办结（即办）" if not promised else f"最长约 {max(promised)} 个工作日办结"
         return cls(bundle.id, bundle.name, icon_url(bundle.icon), bundle.description, len(bundle.items),
-                   time_text, pinyin_initials(bundle.name), "".join(i.name for i in bundle.items))
+                   time_text, pinyin_initials(bundle.name), "".join(i.name for i in bundle.items),
+                   tuple(i.name for i in bundle.items))
 
     def matches(self, query: str) -> bool:
         """Chinese words in the name or an item's name, or pinyin initials of the name."""
@@ -121,6 +126,12 @@ class BundleListModel(QAbstractListModel):
     def _ordered(self) -> list[BundleTile]:
         # sorted() is stable: equal counts keep the catalogue's order.
         ranked = sorted(self._all, key=lambda tile: -self._usage_count(tile.id))
+        query = self._query.strip().lower().replace(" ", "")
+        if query and query.isascii():
+            from devices.handwriting import rank_by_pinyin
+
+            by_id = {tile.id: tile for tile in ranked}
+            return [by_id[i] for i in rank_by_pinyin(query, [(t.id, [t.name, *t.items]) for t in ranked])]
         return [tile for tile in ranked if tile.matches(self._query)]
 
     def _reload(self) -> None:

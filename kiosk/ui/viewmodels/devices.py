@@ -87,6 +87,14 @@ class DevicesViewModel(QObject):
     def readerReady(self) -> bool:
         return self._health.get("id_reader", ("", ""))[0] == "ok"
 
+    @Property(bool, notify=changed)
+    def readerDown(self) -> bool:
+        """The reader said it is not working (not merely: not heard from yet at start-up). The
+        screens that ask for a card then say so, so that a card put down — or the demo's button
+        pressed — is not met with silence."""
+        state = self._health.get("id_reader", ("", ""))[0]
+        return state not in ("", "ok")
+
     @Property(str, notify=changed)
     def problems(self) -> str:
         """One short line for staff and the calm banner: which device needs attention."""

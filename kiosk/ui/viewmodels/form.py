@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from forms import fieldtypes
 from forms.divisions import LIAONING, cities, counties, name_of, provinces
 from kiosk.ui.viewmodels.base import Notifying, prop
-from kiosk.ui.viewmodels.keypad import press
+from kiosk.ui.viewmodels.keypad import press, refusal
 
 MATERIAL_STATUS = {
     "held_by_government": "政府已有，无需提交",
@@ -43,6 +43,7 @@ _INITIAL: dict[str, Any] = {
     "consentText": "", "agreed": False, "laterText": "", "error": "", "fromReview": False,
     "isLast": False, "review": [], "reviewErrors": [], "reviewErrorsShown": False,
     "introItems": [], "introMaterials": [], "introTime": "", "introDescription": "",
+    "introHeading": "", "introNote": "", "introMaterialsHeading": "", "introNoMaterials": "",
 }
 
 
@@ -103,6 +104,10 @@ class FormViewModel(Notifying):
     introMaterials = prop(list, "introMaterials", changed)
     introTime = prop(str, "introTime", changed)
     introDescription = prop(str, "introDescription", changed)
+    introHeading = prop(str, "introHeading", changed)              # 一次办好这 N 件事 / 视您的情况…
+    introNote = prop(str, "introNote", changed)
+    introMaterialsHeading = prop(str, "introMaterialsHeading", changed)
+    introNoMaterials = prop(str, "introNoMaterials", changed)      # when the list is empty
 
     # ----------------------------------------------------------------------------- plumbing
     @property
@@ -178,8 +183,7 @@ class FormViewModel(Notifying):
             "position": f"第 {number} 题，共 {len(visible)} 题",
             "fieldId": f.id, "fieldType": f.type, "widget": kind.widget, "label": f.label,
             "help": f.help, "required": question.required, "prefilled": prefilled,
-            "prefillSource": "已按您的身份证填好" if (f.prefill or "").startswith("id_card.")
-                             else "已按您前面的回答填好",
+            "prefillSource": self._prefill_source(f),
             "valueText": fieldtypes.display(f, question.value) if question.value is not None else "",
             "keypad": kind.keypad_for(f),
             "placeholder": kind.placeholder,
@@ -208,6 +212,15 @@ class FormViewModel(Notifying):
         self._update(values)
         if new_question:
             self._speak()
+
+    def _prefill_source(self, f) -> str:  # noqa: ANN001 - forms.Field
+        """Where a prefilled answer came from, truthfully: it said 已按您的身份证填好 to a resident
+        who had typed their name and number by hand."""
+        if not (f.prefill or "").startswith("id_card."):
+            return "已按您前面的回答填好"
+        source = (self._journey.applicant or {}).get("source", "id_card")
+        return {"id_card": "已按您的身份证填好", "liaoshitong": "已按您的辽事通身份码填好"}.get(
+            source, "已按您输入的姓名和身份证号码填好")
 
     def _widget_state(self, f, value, today: date) -> dict[str, Any]:
         """What the input widget starts with when a question comes on screen."""
@@ -264,13 +277,24 @@ class FormViewModel(Notifying):
                 "columns": 3 if level != "province" or scope != "any" else 4}
 
     def _intro(self, form) -> dict[str, Any]:
-        facts = form.receipt_facts()
-        items = [{"name": i["name"], "department": i["department"],
-                  "when": "当场办结（即办件）" if i["kind"] == "immediate"
-                  else f"承诺 {i['promised_days']} 个工作日内办结（约 {_cn_date(i['promised_date'])}）"}
-                 for i in facts["items"]]
+        """办理须知. Before the answers decide which items apply (高龄津贴: every item depends on the
+        elder's age), it lists what *may* apply — "视您的情况，最多办理 N 件事", each with its promised
+        time, and the papers they may need — instead of "0 件事 … 全部当场办结 … 不需要另外提交材料"."""
+        from forms.workdays import add_working_days
+
+        in_doubt = form.items_in_doubt()
+        chosen = {i.code for i in form.applicable_items()} | {i.code for i in in_doubt}
+        items = [i for i in form.bundle.items if i.code in chosen]
+        shown = []
+        for item in items:
+            if item.kind == "immediate":
+                when = "当场办结（即办件）"
+            else:
+                by = add_working_days(form.today, item.promised_days).isoformat()
+                when = f"承诺件：{item.promised_days} 个工作日内办结（约 {_cn_date(by)}）"
+            shown.append({"name": item.name, "department": item.department, "when": when})
         mats = []
-        for line in form.materials():
+        for line in form.materials(items):
             m = line.material
             status = MATERIAL_STATUS.get(line.status, line.status)
             if line.status == "missing" and line.can_defer:
@@ -279,10 +303,26 @@ class FormViewModel(Notifying):
                 status += "；也可以签署承诺代替"
             mats.append({"name": f"{m.name}（{m.form_name}{'' if m.count == 1 else f' {m.count} 份'}）",
                          "status": status, "held": line.status == "held_by_government"})
-        immediate = all(i["kind"] == "immediate" for i in facts["items"])
-        time = "全部当场办结（即办件）" if immediate else f"预计 {_cn_date(facts['finished_by'])} 前全部办结"
-        return {"introItems": items, "introMaterials": mats, "introTime": time,
-                "introDescription": form.bundle.description}
+        promised = [i.promised_days for i in items if i.kind != "immediate"]
+        if not promised:
+            time = "全部当场办结（即办件）" if items else ""
+        elif in_doubt:
+            time = f"视您的情况，最长约 {max(promised)} 个工作日办结"
+        else:
+            last = max(add_working_days(form.today, d) for d in promised).isoformat()
+            time = f"预计 {_cn_date(last)} 前全部办结"
+        if in_doubt:
+            return {"introItems": shown, "introMaterials": mats, "introTime": time,
+                    "introDescription": form.bundle.description,
+                    "introHeading": f"视您的情况，最多办理 {len(items)} 件事",
+                    "introNote": "具体办哪几件，要看您后面的回答；回答完会告诉您。",
+                    "introMaterialsHeading": "可能需要的材料（每样只交一次）",
+                    "introNoMaterials": "要不要交材料，看您后面的回答。"}
+        return {"introItems": shown, "introMaterials": mats, "introTime": time,
+                "introDescription": form.bundle.description,
+                "introHeading": f"一次办好这 {len(items)} 件事", "introNote": "",
+                "introMaterialsHeading": "需要的材料（每样只交一次）",
+                "introNoMaterials": "不需要另外提交材料。"}
 
     def _review(self, form) -> dict[str, Any]:
         kinds = form.bundle.fields
@@ -319,7 +359,8 @@ class FormViewModel(Notifying):
         """A key of the number pad (kiosk.ui.viewmodels.keypad)."""
         kind = self._values["keypad"]
         if kind:
-            self._update({"draft": press(self._values["draft"], key, kind), "error": ""})
+            typed = self._values["draft"]
+            self._update({"draft": press(typed, key, kind), "error": refusal(typed, key, kind)})
 
     @Slot(str)
     def choose(self, value: str) -> None:

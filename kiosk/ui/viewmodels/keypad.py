@@ -52,3 +52,23 @@ def press(typed: str, key: str, kind: str) -> str:
     if key == "-":
         return typed + key if typed and "-" not in typed else typed
     return typed
+
+
+def refusal(typed: str, key: str, kind: str) -> str:
+    """Why `key` changed nothing on a pad of `kind` holding `typed`, in one plain sentence; "" when
+    it did something (or is 删除 / 清空, whose doing nothing on an empty box says enough itself).
+
+    Why: a key that silently does nothing looks broken to a resident, who presses it again and
+    again; the exerciser counts such a key as a dead control."""
+    pad = KINDS[kind]
+    if key in (BACK, CLEAR) or press(typed, key, kind) != typed:
+        return ""
+    if len(typed) >= pad.limit:
+        return f"已经输满 {pad.limit} 位了。要改，请按“删除”。"
+    if key == "X":
+        return "X 只能是身份证号码的最后一位（第 18 位）。"
+    if key == ".":
+        return "金额只能有一个小数点。" if "." in typed else ""
+    if key == "-":
+        return "“-”只用在区号后面，例如 024-22222222，只能有一个。"
+    return ""

@@ -217,7 +217,7 @@ class LookupViewModel(QObject):
         if self._message_kind == "busy":
             return
         if self._desk is None:
-            self._done("error", "本机没有接上 A4 打印机，不能打印证照。请请工作人员帮忙。")
+            self._done("error", "本机没有接上 A4 打印机，不能打印证照。请工作人员帮忙。")
             return
         self._busy("正在校验并打印证照……")
         desk, who = self._desk, "staff" if self._for_staff else "resident"

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class ShellViewModel(Notifying):
     """Which screen is showing, the overlays, the top bar's actions, and the idle timer."""
 
-    _PERSONAL = ("greetingName", "errorDetail")
+    _PERSONAL = ("greetingName", "errorDetail", "speakNote")
 
     changed = Signal()
     wiped = Signal()   # QML resets what it keeps itself (the pinyin keyboard's learned words)
@@ -35,9 +35,9 @@ class ShellViewModel(Notifying):
                  parent: QObject | None = None, tick_ms: int = 1000) -> None:
         super().__init__({
             "screen": "attract", "warningVisible": False, "warningSeconds": 0, "helpVisible": False,
-            "staffCalled": False, "greetingName": "", "errorTitle": "", "errorMessage": "",
+            "staffCalled": False, "staffCalls": 0, "greetingName": "", "errorTitle": "", "errorMessage": "",
             "errorAction": "", "errorDetail": "", "networkText": "", "stationName": station_name,
-            "hotline": hotline, "keyboardDataPath": "",
+            "hotline": hotline, "keyboardDataPath": "", "speaking": False, "speakNote": "",
             # Why the person is here: "apply" (the journey) or "lookup" (查进度 / 打印结果). The
             # identify screens are shared; kiosk.ui.app routes the identified person by this flag.
             "purpose": "apply",
@@ -57,6 +57,9 @@ class ShellViewModel(Notifying):
         session.on_warning = self._on_warning
         session.on_warning_cleared = self._on_warning_cleared
         session.on_wipe = self._on_wipe
+        self._speak_timer = QTimer(self)
+        self._speak_timer.setSingleShot(True)
+        self._speak_timer.timeout.connect(self._spoken)
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(session.tick)
@@ -67,6 +70,7 @@ class ShellViewModel(Notifying):
     warningSeconds = prop(int, "warningSeconds", changed)
     helpVisible = prop(bool, "helpVisible", changed)
     staffCalled = prop(bool, "staffCalled", changed)
+    staffCalls = prop(int, "staffCalls", changed)      # presses of 呼叫 since 求助 opened
     greetingName = prop(str, "greetingName", changed)
     errorTitle = prop(str, "errorTitle", changed)
     errorMessage = prop(str, "errorMessage", changed)
@@ -76,6 +80,10 @@ class ShellViewModel(Notifying):
     networkText = prop(str, "networkText", changed)
     keyboardDataPath = prop(str, "keyboardDataPath", changed, writable=True)
     purpose = prop(str, "purpose", changed)
+    # 朗读's sign: while it reads, the top bar says so (and 朗读 becomes 停止); where this machine
+    # cannot speak, it says that instead — a press that seemed to do nothing was pressed again.
+    speaking = prop(bool, "speaking", changed)
+    speakNote = prop(str, "speakNote", changed)
 
     @Property(str, notify=changed)
     def screenQml(self) -> str:
@@ -143,6 +151,7 @@ class ShellViewModel(Notifying):
             del self._origins[self._origins.index(target):]
         elif origin is not None:
             self._origins.append(origin)
+        self._spoken()               # a new screen's prompt interrupts what 朗读 was reading
         self._set("screen", target)
         self.changed.emit()          # canGoBack depends on the origins too
         if self._session.state is State.IDLE:
@@ -238,14 +247,44 @@ class ShellViewModel(Notifying):
         self._session.end(EndReason.CANCELLED)
 
     @Slot()
-    def speak(self) -> None:
-        """朗读: say the prompt of what is in front of the person now (an overlay first)."""
+    def speak(self) -> str:
+        """Say the prompt of what is in front of the person now (an overlay first); returns it."""
         if self._values["warningVisible"]:
-            self._voice.say(SCREENS["timeout"].prompt)
+            text = SCREENS["timeout"].prompt
         elif self._values["helpVisible"]:
-            self._voice.say(SCREENS["help"].prompt)
+            text = SCREENS["help"].prompt
         else:
-            self._voice.say(self.current_prompt())
+            text = self.current_prompt()
+        self._voice.say(text)
+        return text
+
+    @Slot()
+    def readAloud(self) -> None:
+        """朗读: read what is on screen and show that it is being read; pressed while reading
+        (the button then says 停止), stop."""
+        if self._values["speaking"]:
+            self._voice.stop()
+            self._spoken()
+            return
+        self.readOut(self.speak(), already_said=True)
+
+    def readOut(self, text: str, already_said: bool = False) -> None:  # noqa: N802 - as the slots
+        """Read `text` aloud (朗读承诺 and the like as well as 朗读) and show it is being read, or
+        that this machine cannot speak: a read button that shows nothing looks broken."""
+        if not already_said:
+            self._voice.say(text)
+        if self._voice.available:
+            note, seconds = "正在朗读：" + text, min(30.0, max(2.0, 0.25 * len(text)))
+        else:
+            note, seconds = "本机暂时不能朗读。请看屏幕上的文字，或点“求助”。", 6.0
+        self._set("speakNote", note)
+        self._set("speaking", True)
+        self._speak_timer.start(int(seconds * 1000))
+
+    def _spoken(self) -> None:
+        self._speak_timer.stop()
+        self._set("speaking", False)
+        self._set("speakNote", "")
 
     @Slot(str, str, str)
     def showError(self, title: str, message: str, action: str) -> None:
@@ -258,6 +297,7 @@ class ShellViewModel(Notifying):
     @Slot()
     def openHelp(self) -> None:
         self._set("staffCalled", False)
+        self._set("staffCalls", 0)
         self._set("helpVisible", True)
         self._voice.say(SCREENS["help"].prompt)
 
@@ -270,6 +310,7 @@ class ShellViewModel(Notifying):
         """求助 → 呼叫工作人员. Logged for the station's staff screen; no personal data."""
         log.info("staff called from screen %s", self._values["screen"])
         self._set("staffCalled", True)
+        self._set("staffCalls", self._values["staffCalls"] + 1)
         self._voice.say("已经通知工作人员，请稍候。")
 
     @Slot()
@@ -300,6 +341,7 @@ class ShellViewModel(Notifying):
         self._origins.clear()
         self._set("warningVisible", False)
         self._set("helpVisible", False)
+        self._spoken()
         self._set("screen", "attract")
         log.info("session ended: %s", reason.value)
         self.wiped.emit()

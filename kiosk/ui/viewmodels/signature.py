@@ -118,6 +118,8 @@ class SignatureViewModel(Notifying):
         self._aspect = 2.5
         self.on_forward: Callable[[], None] | None = None
         self.on_materials: Callable[[], None] | None = None
+        # 朗读承诺: the shell reads it and shows it is reading (kiosk.ui.app sets shell.readOut)
+        self.read_out: Callable[[str], None] = say
 
     text = prop(str, "text", changed)
     missing = prop(list, "missing", changed)
@@ -153,7 +155,7 @@ class SignatureViewModel(Notifying):
 
     @Slot()
     def readAloud(self) -> None:
-        self._say(self._values["text"])
+        self.read_out(self._values["text"])
 
     # --- the pad ------------------------------------------------------------------------------
     @Slot(float)

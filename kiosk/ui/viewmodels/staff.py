@@ -21,7 +21,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.station.staff_auth import Outcome, PinError, StaffPins
 from kiosk.ui.background import Background
-from kiosk.ui.viewmodels.keypad import press
+from kiosk.ui.viewmodels.keypad import press, refusal
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,8 @@ class StaffViewModel(QObject):
         self._oldest = ""
         self._problems: list[dict] = []
         self._queue_message = ""
+        self._refreshed_at = ""
+        self._refreshing = False
         self._test_print = ""
         self._figures: list[dict] = []
         self._ratings: list[dict] = []
@@ -117,6 +119,16 @@ class StaffViewModel(QObject):
     loggedIn = Property(str, lambda self: self._logged_in, notify=changed)
     pendingCount = Property(int, lambda self: self._pending, notify=changed)
     oldestAge = Property(str, lambda self: self._oldest, notify=changed)
+    refreshedAt = Property(str, lambda self: self._refreshed_at, notify=changed)
+    refreshing = Property(bool, lambda self: self._refreshing, notify=changed)
+
+    @Property(str, notify=changed)
+    def pendingText(self) -> str:
+        """One sentence for the queue: it read "最早一件已等 没有待发的申请" when nothing waited."""
+        if not self._pending:
+            return "没有待发送的申请。"
+        return f"待发送 {self._pending} 件；最早一件已等 {self._oldest}。"
+
     problems = Property(list, lambda self: self._problems, notify=changed)
     queueMessage = Property(str, lambda self: self._queue_message, notify=changed)
     testPrintMessage = Property(str, lambda self: self._test_print, notify=changed)
@@ -166,10 +178,13 @@ class StaffViewModel(QObject):
     def keypad(self, key: str) -> None:
         """A key of the big number pad, for the field selected (工号 or 密码)."""
         if self._field == "pin":
+            why = refusal(self._pin, key, "pin")
             self._pin = press(self._pin, key, "pin")
         else:
+            why = refusal(self._staff_id, key, "staff")
             self._staff_id = press(self._staff_id, key, "staff")
-        self._login_message = "" if not self._locked else self._login_message
+        if not self._locked:        # a key that can do nothing says why; a lockout stays said
+            self._login_message = why
         self.changed.emit()
 
     @Slot()
@@ -232,11 +247,16 @@ class StaffViewModel(QObject):
         if not self._logged_in or self._store is None:
             return
         store, catalogue, now = self._store, self._catalogue, self._clock()
+        self._refreshing = True
+        self.changed.emit()
         self._background.run(lambda: _overview(store, catalogue, now), self._refreshed, "kiosk-staff")
 
     def _refreshed(self, result, error) -> None:  # noqa: ANN001
         if not self._logged_in:
             return
+        self._refreshing = False
+        # When the figures were read: pressing 刷新 with nothing new still shows it did something.
+        self._refreshed_at = dt.datetime.fromtimestamp(self._clock()).strftime("%H:%M:%S")
         if error is not None:
             log.error("staff overview failed: %s", type(error).__name__)
             self._queue_message = "读取本机数据出错，请联系县级运维人员。"
@@ -276,12 +296,13 @@ class StaffViewModel(QObject):
         from devices.printer.receipt_printer import Printed
 
         self._busy = ""
+        when = dt.datetime.fromtimestamp(self._clock()).strftime("%H:%M:%S")
         if error is None and isinstance(result, Printed):
-            self._test_print = "测试页已打印。" + ("" if "正常" in result.status.message
-                                                   else result.status.message)
+            self._test_print = f"测试页已打印（{when}）。" + ("" if "正常" in result.status.message
+                                                           else result.status.message)
         else:
             reason = result.status.message if result is not None and hasattr(result, "status") else ""
-            self._test_print = ("测试页没有打印出来" + (f"：{reason}" if reason else "")
+            self._test_print = (f"测试页没有打印出来（{when}）" + (f"：{reason}" if reason else "")
                                 + "。请检查凭条打印机。")
         if self._store is not None:
             self._store.audit("staff.test_print", {"staff_id": self._logged_in,
@@ -291,8 +312,8 @@ class StaffViewModel(QObject):
     # --- a resident's applications ---------------------------------------------------------
     @Slot(str)
     def lookupKey(self, key: str) -> None:
+        self._lookup_error = refusal(self._lookup_id, key, "id")
         self._lookup_id = press(self._lookup_id, key, "id")
-        self._lookup_error = ""
         self.changed.emit()
 
     @Slot()
@@ -321,13 +342,16 @@ class StaffViewModel(QObject):
     # --- export to a USB stick -----------------------------------------------------------------
     @Slot()
     def findUsb(self) -> None:
+        self._export_message = "正在查找 U 盘……"
+        self.changed.emit()
         patterns = self.usb_patterns
         self._background.run(lambda: usb_folders(patterns), self._usb_found, "kiosk-usb")
 
     def _usb_found(self, folders, error) -> None:  # noqa: ANN001
         self._usb = folders or []
+        when = dt.datetime.fromtimestamp(self._clock()).strftime("%H:%M:%S")
         self._export_message = "" if self._usb else \
-            "没有检测到 U 盘。请插入 U 盘，稍等几秒后点“查找 U 盘”。"
+            f"没有检测到 U 盘（{when} 查找）。请插入 U 盘，稍等几秒后点“查找 U 盘”。"
         self.changed.emit()
 
     @Slot(str)
@@ -436,17 +460,17 @@ def _overview(store, catalogue: Callable[[], object], now: float):  # noqa: ANN0
     try:
         current = catalogue()
         names = {b.id: b.name for b in current.bundles}
-        version = f"使用中：{current.version}"
+        version = f"事项目录：本机使用 {current.version} 版"
     except Exception:  # noqa: BLE001 - the figures still show, with bundle ids
         names, version = {}, "事项目录没有加载成功"
     downloaded = store.document_info("catalogue")
     if downloaded and downloaded.get("version") and downloaded["version"] not in version:
-        version += f"；平台最新：{downloaded['version']}"
+        version += f"；平台最新为 {downloaded['version']} 版"
     since = local_midnight(now)
     figures = [{"label": names.get(bundle, bundle), "count": count}
                for bundle, count in store.submissions_per_bundle(since).items()]
     ratings = [{"label": RATING_LABELS[score], "count": count}
                for score, count in store.ratings_per_score(since).items()]
-    oldest = age_in_words(summary["oldest_pending_age_s"]) if summary["pending"] else "没有待发的申请"
+    oldest = age_in_words(summary["oldest_pending_age_s"]) if summary["pending"] else ""
     warning = outdated_reason(app_version(), store.setting(MIN_APP_VERSION)) or ""
     return summary["pending"], oldest, problems, figures, ratings, version, warning

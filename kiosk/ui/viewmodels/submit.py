@@ -107,7 +107,7 @@ class SubmitViewModel(QObject):
         if form is None or self._state in ("saving", "saved"):
             return
         if self._submit is None:
-            self._fail("本机没有接上数据存储，无法保存。", "请请工作人员检查终端。")
+            self._fail("本机没有接上数据存储，无法保存。", "请工作人员检查终端。")
             return
         payload = self._journey.payload()      # the form's, with the pages' pre-checks
         facts = form.receipt_facts()

@@ -32,8 +32,8 @@ Rectangle {
                 required property var modelData
                 objectName: modelData[0]
                 readonly property bool primary: modelData[0] === "agentNextButton"
-                width: label.implicitWidth + 40
-                height: Math.max(Theme.minTouch + 12, label.implicitHeight + 20)
+                width: label.implicitWidth + 48
+                height: Theme.buttonHeight      // the house minimum for buttons (they were ~70 px)
                 radius: 12
                 color: primary ? (area.pressed ? Theme.primaryPressed : Theme.primary)
                                : (area.pressed ? Theme.surfaceAlt : Theme.secondary)
@@ -46,6 +46,7 @@ Rectangle {
                     anchors.centerIn: parent
                     text: button.modelData[1]
                     color: button.primary ? Theme.onPrimary : Theme.onSecondary
+                    font.pixelSize: Theme.button
                     font.bold: true
                     lineHeight: 1.0
                 }

@@ -9,6 +9,10 @@ Rectangle {
     property string hint: ""
     property bool primary: true
     property bool enabledLook: true
+    // An option that can be chosen (ChoiceAnswer, MultiChoiceAnswer): a ✓ column of its own, kept
+    // even when empty, so choosing never re-wraps the words and nothing moves under the finger.
+    property bool checkable: false
+    property bool checked: false
     signal clicked()
 
     implicitWidth: Math.max(240, label.implicitWidth + 64)
@@ -21,13 +25,25 @@ Rectangle {
     opacity: enabledLook ? 1.0 : 0.75
 
     Accessible.role: Accessible.Button
-    Accessible.name: text
+    Accessible.name: (checked ? "已选 " : "") + text
     Accessible.description: hint
+
+    KText {
+        id: mark
+        visible: root.checkable
+        anchors { left: parent.left; leftMargin: 20; verticalCenter: parent.verticalCenter }
+        width: visible ? Theme.button : 0
+        text: root.checked ? "✓" : ""
+        font.pixelSize: Theme.button
+        font.bold: true
+        lineHeight: 1.0
+        color: root.primary ? Theme.onPrimary : Theme.onSecondary
+    }
 
     Column {
         id: column
         anchors.centerIn: parent
-        width: parent.width - 32
+        width: parent.width - 32 - (root.checkable ? 2 * (mark.width + 8) : 0)
         spacing: 4
         KText {
             id: label

@@ -1,9 +1,13 @@
-// A labelled input. `keypad: "pinyin"` types through Qt Virtual Keyboard (zh_CN pinyin), and
-// offers 手写 beside it: a big handwriting pad (components/HandwritingPad) opens under the box;
-// `writeContext` says what the field expects (surname, given_name, name, address, text), which puts
-// likely characters first. `keypad: "id"` / `"phone"` is read-only here and filled by the big
-// NumericKeypad, so the letters keyboard never appears for numbers. Errors show a "！" mark and
-// words, not colour only.
+// A labelled input. `keypad: "pinyin"` types Latin letters on Qt Virtual Keyboard, and our own
+// pinyin strip above the keyboard (PinyinStrip) turns them into characters — the keyboard's own
+// candidate line was too small to read or hit; it also offers 手写 beside it: a big handwriting pad
+// (components/HandwritingPad) opens under the box. `writeContext` says what the field expects
+// (surname, given_name, name, address, text), which puts likely characters first in both;
+// `pinyinKind: ""` turns the strip off (the bundle search, where letters are the search).
+// `keypad: "id"` / `"phone"` is read-only here and filled by the big NumericKeypad, so the
+// letters keyboard never appears for numbers. Errors show a "！" mark and words, not colour only.
+// `errorBelow: false` keeps the words out of the field (a screen that lists them under its buttons,
+// so that nothing moves under a finger when they come): the box then shows the "！" mark alone.
 import QtQuick
 
 Column {
@@ -16,7 +20,9 @@ Column {
     property alias text: input.text
     property alias input: input
     property bool selected: false
+    property bool errorBelow: true
     property string writeContext: "text"
+    property string pinyinKind: writeContext
     readonly property string penId: "" + root              // which field the one pad writes into
     readonly property bool writing: handwriting.open && handwriting.owner === penId
     signal edited(string text)
@@ -26,8 +32,14 @@ Column {
 
     Row {
         width: root.width
+        // A Chinese box keeps the height of its 手写 button from the start: the button appears
+        // once the models have loaded (a second or two after start-up), and the row growing then
+        // moved every key and button below it under a resident's finger.
+        height: root.keypad === "pinyin" ? Math.max(labelText.implicitHeight, penButton.implicitHeight)
+                                         : labelText.implicitHeight
         spacing: 16
         KText {
+            id: labelText
             width: root.width - (penButton.visible ? penButton.width + 16 : 0)
             anchors.verticalCenter: parent.verticalCenter
             text: root.label
@@ -79,7 +91,13 @@ Column {
             clip: true
             readOnly: root.keypad !== "pinyin"
             activeFocusOnPress: root.keypad === "pinyin"
-            inputMethodHints: root.keypad === "pinyin" ? Qt.ImhNone : Qt.ImhDigitsOnly
+            inputMethodHints: root.keypad === "pinyin"
+                              ? Qt.ImhLatinOnly | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
+                              : Qt.ImhDigitsOnly
+            // What the pinyin strip (Main.qml) reads from the box being typed in, and how it puts
+            // a chosen character in (as typing does, so the view-model hears of it).
+            readonly property string pinyinKind: root.keypad === "pinyin" ? root.pinyinKind : ""
+            function put(value) { text = value; root.edited(value) }
             onTextEdited: root.edited(text)
             // No clipboard: personal data typed here must not be copied out (or pasted in from a
             // previous resident). No selection by touch, none kept, and the copy/cut/paste/select-all
@@ -93,6 +111,13 @@ Column {
             }
             Accessible.role: Accessible.EditableText
             Accessible.name: root.label
+        }
+        Rectangle {     // the mark, inside the box: the box keeps its size when an error comes
+            visible: root.error !== "" && !root.errorBelow
+            anchors { right: parent.right; rightMargin: 20; verticalCenter: parent.verticalCenter }
+            width: 48; height: 48; radius: 24
+            color: Theme.error
+            KText { anchors.centerIn: parent; text: "!"; color: Theme.onPrimary; font.bold: true; lineHeight: 1.0 }
         }
         KText {
             anchors { left: parent.left; leftMargin: 24; verticalCenter: parent.verticalCenter }
@@ -129,7 +154,7 @@ Column {
         }
     }
     Row {
-        visible: root.error !== ""
+        visible: root.error !== "" && root.errorBelow
         spacing: 8
         width: root.width
         Rectangle {

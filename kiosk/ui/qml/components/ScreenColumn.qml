@@ -1,26 +1,45 @@
-// A screen's content column: centred when it fits, scrollable when it does not (large text,
-// landscape), so nothing is ever cut off. A "向上滑动查看更多" cue shows while more lies below.
+// A screen's content column: scrollable when it does not fit (large text, landscape), so nothing is
+// ever cut off; then a "下面还有内容" band (ScrollCue) takes the bottom of the screen, below the
+// list rather than over it. `centred` (static screens only) centres a column that fits; a screen
+// whose content grows or shrinks (errors, reasons, statuses) stays top-aligned, because a centred
+// column moves every button when its height changes.
 import QtQuick
 
-Flickable {
+Item {
     id: root
     default property alias content: column.data
     property int maxWidth: 960
+    property bool centred: false
     property alias spacing: column.spacing
     readonly property int columnWidth: column.width
+    property alias contentY: flick.contentY
+    readonly property alias contentHeight: flick.contentHeight
+    readonly property alias contentItem: flick.contentItem
+    readonly property alias viewHeight: flick.height
+    readonly property bool overflowing: column.implicitHeight + 96 > root.height
 
-    clip: true
-    contentWidth: width
-    contentHeight: Math.max(height, column.implicitHeight + 96)
-    boundsBehavior: Flickable.StopAtBounds
+    Flickable {
+        id: flick
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        height: root.height - (root.overflowing ? cue.height : 0)
+        clip: true
+        contentWidth: width
+        contentHeight: Math.max(height, column.implicitHeight + 96)
+        boundsBehavior: Flickable.StopAtBounds
 
-    Column {
-        id: column
-        width: Math.min(root.width - 96, root.maxWidth)
-        x: (root.width - width) / 2
-        y: Math.max(48, (root.height - implicitHeight) / 2)
-        spacing: 36
+        Column {
+            id: column
+            width: Math.min(root.width - 96, root.maxWidth)
+            x: (root.width - width) / 2
+            y: root.centred ? Math.max(48, (flick.height - implicitHeight) / 2) : 48
+            spacing: 36
+        }
     }
 
-    ScrollCue { flickable: root }
+    ScrollCue {
+        id: cue
+        flickable: flick
+        visible: root.overflowing
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+    }
 }

@@ -1,22 +1,35 @@
-// "↑ 向上滑动查看更多" over the bottom of a Flickable while more of it lies below: an elderly
-// resident does not guess that a screen scrolls.
+// The band under a list that is longer than the screen: "↓ 下面还有内容" while more lies below
+// (an elderly resident does not guess that a screen scrolls), and a tap on it turns the page.
+// It is laid out below the list, never over it: the pill it replaces floated over the content and
+// hid a bundle's title, a material's note, the U 盘 message and 改为扫码.
 import QtQuick
 
 Rectangle {
+    id: cue
     required property Flickable flickable
+    readonly property bool more: !flickable.atYEnd
 
-    parent: flickable
-    visible: flickable.contentHeight > flickable.height + 1 && !flickable.atYEnd
-    anchors { bottom: parent.bottom; horizontalCenter: parent.horizontalCenter; bottomMargin: 16 }
-    width: more.implicitWidth + 48
-    height: 64
-    radius: 32
-    color: Theme.text
+    height: Math.max(Theme.minTouch + 8, label.implicitHeight + 24)
+    color: Theme.surfaceAlt
+    Accessible.role: Accessible.Button
+    Accessible.name: label.text
+
+    Rectangle { width: parent.width; height: 2; color: Theme.border }
     KText {
-        id: more
+        id: label
         anchors.centerIn: parent
-        text: "↑ 向上滑动查看更多"
-        color: Theme.surface
+        text: cue.more ? "↓ 下面还有内容：向上滑动，或点这里" : "↑ 已到最下面：点这里回到上面"
+        color: Theme.text
+        font.bold: true
         lineHeight: 1.0
+    }
+    MouseArea {
+        objectName: "scrollCue"
+        anchors.fill: parent
+        onClicked: {
+            const f = cue.flickable
+            const last = Math.max(0, f.contentHeight - f.height)
+            f.contentY = cue.more ? Math.min(last, f.contentY + f.height * 0.8) : 0
+        }
     }
 }

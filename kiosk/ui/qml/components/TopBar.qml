@@ -22,7 +22,8 @@ Rectangle {
             left: left.right; right: right.left; leftMargin: 16; rightMargin: 16
             verticalCenter: parent.verticalCenter
         }
-        text: shell.showHome ? shell.title : "政务服务自助终端"
+        objectName: "topBarTitle"
+        text: shell.speaking ? shell.speakNote : shell.showHome ? shell.title : "政务服务自助终端"
         color: Theme.onPrimary
         font.pixelSize: Theme.body
         font.bold: true
@@ -42,7 +43,12 @@ Rectangle {
             active: Theme.large
             onClicked: Theme.toggleLarge()
         }
-        TopBarButton { objectName: "speakButton"; text: "朗读"; onClicked: shell.speak() }
+        TopBarButton {      // 停止 while reading: the same width, so nothing beside it moves
+            objectName: "speakButton"
+            text: shell.speaking ? "停止" : "朗读"
+            active: shell.speaking
+            onClicked: shell.readAloud()
+        }
         TopBarButton { objectName: "helpButton"; text: "求助"; onClicked: shell.openHelp() }
     }
 }

@@ -16,7 +16,9 @@ Grid {
             objectName: "option_" + modelData.value
             width: root.cellWidth
             primary: modelData.selected
-            text: (modelData.selected ? "✓ " : "") + modelData.label
+            checkable: true
+            checked: modelData.selected
+            text: modelData.label
             hint: modelData.hint
             onClicked: form.choose(modelData.value)
         }

@@ -23,8 +23,10 @@ Column {
                 objectName: "option_" + modelData.value
                 width: grid.cellWidth
                 primary: modelData.selected
-                text: (modelData.selected ? "✓ " : "") + modelData.label
-                hint: modelData.selected ? "已选，点一下取消" : modelData.hint
+                checkable: true
+                checked: modelData.selected
+                text: modelData.label
+                hint: modelData.hint
                 onClicked: form.toggle(modelData.value)
             }
         }

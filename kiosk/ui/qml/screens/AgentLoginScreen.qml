@@ -40,9 +40,11 @@ Item {
                 }
                 KText {
                     width: parent.width
+                    objectName: "readerHint"
                     text: screen.pinStage ? "用数字键输入您的代办员密码，然后点确定。"
-                                          : "把身份证平放在读卡区，稍等一两秒。读卡后再输入密码。"
-                    color: Theme.textMuted
+                        : devices.readerDown ? "！ 读卡器暂时不能用，请工作人员检查读卡器。"
+                        : "把身份证平放在读卡区，稍等一两秒。读卡后再输入密码。"
+                    color: !screen.pinStage && devices.readerDown ? Theme.error : Theme.textMuted
                 }
 
                 // The card step: a card on the reader, drawn.
@@ -78,14 +80,6 @@ Item {
                         lineHeight: 1.0
                     }
                 }
-                KText {
-                    objectName: "agentLoginError"
-                    width: parent.width
-                    visible: agent.loginError !== ""
-                    text: "！ " + agent.loginError
-                    color: Theme.error
-                    font.bold: true
-                }
             }
 
             Column {
@@ -107,6 +101,15 @@ Item {
                     hint: "核对密码，登录代办"
                     enabledLook: !agent.busy
                     onClicked: agent.login()
+                }
+                // Under 确定, not above the number pad: a wrong PIN moves no key.
+                KText {
+                    objectName: "agentLoginError"
+                    width: parent.width
+                    visible: agent.loginError !== ""
+                    text: "！ " + agent.loginError
+                    color: Theme.error
+                    font.bold: true
                 }
                 BigButton {
                     objectName: "agentChangeCard"

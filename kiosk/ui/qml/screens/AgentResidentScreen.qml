@@ -18,25 +18,10 @@ Item {
         KText {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
-            text: "把被代办人的身份证平放在读卡区，稍等一两秒。读卡后请被代办人确认委托。"
-            color: Theme.textMuted
-        }
-        Rectangle {
-            objectName: "agentResidentError"
-            visible: agent.residentError !== ""
-            width: parent.width
-            height: visible ? residentError.implicitHeight + 40 : 0
-            radius: Theme.radius
-            color: Theme.errorSurface
-            border.width: 4
-            border.color: Theme.error
-            KText {
-                id: residentError
-                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
-                text: "！ " + agent.residentError
-                color: Theme.error
-                font.bold: true
-            }
+            objectName: "readerHint"
+            text: devices.readerDown ? "！ 读卡器暂时不能用，请点“手动输入”。"
+                                     : "把被代办人的身份证平放在读卡区，稍等一两秒。读卡后请被代办人确认委托。"
+            color: devices.readerDown ? Theme.error : Theme.textMuted
         }
         BigButton {
             objectName: "agentManualButton"
@@ -54,6 +39,24 @@ Item {
             text: "演示：放被代办人的身份证"
             hint: "模拟读卡器按真实协议读出示例证件"
             onClicked: devices.placeDemoCard("resident")
+        }
+        // Under the buttons: a wrong card (the agent's own) moves none of them.
+        Rectangle {
+            objectName: "agentResidentError"
+            visible: agent.residentError !== ""
+            width: parent.width
+            height: visible ? residentError.implicitHeight + 40 : 0
+            radius: Theme.radius
+            color: Theme.errorSurface
+            border.width: 4
+            border.color: Theme.error
+            KText {
+                id: residentError
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+                text: "！ " + agent.residentError
+                color: Theme.error
+                font.bold: true
+            }
         }
     }
 }

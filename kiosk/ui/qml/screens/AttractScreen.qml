@@ -109,8 +109,10 @@ Item {
             KText {
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
-                text: "把身份证平放在读卡区，稍等一两秒"
-                color: Theme.textMuted
+                objectName: "readerHint"
+                text: devices.readerDown ? "！ 读卡器暂时不能用，请扫码或手动输入" : "把身份证平放在读卡区，稍等一两秒"
+                color: devices.readerDown ? Theme.error : Theme.textMuted
+                font.bold: devices.readerDown
             }
         }
 

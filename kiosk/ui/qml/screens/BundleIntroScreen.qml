@@ -42,7 +42,7 @@ Item {
             text: form.introDescription
             color: Theme.textMuted
         }
-        TimeBox { width: parent.width; visible: !screen.landscape }
+        TimeBox { width: parent.width; visible: !screen.landscape && form.introTime !== "" }
 
         Grid {
             width: parent.width
@@ -58,10 +58,17 @@ Item {
                     anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
                     spacing: 16
                     KText {
+                        objectName: "introHeading"
                         width: parent.width
-                        text: "一次办好这 " + form.introItems.length + " 件事"
+                        text: form.introHeading
                         font.pixelSize: Theme.button
                         font.bold: true
+                    }
+                    KText {
+                        width: parent.width
+                        visible: form.introNote !== ""
+                        text: form.introNote
+                        color: Theme.textMuted
                     }
                     Repeater {
                         model: form.introItems
@@ -96,7 +103,7 @@ Item {
                     spacing: 16
                     KText {
                         width: parent.width
-                        text: "需要的材料（每样只交一次）"
+                        text: form.introMaterialsHeading
                         font.pixelSize: Theme.button
                         font.bold: true
                     }
@@ -123,7 +130,7 @@ Item {
                     KText {
                         width: parent.width
                         visible: form.introMaterials.length === 0
-                        text: "不需要另外提交材料。"
+                        text: form.introNoMaterials
                     }
                 }
             }

@@ -26,18 +26,20 @@ Item {
             KioskTextField {
                 id: search
                 objectName: "bundleSearch"
-                width: parent.width - (clear.visible ? clear.width + 20 : 0)
+                width: parent.width - clear.width - 20    // 清空's place kept: typing moves nothing
                 label: "查找"
                 placeholder: "输入拼音首字母，如 txyj 找“退休一件事”"
                 keypad: "pinyin"
+                pinyinKind: ""          // letters are the search: 拼音首字母 (txyj), no characters
                 text: bundles.query
-                input.inputMethodHints: Qt.ImhPreferLatin | Qt.ImhNoPredictiveText
+                input.inputMethodHints: Qt.ImhLatinOnly | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
                 onEdited: (value) => bundles.query = value
             }
             BigButton {
                 id: clear
                 objectName: "clearSearchButton"
-                visible: bundles.query !== ""
+                opacity: bundles.query !== "" ? 1 : 0      // there from the start, shown once useful
+                enabled: bundles.query !== ""
                 anchors.bottom: parent.bottom
                 primary: false
                 text: "清空"

@@ -7,6 +7,7 @@ Item {
     readonly property bool landscape: width > height
 
     ScreenColumn {
+        centred: true           // nothing on it changes size
         anchors.fill: parent
         spacing: screen.landscape ? 24 : 32
 

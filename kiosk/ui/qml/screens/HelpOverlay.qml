@@ -15,7 +15,7 @@ Rectangle {
         radius: Theme.radius
         color: Theme.surface
 
-        MouseArea { anchors.fill: parent }   // taps on the card do not close it
+        MouseArea { objectName: "blocker"; anchors.fill: parent }   // taps on the card do not close it
 
         Column {
             id: column
@@ -28,20 +28,24 @@ Rectangle {
                 font.pixelSize: Theme.title
                 font.bold: true
             }
+            // Always there, one line either way: when staff are called the words change, nothing
+            // moves (a box that appeared pushed 呼叫工作人员 down under the finger).
             Rectangle {
                 width: parent.width
                 height: called.implicitHeight + 40
-                visible: shell.staffCalled
                 radius: 12
-                color: Theme.successSurface
+                color: shell.staffCalled ? Theme.successSurface : Theme.surfaceAlt
                 border.width: 3
-                border.color: Theme.success
+                border.color: shell.staffCalled ? Theme.success : Theme.border
                 KText {
                     id: called
+                    objectName: "staffCalledText"
                     anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
                     horizontalAlignment: Text.AlignHCenter
-                    text: "✓ 已通知工作人员，请在这里稍候"
-                    color: Theme.success
+                    text: shell.staffCalls > 1 ? "✓ 已通知工作人员 " + shell.staffCalls + " 次，请稍候"
+                        : shell.staffCalled ? "✓ 已通知工作人员，请在这里稍候"
+                        : "工作人员会到这台终端旁边帮您"
+                    color: shell.staffCalled ? Theme.success : Theme.text
                     font.bold: true
                 }
             }

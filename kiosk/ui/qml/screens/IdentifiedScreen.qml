@@ -5,6 +5,7 @@ import "../components"
 Item {
     id: screen
     ScreenColumn {
+        centred: true           // nothing on it changes size
         anchors.fill: parent
         spacing: 40
 

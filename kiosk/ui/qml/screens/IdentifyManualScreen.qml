@@ -9,7 +9,8 @@ Item {
 
     Flickable {
         id: page
-        anchors.fill: parent
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        height: parent.height - (cue.visible ? cue.height : 0)
         contentHeight: content.implicitHeight + 96
         clip: true
         boundsBehavior: Flickable.StopAtBounds
@@ -32,12 +33,12 @@ Item {
 
                 KText {
                     width: parent.width
-                    text: "请输入您的姓名和身份证号码"
+                    objectName: "identifyTitle"
+                    text: agent.awaitingResident ? "请输入被代办人的姓名和身份证号码"
+                                                 : "请输入您的姓名和身份证号码"
                     font.pixelSize: Theme.title
                     font.bold: true
                 }
-
-                ErrorSummary { width: parent.width; errors: identify.errors }
 
                 KioskTextField {
                     id: nameField
@@ -49,6 +50,7 @@ Item {
                     writeContext: "name"
                     text: identify.name
                     error: identify.nameError
+                    errorBelow: false
                     onEdited: (value) => identify.name = value
                     input.onActiveFocusChanged: if (input.activeFocus) screen.keypadTarget = "name"
                 }
@@ -63,6 +65,7 @@ Item {
                     selected: screen.keypadTarget === "id"
                     text: identify.idNumber
                     error: identify.idError
+                    errorBelow: false
                     onTapped: { nameField.input.focus = false; screen.keypadTarget = "id" }
                 }
             }
@@ -79,31 +82,43 @@ Item {
                     onKey: (value) => identify.keypad(value)
                 }
 
-                BigButton {
-                    objectName: "confirmButton"
+                Row {       // side by side: the problem below them stays on the screen
                     width: parent.width
-                    text: "确定"
-                    hint: "核对无误后点这里"
-                    onClicked: {
-                        nameField.input.focus = false
-                        identify.submit()
+                    spacing: 20
+                    BigButton {
+                        objectName: "confirmButton"
+                        width: (parent.width - parent.spacing) * 0.58
+                        text: "确定"
+                        hint: "核对无误后点这里"
+                        onClicked: {
+                            nameField.input.focus = false
+                            identify.submit()
+                        }
+                    }
+                    BigButton {   // 查进度 comes straight here: the 辽事通 code must be reachable too
+                        objectName: "scanInsteadButton"
+                        width: (parent.width - parent.spacing) * 0.42
+                        primary: false
+                        text: "改为扫码"
+                        hint: "出示辽事通身份码"
+                        onClicked: {
+                            nameField.input.focus = false
+                            shell.go("scan")
+                        }
                     }
                 }
 
-                BigButton {   // 查进度 comes straight here: the 辽事通 code must be reachable too
-                    objectName: "scanInsteadButton"
-                    width: parent.width
-                    primary: false
-                    text: "改为扫码"
-                    hint: "出示辽事通身份码，不用输入"
-                    onClicked: {
-                        nameField.input.focus = false
-                        shell.go("scan")
-                    }
-                }
+                // What is wrong, under the buttons: above the number pad it pushed every key down
+                // by its own height, so the next tap hit the wrong key.
+                ErrorSummary { objectName: "identifyErrors"; width: parent.width; errors: identify.errors }
             }
         }
     }
 
-    ScrollCue { flickable: page }
+    ScrollCue {     // below the list, never over it
+        id: cue
+        flickable: page
+        visible: content.implicitHeight + 96 > screen.height
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+    }
 }

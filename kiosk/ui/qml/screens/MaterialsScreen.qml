@@ -29,7 +29,7 @@ Item {
         if (!card)
             return
         const top = card.mapToItem(list.contentItem, 0, 0).y - 24
-        list.contentY = Math.max(0, Math.min(top, list.contentHeight - list.height))
+        list.contentY = Math.max(0, Math.min(top, list.contentHeight - list.viewHeight))
     }
 
     ScreenColumn {
@@ -53,14 +53,6 @@ Item {
             width: parent.width
             text: materials.summary
             color: Theme.textMuted
-        }
-        KText {
-            objectName: "materialsMessage"
-            width: parent.width
-            visible: materials.message !== ""
-            text: "！ " + materials.message
-            color: Theme.error
-            font.bold: true
         }
 
         // Landscape: two columns of cards, so a resident sees four papers at a time, not one
@@ -121,7 +113,7 @@ Item {
                     }
                     KText {
                         width: parent.width
-                        visible: card.modelData.canDefer && card.modelData.status !== "deferred"
+                        visible: card.modelData.canDefer     // kept when chosen: the card keeps its size
                         text: "可以以后补交：" + card.modelData.dueText
                         color: Theme.textMuted
                     }
@@ -212,6 +204,16 @@ Item {
             y: screen.wide ? parent.height - height - 48 : 24
             spacing: 16
 
+            // A choice the rules refuse, next to what is missing: the footer grows upward, so neither
+            // 下一步 nor the cards above move (at the top of the list it pushed every card down).
+            KText {
+                objectName: "materialsMessage"
+                width: parent.width
+                visible: materials.message !== ""
+                text: "！ " + materials.message
+                color: Theme.error
+                font.bold: true
+            }
             Rectangle {
                 objectName: "missingBox"
                 width: parent.width
@@ -264,7 +266,7 @@ Item {
         anchors.fill: parent
         visible: materials.promiseId !== ""
         color: Theme.scrim
-        MouseArea { anchors.fill: parent }
+        MouseArea { objectName: "blocker"; anchors.fill: parent }
 
         Rectangle {
             anchors.centerIn: parent

@@ -131,6 +131,37 @@ Item {
             width: screen.colWidth
             spacing: 20
 
+            Row {
+                width: parent.width
+                spacing: 20
+                BigButton {     // under a prefilled answer too: 上一题 is always at hand
+                    objectName: "previousButton"
+                    visible: form.number > 1
+                    width: form.prefilled ? parent.width : (parent.width - parent.spacing) * 0.4
+                    primary: false
+                    text: "上一题"
+                    onClicked: form.previous()
+                }
+                BigButton {
+                    objectName: "nextButton"
+                    visible: !form.prefilled
+                    width: form.number > 1 ? (parent.width - parent.spacing) * 0.6 : parent.width
+                    text: form.isLast && !form.fromReview ? "填好了" : "下一题"
+                    onClicked: form.next()
+                }
+            }
+            BigButton {
+                objectName: "backToReviewButton"
+                visible: form.fromReview
+                width: parent.width
+                primary: false
+                text: "返回核对"
+                hint: "保存这一题，回到核对页"
+                onClicked: form.backToReview()
+            }
+
+            // The problem in words, under the buttons: coming or going it moves nothing a finger is
+            // about to press (above them it pushed 下一题 down by its own height).
             Rectangle {
                 objectName: "questionError"
                 visible: form.error !== ""
@@ -154,35 +185,6 @@ Item {
                         font.bold: true
                     }
                 }
-            }
-
-            Row {
-                width: parent.width
-                spacing: 20
-                visible: !form.prefilled
-                BigButton {
-                    objectName: "previousButton"
-                    visible: form.number > 1
-                    width: (parent.width - parent.spacing) * 0.4
-                    primary: false
-                    text: "上一题"
-                    onClicked: form.previous()
-                }
-                BigButton {
-                    objectName: "nextButton"
-                    width: form.number > 1 ? (parent.width - parent.spacing) * 0.6 : parent.width
-                    text: form.isLast && !form.fromReview ? "填好了" : "下一题"
-                    onClicked: form.next()
-                }
-            }
-            BigButton {
-                objectName: "backToReviewButton"
-                visible: form.fromReview
-                width: parent.width
-                primary: false
-                text: "返回核对"
-                hint: "保存这一题，回到核对页"
-                onClicked: form.backToReview()
             }
         }
     }

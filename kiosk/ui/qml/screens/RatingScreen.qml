@@ -9,6 +9,7 @@ Item {
 
     ScreenColumn {
         anchors.fill: parent
+        centred: false          // reasons come and go: a centred page would move every button
         spacing: screen.landscape ? 16 : 24
         maxWidth: screen.landscape ? 1600 : 960
 
@@ -91,48 +92,6 @@ Item {
         Column {
             width: choosing.colWidth
             spacing: 24
-        Column {
-            width: parent.width
-            spacing: 16
-            visible: rating.needsReason && rating.state !== "thanked"
-            KText { width: parent.width; text: "哪里不满意？（可多选）"; font.pixelSize: Theme.button; font.bold: true }
-            Flow {
-                width: parent.width
-                spacing: 16
-                Repeater {
-                    model: rating.reasonChoices
-                    delegate: Rectangle {
-                        id: chip
-                        required property string modelData
-                        readonly property bool picked: rating.reasons.indexOf(modelData) >= 0
-                        objectName: "reason_" + modelData
-                        width: chipText.implicitWidth + 56
-                        height: 88
-                        radius: 44
-                        color: picked ? Theme.primary : Theme.surface
-                        border.width: 3
-                        border.color: Theme.primary
-                        KText {
-                            id: chipText
-                            anchors.centerIn: parent
-                            text: (chip.picked ? "✓ " : "") + chip.modelData
-                            color: chip.picked ? Theme.onPrimary : Theme.onSecondary
-                            lineHeight: 1.0
-                        }
-                        MouseArea { anchors.fill: parent; onClicked: rating.toggleReason(chip.modelData) }
-                    }
-                }
-            }
-        }
-
-        KText {
-            width: parent.width
-            visible: rating.error !== ""
-            text: "！ " + rating.error
-            color: Theme.error
-            font.bold: true
-        }
-
         BigButton {
             objectName: "submitRatingButton"
             width: parent.width
@@ -148,6 +107,60 @@ Item {
             text: "不评价，结束办理"
             onClicked: rating.done()
         }
+        // Reasons (on the two lowest) and any problem come under the buttons: appearing, they move
+        // nothing (above them they pushed 提交评价 down, and the whole page re-centred).
+        Column {
+            width: parent.width
+            spacing: 16
+            visible: rating.needsReason && rating.state !== "thanked"
+            KText { width: parent.width; text: "哪里不满意？可多选，选好后点上面的“提交评价”"; font.pixelSize: Theme.button; font.bold: true }
+            Flow {
+                width: parent.width
+                spacing: 16
+                Repeater {
+                    model: rating.reasonChoices
+                    delegate: Rectangle {
+                        id: chip
+                        required property string modelData
+                        readonly property bool picked: rating.reasons.indexOf(modelData) >= 0
+                        objectName: "reason_" + modelData
+                        width: chipText.implicitWidth + chipMark.width + 64    // ✓ or not, the same width
+                        height: 88
+                        radius: 44
+                        color: picked ? Theme.primary : Theme.surface
+                        border.width: 3
+                        border.color: Theme.primary
+                        Row {
+                            anchors.centerIn: parent
+                            spacing: 8
+                            KText {
+                                id: chipMark
+                                width: Theme.body
+                                text: chip.picked ? "✓" : ""
+                                color: Theme.onPrimary
+                                lineHeight: 1.0
+                            }
+                            KText {
+                                id: chipText
+                                text: chip.modelData
+                                color: chip.picked ? Theme.onPrimary : Theme.onSecondary
+                                lineHeight: 1.0
+                            }
+                        }
+                        MouseArea { anchors.fill: parent; onClicked: rating.toggleReason(chip.modelData) }
+                    }
+                }
+            }
+        }
+
+        KText {
+            width: parent.width
+            visible: rating.error !== ""
+            text: "！ " + rating.error
+            color: Theme.error
+            font.bold: true
+        }
+
         }
         }
 

@@ -26,12 +26,6 @@ Item {
             color: Theme.textMuted
         }
 
-        ErrorSummary {
-            objectName: "reviewErrors"
-            width: parent.width
-            errors: form.reviewErrorsShown ? form.reviewErrors : []
-        }
-
         Grid {
             id: groups
             width: page.columnWidth
@@ -115,6 +109,12 @@ Item {
             width: parent.width
             text: "确认无误，下一步"
             onClicked: form.confirmReview()
+        }
+        // Under the button it explains: above the answers it pushed every 修改 and 确认 down.
+        ErrorSummary {
+            objectName: "reviewErrors"
+            width: parent.width
+            errors: form.reviewErrorsShown ? form.reviewErrors : []
         }
     }
 }

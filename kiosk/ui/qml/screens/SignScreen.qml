@@ -102,16 +102,7 @@ Item {
             width: parent.width
             height: Math.min(width * 0.75,
                              Math.max(240, screen.height - padColumn.y - 24 - 16 * 3 - 40 - buttons.height
-                                           - (errorText.visible ? errorText.height + 16 : 0)))
-        }
-        KText {
-            id: errorText
-            objectName: "signatureError"
-            width: parent.width
-            visible: signature.error !== "" && signature.missing.length === 0
-            text: "！ " + signature.error
-            color: Theme.error
-            font.bold: true
+                                           - errorLine.height - 16))
         }
         Row {
             id: buttons
@@ -133,6 +124,18 @@ Item {
                 enabledLook: !signature.saving
                 onClicked: signature.confirm()
             }
+        }
+        // Under the buttons, its line kept free in the pad's height: when it comes, neither the pad
+        // nor 确认签名 moves (between them, it pushed 确认签名 down).
+        FontMetrics { id: errorLine; font.family: Theme.fontFamily; font.pixelSize: Theme.body; font.bold: true }
+        KText {
+            id: errorText
+            objectName: "signatureError"
+            width: parent.width
+            visible: signature.error !== "" && signature.missing.length === 0
+            text: "！ " + signature.error
+            color: Theme.error
+            font.bold: true
         }
     }
 }

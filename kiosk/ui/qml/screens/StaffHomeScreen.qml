@@ -27,6 +27,10 @@ Item {
         }
     }
 
+    // A printer's or a USB stick's answer comes a moment after the press: its line keeps the room
+    // of two lines from the start, so the answer arriving moves no button below it.
+    KText { id: twoLines; visible: false; text: "一\n二"; font.bold: true }
+
     ScreenColumn {
         id: page
         anchors.fill: parent
@@ -59,6 +63,13 @@ Item {
                 onClicked: staff.logout()
             }
         }
+        KText {
+            width: page.columnWidth
+            objectName: "refreshedText"
+            text: staff.refreshing || staff.refreshedAt === "" ? "正在读取……"
+                                                              : "以下是 " + staff.refreshedAt + " 的情况"
+            color: Theme.textMuted
+        }
 
         KText {
             // the platform asks for newer software (its last heartbeat): staff only, never residents
@@ -84,7 +95,7 @@ Item {
                 KText {
                     width: parent.width
                     objectName: "pendingText"
-                    text: "待发送 " + staff.pendingCount + " 件；最早一件已等 " + staff.oldestAge
+                    text: staff.pendingText
                 }
                 KText {
                     // the station's own disk or database, or a second delivery program: never "network"
@@ -169,7 +180,7 @@ Item {
                 KText {
                     width: parent.width
                     objectName: "testPrintText"
-                    visible: staff.testPrintMessage !== ""
+                    height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
                     text: staff.testPrintMessage
                     font.bold: true
                 }
@@ -231,7 +242,7 @@ Item {
                 KText {
                     width: parent.width
                     objectName: "catalogueText"
-                    text: "事项目录：" + staff.catalogueVersion
+                    text: staff.catalogueVersion
                     color: Theme.textMuted
                 }
             }
@@ -282,7 +293,7 @@ Item {
                 KText {
                     width: parent.width
                     objectName: "exportText"
-                    visible: staff.exportMessage !== ""
+                    height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
                     text: staff.exportMessage
                     font.bold: true
                 }

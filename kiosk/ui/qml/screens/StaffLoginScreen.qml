@@ -59,24 +59,6 @@ Item {
                     text: staff.pinDots
                     onTapped: staff.selectField("pin")
                 }
-
-                Rectangle {
-                    objectName: "loginMessage"
-                    visible: staff.loginMessage !== ""
-                    width: parent.width
-                    height: visible ? messageText.implicitHeight + 40 : 0
-                    radius: Theme.radius
-                    color: Theme.errorSurface
-                    border.width: 4
-                    border.color: Theme.error
-                    KText {
-                        id: messageText
-                        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
-                        text: (staff.locked ? "！ 已锁定：" : "！ ") + staff.loginMessage
-                        color: Theme.error
-                        font.bold: true
-                    }
-                }
             }
 
             Column {
@@ -96,6 +78,24 @@ Item {
                     hint: "输入工号和密码后点这里"
                     enabledLook: !staff.checking
                     onClicked: staff.login()
+                }
+                // Under the button, not above the number pad: a wrong PIN moves no key.
+                Rectangle {
+                    objectName: "loginMessage"
+                    visible: staff.loginMessage !== ""
+                    width: parent.width
+                    height: visible ? messageText.implicitHeight + 40 : 0
+                    radius: Theme.radius
+                    color: Theme.errorSurface
+                    border.width: 4
+                    border.color: Theme.error
+                    KText {
+                        id: messageText
+                        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+                        text: (staff.locked ? "！ 已锁定：" : "！ ") + staff.loginMessage
+                        color: Theme.error
+                        font.bold: true
+                    }
                 }
             }
         }

@@ -6,7 +6,7 @@ Rectangle {
     id: overlay
     color: Theme.scrim
 
-    MouseArea { anchors.fill: parent }   // the screen below cannot be touched by accident
+    MouseArea { objectName: "blocker"; anchors.fill: parent }   // nothing below is touched by accident
 
     Rectangle {
         anchors.centerIn: parent
