@@ -433,7 +433,8 @@ def _agent_mode(config, shell, session, journey, voice, devices, identify, camer
     shell.add_wiper(agent.wipe)
     shell.set_prompt("agent_consent", agent.spoken_consent)
     agent.consent.read_out = shell.readOut
-    shell.set_prompt("identify_manual", agent.spoken_manual)
+    shell.set_prompt("identify_manual", lambda: agent.spoken_manual() or (
+        "查进度的，也可以把身份证放在读卡区，不用输入。" if shell.property("purpose") == "lookup" else ""))
     return agent
 
 

@@ -27,7 +27,8 @@ def until(kiosk, condition, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, f"timed out: {kiosk.camera.property('stage')}, " \
-                                            f"{kiosk.precheck.property('state')}, {kiosk.camera.property('shotAdvice')!r}"
+                                            f"{kiosk.precheck.property('state')}, " \
+                                            f"{kiosk.camera.property('shotAdvice')!r}"
         settle(kiosk.app)
         time.sleep(0.05)
 

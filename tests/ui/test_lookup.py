@@ -28,6 +28,9 @@ def test_returning_resident_sees_pulled_status_and_reprints_the_receipt(demo, qt
     tap_visible(kiosk, "lookupButton")
     assert kiosk.shell.property("screen") == "identify_manual"
     assert kiosk.shell.property("purpose") == "lookup"
+    settle(kiosk.app)
+    assert "读卡区" in visible(kiosk, "cardHint").property("text")    # the card is asked for, shown
+    assert "读卡区" in kiosk.shell.current_prompt()                  # and said
     place_card(qtbot, kiosk, "resident",                 # over the simulated reader's wire protocol
                lambda: kiosk.shell.property("screen") == "status_lookup")
     qtbot.waitUntil(lambda: kiosk.lookup.property("state") == "shown", timeout=10_000)

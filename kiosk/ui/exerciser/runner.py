@@ -503,9 +503,9 @@ class Exerciser:
         """Presses that rightly change nothing: an editing key with nothing to edit, a keyboard key
         (Qt's own), a box that is already the one being typed in, an option already chosen (its ✓
         says so), or any press while the screen already says why it cannot go on (an error with
-        its "！" mark)."""
+        its "！" mark), or a control that looks unavailable (dimmed: 重写 with nothing drawn)."""
         control = action.control
-        if control.kind == "vkb":
+        if control.kind == "vkb" or _looks_unavailable(control.item):
             return True
         if control.kind == "key" and control.key[0] in ("key_back", "key_clear"):
             return True
@@ -568,6 +568,19 @@ def _inside(item, name: str) -> bool:  # noqa: ANN001
     while node is not None:
         if node.objectName() == name:
             return True
+        node = node.parentItem()
+    return False
+
+
+def _looks_unavailable(item) -> bool:  # noqa: ANN001 - a QQuickItem
+    """The button the press went to (the pressed MouseArea sits inside it) is dimmed."""
+    node = item
+    for _ in range(4):
+        if node is None:
+            return False
+        look = node.property("enabledLook")
+        if look is not None:
+            return look is False
         node = node.parentItem()
     return False
 

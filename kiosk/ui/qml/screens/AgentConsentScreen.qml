@@ -101,6 +101,7 @@ Item {
                 primary: false
                 text: "重写"
                 hint: "擦掉重新签"
+                enabledLook: agentConsent.strokes.length > 0   // nothing to erase yet
                 onClicked: agentConsent.clear()
             }
             BigButton {

@@ -40,6 +40,16 @@ Item {
                     font.bold: true
                 }
 
+                KText {     // the card is the easier way, also here (查进度 starts on this screen)
+                    width: parent.width
+                    objectName: "cardHint"
+                    text: devices.readerDown ? "读卡器暂时不能用，请在下面输入。"
+                        : shell.purpose === "lookup" ? "带了身份证的，把身份证平放在读卡区就能查，不用输入。"
+                        : "也可以把身份证平放在读卡区，不用输入。"
+                    color: Theme.textMuted
+                    wrapMode: Text.Wrap
+                }
+
                 KioskTextField {
                     id: nameField
                     objectName: "nameField"

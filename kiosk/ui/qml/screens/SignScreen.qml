@@ -114,6 +114,7 @@ Item {
                 primary: false
                 text: "重写"
                 hint: "擦掉重新签"
+                enabledLook: signature.strokes.length > 0      // nothing to erase yet
                 onClicked: signature.clear()
             }
             BigButton {
