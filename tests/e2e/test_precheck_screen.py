@@ -11,6 +11,7 @@ from datetime import date
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 
 from devices.precheck.people import make_person
 from forms.examples import example
@@ -76,7 +77,13 @@ def test_a_mismatched_birth_certificate_is_warned_about_on_the_review_screen(qap
         qtbot.waitUntil(lambda: kiosk.camera.property("pictureShown"), timeout=15_000)
         tap(kiosk, "shootButton")
         until(kiosk, lambda: kiosk.camera.property("stage") == "review", 20)
+        settle(kiosk.app)
+        before = {name: find_item(kiosk, name).mapToScene(QPointF(0, 0))
+                  for name in ("useButton", "retakeButton", "pagePicture")}
         until(kiosk, lambda: kiosk.precheck.property("state") == "done", 60)
+        settle(kiosk.app)
+        for name, where in before.items():        # the findings have their own room: nothing moves
+            assert find_item(kiosk, name).mapToScene(QPointF(0, 0)) == where, name
 
         findings = kiosk.precheck.property("findings")
         warning = next(f for f in findings if "母亲的身份证号码" in f)

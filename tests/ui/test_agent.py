@@ -269,6 +269,9 @@ def test_an_idle_agent_session_warns_then_wipes_the_agent(agent_kiosk, qtbot):
     settle(kiosk.app)
     assert screen(kiosk) == "attract" and not kiosk.agent.property("active")
     assert "张*明" not in " ".join(strings_in_tree(kiosk))
+    # the band's room goes with it: the next resident's screens start right under the top bar
+    # (an unloaded Loader kept the band's 152 px, and every later screen lost them at the top)
+    assert visible(kiosk, "screenLoader").y() == visible(kiosk, "topBar").height()
 
 
 @pytest.mark.parametrize(("size", "large"), [((1080, 1920), False), ((1920, 1080), False),

@@ -38,6 +38,7 @@ Window {
 
     TopBar {
         id: topBar
+        objectName: "topBar"
         anchors { top: parent.top; left: parent.left; right: parent.right }
     }
 
@@ -45,6 +46,8 @@ Window {
         id: agentBand
         anchors { top: topBar.bottom; left: parent.left; right: parent.right }
         active: agent.bandVisible
+        // an unloaded Loader keeps the size its item had: the band's room goes with the band
+        height: active && item !== null ? item.implicitHeight : 0
         source: "components/AgentBand.qml"
     }
 

@@ -6,7 +6,7 @@ import QtQuick
 Rectangle {
     id: band
     objectName: "agentBand"
-    height: agent.bandVisible ? Math.max(bandText.implicitHeight, buttons.height) + 24 : 0
+    implicitHeight: agent.bandVisible ? Math.max(bandText.implicitHeight, buttons.height) + 24 : 0
     visible: agent.bandVisible
     color: Theme.warningSurface
     border.width: 2

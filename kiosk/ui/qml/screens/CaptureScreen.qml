@@ -7,6 +7,10 @@ Item {
     id: screen
     readonly property bool landscape: width > height
     readonly property bool reviewing: camera.stage === "review"
+    // 智能预审 has its own room from the moment the photo is shown (it starts reading then), so
+    // its findings arriving a second later move neither the buttons nor the picture.
+    readonly property bool notesShown: reviewing && precheck.state !== "idle"
+    readonly property real notesRoom: notesShown && !landscape ? Math.round(height * 0.27) : 0
 
     // Portrait: tips sit in the middle of the room between the picture and the buttons, not
     // against the picture with an empty band above the buttons.
@@ -55,6 +59,7 @@ Item {
         // page gets the height, an ID card a band as wide as the screen), what to check below.
         readonly property real room: screen.height - 32 - controls.implicitHeight - 20
                                      - (header.y + header.implicitHeight + 20)
+                                     - (screen.notesRoom > 0 ? screen.notesRoom + 20 : 0)
         readonly property real shotAspect: pagePicture.implicitWidth > 0
                                            ? pagePicture.implicitHeight / pagePicture.implicitWidth : 1.414
         height: screen.landscape ? undefined
@@ -129,7 +134,7 @@ Item {
     Column {
         objectName: "reviewTips"
         // What to look at before 用这张: below the shot (portrait) or the buttons (landscape).
-        visible: screen.reviewing && (screen.landscape
+        visible: screen.reviewing && !screen.notesShown && (screen.landscape
                  ? controls.y + controls.height + 24 + implicitHeight < screen.height - 24
                  : viewport.y + viewport.height + 24 + implicitHeight < controls.y - 16)
         anchors {
@@ -239,11 +244,6 @@ Item {
             hint: "这张不清楚，再拍一次"
             onClicked: camera.retake()
         }
-        PrecheckNotes {
-            objectName: "precheckNotes"
-            width: parent.width
-            visible: screen.reviewing && precheck.state !== "idle"
-        }
         BigButton {
             objectName: "captureCancel"
             visible: !screen.reviewing
@@ -253,5 +253,39 @@ Item {
             hint: "回到材料清单，选择其他办法"
             onClicked: camera.cancel()
         }
+    }
+
+    // What the pre-check noticed: portrait, a band of its own between the picture and the
+    // buttons; landscape, the room under the buttons. Scrolls (with the "more below" band) when
+    // there is more than fits.
+    Flickable {
+        id: notesArea
+        objectName: "precheckArea"
+        visible: screen.notesShown
+        anchors {
+            left: screen.landscape ? controls.left : header.left
+            right: header.right
+            top: screen.landscape ? controls.bottom : undefined
+            topMargin: 20
+            bottom: screen.landscape ? parent.bottom : controls.top
+            bottomMargin: screen.landscape ? 24 : 20
+        }
+        height: screen.landscape ? undefined : screen.notesRoom
+        contentHeight: notes.implicitHeight + (notesCue.visible ? notesCue.height + 12 : 0)
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
+        PrecheckNotes {
+            id: notes
+            objectName: "precheckNotes"
+            width: notesArea.width
+            visible: screen.notesShown
+        }
+    }
+    ScrollCue {
+        id: notesCue
+        flickable: notesArea
+        visible: notesArea.visible && notes.implicitHeight > notesArea.height
+        anchors { left: notesArea.left; right: notesArea.right; bottom: notesArea.bottom }
     }
 }
