@@ -681,11 +681,15 @@ class PlatformService:
         certificate: bool = False,
         message: str = "",
         required_materials: list[str] | None = None,
-    ) -> dict[str, Any]:
+        only_from: str | None = None,
+    ) -> dict[str, Any] | None:
         """Move an application to `status`, optionally issuing a certificate. A new certificate
         supersedes the application's earlier valid ones; refusing (`rejected`) withdraws them: a
         certificate of a refused application must never print as if it were approved. Every
-        certificate whose validity changed is named in the status change (`certificates`)."""
+        certificate whose validity changed is named in the status change (`certificates`).
+        `only_from`: move only if the application is still in that status, checked in the same
+        transaction (the demo timer's step must not undo an officer's change made meanwhile);
+        None when it was not."""
         if status not in STATUSES:
             raise ValueError(f"状态只能是 {', '.join(STATUSES)}")
         row = self.find_submission(ref)
@@ -694,6 +698,11 @@ class PlatformService:
         cert_ids: list[str] = []
         now = self.now_text()
         with self._tx() as conn:
+            if only_from is not None:
+                current = conn.execute("SELECT status FROM submissions WHERE submission_id=?",
+                                       (row["submission_id"],)).fetchone()
+                if current is None or current["status"] != only_from:
+                    return None
             changed: list[dict[str, Any]] = []
             if certificate:
                 cid = f"CERT-{row['platform_reference']}-{self._next(conn, 'certificate')}"
@@ -806,16 +815,18 @@ class PlatformService:
             )
             .fetchall()
         )
+        moved = 0
         for r in rows:
-            self.advance(
+            moved += self.advance(
                 r["platform_reference"],
                 nxt[r["status"]],
                 certificate=nxt[r["status"]] == "approved",
                 message={"accepted": "已受理", "approved": "准予许可", "completed": "已办结"}[
                     nxt[r["status"]]
                 ],
-            )
-        return len(rows)
+                only_from=r["status"],
+            ) is not None
+        return moved
 
     def submissions(self) -> list[dict[str, Any]]:
         rows = (

@@ -23,7 +23,7 @@ def name_input(kiosk):  # noqa: ANN001, ANN201
     kiosk.identify.setProperty("name", NAME)
     field = find(kiosk, "nameField")
     inputs = [item for item in field.findChildren(QQuickItem)
-              if item.metaObject().className() == "QQuickTextInput"]
+              if item.inherits("QQuickTextInput")]
     assert len(inputs) == 1
     tap_item(kiosk, inputs[0])            # the box itself (手写 sits beside the field's label)
     settle(kiosk.app, 3)

@@ -116,3 +116,19 @@ def test_offline_the_last_pulled_state_decides_and_the_screen_says_so(desk_stati
         desk.print(done.submission_id, cid)
     assert "按本机" in str(refused.value) and "同步到的平台状态" in str(refused.value)
     assert not list(folder.glob("*.pdf"))
+
+
+def test_the_demo_timer_never_undoes_an_officers_change_made_meanwhile(tmp_path, platform):
+    """demo_step read 'received', an officer then set 'completed', and the step wrote 'accepted'
+    over it (seen once in the every-bundle test: the status pulled back ended at 已受理)."""
+    store, keys = enrolled_store(tmp_path, platform)
+    submitted = store.submit(sample_payload("1"))
+    DeliveryWorker(store, enrollment.make_client(store, keys), status_interval_s=3600).run_once(force=True)
+    service = platform.service
+    reference = submitted.local_reference
+    service.advance(reference, "completed", certificate=True, message="已办结")
+    # the timer's step, as it would run on what it read before the officer's change
+    assert service.advance(reference, "accepted", only_from="received") is None
+    assert service.find_submission(reference)["status"] == "completed"
+    assert service.demo_step() == 0                      # nothing unfinished is left to move on
+    assert service.find_submission(reference)["status"] == "completed"

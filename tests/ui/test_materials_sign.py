@@ -143,11 +143,17 @@ def test_resident_sets_every_material_signs_and_moves_on(kiosk, qtbot):
     shown_at = find(kiosk, "status_hukou_book").mapToScene(QPointF(0, 0)).y()
     assert 0 < shown_at < kiosk.window.height() - 200        # the list reopened at this paper
 
-    # 以后补交 the baby's photo: the due date in words.
+    # 以后补交 the baby's photo: a one-line status (its buttons stay put) and the due date in words
+    # on the card's own line.
+    scroll_into_view(find(kiosk, "defer_baby_photo"))
+    settle(kiosk.app)
+    buttons_at = find(kiosk, "defer_baby_photo").mapToScene(QPointF(0, 0))
     tap(kiosk, "defer_baby_photo")
     assert status(kiosk, "baby_photo") == "deferred"
     due = date_in_words(add_working_days(date.today(), 30))
-    assert due in text_of(kiosk, "status_baby_photo") and "✔" in text_of(kiosk, "status_baby_photo")
+    assert text_of(kiosk, "status_baby_photo") == "✔ 以后补交"
+    assert due in text_of(kiosk, "due_baby_photo")
+    assert find(kiosk, "defer_baby_photo").mapToScene(QPointF(0, 0)) == buttons_at
 
     # 签署承诺 instead of the statement: the text shown and read aloud, then confirmed.
     tap(kiosk, "promise_non_marital_statement")

@@ -128,8 +128,8 @@ class CameraViewModel(Notifying):
                  say: Callable[[str], None] = lambda text: None, parent: QObject | None = None) -> None:
         super().__init__({"materialName": "", "pageLabel": "", "stage": "live", "page": 1, "pageCount": 1,
                           "guidance": "", "guidanceOk": False, "error": "", "shotAdvice": "",
-                          "frameSerial": 0, "pageSerial": 0, "live": False, "saving": False,
-                          "saveError": ""}, parent)
+                          "frameSerial": 0, "pageSerial": 0, "live": False, "pictureShown": False,
+                          "saving": False, "saveError": ""}, parent)
         self.images = CameraImages()
         self._spec = spec
         self._sim_fps = sim_fps
@@ -168,13 +168,10 @@ class CameraViewModel(Notifying):
     frameSerial = prop(int, "frameSerial", changed)
     pageSerial = prop(int, "pageSerial", changed)
     live = prop(bool, "live", changed)
+    pictureShown = prop(bool, "pictureShown", changed)   # a picture is on screen: 拍照 has a frame
     saving = prop(bool, "saving", changed)          # 用这张 tapped: the page is being written
     saveError = prop(str, "saveError", changed)     # the store refused it (a full disk): what to do
 
-    @Property(bool, notify=changed)
-    def pictureShown(self) -> bool:
-        """A picture from the camera is on screen: 拍照 has a frame to take."""
-        return self._worker is not None and self._shown > 0
 
     @Property(bool, notify=changed)
     def canUse(self) -> bool:
@@ -206,7 +203,7 @@ class CameraViewModel(Notifying):
         kind = "card" if self._preset_name.startswith("idcard") else "page"
         self._serial += 1
         self._shown = 0
-        self.changed.emit()
+        self._set("pictureShown", False)
         serial = self._serial
         worker = CameraWorker(source_opener(self._spec, kind, self._folder, self._sim_fps),
                               preset(self._preset_name),
@@ -228,6 +225,7 @@ class CameraViewModel(Notifying):
             self._worker.stop(wait=False)
             self._stopping, self._worker = self._worker, None
         self._set("live", False)
+        self._set("pictureShown", False)
 
     def spoken_prompt(self) -> str:
         if not self._values["materialName"]:
@@ -339,6 +337,7 @@ class CameraViewModel(Notifying):
             return
         self.images.put("live", image)
         self._shown = number
+        self._set("pictureShown", True)
         self._worker.shown(number)
         self._set("guidance", advice)
         self._set("guidanceOk", ok)
@@ -372,6 +371,7 @@ class CameraViewModel(Notifying):
         log.warning("document camera: %s", message)
         self._stopping, self._worker = self._worker, None
         self._set("live", False)
+        self._set("pictureShown", False)
         self._set("stage", "live")
         self._set("error", CAMERA_TROUBLE)
         self._say(CAMERA_TROUBLE)
@@ -401,6 +401,7 @@ class CameraViewModel(Notifying):
         self._set("guidance", quality.advice[0] if quality.advice else ADVICE_READY)
         self._set("guidanceOk", quality.ok)
         self._set("live", True)
+        self._set("pictureShown", True)
 
     def show_sample_review(self, name: str, kind: str = "card", frame=None, material_id: str = "") -> None:  # noqa: ANN001
         """Screenshots only: the 用这张 / 重拍 review of a real capture of a generated photo (an ID

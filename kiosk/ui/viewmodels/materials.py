@@ -62,8 +62,8 @@ def describe(line, today: date) -> dict:  # noqa: ANN001 - forms.materials.Mater
 
         due_day = line.due_date or add_working_days(today, material.deferral_days or 0)
         due = f"请在{date_in_words(due_day)}前补交（{material.deferral_days}个工作日内）"
-    if line.status == "deferred":
-        status_text = f"以后补交：{due.removeprefix('请')}"
+    # The status is one short line: choosing 以后补交 must not grow the card and move its buttons
+    # (the deadline is in the card's own line "可以以后补交：请在…前补交", shown either way).
     if line.status == "provided":
         status_text = f"已拍照上传（{len(line.attachments)} 页）"
     return {

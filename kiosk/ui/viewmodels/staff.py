@@ -104,6 +104,7 @@ class StaffViewModel(QObject):
         self._catalogue_version = ""
         self._software_warning = ""
         self._usb: list[str] = []
+        self._usb_searches = 0          # 查找 U 盘 pressed again: the answer says it looked again
         self._export_message = ""
         self._lookup_id = ""
         self._lookup_error = ""
@@ -349,9 +350,11 @@ class StaffViewModel(QObject):
 
     def _usb_found(self, folders, error) -> None:  # noqa: ANN001
         self._usb = folders or []
+        self._usb_searches += 1
         when = dt.datetime.fromtimestamp(self._clock()).strftime("%H:%M:%S")
+        again = f"第 {self._usb_searches} 次查找，" if self._usb_searches > 1 else ""
         self._export_message = "" if self._usb else \
-            f"没有检测到 U 盘（{when} 查找）。请插入 U 盘，稍等几秒后点“查找 U 盘”。"
+            f"没有检测到 U 盘（{again}{when} 查找）。请插入 U 盘，稍等几秒后点“查找 U 盘”。"
         self.changed.emit()
 
     @Slot(str)

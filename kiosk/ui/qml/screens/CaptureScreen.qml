@@ -112,11 +112,39 @@ Item {
         color: Theme.surfaceAlt
     }
 
+    // 拍照 found no paper in the picture shown (or came before the first picture): why nothing
+    // was taken, also spoken. Outside the buttons' column, where the tips are, so it moves nothing.
+    Rectangle {
+        id: shotRefused
+        visible: !screen.reviewing && camera.error === "" && camera.shotAdvice !== ""
+        // Portrait: in the room above the buttons. Landscape: a caption along the foot of the
+        // picture (the column under the buttons is too short for it in 大字).
+        anchors {
+            left: screen.landscape ? viewport.left : header.left
+            right: screen.landscape ? viewport.right : header.right
+            bottom: screen.landscape ? viewport.bottom : controls.top
+            margins: screen.landscape ? 8 : 0
+            bottomMargin: screen.landscape ? 8 : 24
+        }
+        height: refusedText.implicitHeight + (screen.landscape ? 24 : 0)
+        radius: 8
+        color: screen.landscape ? Theme.errorSurface : "transparent"
+        KText {
+            id: refusedText
+            objectName: "shotRefused"
+            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
+                      margins: screen.landscape ? 16 : 0 }
+            text: "！ " + camera.shotAdvice
+            color: Theme.error
+            font.bold: true
+        }
+    }
+
     Column {
         id: captureTips
         objectName: "captureTips"
         // Portrait: below the picture. Landscape: below the buttons, where there is room.
-        visible: !screen.reviewing && (!screen.landscape
+        visible: !screen.reviewing && !shotRefused.visible && (!screen.landscape
                  || controls.y + controls.height + 24 + implicitHeight < screen.height - 24)
         anchors {
             top: screen.landscape ? controls.bottom : viewport.bottom
@@ -184,14 +212,6 @@ Item {
                 font.pixelSize: Theme.button
                 font.bold: true
             }
-        }
-        KText {   // 拍照 found no paper in the picture shown: why nothing was taken (also spoken)
-            objectName: "shotRefused"
-            width: parent.width
-            visible: !screen.reviewing && camera.error === "" && camera.shotAdvice !== ""
-            text: "！ " + camera.shotAdvice
-            color: Theme.error
-            font.bold: true
         }
         KText {   // the store refused the page (a full disk): said plainly, the shot kept
             objectName: "saveError"

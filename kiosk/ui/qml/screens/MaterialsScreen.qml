@@ -7,6 +7,7 @@ Item {
     id: screen
     readonly property bool wide: width > 1400
     readonly property int sideWidth: 520     // landscape: 下一步 and what is missing on the right
+    property real footerReserve: 0           // portrait: the tallest the footer has been (it never shrinks)
 
     Component.onCompleted: materials.refresh()
 
@@ -98,6 +99,8 @@ Item {
                             text: card.modelData.mark + " " + card.modelData.statusText
                             color: card.modelData.done ? Theme.success : Theme.error
                             font.bold: true
+                            maximumLineCount: 1     // one line whatever the status: the buttons stay put
+                            elide: Text.ElideRight
                         }
                     }
                     KText {
@@ -112,6 +115,7 @@ Item {
                         color: Theme.textMuted
                     }
                     KText {
+                        objectName: "due_" + card.modelData.id
                         width: parent.width
                         visible: card.modelData.canDefer     // kept when chosen: the card keeps its size
                         text: "可以以后补交：" + card.modelData.dueText
@@ -178,7 +182,10 @@ Item {
         x: screen.wide ? parent.width - screen.sideWidth : 0
         y: screen.wide ? 0 : parent.height - height
         width: screen.wide ? screen.sideWidth : parent.width
-        height: screen.wide ? parent.height : footerColumn.implicitHeight + 48
+        // Portrait: as tall as it has been on this visit. A missing paper dealt with shortens the
+        // box; were the footer to shrink, the list above would grow and, scrolled to its end, jump
+        // back under the finger that had just tapped 以后补交.
+        height: screen.wide ? parent.height : screen.footerReserve + 48
         color: Theme.surface
         Rectangle { width: screen.wide ? 2 : parent.width; height: screen.wide ? parent.height : 2; color: Theme.border }
 
@@ -201,8 +208,10 @@ Item {
             id: footerColumn
             width: Math.min(parent.width - (screen.wide ? 80 : 96), 960)
             x: (parent.width - width) / 2
-            y: screen.wide ? parent.height - height - 48 : 24
+            y: screen.wide ? parent.height - height - 48 : parent.height - height - 24
             spacing: 16
+            onImplicitHeightChanged: screen.footerReserve = Math.max(screen.footerReserve, implicitHeight)
+            Component.onCompleted: screen.footerReserve = Math.max(screen.footerReserve, implicitHeight)
 
             // A choice the rules refuse, next to what is missing: the footer grows upward, so neither
             // 下一步 nor the cards above move (at the top of the list it pushed every card down).
