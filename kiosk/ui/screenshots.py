@@ -33,6 +33,10 @@ def show_screen(kiosk, screen_id: str) -> None:
         kiosk.identify.setProperty("name", SAMPLE_PERSON["name"])
         shell._on_warning(27)
         return
+    if screen_id == "leave":                        # 首页 pressed in the middle of a form
+        show_screen(kiosk, "question")
+        shell.askHome()
+        return
     if screen_id == "help":
         shell.openHelp()
         shell.callStaff()

@@ -351,3 +351,19 @@ def test_a_paper_brought_in_after_the_materials_screen_is_decided_before_signing
     assert "去处理材料" in kiosk.voice.last_text
     tap(kiosk, "signMaterialsButton")
     assert kiosk.shell.property("screen") == "materials"
+
+
+def test_big_text_turned_on_over_the_list_cuts_no_status(kiosk):
+    """The status chips took their width from their own text item: after 大字 came on over the
+    list they kept the old width and read "✔ 政府已有，…" and "✘ 还没…" (the newcomer's walk)."""
+    from kiosk.ui.screenshots import show_screen
+
+    show_screen(kiosk, "materials")
+    settle(kiosk.app)
+    kiosk.theme.toggleLarge()
+    settle(kiosk.app)
+    chips = [o for o in all_objects(kiosk.window.contentItem())
+             if isinstance(o, QQuickItem) and o.objectName().startswith("status_")]
+    assert len(chips) >= 5
+    for chip in chips:
+        assert not chip.property("truncated"), chip.property("text")

@@ -197,3 +197,32 @@ def test_identification_leaves_no_way_back_into_the_typing_screen(make_kiosk):
     kiosk.shell.identified(Person("张三", "11010519491231002X"))
     assert kiosk.shell.property("screen") == "identified"
     assert not kiosk.shell.property("canGoBack")
+
+
+def test_home_while_filling_in_asks_first_and_keeps_every_answer(make_kiosk):
+    """The newcomer tapped 首页 on 核对信息 and lost fifteen answers and two photos in one tap."""
+    kiosk = make_kiosk()
+    _to_first_question(kiosk)
+    answers = example("newborn", 1)["answers"]
+    first = answer_current(kiosk, answers)
+    here = kiosk.form.property("fieldId")
+    tap(kiosk, "homeButton")
+    assert kiosk.shell.property("leaveAsked") and kiosk.shell.property("screen") == "question"
+    assert find_item(kiosk, "stayButton").isVisible() and find_item(kiosk, "leaveButton").isVisible()
+    assert "还没有提交" in kiosk.shell.speak()                   # said, as every screen is
+    tap(kiosk, "stayButton")                                     # 继续填写: nothing lost
+    assert not kiosk.shell.property("leaveAsked")
+    assert kiosk.form.property("fieldId") == here and first in kiosk.journey.form.answers()
+    tap(kiosk, "homeButton")
+    tap(kiosk, "leaveButton")                                    # 放弃填写，回首页: wiped as before
+    assert kiosk.shell.property("screen") == "attract" and kiosk.session.state is State.IDLE
+    assert not kiosk.shell.property("leaveAsked") and kiosk.journey.form is None
+
+
+def test_home_goes_straight_home_where_nothing_would_be_lost(make_kiosk):
+    kiosk = make_kiosk()
+    answers = example("newborn", 1)
+    identify_by_hand(kiosk, answers["applicant"]["name"], answers["applicant"]["id_number"])
+    assert kiosk.shell.property("screen") == "identified"
+    tap(kiosk, "homeButton")                                     # identified, nothing answered
+    assert kiosk.shell.property("screen") == "attract" and not kiosk.shell.property("leaveAsked")

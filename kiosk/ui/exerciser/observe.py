@@ -122,7 +122,7 @@ def way_out(kiosk) -> str | None:  # noqa: ANN001
     """None when the person can leave this screen: 首页 and a way back, or (a final screen) a way
     forward. Otherwise what is missing, in words for the report."""
     shell = kiosk.shell
-    if shell.property("warningVisible") or shell.property("helpVisible"):
+    if shell.property("warningVisible") or shell.property("helpVisible") or shell.property("leaveAsked"):
         return None               # the overlay's own buttons (checked as controls like any other)
     screen = shell.property("screen")
     if screen in ("attract", "saving"):

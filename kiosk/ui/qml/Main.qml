@@ -22,7 +22,10 @@ Window {
         // a throw-away folder of this run, and forgets them at the end of every session.
         if (shell.keyboardDataPath !== "")
             VirtualKeyboardSettings.userDataPath = shell.keyboardDataPath
-        VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
+        // One language: with a second one the keyboard offers a globe key whose tiny menu turns
+        // it to American English — for this resident and, unnoticed, the next. Latin letters are
+        // still there (the pinyin keyboard's 中/英 key, and the boxes that ask for Latin).
+        VirtualKeyboardSettings.activeLocales = ["zh_CN"]
         VirtualKeyboardSettings.locale = "zh_CN"
         Qt.inputMethod.hide()       // the keyboard's state is the application's: none at start
     }
@@ -33,6 +36,7 @@ Window {
             Qt.inputMethod.hide()   // the next resident does not find the last one's keyboard up
             Qt.inputMethod.reset()
             VirtualKeyboardSettings.userDataReset()
+            VirtualKeyboardSettings.locale = "zh_CN"
         }
     }
 
@@ -125,6 +129,14 @@ Window {
         active: shell.helpVisible || item !== null
         visible: shell.helpVisible
         sourceComponent: HelpOverlay {}
+    }
+
+    Loader {
+        anchors.fill: parent
+        z: 90
+        active: shell.leaveAsked || item !== null
+        visible: shell.leaveAsked
+        sourceComponent: LeaveOverlay {}
     }
 
     Loader {

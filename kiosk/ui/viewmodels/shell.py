@@ -41,6 +41,8 @@ class ShellViewModel(Notifying):
             # Why the person is here: "apply" (the journey) or "lookup" (查进度 / 打印结果). The
             # identify screens are shared; kiosk.ui.app routes the identified person by this flag.
             "purpose": "apply",
+            # 首页 pressed with answers not yet saved: asked first (放弃填写？), never lost in one tap.
+            "leaveAsked": False,
         }, parent)
         self._session = session
         self._voice = voice
@@ -80,6 +82,7 @@ class ShellViewModel(Notifying):
     networkText = prop(str, "networkText", changed)
     keyboardDataPath = prop(str, "keyboardDataPath", changed, writable=True)
     purpose = prop(str, "purpose", changed)
+    leaveAsked = prop(bool, "leaveAsked", changed)
     # 朗读's sign: while it reads, the top bar says so (and 朗读 becomes 停止); where this machine
     # cannot speak, it says that instead — a press that seemed to do nothing was pressed again.
     speaking = prop(bool, "speaking", changed)
@@ -243,14 +246,33 @@ class ShellViewModel(Notifying):
 
     @Slot()
     def home(self) -> None:
-        """首页: end the session (wiping it) and return to the attract screen."""
+        """End the session (wiping it) and return to the attract screen."""
         self._session.end(EndReason.CANCELLED)
+
+    @Slot()
+    def askHome(self) -> None:
+        """The top bar's 首页: at once, unless answers are being filled in and not yet saved —
+        then asked first, for one tap must not throw away a form (the newcomer lost fifteen
+        answers and two photos on 核对信息). After saving nothing is lost: straight home."""
+        if self._session.state is State.IN_FORM and not self._values["leaveAsked"]:
+            self._set("leaveAsked", True)
+            self._voice.say(SCREENS["leave"].prompt)
+            return
+        self.home()
+
+    @Slot()
+    def stay(self) -> None:
+        """继续填写: the question stays as it was."""
+        self._set("leaveAsked", False)
+        self._session.touch()
 
     @Slot()
     def speak(self) -> str:
         """Say the prompt of what is in front of the person now (an overlay first); returns it."""
         if self._values["warningVisible"]:
             text = SCREENS["timeout"].prompt
+        elif self._values["leaveAsked"]:
+            text = SCREENS["leave"].prompt
         elif self._values["helpVisible"]:
             text = SCREENS["help"].prompt
         else:
@@ -341,6 +363,7 @@ class ShellViewModel(Notifying):
         self._origins.clear()
         self._set("warningVisible", False)
         self._set("helpVisible", False)
+        self._set("leaveAsked", False)
         self._spoken()
         self._set("screen", "attract")
         log.info("session ended: %s", reason.value)

@@ -10,7 +10,7 @@ Rectangle {
         id: left
         anchors { left: parent.left; leftMargin: 20; verticalCenter: parent.verticalCenter }
         spacing: 16
-        TopBarButton { objectName: "homeButton"; text: "首页"; visible: shell.showHome; onClicked: shell.home() }
+        TopBarButton { objectName: "homeButton"; text: "首页"; visible: shell.showHome; onClicked: shell.askHome() }
         TopBarButton {
             objectName: "backButton"; text: "返回"
             visible: shell.showHome && shell.canGoBack; onClicked: shell.back()

@@ -87,8 +87,13 @@ Item {
                         font.pixelSize: Theme.button
                         font.bold: true
                     }
+                    TextMetrics {   // the chip's width from the words at today's size (大字 may
+                        id: statusWidth // come on while the list shows): never from the text item
+                        font: statusText.font   // itself, whose width the chip sets
+                        text: statusText.text
+                    }
                     Rectangle {
-                        width: Math.min(statusText.implicitWidth + 40, body.width)
+                        width: Math.min(statusWidth.advanceWidth + 44, body.width)
                         height: statusText.height + 16
                         radius: 8
                         color: card.modelData.done ? Theme.successSurface : Theme.errorSurface
