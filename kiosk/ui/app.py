@@ -391,6 +391,7 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     camera.on_cancel = shell.back
     signature.on_forward = shell.forward
     signature.read_out = shell.readOut
+    materials.read_out = shell.readOut
     signature.on_materials = lambda: shell.go("materials")
     shell.changed.connect(lambda: camera.follow_screen(shell.property("screen")))
     shell.on_enter("materials", materials.refresh)

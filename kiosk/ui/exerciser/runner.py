@@ -171,10 +171,13 @@ class Exerciser:
             extra = (k.scan.property("state"),)
         elif screen == "agent_login":
             extra = (k.agent.property("stage"),)
+        elif screen == "materials":        # 下一步 turns the list to the first paper still owed
+            extra = (k.materials.lines_shown,)
         # 大字 re-lays out every screen on purpose, and the keyboard (or the handwriting pad) coming
         # up takes half of it: they change the page as much as a new screen does.
         writing = k.handwriting is not None and k.handwriting.property("open")
         return (screen, shell.property("warningVisible"), shell.property("helpVisible"),
+                shell.property("leaveAsked"),
                 k.theme.property("large"), observe.keyboard_open(k), writing, extra)
 
     # --- secrets ----------------------------------------------------------------------------------

@@ -112,6 +112,8 @@ class LookupViewModel(QObject):
         self._state = "idle"          # idle | loading | shown | failed
         self._message = ""
         self._message_kind = ""       # ok | error | busy
+        self._printed_again = 0
+        self._last_ok = ""
         self._for_staff = False
         self._id_number = ""          # to read the list again when a certificate turned out void
         self._reference = ""          # … or the reference it was found by (the receipt's QR code)
@@ -242,6 +244,11 @@ class LookupViewModel(QObject):
         self.changed.emit()
 
     def _done(self, kind: str, message: str) -> None:
+        if kind == "ok":        # the same paper printed again: say so, not the very same line
+            self._printed_again = self._printed_again + 1 if message == self._last_ok else 0
+            self._last_ok = message
+            if self._printed_again:
+                message = message.replace("已打印", f"已打印（第 {self._printed_again + 1} 次）", 1)
         self._message, self._message_kind = message, kind
         self.changed.emit()
         self._say(message)

@@ -90,7 +90,10 @@ class MaterialsViewModel(Notifying):
                           "promiseName": "", "promiseText": "", "summary": "", "focusIndex": -1},
                          parent)
         self._journey = journey
+        self.lines_shown = 0        # how often 下一步 turned the list to a paper still owed
         self._say = say
+        # 再听一遍: the shell reads it and shows it is reading (kiosk.ui.app sets shell.readOut)
+        self.read_out: Callable[[str], None] = say
         self._today = today
         self.on_capture: Callable[[str, str, list[str], str], None] | None = None
         self.on_forward: Callable[[], None] | None = None
@@ -183,7 +186,7 @@ class MaterialsViewModel(Notifying):
     @Slot()
     def readPromise(self) -> None:
         if self._values["promiseText"]:
-            self._say(self._values["promiseText"])
+            self.read_out(self._values["promiseText"])
 
     @Slot()
     def confirmPromise(self) -> None:
@@ -205,6 +208,7 @@ class MaterialsViewModel(Notifying):
             self._say("还有材料没有处理。" + "；".join(missing))
             first = next(n for n, line in enumerate(lines) if not line.complete)
             self._set("focusIndex", first)
+            self.lines_shown += 1           # the list turns on purpose (the exerciser's check knows)
             self.showLine.emit(first)
             return
         if self.on_forward is not None:

@@ -292,7 +292,12 @@ class ShellViewModel(Notifying):
 
     def readOut(self, text: str, already_said: bool = False) -> None:  # noqa: N802 - as the slots
         """Read `text` aloud (朗读承诺 and the like as well as 朗读) and show it is being read, or
-        that this machine cannot speak: a read button that shows nothing looks broken."""
+        that this machine cannot speak: a read button that shows nothing looks broken. Pressed
+        again while reading (its button then says 停止朗读), it stops."""
+        if self._values["speaking"] and not already_said:
+            self._voice.stop()
+            self._spoken()
+            return
         if not already_said:
             self._voice.say(text)
         if self._voice.available:

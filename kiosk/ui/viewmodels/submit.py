@@ -63,6 +63,7 @@ class SubmitViewModel(QObject):
         self._submission_id = ""
         self._print_state = ""          # printing | printed | not_printed
         self._print_message = ""
+        self._receipts_printed = 0
         self._items: list[dict] = []
         self._owed: list[dict] = []
         self._bundle_name = ""
@@ -190,7 +191,9 @@ class SubmitViewModel(QObject):
 
         if error is None and isinstance(result, Printed):
             self._print_state = "printed"
-            self._print_message = "凭条已打印，请从出纸口取走。"
+            self._receipts_printed += 1          # 再打印 shows it printed again, not the same line
+            again = f"（第 {self._receipts_printed} 张）" if self._receipts_printed > 1 else ""
+            self._print_message = f"凭条已打印{again}，请从出纸口取走。"
         else:
             reason = result.status.message if result is not None else str(error or "")
             self._print_state = "not_printed"

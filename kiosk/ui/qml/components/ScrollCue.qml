@@ -7,7 +7,9 @@ import QtQuick
 Rectangle {
     id: cue
     required property Flickable flickable
-    readonly property bool more: !flickable.atYEnd
+    // More below by at least a pixel (Flickable's own atYEnd can stay false a fraction of a pixel
+    // short of the end, and a tap that should turn back to the top then did nothing).
+    readonly property bool more: flickable.contentY < flickable.contentHeight - flickable.height - 1
 
     height: Math.max(Theme.minTouch + 8, label.implicitHeight + 24)
     color: Theme.surfaceAlt

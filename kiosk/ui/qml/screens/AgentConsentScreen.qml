@@ -48,7 +48,7 @@ Item {
                 objectName: "readConsent"
                 width: (parent.width - 16) / 2
                 primary: false
-                text: "朗读"
+                text: shell.speaking ? "停止朗读" : "朗读"
                 hint: "再听一遍委托内容"
                 onClicked: agentConsent.readAloud()
             }

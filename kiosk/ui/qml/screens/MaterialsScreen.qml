@@ -153,8 +153,9 @@ Item {
                             visible: card.modelData.canFetch
                             width: choices.cell
                             text: "政府已有"
-                            hint: "无需提交"
-                            primary: card.modelData.status === "held_by_government"
+                            hint: checked ? "✓ 已选这一项" : "无需提交"
+                            checked: card.modelData.status === "held_by_government"   // chosen: said in words, not colour alone
+                            primary: checked
                             onClicked: materials.useHeld(card.modelData.id)
                         }
                         BigButton {
@@ -162,8 +163,9 @@ Item {
                             visible: card.modelData.canDefer
                             width: choices.cell
                             text: "以后补交"
-                            hint: "容缺受理"
-                            primary: card.modelData.status === "deferred"
+                            hint: checked ? "✓ 已选这一项" : "先办，材料以后交"
+                            checked: card.modelData.status === "deferred"   // chosen: said in words, not colour alone
+                            primary: checked
                             onClicked: materials.defer(card.modelData.id)
                         }
                         BigButton {
@@ -171,8 +173,9 @@ Item {
                             visible: card.modelData.canPromise
                             width: choices.cell
                             text: "签署承诺"
-                            hint: "承诺后不用交"
-                            primary: card.modelData.status === "promised"
+                            hint: checked ? "✓ 已选这一项" : "承诺后不用交"
+                            checked: card.modelData.status === "promised"   // chosen: said in words, not colour alone
+                            primary: checked
                             onClicked: materials.openPromise(card.modelData.id)
                         }
                     }
@@ -343,7 +346,7 @@ Item {
                         BigButton {
                             width: (parent.width - 16) / 2
                             primary: false
-                            text: "再听一遍"
+                            text: shell.speaking ? "停止朗读" : "再听一遍"
                             onClicked: materials.readPromise()
                         }
                         BigButton {

@@ -15,15 +15,16 @@ Item {
             objectName: "toRatingButton"
             width: parent.width
             text: "下一步：评价本次服务"
-            hint: "一事一评，只需点一下"
+            hint: "一事一评：选一个满意程度，再点提交"
             onClicked: shell.forward()
         }
         BigButton {
             objectName: "reprintButton"
             width: parent.width
             primary: false
-            text: "再打印一张凭条"
-            visible: submit.printState !== "printing"
+            // stays where it is while printing (a vanishing button moved what is below it)
+            text: submit.printState === "printing" ? "正在打印……" : "再打印一张凭条"
+            enabledLook: submit.printState !== "printing"
             onClicked: submit.printReceipt()
         }
     }

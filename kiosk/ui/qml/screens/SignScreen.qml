@@ -47,7 +47,7 @@ Item {
             objectName: "readCommitment"
             width: parent.width
             primary: false
-            text: "朗读承诺"
+            text: shell.speaking ? "停止朗读" : "朗读承诺"
             hint: "再听一遍承诺内容"
             onClicked: signature.readAloud()
         }

@@ -29,11 +29,16 @@ Item {
             text: "正在查找，请稍候……"
         }
 
+        // What the printers did. Where there is something to print, the box is there from the
+        // start with room for three lines: a result arriving moves neither the list nor the button
+        // just pressed (it pushed 再打印凭条 and 办完了 down by a box's height).
         Rectangle {
             objectName: "lookupMessage"
-            visible: lookup.message !== ""
+            readonly property bool reserved: lookup.state === "shown" && lookup.items.length > 0
+            visible: lookup.message !== "" || reserved
             width: page.columnWidth
-            height: visible ? lookupText.implicitHeight + 40 : 0
+            height: visible ? Math.max(lookupText.implicitHeight, reserved ? threeLines.implicitHeight : 0) + 40 : 0
+            KText { id: threeLines; visible: false; font.bold: true; text: "一\n二\n三" }
             radius: Theme.radius
             color: lookup.messageKind === "error" ? Theme.errorSurface
                  : lookup.messageKind === "ok" ? Theme.successSurface : Theme.surfaceAlt
@@ -43,10 +48,12 @@ Item {
             KText {
                 id: lookupText
                 anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
-                text: (lookup.messageKind === "error" ? "！ " : lookup.messageKind === "ok" ? "✓ " : "")
-                      + lookup.message
-                      + (lookup.messageKind === "error" ? "（热线 " + shell.hotline + "）" : "")
-                font.bold: true
+                text: lookup.message === "" ? "要再打印凭条或证照，点下面的按钮；打印的结果会显示在这里。"
+                      : (lookup.messageKind === "error" ? "！ " : lookup.messageKind === "ok" ? "✓ " : "")
+                        + lookup.message
+                        + (lookup.messageKind === "error" ? "（热线 " + shell.hotline + "）" : "")
+                color: lookup.message === "" ? Theme.textMuted : Theme.text
+                font.bold: lookup.message !== ""
             }
         }
 
