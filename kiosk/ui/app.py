@@ -243,7 +243,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
     if size is None:
-        size = (1080, 1920) if ui["orientation"] == "portrait" else (1920, 1080)
+        size = _window_size(app, ui["orientation"], fullscreen)
     engine.setInitialProperties({"width": size[0], "height": size[1], "kioskFullScreen": fullscreen})
     engine.load(QUrl.fromLocalFile(str(QML_DIR / "Main.qml")))
     if not engine.rootObjects():
@@ -274,6 +274,20 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
                     lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
                     handwriting=handwriting, precheck=precheck, pinyin=pinyin)
+
+
+def _window_size(app, orientation: str, fullscreen: bool) -> tuple[int, int]:  # noqa: ANN001
+    """The station's screen size for its orientation; in a window (the demo) on a real display
+    that is smaller — a 1920×1080 monitor for a portrait kiosk — the room the display has, so no
+    part of the kiosk (开始办事, 结束办理) is off the screen. The layouts follow width and height."""
+    size = (1080, 1920) if orientation == "portrait" else (1920, 1080)
+    screen = app.primaryScreen()
+    if fullscreen or screen is None or app.platformName() in ("offscreen", "minimal"):
+        return size
+    room = screen.availableGeometry()
+    if size[0] <= room.width() and size[1] <= room.height():
+        return size
+    return (room.width(), room.height())
 
 
 def _shared_recogniser() -> Callable[[], object]:

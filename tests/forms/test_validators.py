@@ -147,6 +147,8 @@ def test_name_normalisation_and_errors() -> None:
     assert "两个字" in v.check_name("王")
     assert v.check_name("John Smith", allow_latin=True) is None
     assert v.check_name("John") is not None
+    # pinyin left over (the newcomer saw 姓名中不能有“l”, an l that reads as I or 1)
+    assert "拼音字母没有选成汉字" in v.check_name("王l")
     assert "30" in v.check_name("王" * 31)
 
 

@@ -16,7 +16,13 @@ Item {
     readonly property alias contentHeight: flick.contentHeight
     readonly property alias contentItem: flick.contentItem
     readonly property alias viewHeight: flick.height
-    readonly property bool overflowing: column.implicitHeight + 96 > root.height
+    // A list whose cards change as they are answered (the materials): its scrolled length never
+    // shrinks while it shows, for a shorter list scrolled to its end jumps back under the finger.
+    property bool neverShrink: false
+    property real tallest: 0
+    readonly property real contentLength: neverShrink ? Math.max(tallest, column.implicitHeight)
+                                                      : column.implicitHeight
+    readonly property bool overflowing: contentLength + 96 > root.height
 
     Flickable {
         id: flick
@@ -24,7 +30,7 @@ Item {
         height: root.height - (root.overflowing ? cue.height : 0)
         clip: true
         contentWidth: width
-        contentHeight: Math.max(height, column.implicitHeight + 96)
+        contentHeight: Math.max(height, root.contentLength + 96)
         boundsBehavior: Flickable.StopAtBounds
 
         Column {
@@ -33,6 +39,7 @@ Item {
             x: (root.width - width) / 2
             y: root.centred ? Math.max(48, (flick.height - implicitHeight) / 2) : 48
             spacing: 36
+            onImplicitHeightChanged: if (root.neverShrink) root.tallest = Math.max(root.tallest, implicitHeight)
         }
     }
 

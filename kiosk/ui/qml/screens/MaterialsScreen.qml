@@ -41,6 +41,7 @@ Item {
         height: screen.wide ? parent.height : parent.height - footer.height
         maxWidth: screen.wide ? 1400 : 960
         spacing: 28
+        neverShrink: true
 
         KText {
             width: parent.width
@@ -67,10 +68,14 @@ Item {
 
         Repeater {
             id: cards
-            model: materials.items
+            // By count, each card reading its line: a choice changes the line, not the number of
+            // cards, so the cards stay (given the list itself, the Repeater made every card anew at
+            // each choice; the list shrank for a moment and came back scrolled — under the finger).
+            model: materials.items.length
             delegate: Panel {
                 id: card
-                required property var modelData
+                required property int index
+                readonly property var modelData: materials.items[index]
                 width: cardGrid.cardWidth
                 height: body.implicitHeight + 56
                 border.width: modelData.done ? 2 : 4
@@ -153,7 +158,7 @@ Item {
                             visible: card.modelData.canFetch
                             width: choices.cell
                             text: "政府已有"
-                            hint: checked ? "✓ 已选这一项" : "无需提交"
+                            hint: checked ? "✓ 已选" : "无需提交"
                             checked: card.modelData.status === "held_by_government"   // chosen: said in words, not colour alone
                             primary: checked
                             onClicked: materials.useHeld(card.modelData.id)
@@ -163,7 +168,7 @@ Item {
                             visible: card.modelData.canDefer
                             width: choices.cell
                             text: "以后补交"
-                            hint: checked ? "✓ 已选这一项" : "先办，材料以后交"
+                            hint: checked ? "✓ 已选" : "材料以后交"
                             checked: card.modelData.status === "deferred"   // chosen: said in words, not colour alone
                             primary: checked
                             onClicked: materials.defer(card.modelData.id)
@@ -173,7 +178,7 @@ Item {
                             visible: card.modelData.canPromise
                             width: choices.cell
                             text: "签署承诺"
-                            hint: checked ? "✓ 已选这一项" : "承诺后不用交"
+                            hint: checked ? "✓ 已选" : "承诺后不用交"
                             checked: card.modelData.status === "promised"   // chosen: said in words, not colour alone
                             primary: checked
                             onClicked: materials.openPromise(card.modelData.id)
