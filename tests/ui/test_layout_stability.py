@@ -58,6 +58,31 @@ def test_an_id_number_error_moves_no_key_and_every_delete_lands(make_kiosk):
     assert_still(before, places(kiosk), ["key_back", "key_1", "confirmButton"])
 
 
+@pytest.mark.parametrize("large", [False, True])
+def test_scrolled_down_to_read_the_error_the_keys_stay_when_it_goes(make_kiosk, large):
+    """The walk: scrolled down to read the problem under 确定, the resident pressed 删除 and the
+    right digit; the problem went, the page was suddenly shorter and jumped back — the next 7
+    landed on 4, and 确定 on 清空."""
+    kiosk = make_kiosk(large_text=large)
+    tap(kiosk, "lookupButton")
+    for char in "110105194912310021":
+        press(kiosk, f"key_{char}")
+    press(kiosk, "key_back")
+    press(kiosk, "key_2")                           # a wrong check digit
+    press(kiosk, "confirmButton")
+    assert kiosk.identify.property("idError")
+    flick = find(kiosk, "keypad").parentItem()
+    while flick is not None and not flick.inherits("QQuickFlickable"):
+        flick = flick.parentItem()
+    flick.setProperty("contentY", max(0.0, flick.property("contentHeight") - flick.height()))
+    settle(kiosk.app)
+    before = places(kiosk)
+    press(kiosk, "key_back")
+    press(kiosk, "key_1")                           # put right: the problem goes at once
+    assert not kiosk.identify.property("idError")
+    assert_still(before, places(kiosk), ["key_back", "key_1", "key_7", "confirmButton"])
+
+
 def test_a_question_error_moves_neither_the_pad_nor_next(make_kiosk):
     kiosk = make_kiosk()
     identify_by_hand(kiosk, "刘淑芬", "210213196606112824")

@@ -169,3 +169,22 @@ def test_a_prefilled_answer_says_where_it_came_from(make_kiosk):
     assert kiosk.form.property("prefilled")
     shown = " ".join(texts(kiosk))
     assert "已按您输入的姓名和身份证号码填好" in shown and "身份证填好" not in shown
+
+
+def test_a_double_tap_is_one_press_and_confirms_no_question_unseen(make_kiosk):
+    """The walk's double tap on 正确，下一题 (申请人姓名) also confirmed 申请人身份证号码, prefilled
+    under the same button on the next page, without it ever being seen."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    kiosk = make_kiosk()
+    to_intro(kiosk, "newborn")
+    tap(kiosk, "startFormButton")
+    assert kiosk.form.property("number") == 1 and kiosk.form.property("prefilled")
+    button = find(kiosk, "confirmPrefilledButton")
+    centre = button.mapToScene(QPointF(button.width() / 2, button.height() / 2)).toPoint()
+    QTest.mouseDClick(kiosk.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    settle(kiosk.app)
+    assert kiosk.form.property("number") == 2 and kiosk.form.property("prefilled")   # seen, not passed
+    tap(kiosk, "confirmPrefilledButton")                         # a single tap still goes on
+    assert kiosk.form.property("number") == 3

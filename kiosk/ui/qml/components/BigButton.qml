@@ -69,5 +69,9 @@ Rectangle {
         id: area
         anchors.fill: parent
         onClicked: root.clicked()
+        // A double tap (a habit from the computer mouse) is one press: handling its second click
+        // here keeps it from pressing whatever the first one brought under the finger — the next
+        // question's 正确，下一题, which was confirmed unseen.
+        onDoubleClicked: {}
     }
 }

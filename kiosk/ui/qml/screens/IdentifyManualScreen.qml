@@ -11,7 +11,10 @@ Item {
         id: page
         anchors { left: parent.left; right: parent.right; top: parent.top }
         height: parent.height - (cue.visible ? cue.height : 0)
-        contentHeight: content.implicitHeight + 96
+        // Never shorter while the screen shows: the problems under 确定 going away must not pull
+        // a page scrolled down to read them back under the finger (the next key hit the wrong one).
+        property real tallest: 0
+        contentHeight: Math.max(content.implicitHeight, tallest) + 96
         clip: true
         boundsBehavior: Flickable.StopAtBounds
 
@@ -22,6 +25,7 @@ Item {
             columns: screen.landscape ? 2 : 1
             columnSpacing: 64
             rowSpacing: 28
+            onImplicitHeightChanged: page.tallest = Math.max(page.tallest, implicitHeight)
             readonly property int colWidth: screen.landscape ? Math.min(820, (screen.width - 160) / 2)
                                                              : Math.min(screen.width - 96, 960)
 
@@ -128,7 +132,7 @@ Item {
     ScrollCue {     // below the list, never over it
         id: cue
         flickable: page
-        visible: content.implicitHeight + 96 > screen.height
+        visible: page.contentHeight > screen.height
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
     }
 }
