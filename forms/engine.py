@@ -172,12 +172,27 @@ class FormSession:
     def answer(self, field_id: str, value: Any) -> list[str]:
         """Record an answer (empty clears it); returns this question's error messages (empty = fine)."""
         f = self._field(field_id)
+        following = self._following_answers()
         self._store(f, value)
         self._prefilled.discard(field_id)
         self._prefill_errors.pop(field_id, None)
         self._state = None
+        # A field that now follows another answer again (是否为自己申请 turned from 否 to 是: the
+        # elder is the applicant) forgets what was typed for someone else, and takes the
+        # applicant's: kept, the other person's name stood there in error.
+        for other in self._following_answers() - following - {field_id}:
+            self._store(self.bundle.fields[other], None)       # typed, valid or not: forgotten
+            self._prefilled.discard(other)
+            self._state = None
         error = self._error_for(field_id)
         return [error] if error else []
+
+    def _following_answers(self) -> set[str]:
+        """Fields whose answer.* prefill holds now (their prefill_if is true)."""
+        state = self._evaluate()
+        return {f.id for f in self._order
+                if f.prefill and f.prefill.startswith("answer.") and f.prefill_if is not None
+                and f.prefill_if.holds(state)}
 
     def confirm(self, field_id: str) -> None:
         """The resident confirmed a prefilled answer as it is."""

@@ -337,7 +337,7 @@ def check_name(text: object, *, allow_latin: bool = False) -> str | None:
             continue
         if char.isdigit():
             return "姓名中不能有数字，请核对。"
-        if char.isascii() and char.isalpha():   # pinyin typed but no character chosen for it
+        if char.isascii() and char.islower():   # pinyin typed but no character chosen for it
             return "姓名里还有拼音字母没有选成汉字，请在键盘上方的候选字里点选，或删掉这些字母。"
         return f"姓名中不能有“{char}”，请按身份证上的姓名填写。"
     if value.startswith("\u00b7") or value.endswith("\u00b7") or "\u00b7\u00b7" in value:

@@ -434,6 +434,29 @@ def test_someone_elses_name_and_number_are_not_the_applicants(shipped: Catalogue
     assert s.current.value == CARD["name"] and s.current.prefilled
 
 
+@pytest.mark.parametrize("bundle_id, name_field, id_field", [
+    ("senior_allowance", "elder_name", "elder_id_number"),
+    ("disability_subsidies", "disabled_name", "disabled_id_number"),
+])
+def test_turning_to_oneself_forgets_what_was_typed_for_someone_else(shipped: Catalogue, bundle_id,
+                                                                  name_field, id_field) -> None:
+    """The walk: 否, the mother's name and number typed, then 是 — her name stayed, in error."""
+    s = FormSession(shipped.bundle(bundle_id), applicant=CARD, today=TODAY)
+    s.answer("for_self", False)
+    s.answer(name_field, "张桂兰")
+    s.answer(id_field, "210213194202152824")
+    s.answer("for_self", True)
+    s.goto(name_field)
+    assert s.current.value == CARD["name"] and s.current.prefilled
+    s.goto(id_field)
+    assert s.current.value == CARD["id_number"] and s.current.prefilled
+    assert name_field not in s.errors() and id_field not in s.errors()
+    s.answer("for_self", True)                                   # the same answer again: nothing lost
+    s.answer(name_field, CARD["name"])
+    s.answer("for_self", True)
+    assert s.answers()[name_field] == CARD["name"]
+
+
 def test_relation_questions_never_offer_oneself(shipped: Catalogue) -> None:
     """您是老人的 offered 本人 right after 是否为自己申请 = 否."""
     for bundle in shipped.bundles:
