@@ -142,8 +142,12 @@ def test_agent_serves_a_resident_who_signs_then_the_next_one(agent_kiosk, qtbot)
     qtbot.waitUntil(lambda: screen(kiosk) == "agent_consent", timeout=10_000)
     assert "王*" in visible(kiosk, "consentText").property("text")
     assert RESIDENT.name not in strings_in_tree(kiosk)          # masked on screen
+    settle(kiosk.app)
+    confirm = visible(kiosk, "confirmConsent")
+    where = confirm.mapToScene(QPointF(0, 0))
     tap_visible(kiosk, "confirmConsent")                        # nothing signed yet
     assert "还没有签名" in visible(kiosk, "consentError").property("text")
+    assert confirm.mapToScene(QPointF(0, 0)) == where           # the problem moved 确认签名 down
     draw(kiosk, "consentPad", SCRIBBLE)
     tap_visible(kiosk, "confirmConsent")
     assert screen(kiosk) == "identified"

@@ -81,16 +81,7 @@ Item {
             width: parent.width
             height: Math.min(width * 0.75,
                              Math.max(220, screen.height - padColumn.y - 24 - 16 * 3 - 40 - buttons.height
-                                           - (errorText.visible ? errorText.height + 16 : 0)))
-        }
-        KText {
-            id: errorText
-            objectName: "consentError"
-            width: parent.width
-            visible: agentConsent.error !== ""
-            text: "！ " + agentConsent.error
-            color: Theme.error
-            font.bold: true
+                                           - errorLine.height - 16))
         }
         Row {
             id: buttons
@@ -111,6 +102,18 @@ Item {
                 hint: "我同意委托代办"
                 onClicked: agentConsent.confirm()
             }
+        }
+        // Under the buttons, its line kept free in the pad's height (as on the sign screen): when
+        // it comes, neither the pad nor 确认签名 moves (above the buttons it pushed them down).
+        FontMetrics { id: errorLine; font.family: Theme.fontFamily; font.pixelSize: Theme.body; font.bold: true }
+        KText {
+            id: errorText
+            objectName: "consentError"
+            width: parent.width
+            visible: agentConsent.error !== ""
+            text: "！ " + agentConsent.error
+            color: Theme.error
+            font.bold: true
         }
     }
 }

@@ -52,7 +52,8 @@ Item {
                 objectName: "staffRefreshButton"
                 width: 220
                 primary: false
-                text: "刷新"
+                text: staff.refreshing ? "刷新中…" : "刷新"
+                enabledLook: !staff.refreshing      // pressed again while reading: nothing to do
                 onClicked: staff.refresh()
             }
             BigButton {
