@@ -90,14 +90,33 @@ def visible_texts(root: QQuickItem) -> tuple:
     return tuple(found)
 
 
+def scroll_positions(root: QQuickItem) -> tuple:
+    """How far each visible list is scrolled: the page turning is something a person sees (the
+    "more below" band turns a long page without changing a word on it)."""
+    found = []
+
+    def walk(item: QQuickItem) -> None:
+        if not item.isVisible():
+            return
+        if item.inherits("QQuickFlickable"):
+            found.append(round(float(item.property("contentY") or 0.0)))
+        for child in item.childItems():
+            walk(child)
+
+    walk(root)
+    return tuple(found)
+
+
 def seen_state(kiosk) -> tuple:  # noqa: ANN001
-    """What a person could notice: the screen, the texts on it, where focus is, and every
-    view-model property (a light, a mark, a count) — compared before and after a tap."""
+    """What a person could notice: the screen, the texts on it, where focus is, how far the page
+    is scrolled, and every view-model property (a light, a mark, a count) — compared before and
+    after a tap."""
     window = kiosk.window
     focus = window.activeFocusItem()
     focus_key = (focus.objectName(), focus.metaObject().className()) if focus is not None else None
     return (kiosk.shell.property("screen"), kiosk.session.state.value, focus_key,
-            visible_texts(window.contentItem()), model_state(kiosk))
+            visible_texts(window.contentItem()), scroll_positions(window.contentItem()),
+            model_state(kiosk))
 
 
 def layout(kiosk) -> dict[tuple, QRectF]:  # noqa: ANN001
