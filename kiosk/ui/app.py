@@ -214,7 +214,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     bundles, form = _journey_view_models(journey, shell, store)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
-    handwriting = _handwriting(shell, voice, recogniser)
+    handwriting = _handwriting(shell, voice, recogniser, form)
     if store is not None:
         journey.put_attachment = store.put_attachment
     after_submit: list = []
@@ -493,7 +493,7 @@ def _precheck(camera, journey, voice, shell):  # noqa: ANN001, ANN202
     return precheck
 
 
-def _handwriting(shell, voice, recogniser):  # noqa: ANN001, ANN202
+def _handwriting(shell, voice, recogniser, form):  # noqa: ANN001, ANN202
     """手写输入 for every Chinese text field (viewmodels/handwriting.py): the recogniser (shared with
     the pinyin strip) is made now (cheap) and loads its models on a worker thread once the first
     screen is painted."""
@@ -501,6 +501,21 @@ def _handwriting(shell, voice, recogniser):  # noqa: ANN001, ANN202
 
     handwriting = HandwritingViewModel(recogniser, voice.say, parent=shell)
     shell.add_wiper(handwriting.wipe)
+    # The pad belongs to one field on one page: a new screen or the next question closes it (left
+    # open, it stood in the state for a field no longer shown, and 手写 on the next one opened a
+    # second time unannounced — the exerciser's seed 1984).
+    page = [("", "")]
+
+    def follow_page() -> None:
+        here = (shell.property("screen"), form.property("fieldId") if form is not None else "")
+        if here != page[0]:
+            page[0] = here
+            if handwriting.property("open"):
+                handwriting.close()
+
+    shell.changed.connect(follow_page)
+    if form is not None:
+        form.changed.connect(follow_page)
     return handwriting
 
 

@@ -122,3 +122,15 @@ def test_the_pad_and_its_strokes_go_with_the_wipe(make_kiosk, qtbot, strokes_of)
     settle(kiosk.app)
     assert not kiosk.handwriting.property("open") and kiosk.handwriting.property("strokes") == []
     assert kiosk.handwriting.property("candidates") == []
+
+
+def test_the_pad_closes_with_its_page(make_kiosk, qtbot):
+    """Open on 手动输入, then 改为扫码 and back: the pad was still 'open' for a field not shown, and
+    手写 on the next page opened it without the state changing (the exerciser, seed 1984)."""
+    kiosk = make_kiosk()
+    qtbot.waitUntil(lambda: kiosk.handwriting.property("available"), timeout=30_000)
+    tap(kiosk, "manualButton")
+    open_pad(kiosk)
+    assert kiosk.handwriting.property("open")
+    tap(kiosk, "scanInsteadButton")
+    assert kiosk.shell.property("screen") == "scan" and not kiosk.handwriting.property("open")
