@@ -204,6 +204,7 @@ Item {
                     selected: true
                     text: staff.lookupId
                     error: staff.lookupError
+                    errorBelow: false       // said under 查找: here it pushed the keys down a row
                 }
                 NumericKeypad {
                     objectName: "lookupKeypad"
@@ -216,6 +217,14 @@ Item {
                     width: parent.width
                     text: "查找"
                     onClicked: staff.lookupTyped()
+                }
+                KText {
+                    objectName: "lookupIdError"
+                    width: parent.width
+                    visible: staff.lookupError !== ""
+                    text: "！ " + staff.lookupError
+                    color: Theme.error
+                    font.bold: true
                 }
             }
 
