@@ -97,6 +97,7 @@ class StaffViewModel(QObject):
         self._problems: list[dict] = []
         self._queue_message = ""
         self._refreshed_at = ""
+        self._same_second = 0
         self._refreshing = False
         self._test_print = ""
         self._figures: list[dict] = []
@@ -257,7 +258,10 @@ class StaffViewModel(QObject):
             return
         self._refreshing = False
         # When the figures were read: pressing 刷新 with nothing new still shows it did something.
-        self._refreshed_at = dt.datetime.fromtimestamp(self._clock()).strftime("%H:%M:%S")
+        # Pressed again within the same second (the figures read twice): say it was read again.
+        when = dt.datetime.fromtimestamp(self._clock()).strftime("%H:%M:%S")
+        self._same_second = self._same_second + 1 if self._refreshed_at.startswith(when) else 0
+        self._refreshed_at = when + (f"（第 {self._same_second + 1} 次读取）" if self._same_second else "")
         if error is not None:
             log.error("staff overview failed: %s", type(error).__name__)
             self._queue_message = "读取本机数据出错，请联系县级运维人员。"

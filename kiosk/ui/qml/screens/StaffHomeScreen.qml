@@ -158,17 +158,6 @@ Item {
                 objectName: "devicesSection"
                 width: parent.cell
                 heading: "设备"
-                Repeater {
-                    model: staff.devices
-                    delegate: KText {
-                        required property var modelData
-                        width: parent.width
-                        text: (modelData.warn ? "！ " : "✓ ") + modelData.name + "：" + modelData.state
-                              + (modelData.message !== "" ? "（" + modelData.message + "）" : "")
-                        color: modelData.warn ? Theme.error : Theme.text
-                        font.bold: modelData.warn
-                    }
-                }
                 BigButton {
                     objectName: "testPrintButton"
                     width: parent.width
@@ -184,6 +173,19 @@ Item {
                     height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
                     text: staff.testPrintMessage
                     font.bold: true
+                }
+                // The devices' states under 测试打印 and its answer: a test page changes the printer's
+                // line (缺纸, 恢复), and above the button that moved 测试打印 under the finger.
+                Repeater {
+                    model: staff.devices
+                    delegate: KText {
+                        required property var modelData
+                        width: parent.width
+                        text: (modelData.warn ? "！ " : "✓ ") + modelData.name + "：" + modelData.state
+                              + (modelData.message !== "" ? "（" + modelData.message + "）" : "")
+                        color: modelData.warn ? Theme.error : Theme.text
+                        font.bold: modelData.warn
+                    }
                 }
             }
 
