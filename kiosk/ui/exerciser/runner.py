@@ -529,6 +529,8 @@ class Exerciser:
         for key, rect in before.items():
             if key not in after or (moving and key[0].startswith(moving)):
                 continue
+            if pressed is not None and pressed[0] == "vkb" and key[0] == "vkb":
+                continue    # the keyboard's own pages (&123, 中/英, shift) rearrange its keys
             near = (abs(rect.center().x() - centre.x()) <= NEIGHBOURHOOD_PX
                     and abs(rect.center().y() - centre.y()) <= NEIGHBOURHOOD_PX)
             if not near:
