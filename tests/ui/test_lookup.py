@@ -13,7 +13,7 @@ from tests.ui.qml_tree import strings_in_tree
 from tests.ui.staff_helpers import place_card, saved_application, tap_visible, visible
 
 
-def test_returning_resident_sees_pulled_status_and_reprints_the_receipt(demo, qtbot):
+def test_returning_resident_sees_pulled_status_and_reprints_the_receipt(demo, qtbot, caplog):
     kiosk, station, _ = demo
     store = station.store
     card = sample_for("resident")
@@ -52,9 +52,11 @@ def test_returning_resident_sees_pulled_status_and_reprints_the_receipt(demo, qt
     assert printer.wait_for_pages(pages + 1, timeout=10)
     assert "receipt_reprinted" in [e["event"] for e in store.audit_entries()]
 
+    caplog.set_level("INFO", logger="kiosk.ui.viewmodels.shell")
     tap_visible(kiosk, "lookupDoneButton")
     assert kiosk.shell.property("screen") == "attract"
     assert kiosk.shell.property("purpose") == "apply"
+    assert "session ended: finished" in caplog.text          # 办完了 is a visit ended, not broken off
     assert not [t for t in strings_in_tree(kiosk) if card.name in t or mine.local_reference in t]
 
 

@@ -250,6 +250,11 @@ class ShellViewModel(Notifying):
         self._session.end(EndReason.CANCELLED)
 
     @Slot()
+    def finish(self) -> None:
+        """办完了 (查进度 and the like): the visit ended as planned, not broken off — logged so."""
+        self._session.end(EndReason.FINISHED)
+
+    @Slot()
     def askHome(self) -> None:
         """The top bar's 首页: at once, unless answers are being filled in and not yet saved —
         then asked first, for one tap must not throw away a form (the newcomer lost fifteen

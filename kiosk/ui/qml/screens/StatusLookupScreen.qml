@@ -148,7 +148,7 @@ Item {
             width: page.columnWidth
             primary: !lookup.forStaff
             text: lookup.forStaff ? "返回工作人员页面" : "办完了，回到首页"
-            onClicked: lookup.forStaff ? shell.back() : shell.home()
+            onClicked: lookup.forStaff ? shell.back() : shell.finish()
         }
     }
 }
