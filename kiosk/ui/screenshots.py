@@ -44,6 +44,9 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id == "identify_manual:handwriting":
         show_handwriting(kiosk)
         return
+    if screen_id == "identify_manual:pinyin":
+        show_pinyin(kiosk)
+        return
     if screen_id == "identify_manual":
         shell.jump("identify_manual")
         kiosk.identify.setProperty("name", "张喆")
@@ -107,7 +110,33 @@ def show_screen(kiosk, screen_id: str) -> None:
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
 EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review", "capture:nothing",
                   "capture:precheck",
-                  "identify_manual:handwriting")
+                  "identify_manual:handwriting", "identify_manual:pinyin")
+
+
+def show_pinyin(kiosk) -> None:  # noqa: ANN001
+    """The name typed by pinyin: 李 chosen, "sheng" on the keyboard, our big candidates above it
+    with 昇 among them (name characters first in a name box)."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQuick import QQuickItem
+
+    kiosk.shell.jump("identify_manual")
+    settle(kiosk.app)
+
+    def items(item: QQuickItem):  # noqa: ANN202 - the visual tree, depth first
+        yield item
+        for child in item.childItems():
+            yield from items(child)
+
+    box = next(i for i in items(kiosk.window.contentItem())
+               if i.objectName() == "nameField" and i.isVisible())
+    field = next(i for i in items(box) if i.inherits("QQuickTextInput"))
+    field.forceActiveFocus()
+    QGuiApplication.inputMethod().show()
+    settle(kiosk.app)
+    kiosk.identify.setProperty("name", "李sheng")
+    for _ in range(3):
+        kiosk.pinyin.wait()
+        settle(kiosk.app)
 
 
 def show_handwriting(kiosk) -> None:  # noqa: ANN001

@@ -92,3 +92,23 @@ def test_the_search_hint_works_as_written_on_the_keyboard(make_kiosk):
     for letters in ("tuixiu", "shhgl"):     # whole syllables; an item inside (社会化管理服务登记)
         kiosk.bundles.setProperty("query", letters)
         assert kiosk.bundles.ids() == ["retirement"], letters
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_li_sheng_miao_by_pinyin_in_normal_and_large_text(make_kiosk, qtbot, large):
+    """Issue 16's name, 李昇淼 (昇 and 淼 are rare in everyday text, common in names), typed letter
+    by letter on the keyboard and chosen from the strip's first page."""
+    kiosk = make_kiosk(large_text=large)
+    tap(kiosk, "manualButton")
+    name_box = [c for c in controls(kiosk.window) if c.kind == "text" and c.key[0] == "nameField"][0]
+    press_at(kiosk.window, name_box.rect.center())
+    settle(kiosk.app)
+    for letters, wanted in (("li", "李"), ("sheng", "昇"), ("miao", "淼")):
+        type_on_keyboard(kiosk, letters)
+        qtbot.waitUntil(lambda w=wanted: w in kiosk.pinyin.property("candidates"), timeout=10_000)
+        shown = {c.label: c for c in candidates(kiosk, qtbot)}
+        assert wanted in shown, f"{wanted} not on the strip for {letters}: {list(shown)}"
+        assert shown[wanted].rect.height() >= (60 if large else 48)
+        press_at(kiosk.window, shown[wanted].rect.center())
+        settle(kiosk.app)
+    assert kiosk.identify.property("name") == "李昇淼"
