@@ -16,10 +16,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from kiosk.ui.background import Background
-from kiosk.ui.viewmodels.base import Notifying, prop
+from kiosk.ui.viewmodels.base import prop
+from kiosk.ui.viewmodels.finger_pad import FingerPad
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,10 @@ STRIP = 10               # candidates shown at once: the strip's big buttons
 CONTEXTS = ("surname", "given_name", "name", "address", "text")
 
 
-class HandwritingViewModel(Notifying):
+class HandwritingViewModel(FingerPad):
     """`handwriting` in QML: one pad, used by whichever text field has it open."""
 
     changed = Signal()
-    strokesChanged = Signal()
     chosen = Signal(str)          # a character for the field that has the pad open
     erased = Signal()             # 删除: the field's last character
 
@@ -46,7 +46,6 @@ class HandwritingViewModel(Notifying):
         self._recogniser = None
         self._say = say
         self._background = Background(self)
-        self._strokes: list[list[float]] = []     # each stroke x0, y0, x1, y1 … as shares of the pad
         self._size = (600.0, 600.0)
         self._serial = 0                           # a late answer for older strokes is dropped
 
@@ -60,11 +59,6 @@ class HandwritingViewModel(Notifying):
     available = prop(bool, "available", changed)
     foundRare = prop(bool, "foundRare", changed)   # the strip shows characters found by parts/reading
     owner = prop(str, "owner", changed)            # the field the pad writes into (one at a time)
-
-    def _get_strokes(self) -> list:
-        return [list(s) for s in self._strokes]
-
-    strokes = Property("QVariantList", _get_strokes, notify=strokesChanged)
 
     def _engine(self):  # noqa: ANN202 - devices.handwriting.Recogniser; made on first use
         if self._recogniser is None:
@@ -106,20 +100,6 @@ class HandwritingViewModel(Notifying):
     def setSize(self, width: float, height: float) -> None:
         if width > 0 and height > 0:
             self._size = (width, height)
-
-    @Slot(float, float)
-    def press(self, x: float, y: float) -> None:
-        self._strokes.append([_clamp(x), _clamp(y)])
-        self._set("error", "")
-        self.strokesChanged.emit()
-
-    @Slot(float, float)
-    def move(self, x: float, y: float) -> None:
-        if not self._strokes:
-            self.press(x, y)
-            return
-        self._strokes[-1].extend((_clamp(x), _clamp(y)))
-        self.strokesChanged.emit()
 
     @Slot()
     def release(self) -> None:
@@ -235,6 +215,3 @@ class HandwritingViewModel(Notifying):
         if self._recogniser is not None:
             self._recogniser.close()
 
-
-def _clamp(value: float) -> float:
-    return min(1.0, max(0.0, float(value)))

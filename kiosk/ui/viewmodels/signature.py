@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from kiosk.ui.background import Background, write_failure_message
-from kiosk.ui.viewmodels.base import Notifying, prop
+from kiosk.ui.viewmodels.base import prop
+from kiosk.ui.viewmodels.finger_pad import FingerPad
 
 DECLARATION = "本人承诺：所填写的信息和提交的材料真实、准确、完整，如有不实，愿承担相应法律责任。"
 PNG_WIDTH = 1200               # width of the stored signature image; its height follows the pad
@@ -95,15 +96,11 @@ def render_png(strokes: list[list[float]], aspect: float = 2.5, width: int = PNG
     return png_bytes(image.convertToFormat(QImage.Format.Format_Grayscale8))
 
 
-def _clamp(value: float) -> float:
-    return min(1.0, max(0.0, value))
 
-
-class SignatureViewModel(Notifying):
+class SignatureViewModel(FingerPad):
     """The sign screen: the text to sign (shown and read aloud), the strokes, 重写 and 确认签名."""
 
     changed = Signal()
-    strokesChanged = Signal()
 
     _PERSONAL = ("text", "error", "signed", "missing", "saving")
 
@@ -114,7 +111,6 @@ class SignatureViewModel(Notifying):
         self._say = say
         self._background = Background(self)
         self._save_serial = 0          # a save answered after 重写 or the wipe is ignored
-        self._strokes: list[list[float]] = []
         self._aspect = 2.5
         self.on_forward: Callable[[], None] | None = None
         self.on_materials: Callable[[], None] | None = None
@@ -126,11 +122,6 @@ class SignatureViewModel(Notifying):
     error = prop(str, "error", changed)
     signed = prop(bool, "signed", changed)
     saving = prop(bool, "saving", changed)     # 确认签名 tapped: the signature is being written
-
-    def _get_strokes(self) -> list:
-        return [list(s) for s in self._strokes]
-
-    strokes = Property("QVariantList", _get_strokes, notify=strokesChanged)
 
     def stroke_data(self) -> list[list[float]]:
         return [list(s) for s in self._strokes]
@@ -162,20 +153,6 @@ class SignatureViewModel(Notifying):
     def setAspect(self, aspect: float) -> None:
         if aspect > 0:
             self._aspect = aspect
-
-    @Slot(float, float)
-    def press(self, x: float, y: float) -> None:
-        self._strokes.append([_clamp(x), _clamp(y)])
-        self._set("error", "")
-        self.strokesChanged.emit()
-
-    @Slot(float, float)
-    def move(self, x: float, y: float) -> None:
-        if not self._strokes:
-            self.press(x, y)
-            return
-        self._strokes[-1].extend((_clamp(x), _clamp(y)))
-        self.strokesChanged.emit()
 
     @Slot()
     def clear(self) -> None:
