@@ -19,22 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from devices.precheck.doc_types import DOC_TYPES
+
 EXIT_FINDINGS, EXIT_ARGS, EXIT_FILE, EXIT_ENGINE = 1, 2, 3, 4
 MAX_FILE_BYTES = 60_000_000
-
-
-# The same names as devices.precheck.understand.DOC_TYPES (a test keeps them equal); spelt out
-# here so that registering the command imports neither OpenCV nor the OCR.
-DOC_TYPES = (
-    "hukou",
-    "birth_cert",
-    "marriage_cert",
-    "id_card_front",
-    "id_card_back",
-    "disability_cert",
-    "business_license",
-    "other",
-)
 
 
 def register(commands: Any) -> None:

@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from devices.precheck.doc_types import DOC_TYPES  # noqa: F401 - what sample() can draw (tests, benchmark)
 from devices.precheck.people import (
     STREETS,
     Person,
@@ -35,17 +36,6 @@ from devices.precheck.people import (
     make_person,
 )
 from forms.validators import uscc_check_char
-
-DOC_TYPES = (
-    "hukou",
-    "birth_cert",
-    "marriage_cert",
-    "id_card_front",
-    "id_card_back",
-    "disability_cert",
-    "business_license",
-    "other",
-)
 
 PX_PER_MM = 8.0  # pages are drawn at about 200 dpi
 

@@ -20,19 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from devices.precheck.doc_types import DOC_TYPES  # noqa: F401 - the engine names its kinds (checker, tests)
 from devices.precheck.ocr import Line, OcrEngine
 from forms.validators import check_id_number, check_uscc
-
-DOC_TYPES = (
-    "hukou",
-    "birth_cert",
-    "marriage_cert",
-    "id_card_front",
-    "id_card_back",
-    "disability_cert",
-    "business_license",
-    "other",
-)
 
 DOC_LABELS = {
     "hukou": "户口簿",
