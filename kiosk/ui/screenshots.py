@@ -113,23 +113,27 @@ EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:r
                   "identify_manual:handwriting", "identify_manual:pinyin")
 
 
+def _tree(item):  # noqa: ANN001, ANN202 - a QQuickItem and all below it, depth first
+    yield item
+    for child in item.childItems():
+        yield from _tree(child)
+
+
+def _name_box(kiosk):  # noqa: ANN001, ANN202 - the 手动输入 name field shown (a QQuickItem)
+    return next(i for i in _tree(kiosk.window.contentItem())
+                if i.objectName() == "nameField" and i.isVisible())
+
+
 def show_pinyin(kiosk) -> None:  # noqa: ANN001
     """The name typed by pinyin: 李 chosen, "sheng" on the keyboard, our big candidates above it
     with 昇 among them (name characters first in a name box)."""
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQuick import QQuickItem
 
     kiosk.shell.jump("identify_manual")
     settle(kiosk.app)
 
-    def items(item: QQuickItem):  # noqa: ANN202 - the visual tree, depth first
-        yield item
-        for child in item.childItems():
-            yield from items(child)
-
-    box = next(i for i in items(kiosk.window.contentItem())
-               if i.objectName() == "nameField" and i.isVisible())
-    field = next(i for i in items(box) if i.inherits("QQuickTextInput"))
+    box = _name_box(kiosk)
+    field = next(i for i in _tree(box) if i.inherits("QQuickTextInput"))
     field.forceActiveFocus()
     QGuiApplication.inputMethod().show()
     settle(kiosk.app)
@@ -142,7 +146,6 @@ def show_pinyin(kiosk) -> None:  # noqa: ANN001
 def show_handwriting(kiosk) -> None:  # noqa: ANN001
     """手写 open beside the name box: 李昇 chosen, 淼 written by a generated hand, its candidates."""
     from PySide6.QtCore import QMetaObject
-    from PySide6.QtQuick import QQuickItem
 
     from devices.handwriting.recogniser import default_model_path
     from devices.handwriting.testset import StrokeSource, write_like_a_person
@@ -151,14 +154,8 @@ def show_handwriting(kiosk) -> None:  # noqa: ANN001
     settle(kiosk.app)
     kiosk.handwriting.warm_up()
     kiosk.handwriting.wait()
-    def items(item: QQuickItem):  # noqa: ANN202 - the visual tree, depth first
-        yield item
-        for child in item.childItems():
-            yield from items(child)
-
-    box = next(i for i in items(kiosk.window.contentItem())
-               if i.objectName() == "nameField" and i.isVisible())
-    button = next(i for i in items(box) if i.objectName() == "handwritingButton")
+    box = _name_box(kiosk)
+    button = next(i for i in _tree(box) if i.objectName() == "handwritingButton")
     QMetaObject.invokeMethod(button, "clicked")
     settle(kiosk.app)
     for character in "李昇":

@@ -73,8 +73,12 @@ def _frozen(value: object) -> object:
     return repr(type(value))
 
 
-def visible_texts(root: QQuickItem) -> tuple:
-    found = []
+def on_screen(root: QQuickItem) -> tuple[tuple, tuple]:
+    """In one walk of what is shown (visible, not transparent): the texts, and how far each list
+    is scrolled — the page turning is something a person sees (the "more below" band turns a long
+    page without changing a word on it)."""
+    texts: list = []
+    scrolls: list = []
 
     def walk(item: QQuickItem) -> None:
         if not item.isVisible() or item.opacity() <= 0.01:
@@ -82,29 +86,18 @@ def visible_texts(root: QQuickItem) -> tuple:
         if item.inherits("QQuickText") or item.inherits("QQuickTextInput"):
             text = item.property("text")
             if text:
-                found.append(text)
+                texts.append(text)
+        elif item.inherits("QQuickFlickable"):
+            scrolls.append(round(float(item.property("contentY") or 0.0)))
         for child in item.childItems():
             walk(child)
 
     walk(root)
-    return tuple(found)
+    return tuple(texts), tuple(scrolls)
 
 
-def scroll_positions(root: QQuickItem) -> tuple:
-    """How far each visible list is scrolled: the page turning is something a person sees (the
-    "more below" band turns a long page without changing a word on it)."""
-    found = []
-
-    def walk(item: QQuickItem) -> None:
-        if not item.isVisible():
-            return
-        if item.inherits("QQuickFlickable"):
-            found.append(round(float(item.property("contentY") or 0.0)))
-        for child in item.childItems():
-            walk(child)
-
-    walk(root)
-    return tuple(found)
+def visible_texts(root: QQuickItem) -> tuple:
+    return on_screen(root)[0]
 
 
 def seen_state(kiosk) -> tuple:  # noqa: ANN001
@@ -115,7 +108,7 @@ def seen_state(kiosk) -> tuple:  # noqa: ANN001
     focus = window.activeFocusItem()
     focus_key = (focus.objectName(), focus.metaObject().className()) if focus is not None else None
     return (kiosk.shell.property("screen"), kiosk.session.state.value, focus_key,
-            visible_texts(window.contentItem()), scroll_positions(window.contentItem()),
+            *on_screen(window.contentItem()),
             model_state(kiosk))
 
 
