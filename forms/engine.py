@@ -109,6 +109,10 @@ class FormSession:
         self.shared = dict(prefill or {})
         self.agent = dict(agent) if agent else None
         self._order = [f for page in bundle.pages for f in page.fields]
+        # answer.* prefills that hold only under a condition (most bundles have none: then an
+        # answer costs no evaluation of its own to see whether one turned on)
+        self._conditional_prefills = [f for f in self._order if f.prefill and f.prefill_if is not None
+                                      and f.prefill.startswith("answer.")]
         self._index = {f.id: n for n, f in enumerate(self._order)}
         self._pages = {p.id: p for p in bundle.pages}
         self._raw: dict[str, Any] = {}
@@ -189,10 +193,10 @@ class FormSession:
 
     def _following_answers(self) -> set[str]:
         """Fields whose answer.* prefill holds now (their prefill_if is true)."""
+        if not self._conditional_prefills:
+            return set()
         state = self._evaluate()
-        return {f.id for f in self._order
-                if f.prefill and f.prefill.startswith("answer.") and f.prefill_if is not None
-                and f.prefill_if.holds(state)}
+        return {f.id for f in self._conditional_prefills if f.prefill_if.holds(state)}
 
     def confirm(self, field_id: str) -> None:
         """The resident confirmed a prefilled answer as it is."""
