@@ -289,22 +289,26 @@ class ShellViewModel(Notifying):
     def readAloud(self) -> None:
         """朗读: read what is on screen and show that it is being read; pressed while reading
         (the button then says 停止), stop."""
-        if self._values["speaking"]:
-            self._voice.stop()
-            self._spoken()
-            return
-        self.readOut(self.speak(), already_said=True)
+        if not self._stopped_reading():
+            self._show_reading(self.speak())
 
-    def readOut(self, text: str, already_said: bool = False) -> None:  # noqa: N802 - as the slots
+    def readOut(self, text: str) -> None:  # noqa: N802 - as the slots
         """Read `text` aloud (朗读承诺 and the like as well as 朗读) and show it is being read, or
         that this machine cannot speak: a read button that shows nothing looks broken. Pressed
         again while reading (its button then says 停止朗读), it stops."""
-        if self._values["speaking"] and not already_said:
-            self._voice.stop()
-            self._spoken()
-            return
-        if not already_said:
+        if not self._stopped_reading():
             self._voice.say(text)
+            self._show_reading(text)
+
+    def _stopped_reading(self) -> bool:
+        """A read button pressed while reading stops it (and says so by returning True)."""
+        if not self._values["speaking"]:
+            return False
+        self._voice.stop()
+        self._spoken()
+        return True
+
+    def _show_reading(self, text: str) -> None:
         if self._voice.available:
             note, seconds = "正在朗读：" + text, min(30.0, max(2.0, 0.25 * len(text)))
         else:
