@@ -7,25 +7,20 @@ Item {
     readonly property bool landscape: width > height
     property string keypadTarget: "id"
 
-    Flickable {
+    ScreenColumn {
         id: page
-        anchors { left: parent.left; right: parent.right; top: parent.top }
-        height: parent.height - (cue.visible ? cue.height : 0)
+        anchors.fill: parent
+        maxWidth: screen.landscape ? 1760 : 960
         // Never shorter while the screen shows: the problems under 确定 going away must not pull
         // a page scrolled down to read them back under the finger (the next key hit the wrong one).
-        property real tallest: 0
-        contentHeight: Math.max(content.implicitHeight, tallest) + 96
-        clip: true
-        boundsBehavior: Flickable.StopAtBounds
+        neverShrink: true
 
         Grid {
             id: content
             x: (parent.width - width) / 2
-            y: 48
             columns: screen.landscape ? 2 : 1
             columnSpacing: 64
             rowSpacing: 28
-            onImplicitHeightChanged: page.tallest = Math.max(page.tallest, implicitHeight)
             readonly property int colWidth: screen.landscape ? Math.min(820, (screen.width - 160) / 2)
                                                              : Math.min(screen.width - 96, 960)
 
@@ -127,12 +122,5 @@ Item {
                 ErrorSummary { objectName: "identifyErrors"; width: parent.width; errors: identify.errors }
             }
         }
-    }
-
-    ScrollCue {     // below the list, never over it
-        id: cue
-        flickable: page
-        visible: page.contentHeight > screen.height
-        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
     }
 }
