@@ -263,11 +263,16 @@ def complete_by_touch(station: Station, bundle_id: str) -> tuple[str, dict[str, 
 def receipt_qr(station: Station, reference: str) -> None:
     kiosk, qtbot = station.kiosk, station.qtbot
     qtbot.waitUntil(lambda: kiosk.submit.property("printState") == "printed", timeout=20_000)
+    saved = [row.local_reference for row in station.sync.store.outbox_rows() if row.kind == "submission"]
+    assert saved == [reference], f"one application saved once, under the reference shown: {saved}"
     printer = kiosk.station_devices.printer_simulator
     assert printer.wait_for_pages(1, timeout=10)
-    page = QImage(str(printer.png_paths[-1]))
-    assert not page.isNull() and page.width() >= 576
-    assert reference in [r.text for r in zxingcpp.read_barcodes(_gray(page))]
+    codes = []
+    for path in printer.png_paths:                               # every page this station printed
+        page = QImage(str(path))
+        assert not page.isNull() and page.width() >= 576
+        codes.append([r.text for r in zxingcpp.read_barcodes(_gray(page))])
+    assert codes == [[reference]], f"one receipt, with the reference shown ({reference}): {codes}"
 
 
 def rate_and_finish(kiosk, qtbot, secrets: list[str]) -> None:
