@@ -35,6 +35,17 @@ def seconds(text: str) -> float:
     return value
 
 
+def capacity(text: str) -> float:
+    """argparse type for the platform's capacity: requests per second, 0 turning pacing off."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为每秒请求数（如 400），现在是 {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"应为不小于 0 的每秒请求数（如 400），现在是 {text!r}")
+    return value
+
+
 def platform_url(text: str) -> str:
     """argparse type for a platform address: an http(s) URL with a host, so a typo is a usage
     error (exit 2), not a network outage (exit 3)."""
@@ -124,6 +135,9 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     plat.add_argument("--data", dest="serve_data", metavar="DIR", type=Path, help="平台数据目录")
     plat.add_argument("--tls-cert", type=Path, metavar="PEM", help="HTTPS：服务器证书（含证书链）")
     plat.add_argument("--tls-key", type=Path, metavar="PEM", help="HTTPS：服务器私钥")
+    plat.add_argument("--capacity", type=capacity, default=400.0, metavar="请求数/秒",
+                      help="平台每秒能处理的请求数，据此给各驿站分配发送时段"
+                           "（缺省 400；0 为不分配，即旧平台）")
     plat.add_argument(
         "--demo-advance",
         type=seconds,
@@ -559,6 +573,7 @@ def _platform_serve(args: argparse.Namespace) -> int:
     if (args.tls_cert is None) != (args.tls_key is None):
         return _fail("--tls-cert 与 --tls-key 要一起给出。", EXIT_USAGE)
     service = _service(args.serve_data)
+    service.set_capacity(args.capacity or None)
     try:
         tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
         server = PlatformServer((args.host, args.port), service, tls=tls)

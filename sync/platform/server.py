@@ -265,6 +265,10 @@ class _Handler(BaseHTTPRequestHandler):
             station = self._authenticate(method, target, body)
             if station is None:
                 return None
+            refused = service.admit(station)
+            if refused is not None:   # pacing (contract 1.2): beyond capacity this second
+                status, reply = refused
+                return self._reply(status, reply, {"Retry-After": str(reply["retry_after"])})
             self._route(station, method, route, split.query, body)
         except Exception:  # a bug must not kill the connection silently; the kiosk retries a 500
             log.exception("platform handler failed")

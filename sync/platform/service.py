@@ -31,6 +31,7 @@ from typing import Any
 
 from sync import signing
 from sync.durable import write_atomic
+from sync.pacing import Pacing, PlatformPacer
 from sync.platform import signing_key_path
 from sync.platform.pdf import CertificateFacts, certificate_pdf
 
@@ -140,6 +141,7 @@ class PlatformService:
         data_dir: Path | str,
         clock: Callable[[], float] = time.time,
         catalogue_provider: Callable[[], dict] | None = None,
+        capacity_per_s: float | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -152,6 +154,10 @@ class PlatformService:
         # The oldest kiosk software the platform still accepts, announced in every heartbeat
         # answer; a county raises it after a security fix (stations then show staff a warning).
         self.min_app_version = "0.1.0"
+        # Pacing (contract 1.2): with a capacity, the platform refuses requests beyond it (503) and
+        # announces each station's delivery window; None behaves as a platform of contract 1.1.
+        self.pacer: PlatformPacer | None = None
+        self.set_capacity(capacity_per_s)
         self._local = threading.local()
         self._upload_lock = threading.Lock()
         self._documents: dict[str, Any] = {}
@@ -535,7 +541,36 @@ class PlatformService:
         kept = self.audit_head(station)
         if kept is not None:
             answer["audit_head"] = kept
+        pacing = self.pacing_for(station)
+        if pacing is not None:
+            answer["pacing"] = pacing.to_json()
         return 200, answer
+
+    # ------------------------------------------------------------------ pacing (contract 1.2)
+    def set_capacity(self, capacity_per_s: float | None) -> None:
+        """Requests per second this platform can take; None or 0 turns pacing off."""
+        self.pacer = PlatformPacer(capacity_per_s, self.clock) if capacity_per_s else None
+
+    def pacing_for(self, station: str) -> Pacing | None:
+        """The station's delivery window: the enabled stations in station-id order share the cycle
+        evenly (rank i of n opens at i·cycle/n)."""
+        if self.pacer is None:
+            return None
+        conn = self._conn()
+        stations = conn.execute("SELECT COUNT(*) FROM stations WHERE disabled=0").fetchone()[0]
+        rank = conn.execute("SELECT COUNT(*) FROM stations WHERE disabled=0 AND station_id<?",
+                            (station,)).fetchone()[0]
+        return self.pacer.announce(rank, stations)
+
+    def admit(self, station: str) -> tuple[int, dict[str, Any]] | None:
+        """None to serve the request; else the refusal (503 + body with the station's `pacing`;
+        the server adds `Retry-After` = `retry_after` of the body) when this second is full."""
+        if self.pacer is None or self.pacer.admit():
+            return None
+        pacing = self.pacing_for(station)
+        assert pacing is not None
+        return 503, error("overloaded", "省平台繁忙，请在平台指定的时段再发送。",
+                          pacing=pacing.to_json(), retry_after=self.pacer.retry_after(pacing))
 
     def _head_verifies(self, station: str, head: Any) -> bool:
         """An `audit_head` (optional, PLATFORM-API extension) signed by the station's enrolled key."""
