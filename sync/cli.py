@@ -181,6 +181,17 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p.add_argument("--png", type=Path, help="把二维码另存为 PNG 文件")
     p.add_argument("--data", type=Path, help="平台数据目录（缺省为演示平台：数据目录名加 -platform）")
     p.set_defaults(handler=_platform_identity_code)
+    p = sub.add_parser("publish-catalogue", help="签名并发布新版事项目录（先给试点驿站，再给全部驿站）")
+    p.add_argument("dir", metavar="DIR", type=Path, help="事项目录文件夹（各一件事 JSON 与 index.json）")
+    p.add_argument("--ring", required=True, choices=("pilot", "all"),
+                   help="pilot：只给试点驿站；all：给全部驿站")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_publish_catalogue)
+    p = sub.add_parser("set-ring", help="把驿站放进试点范围（pilot）或移回全部（all）")
+    p.add_argument("station", metavar="STATION", help="驿站编号，如 210102-0001")
+    p.add_argument("ring", choices=("pilot", "all"), help="pilot 或 all")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_set_ring)
     p = sub.add_parser("import", help="导入驿站用 U 盘带来的导出文件（可重复导入）")
     p.add_argument("dir", metavar="DIR", type=Path, help="导出文件所在目录")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
@@ -593,6 +604,40 @@ def _platform_serve(args: argparse.Namespace) -> int:
     finally:
         stop.set()
         server.server_close()
+    return EXIT_OK
+
+
+def _platform_publish_catalogue(args: argparse.Namespace) -> int:
+    """Validate DIR exactly as `catalogue validate` does (forms.load_catalogue), then sign and
+    offer it to the ring. Exit 2: DIR is not a catalogue folder; 1: it has problems or its
+    version is not new."""
+    from forms.catalogue import load_catalogue
+    from forms.errors import CatalogueError
+
+    if not args.dir.is_dir() or not (args.dir / "index.json").is_file():
+        return _fail(f"{args.dir} 不是事项目录文件夹（应含各一件事的 JSON 文件和 index.json）。", EXIT_USAGE)
+    try:
+        catalogue = load_catalogue(args.dir)
+    except CatalogueError as exc:
+        first = exc.problems[0].rstrip("。")
+        return _fail(f"事项目录有 {len(exc.problems)} 处问题，未发布，第一处：{first}"
+                     f"（全部问题请用 python main.py catalogue validate {args.dir} 查看）。", EXIT_FAILED)
+    try:
+        version = _service(args.data).publish_catalogue(catalogue.document(), args.ring)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_FAILED)
+    who = "试点驿站" if args.ring == "pilot" else "全部驿站"
+    print(f"事项目录版本 {version} 已签名发布给{who}（{len(catalogue.bundles)} 件事），"
+          "驿站在下次心跳时下载。")
+    return EXIT_OK
+
+
+def _platform_set_ring(args: argparse.Namespace) -> int:
+    try:
+        _service(args.data).set_ring(args.station, args.ring)
+    except KeyError:
+        return _fail(f"平台上没有注册的驿站 {args.station}。", EXIT_FAILED)
+    print(f"驿站 {args.station} 现在属于{'试点驿站' if args.ring == 'pilot' else '全部驿站'}。")
     return EXIT_OK
 
 

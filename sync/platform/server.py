@@ -342,8 +342,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, reply = service.changes_since(station, since)
             return self._reply(status, reply)
         if route in ("/catalogue", "/credit-list") and method == "GET":
-            payload, sig, version, etag = service.document(
-                "catalogue" if route == "/catalogue" else "credit_list"
+            payload, sig, version, etag = service.station_document(
+                station, "catalogue" if route == "/catalogue" else "credit_list"
             )
             if self.headers.get("If-None-Match") == etag:
                 return self._reply(304, headers={"ETag": etag})

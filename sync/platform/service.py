@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS certificates(certificate_id TEXT PRIMARY KEY, submiss
 CREATE TABLE IF NOT EXISTS ratings(rating_id TEXT PRIMARY KEY, station_id TEXT, body TEXT, received_at TEXT);
 CREATE TABLE IF NOT EXISTS heartbeats(station_id TEXT PRIMARY KEY, body TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER);
+CREATE TABLE IF NOT EXISTS catalogue_releases(version TEXT PRIMARY KEY, ring TEXT NOT NULL,
+    sha256 TEXT NOT NULL, published_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rings(station_id TEXT PRIMARY KEY, ring TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit_heads(station_id TEXT PRIMARY KEY, store_id TEXT NOT NULL,
     seq INTEGER NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL, at TEXT NOT NULL);
 """
@@ -534,7 +537,7 @@ class PlatformService:
                 )
         answer = {
             "server_time": self.now_text(),
-            "catalogue_version": self.document("catalogue")[2],
+            "catalogue_version": self.station_document(station, "catalogue")[2],
             "credit_list_version": self.document("credit_list")[2],
             "min_app_version": self.min_app_version,
         }
@@ -930,6 +933,79 @@ class PlatformService:
                      json.dumps({"version": version, "salt": doc["salt"], "entries": entries},
                                 ensure_ascii=False).encode("utf-8"), 0o644)
         return version
+
+    # ------------------------------------------------------------------ catalogue releases (rings)
+    RINGS = ("pilot", "all")
+
+    def _release_path(self, version: str) -> Path:
+        safe = hashlib.sha256(version.encode()).hexdigest()[:24]
+        return self.data_dir / "catalogue-releases" / f"{safe}.json"
+
+    def publish_catalogue(self, document: dict[str, Any], ring: str) -> str:
+        """Sign and keep a new catalogue version (`platform publish-catalogue`), offered to the
+        pilot ring or to all stations. The caller has validated it (forms.load_catalogue). The same
+        version again, unchanged, only widens its ring (pilot → all); ValueError (Chinese) for a
+        version not newer than the newest published one, or the same version with other content."""
+        from forms.catalogue import version_key
+
+        if ring not in self.RINGS:
+            raise ValueError("发布范围只能是 pilot（试点驿站）或 all（全部驿站）。")
+        payload = canonical(document)
+        version = str(document["version"])
+        digest = hashlib.sha256(payload).hexdigest()
+        conn = self._conn()
+        same = conn.execute("SELECT sha256 FROM catalogue_releases WHERE version=?", (version,)).fetchone()
+        if same is not None:
+            if same["sha256"] != digest:
+                raise ValueError(f"版本 {version} 已发布过不同的内容，请提高 index.json 中的版本号后再发布。")
+            if ring == "all":
+                with self._tx() as tx:
+                    tx.execute("UPDATE catalogue_releases SET ring='all' WHERE version=?", (version,))
+            return version
+        newest = max((r["version"] for r in conn.execute("SELECT version FROM catalogue_releases")),
+                     key=version_key, default=None)
+        base = self._document_source("catalogue").get("version")
+        for older in (newest, base):
+            if older is not None and version_key(version) <= version_key(str(older)):
+                raise ValueError(f"版本 {version} 不比已发布的 {older} 新，请提高 index.json 中的版本号。")
+        envelope = {"version": version, "payload": signing.b64(payload),
+                    "signature": signing.b64(self.key.sign(payload))}
+        path = self._release_path(version)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(envelope).encode(), 0o644)
+        with self._tx() as tx:
+            tx.execute("INSERT INTO catalogue_releases(version, ring, sha256, published_at) VALUES (?,?,?,?)",
+                       (version, ring, digest, self.now_text()))
+        return version
+
+    def set_ring(self, station: str, ring: str) -> None:
+        """Put a station into the pilot ring (it takes new catalogues first) or back to all."""
+        if ring not in self.RINGS:
+            raise ValueError("试点范围只能是 pilot 或 all。")
+        if self._conn().execute("SELECT 1 FROM stations WHERE station_id=?", (station,)).fetchone() is None:
+            raise KeyError(station)
+        with self._tx() as conn:
+            conn.execute("INSERT OR REPLACE INTO rings(station_id, ring) VALUES (?,?)", (station, ring))
+
+    def station_document(self, station: str, kind: str) -> tuple[bytes, str, str, str]:
+        """What `station` is offered: for the catalogue, the newest release of its ring (a pilot
+        station also takes `all` releases), else the base document; other kinds are the same for all."""
+        if kind != "catalogue":
+            return self.document(kind)
+        from forms.catalogue import version_key
+
+        conn = self._conn()
+        row = conn.execute("SELECT ring FROM rings WHERE station_id=?", (station,)).fetchone()
+        rings = ("pilot", "all") if row is not None and row["ring"] == "pilot" else ("all",)
+        releases = [r["version"] for r in conn.execute(
+            f"SELECT version FROM catalogue_releases WHERE ring IN ({','.join('?' * len(rings))})", rings)]
+        if not releases:
+            return self.document(kind)
+        version = max(releases, key=version_key)
+        envelope = json.loads(self._release_path(version).read_text(encoding="utf-8"))
+        payload = base64.b64decode(envelope["payload"])
+        etag = '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+        return payload, envelope["signature"], envelope["version"], etag
 
     def document(self, kind: str) -> tuple[bytes, str, str, str]:
         """(payload bytes, signature b64, version, etag), cached until the override file changes
