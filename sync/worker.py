@@ -527,9 +527,11 @@ class DeliveryWorker:
         key = platform_key(self.store)
         if key is None:
             return
+        refused = (documents.refused_catalogue(self.store) or {}).get("version")
         stale = any(
             versions.get(f"{kind}_version")
             and (self.store.document_info(kind) or {}).get("version") != versions.get(f"{kind}_version")
+            and not (kind == "catalogue" and versions.get(f"{kind}_version") == refused)  # refused once
             for kind in documents.KINDS
         )
         if force or stale or now >= self._next_documents:
