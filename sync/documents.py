@@ -180,16 +180,19 @@ def catalogue_in_use(store: Store | None):  # noqa: ANN201 - forms.Catalogue (fo
     checked when it was taken) when it is newer than the one shipped with the software, else the
     shipped one. A stored copy that no longer builds (a software update made its format stricter)
     falls back to the shipped one, never to nothing."""
-    from forms.catalogue import Catalogue, load_catalogue, version_key
+    from forms.catalogue import INDEX_NAME, SHIPPED_DIR, Catalogue, load_catalogue, version_key
     from forms.errors import CatalogueError
 
-    shipped = load_catalogue()
     doc = load(store, "catalogue") if store is not None else None
-    if not isinstance(doc, dict) or version_key(str(doc.get("version", ""))) <= version_key(shipped.version):
-        return shipped
+    try:    # the shipped version from its index alone: building a catalogue costs 0.15 s
+        shipped = str(json.loads((Path(SHIPPED_DIR) / INDEX_NAME).read_text("utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return load_catalogue()
+    if not isinstance(doc, dict) or version_key(str(doc.get("version", ""))) <= version_key(shipped):
+        return load_catalogue()
     try:
         return Catalogue.from_document(doc, source="本机保存的事项目录")
     except CatalogueError as exc:
         log.error("本机保存的事项目录 %s 无法使用，改用随软件发布的版本：%s", doc.get("version"),
                   exc.problems[:1])
-        return shipped
+        return load_catalogue()

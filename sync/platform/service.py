@@ -887,7 +887,8 @@ class PlatformService:
         try:
             import forms
 
-            bundle = forms.Catalogue.from_document(self._document_source("catalogue")).bundle(bundle_name)
+            offered = json.loads(self.station_document(row["station_id"], "catalogue")[0])
+            bundle = forms.Catalogue.from_document(offered).bundle(bundle_name)
             bundle_name = bundle.name
             found = [bundle.item(code) for code in body.get("item_codes") or []]
             items = [item.name for item in found if item is not None]
