@@ -39,6 +39,8 @@ HEADROOM = 0.75
 MIN_CYCLE_S = 60.0
 MAX_CYCLE_S = 1500.0       # never longer than the old backoff cap
 LOAD_WINDOW_S = 300        # "recent load": the mean over the last five minutes
+# The longest cycle a station accepts (contract 1.2): a wrong announcement must not silence it.
+ACCEPTED_CYCLE_S = 3600.0
 
 
 class _Backoff(Protocol):
@@ -72,8 +74,9 @@ class Pacing:
                                                                   "capacity_per_s"))
         except (KeyError, TypeError, ValueError):
             return None
-        if not all(math.isfinite(x) for x in (cycle, slot, window, cap)) or cycle <= 0 \
-                or not 0 <= slot < cycle or not 0 <= window <= cycle or cap <= 0:
+        if not all(math.isfinite(x) for x in (cycle, slot, window, cap)) \
+                or not 0 < cycle <= ACCEPTED_CYCLE_S or not 0 <= slot < cycle \
+                or not 0 <= window <= cycle or cap <= 0:
             return None
         return cls(cycle, slot, window, cap)
 

@@ -128,7 +128,8 @@ def test_the_announcement_is_refused_when_not_understood():
     good = Pacing(300.0, 25.0, 0.5, 400.0)
     assert Pacing.from_json(good.to_json()) == good
     for bad in (None, {}, dict(good.to_json(), version=2), dict(good.to_json(), slot_s=300.0),
-                dict(good.to_json(), cycle_s="nan"), dict(good.to_json(), capacity_per_s=0)):
+                dict(good.to_json(), cycle_s="nan"), dict(good.to_json(), capacity_per_s=0),
+                dict(good.to_json(), cycle_s=1e9)):    # it would silence the station
         assert Pacing.from_json(bad) is None
 
 
