@@ -119,6 +119,12 @@ def test_a_tampered_catalogue_is_refused_and_the_old_one_stays(tmp_path, platfor
     assert refused["version"] == NEW and "签名无效" in refused["reason"]
     assert store_facts(store)["catalogue"]["refused"]["version"] == NEW
     assert any("拒收事项目录" in r.getMessage() for r in caplog.records)
+    store.close()
+    status = main("status", "--data-dir", str(tmp_path / "kiosk-data"), "--key-dir",
+                  str(tmp_path / "kiosk-keys"), "--port", "1", "--timeout", "0.2")
+    rows = {line.split()[0]: line.split(maxsplit=1)[1] for line in status.stdout.splitlines()}
+    assert rows["事项目录"].startswith(shipped)
+    assert rows["拒收的事项目录"].startswith(f"版本 {NEW}，事项目录签名无效"), status.stdout
 
 
 def test_publish_refuses_what_catalogue_validate_refuses(tmp_path, platform):
