@@ -45,7 +45,9 @@ class PlatformProcess:
         self.data = data
         port = _free_port()
         self.proc = subprocess.Popen(
-            [sys.executable, str(REPO / "main.py"), "platform", "--port", str(port), "--data", str(data)],
+            # --capacity 0: raw throughput is measured here, not the platform's admission (pacing)
+            [sys.executable, str(REPO / "main.py"), "platform", "--port", str(port), "--data", str(data),
+             "--capacity", "0"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,

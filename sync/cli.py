@@ -35,6 +35,17 @@ def seconds(text: str) -> float:
     return value
 
 
+def capacity(text: str) -> float:
+    """argparse type for the platform's capacity: requests per second, 0 turning pacing off."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为每秒请求数（如 400），现在是 {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"应为不小于 0 的每秒请求数（如 400），现在是 {text!r}")
+    return value
+
+
 def platform_url(text: str) -> str:
     """argparse type for a platform address: an http(s) URL with a host, so a typo is a usage
     error (exit 2), not a network outage (exit 3)."""
@@ -124,6 +135,9 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     plat.add_argument("--data", dest="serve_data", metavar="DIR", type=Path, help="平台数据目录")
     plat.add_argument("--tls-cert", type=Path, metavar="PEM", help="HTTPS：服务器证书（含证书链）")
     plat.add_argument("--tls-key", type=Path, metavar="PEM", help="HTTPS：服务器私钥")
+    plat.add_argument("--capacity", type=capacity, default=400.0, metavar="请求数/秒",
+                      help="平台每秒能处理的请求数，据此给各驿站分配发送时段"
+                           "（缺省 400；0 为不分配，即旧平台）")
     plat.add_argument(
         "--demo-advance",
         type=seconds,
@@ -167,6 +181,17 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p.add_argument("--png", type=Path, help="把二维码另存为 PNG 文件")
     p.add_argument("--data", type=Path, help="平台数据目录（缺省为演示平台：数据目录名加 -platform）")
     p.set_defaults(handler=_platform_identity_code)
+    p = sub.add_parser("publish-catalogue", help="签名并发布新版事项目录（先给试点驿站，再给全部驿站）")
+    p.add_argument("dir", metavar="DIR", type=Path, help="事项目录文件夹（各一件事 JSON 与 index.json）")
+    p.add_argument("--ring", required=True, choices=("pilot", "all"),
+                   help="pilot：只给试点驿站；all：给全部驿站")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_publish_catalogue)
+    p = sub.add_parser("set-ring", help="把驿站放进试点范围（pilot）或移回全部（all）")
+    p.add_argument("station", metavar="STATION", help="驿站编号，如 210102-0001")
+    p.add_argument("ring", choices=("pilot", "all"), help="pilot 或 all")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_set_ring)
     p = sub.add_parser("import", help="导入驿站用 U 盘带来的导出文件（可重复导入）")
     p.add_argument("dir", metavar="DIR", type=Path, help="导出文件所在目录")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
@@ -559,6 +584,7 @@ def _platform_serve(args: argparse.Namespace) -> int:
     if (args.tls_cert is None) != (args.tls_key is None):
         return _fail("--tls-cert 与 --tls-key 要一起给出。", EXIT_USAGE)
     service = _service(args.serve_data)
+    service.set_capacity(args.capacity or None)
     try:
         tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
         server = PlatformServer((args.host, args.port), service, tls=tls)
@@ -578,6 +604,40 @@ def _platform_serve(args: argparse.Namespace) -> int:
     finally:
         stop.set()
         server.server_close()
+    return EXIT_OK
+
+
+def _platform_publish_catalogue(args: argparse.Namespace) -> int:
+    """Validate DIR exactly as `catalogue validate` does (forms.load_catalogue), then sign and
+    offer it to the ring. Exit 2: DIR is not a catalogue folder; 1: it has problems or its
+    version is not new."""
+    from forms.catalogue import load_catalogue
+    from forms.errors import CatalogueError
+
+    if not args.dir.is_dir() or not (args.dir / "index.json").is_file():
+        return _fail(f"{args.dir} 不是事项目录文件夹（应含各一件事的 JSON 文件和 index.json）。", EXIT_USAGE)
+    try:
+        catalogue = load_catalogue(args.dir)
+    except CatalogueError as exc:
+        first = exc.problems[0].rstrip("。")
+        return _fail(f"事项目录有 {len(exc.problems)} 处问题，未发布，第一处：{first}"
+                     f"（全部问题请用 python main.py catalogue validate {args.dir} 查看）。", EXIT_FAILED)
+    try:
+        version = _service(args.data).publish_catalogue(catalogue.document(), args.ring)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_FAILED)
+    who = "试点驿站" if args.ring == "pilot" else "全部驿站"
+    print(f"事项目录版本 {version} 已签名发布给{who}（{len(catalogue.bundles)} 件事），"
+          "驿站在下次心跳时下载。")
+    return EXIT_OK
+
+
+def _platform_set_ring(args: argparse.Namespace) -> int:
+    try:
+        _service(args.data).set_ring(args.station, args.ring)
+    except KeyError:
+        return _fail(f"平台上没有注册的驿站 {args.station}。", EXIT_FAILED)
+    print(f"驿站 {args.station} 现在属于{'试点驿站' if args.ring == 'pilot' else '全部驿站'}。")
     return EXIT_OK
 
 

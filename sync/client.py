@@ -38,10 +38,11 @@ MAX_ATTACHMENT = 20 * 1024 * 1024
 
 
 class Transient(Exception):  # noqa: N818 - a kind of outcome, not an error to fix
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, pacing: Any = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.pacing = pacing  # the platform's `pacing` announcement of a 503/429 body (contract 1.2)
 
 
 class Offline(Transient):
@@ -267,7 +268,8 @@ class PlatformClient:
             retry = parse_retry_after(
                 resp.headers.get("Retry-After"), _server_time(resp) or self.platform_now()
             )
-            raise Transient(f"平台繁忙（{status}）", retry)
+            raise Transient(f"平台繁忙（{status}）", retry,
+                            body.get("pacing") if isinstance(body, dict) else None)
         if status >= 500:
             raise Transient(f"平台内部错误（{status}）")
         if status == 409:  # the contract's 409 is "in_progress": the same request, later

@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
+from pathlib import Path
 from typing import Any
 
 from sync import signing
 from sync.client import DocumentRefused, PlatformClient
 from sync.store import Store
 
+log = logging.getLogger("sync.documents")
 KINDS = {"catalogue": "/catalogue", "credit_list": "/credit-list"}
+# The last catalogue refused (store setting, JSON {"version", "reason", "at"}): `status` shows it;
+# cleared when a catalogue is taken.
+CATALOGUE_REFUSED = "catalogue_refused"
+# Every catalogue taken stays in the data folder, one signed file per version (the platform's
+# envelope: version, payload, signature), so what a station ran under can be looked at later.
+CATALOGUE_COPIES = "catalogues"
 _LABELS = {"catalogue": "事项目录", "credit_list": "信用名单"}
 
 
@@ -53,18 +62,70 @@ def verify_document(
 
 
 def refresh(store: Store, client: PlatformClient, kind: str, platform_key: bytes) -> str:
-    """Fetch `kind` with ETag; returns "unchanged", "updated" (raises DocumentRefused / Transient)."""
+    """Fetch `kind` with ETag; returns "unchanged", "updated" (raises DocumentRefused / Transient).
+    A catalogue is also checked as `catalogue validate` checks one before it is taken; the one in
+    use stays until then (the kiosk's sessions already running keep theirs in any case)."""
     current = store.document_info(kind)
     reply = client.signed_document(KINDS[kind], current["etag"] if current else None)
     if reply.status == 304:
         return "unchanged"
-    version, payload, document = verify_document(
-        kind, reply.body, platform_key, current["version"] if current else None
-    )
-    if current and current["signature"] == reply.body["signature"]:
-        return "unchanged"      # Ed25519 is deterministic: the same signature is the same payload
+    try:
+        version, payload, document = verify_document(
+            kind, reply.body, platform_key, current["version"] if current else None
+        )
+        if current and current["signature"] == reply.body["signature"]:
+            return "unchanged"      # Ed25519 is deterministic: the same signature is the same payload
+        if kind == "catalogue":
+            _check_catalogue(document)
+    except DocumentRefused as exc:
+        if kind == "catalogue":
+            _note_refused(store, reply.body, str(exc))
+        raise
+    if kind == "catalogue":
+        _keep_copy(store, version, reply.body)
     save_verified(store, kind, version, reply.headers.get("ETag"), payload, reply.body["signature"], document)
+    if kind == "catalogue" and store.setting(CATALOGUE_REFUSED):
+        store.set_setting(CATALOGUE_REFUSED, "")
     return "updated"
+
+
+def _check_catalogue(document: Any) -> None:
+    """The checks of `catalogue validate` (forms: schema and cross-references)."""
+    from forms.catalogue import Catalogue
+    from forms.errors import CatalogueError
+
+    try:
+        Catalogue.from_document(document, source="下载的事项目录")
+    except CatalogueError as exc:
+        first = exc.problems[0].rstrip("。") if exc.problems else ""
+        raise DocumentRefused(f"事项目录内容有误（{first}），已保留原来的版本。") from None
+
+
+def _note_refused(store: Store, body: Any, reason: str) -> None:
+    version = body.get("version") if isinstance(body, dict) else None
+    log.warning("拒收事项目录 %s：%s", version or "（无版本号）", reason)
+    store.set_setting(CATALOGUE_REFUSED, json.dumps(
+        {"version": str(version) if version is not None else None, "reason": reason,
+         "at": signing.rfc3339(store.now())}, ensure_ascii=False))
+
+
+def _keep_copy(store: Store, version: str, body: dict[str, Any]) -> None:
+    from sync.durable import write_atomic
+
+    folder = Path(store.data_dir) / CATALOGUE_COPIES
+    folder.mkdir(exist_ok=True)
+    name = re.sub(r"[^0-9A-Za-z._-]", "_", version)
+    write_atomic(folder / f"catalogue-{name}.json", json.dumps(
+        {"version": version, "payload": body["payload"], "signature": body["signature"]}).encode(), 0o644)
+
+
+def refused_catalogue(store: Store) -> dict[str, Any] | None:
+    """The last catalogue refused and why ({"version", "reason", "at"}), or None."""
+    raw = store.setting(CATALOGUE_REFUSED)
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
 
 
 def save_verified(store: Store, kind: str, version: str, etag: str | None, payload: bytes, signature: str,
@@ -112,3 +173,26 @@ def load(store: Store, kind: str) -> dict[str, Any] | None:
     """The document in use (already verified when it was saved), parsed."""
     current = store.document(kind)
     return json.loads(current["payload"]) if current else None
+
+
+def catalogue_in_use(store: Store | None):  # noqa: ANN201 - forms.Catalogue (forms loads lazily)
+    """The catalogue a new application starts under: the station's downloaded copy (verified and
+    checked when it was taken) when it is newer than the one shipped with the software, else the
+    shipped one. A stored copy that no longer builds (a software update made its format stricter)
+    falls back to the shipped one, never to nothing."""
+    from forms.catalogue import INDEX_NAME, SHIPPED_DIR, Catalogue, load_catalogue, version_key
+    from forms.errors import CatalogueError
+
+    doc = load(store, "catalogue") if store is not None else None
+    try:    # the shipped version from its index alone: building a catalogue costs 0.15 s
+        shipped = str(json.loads((Path(SHIPPED_DIR) / INDEX_NAME).read_text("utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return load_catalogue()
+    if not isinstance(doc, dict) or version_key(str(doc.get("version", ""))) <= version_key(shipped):
+        return load_catalogue()
+    try:
+        return Catalogue.from_document(doc, source="本机保存的事项目录")
+    except CatalogueError as exc:
+        log.error("本机保存的事项目录 %s 无法使用，改用随软件发布的版本：%s", doc.get("version"),
+                  exc.problems[:1])
+        return load_catalogue()

@@ -23,6 +23,9 @@ Why it works this way:
   `sync --forever`, or `sync --once` beside the running kiosk) sends nothing and says who does.
 - Every heartbeat carries the signed head of the audit chain; the platform keeps the latest and
   answers it, so a data disk swapped for an older copy is noticed (`anchor_problem`).
+- A platform that paces its fleet (contract 1.2, `sync.pacing`) gives each station a delivery
+  window in heartbeat replies and 503/429 answers; a longer outage is then retried in that window,
+  so the fleet comes back evenly at the platform's capacity. Without it: the backoff above.
 - Status pulls and heartbeats run on their own jittered timers (5 min), not on every pass, and
   the catalogue / credit list are fetched when the heartbeat reports a version we do not have
   (a weekly ETag check is only a safety net): the steady load of a 12 000-station province stays
@@ -46,6 +49,7 @@ from sync import documents
 from sync.client import DocumentRefused, PlatformClient, Reply, StationRefused, Terminal, Transient
 from sync.enrollment import platform_key
 from sync.integrity import DeliveryLock
+from sync.pacing import Pacing, retry_delay
 from sync.store import KIND_SUBMISSION, REJECTED, OutboxRow, Store, StoreError
 
 log = logging.getLogger("sync.worker")
@@ -56,6 +60,9 @@ MIN_APP_VERSION = "platform_min_app_version"
 # Set when the platform's anchored audit head is ahead of this store's (an older disk put back);
 # kiosk/station/status.py reports it. Cleared when the store catches up or gets a new identity.
 ANCHOR_PROBLEM = "audit_anchor_problem"
+# The platform's last pacing announcement (contract 1.2), JSON; kept across restarts so a station
+# restarted during an outage still retries in its window. Empty: the platform does not pace.
+PACING = "platform_pacing"
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,7 @@ class DeliveryWorker:
         self.last_error: str | None = None
         self.storage_error: str | None = None
         self.busy: str | None = None
+        self.pacing = self._stored_pacing()
         self._delivery_lock = DeliveryLock(store.data_dir)
         self._hold_lock = False               # the thread keeps the lock between passes
         self._next_retention = 0.0
@@ -202,7 +210,7 @@ class DeliveryWorker:
             self.failures += 1
             report.offline = True
             report.error = self.last_error = exc.reason
-            self.not_before = self.store.now() + self.backoff.delay(self.failures, self.rng, exc.retry_after)
+            self.not_before = self.store.now() + self._retry_delay(self.failures, exc)
             log.info(
                 "delivery paused: %s (next try in %.0f s)", exc.reason, self.not_before - self.store.now()
             )
@@ -299,7 +307,7 @@ class DeliveryWorker:
                 return
             self._later(row, attempts, "平台仍缺附件", None, report)
         except Transient as exc:
-            self._later(row, attempts, exc.reason, exc.retry_after, report)
+            self._later(row, attempts, exc.reason, exc, report)
             raise
         except StationRefused:
             self._later(row, attempts, "平台拒绝本机身份", None, report)
@@ -314,11 +322,45 @@ class DeliveryWorker:
         self._upload_attachments(row, report)
 
     def _later(
-        self, row: OutboxRow, attempts: int, reason: str, retry_after: float | None, report: RunReport
+        self, row: OutboxRow, attempts: int, reason: str, exc: Transient | None, report: RunReport
     ) -> None:
-        delay = self.backoff.delay(attempts, self.rng, retry_after)
+        delay = self._retry_delay(attempts, exc, jitter=False)
         self.store.mark_retry(row.id, self.store.now() + delay, reason)
         report.retry_later += 1
+
+    def _retry_delay(self, failures: int, exc: Transient | None, jitter: bool = True) -> float:
+        """The one waiting rule (sync.pacing.retry_delay, also what benchmarks/fleet.py runs):
+        full-jitter backoff and Retry-After, or the platform's delivery window when it paces.
+        Rows (`jitter=False`) wait for the window's opening, so they are due at the station's pass."""
+        announced = Pacing.from_json(exc.pacing) if exc is not None else None
+        if announced is not None:
+            self._note_pacing(announced)
+        if exc is None:   # not a network matter (a row's own retry): plain backoff, as before
+            return self.backoff.delay(failures, self.rng)
+        return retry_delay(self.backoff, failures, self.rng, exc.retry_after, self.pacing,
+                           self._platform_now(), refused_with_pacing=announced is not None, jitter=jitter)
+
+    def _platform_now(self) -> float:
+        now = getattr(self.client, "platform_now", None)
+        return now() if callable(now) else self.store.now()
+
+    def _stored_pacing(self) -> Pacing | None:
+        try:
+            raw = self.store.setting(PACING)
+            return Pacing.from_json(json.loads(raw)) if raw else None
+        except (StoreError, ValueError):
+            return None
+
+    def _note_pacing(self, pacing: Pacing | None) -> None:
+        """Take the platform's announcement (None: a heartbeat reply without one, i.e. a platform
+        that does not pace, or no longer does: back to the old behaviour). Kept in the store."""
+        if pacing == self.pacing:
+            return
+        self.pacing = pacing
+        try:
+            self.store.set_setting(PACING, json.dumps(pacing.to_json()) if pacing else "")
+        except StoreError as exc:   # a full disk: the announcement still holds for this run
+            log.warning("could not keep the platform's pacing: %s", exc)
 
     def _apply(self, row: OutboxRow, status: int, body: Any, report: RunReport) -> None:
         """One answer (single or batch item) → the row's new state."""
@@ -357,7 +399,7 @@ class DeliveryWorker:
             reply: Reply = self.client.post_batch(items)
         except Transient as exc:
             for row in rows:
-                self._later(row, row.attempts + 1, exc.reason, exc.retry_after, report)
+                self._later(row, row.attempts + 1, exc.reason, exc, report)
             raise
         except StationRefused:
             for row in rows:
@@ -480,13 +522,16 @@ class DeliveryWorker:
             self._next_heartbeat = now + self._jittered(self.heartbeat_interval_s)
             self._reached_platform()
             self._note_min_app_version(versions.get("min_app_version"))
+            self._note_pacing(Pacing.from_json(versions.get("pacing")))
             self._check_anchor(versions.get("audit_head"))
         key = platform_key(self.store)
         if key is None:
             return
+        refused = (documents.refused_catalogue(self.store) or {}).get("version")
         stale = any(
             versions.get(f"{kind}_version")
             and (self.store.document_info(kind) or {}).get("version") != versions.get(f"{kind}_version")
+            and not (kind == "catalogue" and versions.get(f"{kind}_version") == refused)  # refused once
             for kind in documents.KINDS
         )
         if force or stale or now >= self._next_documents:

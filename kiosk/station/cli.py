@@ -139,6 +139,10 @@ def format_health(doc: dict) -> str:
     if catalogue.get("version") or catalogue.get("downloaded"):
         newer = f"（已下载平台版本 {catalogue['downloaded']}）" if catalogue.get("downloaded") else ""
         lines.append(f"事项目录：{catalogue.get('version') or '未知'}{newer}")
+    refused = catalogue.get("refused")
+    if isinstance(refused, dict):
+        lines.append(f"拒收的事项目录：版本 {refused.get('version') or '未知'}，"
+                     f"{refused.get('reason') or ''}")
     enrollment = doc.get("enrollment") or {}
     if enrollment.get("enrolled") is not None:
         lines.append(f"注册：已注册 {enrollment.get('station_id')}（{enrollment.get('platform_url')}）"

@@ -39,6 +39,26 @@ def shipped_catalogue_version() -> str | None:
         return None
 
 
+def _catalogue_in_use(downloaded: dict[str, Any] | None) -> str | None:
+    """The version a new application starts under: the downloaded one when newer than the shipped
+    one (the rule of sync.documents.catalogue_in_use, on version numbers only: no build here)."""
+    from forms.catalogue import version_key
+
+    shipped = shipped_catalogue_version()
+    if downloaded and (shipped is None or version_key(downloaded["version"]) > version_key(shipped)):
+        return downloaded["version"]
+    return shipped
+
+
+def refused_catalogue(store: Store) -> dict[str, Any] | None:
+    """The last catalogue this station refused ({"version", "reason", "at"}), or None."""
+    raw = store.setting("catalogue_refused")    # sync.documents.CATALOGUE_REFUSED
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def last_sync_at(store: Store) -> float | None:
     rows = [
         store._query("SELECT MAX(delivered_at) AS t FROM outbox"),  # noqa: SLF001 - read-only SQL
@@ -82,8 +102,9 @@ def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str,
         "queue": {"pending": summary["pending"], "failed": summary["failed"],
                   "oldest_age_s": float(summary["oldest_pending_age_s"]) if summary["pending"] else None},
         "last_sync_at": last_sync_at(store),
-        "catalogue": {"version": catalogue_version or shipped_catalogue_version(),
-                      "downloaded": downloaded["version"] if downloaded else None},
+        "catalogue": {"version": catalogue_version or _catalogue_in_use(downloaded),
+                      "downloaded": downloaded["version"] if downloaded else None,
+                      "refused": refused_catalogue(store)},
         "enrollment": {"enrolled": bool(station_id), "station_id": station_id,
                        "platform_url": store.setting("platform_url")},
         "min_app_version": store.setting(MIN_APP_VERSION),

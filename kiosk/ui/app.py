@@ -91,11 +91,12 @@ class KioskApp:
         self.app.processEvents()
 
 
-def _load_catalogue():  # noqa: ANN202 - forms.Catalogue
-    """The catalogue (schema-checked: 0.15 s), and pypinyin warmed for the bundle search."""
-    from forms import load_catalogue
+def _load_catalogue(store=None):  # noqa: ANN001, ANN202 - sync.store.Store, forms.Catalogue
+    """The catalogue (schema-checked: 0.15 s): the station's newest verified copy, else the shipped
+    one (sync.documents.catalogue_in_use); and pypinyin warmed for the bundle search."""
+    from sync.documents import catalogue_in_use
 
-    catalogue = load_catalogue()
+    catalogue = catalogue_in_use(store)
     import pypinyin  # noqa: F401 - 0.2 s of import, done here rather than on the first search
 
     return catalogue
@@ -185,8 +186,10 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     recogniser = _shared_recogniser()
     pinyin = PinyinViewModel(lambda syllable, context, limit:
                              recogniser().pinyin_candidates(syllable, context, limit))
-    catalogue = _Deferred(_load_catalogue, "kiosk-catalogue")
-    journey = Journey(catalogue)
+    catalogue = _Deferred(lambda: _load_catalogue(store), "kiosk-catalogue")
+    from kiosk.station.catalogue import NewestCatalogue
+
+    journey = Journey(NewestCatalogue(catalogue, store))
 
     def identified(person: Person) -> None:
         if shell.property("purpose") == "lookup":          # 查进度: kiosk.ui.staff_wiring

@@ -265,6 +265,10 @@ class _Handler(BaseHTTPRequestHandler):
             station = self._authenticate(method, target, body)
             if station is None:
                 return None
+            refused = service.admit(station)
+            if refused is not None:   # pacing (contract 1.2): beyond capacity this second
+                status, reply = refused
+                return self._reply(status, reply, {"Retry-After": str(reply["retry_after"])})
             self._route(station, method, route, split.query, body)
         except Exception:  # a bug must not kill the connection silently; the kiosk retries a 500
             log.exception("platform handler failed")
@@ -338,8 +342,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, reply = service.changes_since(station, since)
             return self._reply(status, reply)
         if route in ("/catalogue", "/credit-list") and method == "GET":
-            payload, sig, version, etag = service.document(
-                "catalogue" if route == "/catalogue" else "credit_list"
+            payload, sig, version, etag = service.station_document(
+                station, "catalogue" if route == "/catalogue" else "credit_list"
             )
             if self.headers.get("If-None-Match") == etag:
                 return self._reply(304, headers={"ETag": etag})

@@ -31,6 +31,7 @@ from typing import Any
 
 from sync import signing
 from sync.durable import write_atomic
+from sync.pacing import Pacing, PlatformPacer
 from sync.platform import signing_key_path
 from sync.platform.pdf import CertificateFacts, certificate_pdf
 
@@ -59,6 +60,9 @@ CREATE TABLE IF NOT EXISTS certificates(certificate_id TEXT PRIMARY KEY, submiss
 CREATE TABLE IF NOT EXISTS ratings(rating_id TEXT PRIMARY KEY, station_id TEXT, body TEXT, received_at TEXT);
 CREATE TABLE IF NOT EXISTS heartbeats(station_id TEXT PRIMARY KEY, body TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER);
+CREATE TABLE IF NOT EXISTS catalogue_releases(version TEXT PRIMARY KEY, ring TEXT NOT NULL,
+    sha256 TEXT NOT NULL, published_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rings(station_id TEXT PRIMARY KEY, ring TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit_heads(station_id TEXT PRIMARY KEY, store_id TEXT NOT NULL,
     seq INTEGER NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL, at TEXT NOT NULL);
 """
@@ -140,6 +144,7 @@ class PlatformService:
         data_dir: Path | str,
         clock: Callable[[], float] = time.time,
         catalogue_provider: Callable[[], dict] | None = None,
+        capacity_per_s: float | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -152,6 +157,10 @@ class PlatformService:
         # The oldest kiosk software the platform still accepts, announced in every heartbeat
         # answer; a county raises it after a security fix (stations then show staff a warning).
         self.min_app_version = "0.1.0"
+        # Pacing (contract 1.2): with a capacity, the platform refuses requests beyond it (503) and
+        # announces each station's delivery window; None behaves as a platform of contract 1.1.
+        self.pacer: PlatformPacer | None = None
+        self.set_capacity(capacity_per_s)
         self._local = threading.local()
         self._upload_lock = threading.Lock()
         self._documents: dict[str, Any] = {}
@@ -528,14 +537,43 @@ class PlatformService:
                 )
         answer = {
             "server_time": self.now_text(),
-            "catalogue_version": self.document("catalogue")[2],
+            "catalogue_version": self.station_document(station, "catalogue")[2],
             "credit_list_version": self.document("credit_list")[2],
             "min_app_version": self.min_app_version,
         }
         kept = self.audit_head(station)
         if kept is not None:
             answer["audit_head"] = kept
+        pacing = self.pacing_for(station)
+        if pacing is not None:
+            answer["pacing"] = pacing.to_json()
         return 200, answer
+
+    # ------------------------------------------------------------------ pacing (contract 1.2)
+    def set_capacity(self, capacity_per_s: float | None) -> None:
+        """Requests per second this platform can take; None or 0 turns pacing off."""
+        self.pacer = PlatformPacer(capacity_per_s, self.clock) if capacity_per_s else None
+
+    def pacing_for(self, station: str) -> Pacing | None:
+        """The station's delivery window: the enabled stations in station-id order share the cycle
+        evenly (rank i of n opens at i·cycle/n)."""
+        if self.pacer is None:
+            return None
+        conn = self._conn()
+        stations = conn.execute("SELECT COUNT(*) FROM stations WHERE disabled=0").fetchone()[0]
+        rank = conn.execute("SELECT COUNT(*) FROM stations WHERE disabled=0 AND station_id<?",
+                            (station,)).fetchone()[0]
+        return self.pacer.announce(rank, stations)
+
+    def admit(self, station: str) -> tuple[int, dict[str, Any]] | None:
+        """None to serve the request; else the refusal (503 + body with the station's `pacing`;
+        the server adds `Retry-After` = `retry_after` of the body) when this second is full."""
+        if self.pacer is None or self.pacer.admit():
+            return None
+        pacing = self.pacing_for(station)
+        assert pacing is not None
+        return 503, error("overloaded", "省平台繁忙，请在平台指定的时段再发送。",
+                          pacing=pacing.to_json(), retry_after=self.pacer.retry_after(pacing))
 
     def _head_verifies(self, station: str, head: Any) -> bool:
         """An `audit_head` (optional, PLATFORM-API extension) signed by the station's enrolled key."""
@@ -849,7 +887,8 @@ class PlatformService:
         try:
             import forms
 
-            bundle = forms.Catalogue.from_document(self._document_source("catalogue")).bundle(bundle_name)
+            offered = json.loads(self.station_document(row["station_id"], "catalogue")[0])
+            bundle = forms.Catalogue.from_document(offered).bundle(bundle_name)
             bundle_name = bundle.name
             found = [bundle.item(code) for code in body.get("item_codes") or []]
             items = [item.name for item in found if item is not None]
@@ -895,6 +934,79 @@ class PlatformService:
                      json.dumps({"version": version, "salt": doc["salt"], "entries": entries},
                                 ensure_ascii=False).encode("utf-8"), 0o644)
         return version
+
+    # ------------------------------------------------------------------ catalogue releases (rings)
+    RINGS = ("pilot", "all")
+
+    def _release_path(self, version: str) -> Path:
+        safe = hashlib.sha256(version.encode()).hexdigest()[:24]
+        return self.data_dir / "catalogue-releases" / f"{safe}.json"
+
+    def publish_catalogue(self, document: dict[str, Any], ring: str) -> str:
+        """Sign and keep a new catalogue version (`platform publish-catalogue`), offered to the
+        pilot ring or to all stations. The caller has validated it (forms.load_catalogue). The same
+        version again, unchanged, only widens its ring (pilot → all); ValueError (Chinese) for a
+        version not newer than the newest published one, or the same version with other content."""
+        from forms.catalogue import version_key
+
+        if ring not in self.RINGS:
+            raise ValueError("发布范围只能是 pilot（试点驿站）或 all（全部驿站）。")
+        payload = canonical(document)
+        version = str(document["version"])
+        digest = hashlib.sha256(payload).hexdigest()
+        conn = self._conn()
+        same = conn.execute("SELECT sha256 FROM catalogue_releases WHERE version=?", (version,)).fetchone()
+        if same is not None:
+            if same["sha256"] != digest:
+                raise ValueError(f"版本 {version} 已发布过不同的内容，请提高 index.json 中的版本号后再发布。")
+            if ring == "all":
+                with self._tx() as tx:
+                    tx.execute("UPDATE catalogue_releases SET ring='all' WHERE version=?", (version,))
+            return version
+        newest = max((r["version"] for r in conn.execute("SELECT version FROM catalogue_releases")),
+                     key=version_key, default=None)
+        base = self._document_source("catalogue").get("version")
+        for older in (newest, base):
+            if older is not None and version_key(version) <= version_key(str(older)):
+                raise ValueError(f"版本 {version} 不比已发布的 {older} 新，请提高 index.json 中的版本号。")
+        envelope = {"version": version, "payload": signing.b64(payload),
+                    "signature": signing.b64(self.key.sign(payload))}
+        path = self._release_path(version)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(envelope).encode(), 0o644)
+        with self._tx() as tx:
+            tx.execute("INSERT INTO catalogue_releases(version, ring, sha256, published_at) VALUES (?,?,?,?)",
+                       (version, ring, digest, self.now_text()))
+        return version
+
+    def set_ring(self, station: str, ring: str) -> None:
+        """Put a station into the pilot ring (it takes new catalogues first) or back to all."""
+        if ring not in self.RINGS:
+            raise ValueError("试点范围只能是 pilot 或 all。")
+        if self._conn().execute("SELECT 1 FROM stations WHERE station_id=?", (station,)).fetchone() is None:
+            raise KeyError(station)
+        with self._tx() as conn:
+            conn.execute("INSERT OR REPLACE INTO rings(station_id, ring) VALUES (?,?)", (station, ring))
+
+    def station_document(self, station: str, kind: str) -> tuple[bytes, str, str, str]:
+        """What `station` is offered: for the catalogue, the newest release of its ring (a pilot
+        station also takes `all` releases), else the base document; other kinds are the same for all."""
+        if kind != "catalogue":
+            return self.document(kind)
+        from forms.catalogue import version_key
+
+        conn = self._conn()
+        row = conn.execute("SELECT ring FROM rings WHERE station_id=?", (station,)).fetchone()
+        rings = ("pilot", "all") if row is not None and row["ring"] == "pilot" else ("all",)
+        releases = [r["version"] for r in conn.execute(
+            f"SELECT version FROM catalogue_releases WHERE ring IN ({','.join('?' * len(rings))})", rings)]
+        if not releases:
+            return self.document(kind)
+        version = max(releases, key=version_key)
+        envelope = json.loads(self._release_path(version).read_text(encoding="utf-8"))
+        payload = base64.b64decode(envelope["payload"])
+        etag = '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+        return payload, envelope["signature"], envelope["version"], etag
 
     def document(self, kind: str) -> tuple[bytes, str, str, str]:
         """(payload bytes, signature b64, version, etag), cached until the override file changes

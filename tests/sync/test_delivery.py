@@ -232,7 +232,16 @@ def test_signed_documents_etag_tamper_and_rollback(tmp_path, platform):
         documents.refresh(store, client, "catalogue", pkey)
     platform.service.key = real
     assert documents.load(store, "catalogue") == {"version": "2026.10", "bundles": []}
+    # signed by the platform but not a catalogue `catalogue validate` accepts: refused too
+    with pytest.raises(DocumentRefused, match="内容有误"):
+        documents.refresh(store, client, "catalogue", pkey)
+    assert documents.load(store, "catalogue") == {"version": "2026.10", "bundles": []}
+    assert documents.refused_catalogue(store)["version"] == "2027.1"
+    (platform.service.data_dir / "catalogue.json").write_text(
+        json.dumps({"version": "2027.2", "bundles": []})
+    )
     assert documents.refresh(store, client, "catalogue", pkey) == "updated"
+    assert documents.refused_catalogue(store) is None
     assert documents.refresh(store, client, "credit_list", pkey) == "updated"
     credit = documents.load(store, "credit_list")
     assert "salt" in credit and credit["entries"] == []

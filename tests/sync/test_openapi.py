@@ -15,6 +15,7 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from sync import documents, enrollment, signing
 from sync.client import Transient
+from sync.pacing import Pacing, PlatformPacer
 from sync.worker import DeliveryWorker
 from tests.sync.helpers import REPO, enrolled_store, sample_payload
 
@@ -114,6 +115,14 @@ def session(tmp_path, platform) -> None:
         enrollment.station_key(keys), "210102-0001", "GET", "/api/v1/status?since=", b"", time.time() + 3600
     )
     assert requests.get(platform.url + "/status?since=", headers=skewed, timeout=5).status_code == 401
+    # contract 1.2: a pacing platform's heartbeat answer, and its refusal beyond capacity
+    platform.service.pacer = PlatformPacer(1, clock=lambda: 1_000_000.0)   # one request a second
+    client.offset_s = store.clock_offset_s
+    assert Pacing.from_json(client.heartbeat(worker.heartbeat_body()).body["pacing"]) is not None
+    with pytest.raises(Transient) as busy:
+        client.status_since("")
+    assert busy.value.retry_after and Pacing.from_json(busy.value.pacing) is not None
+    platform.service.set_capacity(None)
     with pytest.raises(Transient):
         pass_through = enrollment.make_client(store, keys)
         pass_through.station_id = "210102-0009"
@@ -127,7 +136,9 @@ def test_kiosk_requests_and_platform_responses_follow_the_contract(tmp_path, pla
     session(tmp_path, platform)
     api = build_api(platform.url)
     statuses = {r["status"] for r in platform.records}
-    assert {201, 200, 204, 207, 304, 401, 403, 404, 409, 422} <= statuses
+    assert {201, 200, 204, 207, 304, 401, 403, 404, 409, 422, 503} <= statuses
+    assert any(r["status"] == 200 and r["target"].endswith("/heartbeat") and b'"pacing"' in r["response_body"]
+               for r in platform.records)
     problems = []
     for record in platform.records:
         request, response = to_openapi(record, platform.url)
@@ -151,3 +162,20 @@ def test_the_validator_is_not_a_rubber_stamp(tmp_path, platform):
     bad_request = dict(record, headers={k: v for k, v in record["headers"].items() if k != "Idempotency-Key"})
     request, _ = to_openapi(bad_request, platform.url)
     assert list(api.iter_request_errors(request))
+
+
+def test_the_contract_checks_the_pacing_fields(tmp_path, platform):
+    """Contract 1.2: a heartbeat answer or a 503 body whose `pacing` breaks the schema is caught."""
+    session(tmp_path, platform)
+    api = build_api(platform.url)
+    for status, path in ((200, "/heartbeat"), (503, "/status")):
+        record = next(r for r in platform.records
+                      if r["status"] == status and path in r["target"] and b'"pacing"' in r["response_body"])
+        body = json.loads(record["response_body"])
+        request, response = to_openapi(record, platform.url)
+        assert not list(api.iter_response_errors(request, response))
+        for broken in ({**body["pacing"], "version": 2}, {**body["pacing"], "cycle_s": 0},
+                       {k: v for k, v in body["pacing"].items() if k != "slot_s"}):
+            bad = dict(record, response_body=json.dumps({**body, "pacing": broken}).encode())
+            request, response = to_openapi(bad, platform.url)
+            assert list(api.iter_response_errors(request, response)), broken
