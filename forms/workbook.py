@@ -1340,3 +1340,57 @@ def reference_markdown() -> str:
             lines.append(f"| {column.header} | {key} | {column.codec.note} | {column.doc} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------------------ preview's input
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    """One bundle to look at: its (checked) catalogue, its id, and its example variants (None: the
+    bundle has none)."""
+
+    catalogue: Any        # forms.Catalogue
+    bundle_id: str
+    variants: list[dict[str, Any]] | None
+
+
+def open_bundle(source: str) -> OpenedBundle:
+    """A bundle id of the shipped catalogue, a workbook (.xlsx, built and checked exactly as
+    `catalogue build` does, nothing written) or a bundle / catalogue JSON file. Raises WorkbookError
+    (cannot be read: exit 2), WorkbookProblems or CatalogueError (wrong inside: exit 1) or
+    UnknownBundleError."""
+    import tempfile
+
+    from forms.catalogue import load_catalogue
+    from forms.examples import EXAMPLES_DIR
+
+    path = Path(source)
+    if path.suffix.lower() == ".xlsx":
+        with tempfile.TemporaryDirectory(prefix="catalogue-preview-") as tmp:
+            built = build([path], Path(tmp) / "out", Path(tmp) / "examples")
+            catalogue = load_catalogue(Path(tmp) / "out")
+            (bundle_id,) = built.bundle_ids
+            examples = Path(tmp) / "examples" / f"{bundle_id}.json"
+            variants = json.loads(examples.read_text(encoding="utf-8"))["variants"] \
+                if examples.exists() else None
+        return OpenedBundle(catalogue, bundle_id, variants)
+    if path.suffix.lower() == ".json" or path.exists():
+        if not path.exists():
+            raise WorkbookError(f"找不到文件 {path}，请检查路径。")
+        catalogue = load_catalogue(path)
+        if len(catalogue.bundles) != 1:
+            raise WorkbookError(f"{path} 中有 {len(catalogue.bundles)} 件事，"
+                                "请给出单个一件事的文件或工作簿。")
+        bundle_id = catalogue.bundles[0].id
+        for folder in (path.parent / "examples", EXAMPLES_DIR):
+            candidate = folder / f"{bundle_id}.json"
+            if candidate.is_file():
+                return OpenedBundle(catalogue, bundle_id,
+                                    json.loads(candidate.read_text(encoding="utf-8"))["variants"])
+        return OpenedBundle(catalogue, bundle_id, None)
+    catalogue = load_catalogue()
+    bundle = catalogue.bundle(source)
+    examples = EXAMPLES_DIR / f"{bundle.id}.json"
+    variants = json.loads(examples.read_text(encoding="utf-8"))["variants"] if examples.exists() else None
+    return OpenedBundle(catalogue, bundle.id, variants)
