@@ -39,12 +39,25 @@ def _scrolled_column(root):  # noqa: ANN001, ANN202 - QQuickItem: the screen's s
     return best
 
 
-def preview_names(bundle, answers: dict) -> list[str]:  # noqa: ANN001 - forms.Bundle
+def preview_sample(opened) -> dict:  # noqa: ANN001 - forms.workbook.OpenedBundle
+    """The answers the preview gives: the bundle's example variant 0, or none (a workbook without
+    examples yet) for a sample resident."""
+    from forms.examples import example
+
+    if opened.variants:
+        sample = example(opened.bundle_id, 0, catalogue=opened.catalogue, variants=opened.variants)
+    else:
+        sample = {"applicant": None, "answers": {}, "materials": {}}
+    return {**sample, "applicant": {**FALLBACK_APPLICANT, **(sample.get("applicant") or {})},
+            "materials": sample.get("materials") or {}}
+
+
+def preview_names(bundle, sample: dict) -> list[str]:  # noqa: ANN001 - forms.Bundle
     """The screens preview writes, in order, without the size suffix and the extra pages of a long
     screen (`-p2` …): what a test can expect."""
     from forms import FormSession
 
-    form = FormSession(bundle, applicant=None, answers=answers)
+    form = FormSession(bundle, applicant=sample["applicant"], answers=sample["answers"])
     questions = [f"{n:02d}-question-{f.id}" for n, f in enumerate(form.visible_fields(), start=1)]
     last = len(questions) + 1
     return ["00-intro", *questions, f"{last:02d}-materials", f"{last + 1:02d}-review"]
@@ -53,7 +66,6 @@ def preview_names(bundle, answers: dict) -> list[str]:  # noqa: ANN001 - forms.B
 def write_preview(config: Config, opened, out: Path, *, size: tuple[int, int] = (1080, 1920),  # noqa: ANN001
                   large_text: bool = False) -> list[Path]:
     """Render `opened` (forms.workbook.OpenedBundle) into `out`; returns the PNGs written."""
-    from forms.examples import example
     from kiosk.ui.app import build, prepare_environment
     from kiosk.ui.screenshots import fill_from_example, settle
     from kiosk.ui.session import Person
@@ -62,11 +74,8 @@ def write_preview(config: Config, opened, out: Path, *, size: tuple[int, int] = 
     prepare_environment()
     out.mkdir(parents=True, exist_ok=True)
     bundle = opened.catalogue.bundle(opened.bundle_id)
-    if opened.variants:
-        sample = example(bundle.id, 0, catalogue=opened.catalogue, variants=opened.variants)
-    else:
-        sample = {"applicant": dict(FALLBACK_APPLICANT), "answers": {}, "materials": {}}
-    applicant = {**FALLBACK_APPLICANT, **(sample.get("applicant") or {})}
+    sample = preview_sample(opened)
+    applicant = sample["applicant"]
 
     scratch = Path(tempfile.mkdtemp(prefix="kiosk-preview-"))
     store = Store.open(scratch / "data", scratch / "keys")      # sample data only, removed below
@@ -104,7 +113,7 @@ def write_preview(config: Config, opened, out: Path, *, size: tuple[int, int] = 
         form_vm.load()
         shell.jump("bundle_intro")
         grab("00-intro")
-        fill_from_example(kiosk, {**sample, "materials": sample.get("materials") or {}})
+        fill_from_example(kiosk, sample)
         form = kiosk.journey.form
         visible = form.visible_fields()
         for number, field in enumerate(visible, start=1):
