@@ -782,6 +782,7 @@ class _Reader:
                 node[column.path[-1]] = value
             if "base" in variant and not 0 <= variant["base"] < number:
                 self.problem(row.sheet, row.number, "基于示例", f"只能基于前面的示例（0 到 {number - 1}）")
+            self.source.rows[("示例", str(number))] = (row.sheet, row.number)
             variant = {k: variant[k] for k in ("title", "base", "applicant") if k in variant}
             variant["answers"] = {}
             variant["materials"] = {}
@@ -791,6 +792,7 @@ class _Reader:
             if variant is None:
                 continue
             raw = row.values.get("答案")
+            self.source.rows[("示例答案", f"{variants.index(variant)}/{key}")] = (row.sheet, row.number)
             try:
                 variant["answers"][key] = read_answer(field_types.get(key), raw)
             except CellError as exc:
@@ -799,6 +801,7 @@ class _Reader:
             variant, key = self._example_target(row, variants, "材料编号", EXAMPLE_MATERIALS)
             if variant is None:
                 continue
+            self.source.rows[("示例材料", f"{variants.index(variant)}/{key}")] = (row.sheet, row.number)
             try:
                 variant["materials"][key] = read_material_choice(row.values.get("怎么交"),
                                                                  row.values.get("附件"))
@@ -1220,6 +1223,63 @@ def _value_at(doc: Any, path: tuple) -> Any:
     return doc
 
 
+def _example_problems(result: ReadResult, catalogue: Any) -> list[str]:
+    """Each example variant filled through the form as `catalogue fill` does: an example that the
+    form refuses would teach trainers and the preview something residents cannot do."""
+    from forms.examples import example
+    from forms.filling import AnswersFile
+
+    if result.examples is None:
+        return []
+    bundle_id = result.bundle["id"]
+    variants = result.examples["variants"]
+    problems: list[str] = []
+    said: set[tuple] = set()     # a base variant's wrong answer is said once, not once per variant
+    for n in range(len(variants)):
+        row = result.source.rows.get(("示例", str(n)))
+        try:
+            doc = example(bundle_id, n, catalogue=catalogue, variants=variants)
+            filled = AnswersFile.from_document(doc).fill(catalogue=catalogue)
+        except FormsError as exc:
+            problems.append(f"{place('示例', row[1] if row else None, '示例编号')}：示例 {n} 用不了：{exc}")
+            continue
+        for key, message in filled.errors.items():
+            message = message.rstrip("。")
+            if key.startswith("materials."):
+                material_id = key.split(".", 1)[1]
+                where = _example_row(result, variants, n, "示例材料", material_id)
+                text = f"示例 {n} 的材料 {material_id}：{message}。"
+                column = "怎么交"
+            else:
+                where = _example_row(result, variants, n, "示例答案", key)
+                text = f"示例 {n} 的回答 {key} 通不过表单：{message}。"
+                column = "答案"
+            if where is not None and (where, key, message) in said:
+                continue
+            said.add((where, key, message))
+            if where is None:
+                problems.append(f"{place('示例', row[1] if row else None)}：{text}")
+            else:
+                problems.append(f"{place(where[0], where[1], column)}：{text}")
+    return problems
+
+
+def _example_row(result: ReadResult, variants: list[dict], n: int, kind: str,
+                 key: str) -> tuple[str, int] | None:
+    """The row that gave variant n's answer (or material choice), following 基于示例 back."""
+    seen: set[int] = set()
+    while n not in seen:
+        seen.add(n)
+        found = result.source.rows.get((kind, f"{n}/{key}"))
+        if found:
+            return found
+        base = variants[n].get("base")
+        if not isinstance(base, int) or not 0 <= base < len(variants):
+            return None
+        n = base
+    return None
+
+
 def bundle_json(doc: dict[str, Any]) -> str:
     """How a built bundle (or examples) file is written: stable, readable, diffable."""
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -1278,9 +1338,12 @@ def build(books: list[Path], out: Path, examples_dir: Path | None = None) -> Bui
                 shutil.copyfile(out / name, staging / name)
         (staging / INDEX_NAME).write_text(bundle_json(new_index), encoding="utf-8")
         try:
-            load_catalogue(staging)            # exactly what `catalogue validate` runs
+            catalogue = load_catalogue(staging)            # exactly what `catalogue validate` runs
         except CatalogueError as exc:
             raise WorkbookProblems([_locate(p, results) for p in exc.problems]) from None
+    problems = [p for result in results.values() for p in _example_problems(result, catalogue)]
+    if problems:
+        raise WorkbookProblems(problems)
 
     files: list[Path] = []
     try:
