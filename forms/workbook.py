@@ -266,6 +266,7 @@ class Column:
     codec: Codec = TEXT
     width: int = 16
     doc: str = ""
+    refers: tuple[str, str] | None = None   # (sheet, header): a drop-down of the ids defined there
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ PAGES = Sheet("页面", (
 ), "form.pages[]", doc="表单的页，按行的顺序显示。")
 
 QUESTIONS = Sheet("问题", (
-    Column("所在页", (), ID, 14, doc="「页面」表中的页编号"),
+    Column("所在页", (), ID, 14, doc="「页面」表中的页编号", refers=("页面", "页编号")),
     Column("问题编号", ("id",), ID, 22),
     Column("类型", ("type",), _enum_codec("type", FIELD_TYPE_NAMES, "问题类型"), 12),
     Column("问题", ("label",), TEXT, 30, doc="屏幕上的问题文字"),
@@ -348,14 +349,15 @@ QUESTIONS = Sheet("问题", (
     Column("校验卡号", ("luhn",), BOOL, 10, doc="银行卡号按 Luhn 校验位检查"),
     Column("地址范围", ("scope",), _enum_codec("scope", SCOPE_NAMES, "地址范围"), 10),
     Column("要求详细地址", ("require_detail",), BOOL, 10),
-    Column("拍摄材料", ("material",), ID, 18, doc="类型为“拍摄材料”时：「材料」表中的材料编号"),
+    Column("拍摄材料", ("material",), ID, 18, doc="类型为“拍摄材料”时：「材料」表中的材料编号",
+           refers=("材料", "材料编号")),
     Column("告知文字", ("text",), TEXT, 40, doc="类型为“同意确认”时：要群众确认的文字"),
     Column("可含字母", ("allow_latin",), BOOL, 10, doc="姓名可含拉丁字母（外国人）"),
     Column("附加校验", ("check",), _enum_codec("check", CHECK_NAMES, "附加校验"), 16),
 ), "form.pages[].fields[]", doc="表单的问题，每行一个，按行的顺序归入「所在页」。")
 
 OPTIONS = Sheet("选项", (
-    Column("问题编号", (), ID, 22, doc="「问题」表中的问题编号"),
+    Column("问题编号", (), ID, 22, doc="「问题」表中的问题编号", refers=("问题", "问题编号")),
     Column("取值", ("value",), TEXT, 18, doc="存进申请数据的值（英文），条件表达式里用它"),
     Column("显示文字", ("label",), TEXT, 24),
     Column("提示", ("hint",), TEXT, 24, doc="选项下方的小字"),
@@ -370,7 +372,7 @@ COMPUTED = Sheet("计算", (
 ), "form.computed[]", required=False, doc="由回答算出的值，条件中可用它的编号。")
 
 CHECKS = Sheet("校验", (
-    Column("问题编号", ("field",), ID, 22, doc="不通过时提示挂在哪个问题上"),
+    Column("问题编号", ("field",), ID, 22, doc="不通过时提示挂在哪个问题上", refers=("问题", "问题编号")),
     Column("规则", ("rule",), CONDITION, 40, doc="应当成立的条件"),
     Column("提示", ("message",), TEXT, 40, doc="不成立时告诉群众怎么改"),
 ), "form.checks[]", required=False, doc="跨问题的校验规则。")
@@ -386,7 +388,8 @@ MATERIALS = Sheet("材料", (
     Column("告知承诺内容", ("commitment", "text"), TEXT, 40, doc="填了即可用告知承诺代替，这是承诺的话"),
     Column("政府已有（电子证照）", ("e_certificate",), TEXT, 24,
            doc="政府部门已有的电子证照名称，群众不用交"),
-    Column("由事项产生", ("produced_by",), CODE, 18, doc="本一件事中办出这份材料的事项编码"),
+    Column("由事项产生", ("produced_by",), CODE, 18, doc="本一件事中办出这份材料的事项编码",
+           refers=("事项", "事项编码")),
     Column("备注", ("note",), TEXT, 30),
 ), "materials[]", doc="材料清单，每行一份，同一材料只列一次。")
 
@@ -405,13 +408,13 @@ EXAMPLES = Sheet("示例", (
 
 EXAMPLE_ANSWERS = Sheet("示例答案", (
     Column("示例编号", (), INT, 10),
-    Column("问题编号", (), ID, 22),
+    Column("问题编号", (), ID, 22, refers=("问题", "问题编号")),
     Column("答案", (), TEXT, 40, doc="按问题类型填写，见 WORKBOOK.md"),
 ), "", required=False, doc="每行一个示例的一个回答。")
 
 EXAMPLE_MATERIALS = Sheet("示例材料", (
     Column("示例编号", (), INT, 10),
-    Column("材料编号", (), ID, 22),
+    Column("材料编号", (), ID, 22, refers=("材料", "材料编号")),
     Column("怎么交", (), TEXT, 12, doc="提交、容缺、告知承诺，或 撤销（不沿用所基于示例的选择）"),
     Column("附件", (), TEXT, 30, doc="提交时：每行一个 @sha256:说明"),
 ), "", required=False, doc="每行一个示例的一份材料怎么交；没列出的材料按提交处理。")
@@ -1032,9 +1035,27 @@ def write_workbook(bundle: dict[str, Any], examples: dict[str, Any] | None, path
         for index, column in columns_of_values:
             letter = get_column_letter(index + 1)
             _format_cell_range(ws, f"{letter}2:{letter}{last}", column.codec, DataValidation)
+            if column.refers:
+                _refer(ws, f"{letter}2:{letter}{last}", column.refers, DataValidation)
+    for i, column in enumerate(SETTINGS.columns, start=2):
+        if column.path and column.path[0] == "applicant":       # which question is the applicant's …
+            _refer(book["设置"], f"B{i}:B{i}", ("问题", "问题编号"), DataValidation)
     buffer = io.BytesIO()
     book.save(buffer)
     Path(path).write_bytes(_fixed_zip(buffer.getvalue()))
+
+
+def _refer(ws: Any, ref: str, refers: tuple[str, str], validation_cls: Any) -> None:
+    """A drop-down of the ids another sheet defines (页编号, 问题编号 …). A hint, not a lock: an
+    author may type an id before defining it, and `build` says what does not match."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = next(s for s in SHEETS if s.name == refers[0])
+    letter = get_column_letter([c.header for c in sheet.columns].index(refers[1]) + 1)
+    dv = validation_cls(type="list", formula1=f"'{sheet.name}'!${letter}$2:${letter}$1000", allow_blank=True,
+                        showErrorMessage=False)
+    ws.add_data_validation(dv)
+    dv.add(ref)
 
 
 def _format_cell_range(ws: Any, ref: str, codec: Codec, validation_cls: Any) -> None:
@@ -1400,7 +1421,10 @@ def reference_markdown() -> str:
             if sheet in (EXAMPLES,):
                 prefix = "variants[]."
             key = f"`{prefix}{'.'.join(column.path)}`" if column.path else "（归属）"
-            lines.append(f"| {column.header} | {key} | {column.codec.note} | {column.doc} |")
+            note = column.codec.note
+            if column.refers:
+                note += f"（下拉列出「{column.refers[0]}」表的{column.refers[1]}）"
+            lines.append(f"| {column.header} | {key} | {note} | {column.doc} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
