@@ -1068,11 +1068,16 @@ def _format_cell_range(ws: Any, ref: str, codec: Codec, validation_cls: Any) -> 
             ws.add_data_validation(dv)
             dv.add(ref)
     if codec.text_format:
+        # The column's own format covers rows an author adds; the cells written now carry it too.
+        # (Per-cell formats on 500 empty rows made the file slower to read by half.)
         first, _, last = ref.partition(":")
+        letter = "".join(ch for ch in first if ch.isalpha())
+        if last:
+            ws.column_dimensions[letter].number_format = "@"
+            ref = f"{first}:{letter}{max(ws.max_row, 2)}"
         for row in ws[ref]:
             for cell in row:
                 cell.number_format = "@"
-        del first, last
 
 
 def _fixed_zip(data: bytes) -> bytes:
