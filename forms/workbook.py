@@ -982,6 +982,7 @@ def write_workbook(bundle: dict[str, Any], examples: dict[str, Any] | None, path
     format where leading zeros matter. Byte-for-byte the same for the same bundle (fixed document
     and zip timestamps), so rebuilding does not churn git."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -1019,6 +1020,10 @@ def write_workbook(bundle: dict[str, Any], examples: dict[str, Any] | None, path
         for cell in ws[1]:
             cell.font = bold
             cell.fill = head_fill
+        for cell, column in zip(ws[1], [] if sheet.settings else sheet.columns, strict=False):
+            hint = "；".join(part for part in (column.doc, column.codec.note) if part)
+            if hint:        # what to type, on hovering over the column's name
+                cell.comment = Comment(hint, "编写说明", width=320, height=110)
         ws.freeze_panes = "A2" if not sheet.settings else "B2"
         for index, width in enumerate(widths, start=1):
             longest = max((_display_width(line) for r in rows if index <= len(r) and r[index - 1] is not None

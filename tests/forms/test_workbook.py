@@ -106,6 +106,7 @@ def test_export_is_byte_for_byte_stable_and_made_for_people(tmp_path: Path) -> N
     questions = book["问题"]
     assert questions.freeze_panes == "A2"
     assert all(cell.font.bold for cell in questions[1])
+    assert "单选" in questions["C1"].comment.text          # what to type, on hovering over 类型
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in questions.data_validations.dataValidation}
     assert "是/否" in lists["C2"] and "单选" in lists["C2"]       # 类型
     assert lists["F2"] == '"是,否"'                                # 必填
