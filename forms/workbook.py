@@ -1411,7 +1411,31 @@ def export(bundle_id_or_path: str, xlsx: Path, catalogue_path: Path | None = Non
             examples = json.loads(candidate.read_text(encoding="utf-8"))
             break
     write_workbook(bundle.document, examples, xlsx)
+    back = read_workbook(xlsx)       # what build will read: the same, or the workbook is refused
+    lost = _first_difference(bundle.document, back.bundle) or \
+        (_first_difference(examples, back.examples) if examples is not None else None)
+    if lost is not None:
+        Path(xlsx).unlink(missing_ok=True)
+        raise WorkbookError(f"一件事 {bundle.id} 的 {lost} 在工作簿中表达不了，没有导出；"
+                            f"请让开发人员在 forms/workbook.py 的 SHEETS 中为它加一列。")
     return bundle.document
+
+
+def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
+    """The first JSON path where two documents differ (`form.pages[2].fields[0].help`), or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            found = _first_difference(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+        return None
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for n, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = _first_difference(x, y, f"{path}[{n}]")
+            if found:
+                return found
+        return None
+    return None if a == b else (path or "（整体）")
 
 
 # ------------------------------------------------------------------------------ documentation

@@ -97,6 +97,22 @@ def test_a_bundle_with_every_field_type_round_trips(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "examples").exists()   # mini has no examples: none invented
 
 
+def test_export_refuses_what_the_workbook_cannot_carry(tmp_path: Path) -> None:
+    """An example whose applicant has a key no column carries is not exported half: exit 2 and a
+    sentence naming the key, no file."""
+    import shutil
+
+    shutil.copytree(ROOT / "forms" / "catalogue", tmp_path / "catalogue")
+    doc = json.loads((EXAMPLES_DIR / "newborn.json").read_text(encoding="utf-8"))
+    doc["variants"][0]["applicant"]["nationality"] = "中国"
+    (tmp_path / "catalogue" / "examples").mkdir()
+    (tmp_path / "catalogue" / "examples" / "newborn.json").write_text(json.dumps(doc, ensure_ascii=False),
+                                                                     encoding="utf-8")
+    with pytest.raises(WorkbookError, match=r"variants\[0\]\.applicant\.nationality 在工作簿中表达不了"):
+        export("newborn", tmp_path / "n.xlsx", tmp_path / "catalogue")
+    assert not (tmp_path / "n.xlsx").exists()
+
+
 def test_export_is_byte_for_byte_stable_and_made_for_people(tmp_path: Path) -> None:
     export("newborn", tmp_path / "a.xlsx")
     export("newborn", tmp_path / "b.xlsx")
