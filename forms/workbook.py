@@ -1114,6 +1114,7 @@ class Built:
     bundle_ids: list[str]
     files: list[Path]
     version: str
+    notes: list[str] = field(default_factory=list)   # not wrong, but worth a look (提示)
 
 
 _PROBLEM = re.compile(r"^(?P<source>[^，]*)，一件事 (?P<bundle>[^，：]*)"
@@ -1378,6 +1379,8 @@ def build(books: list[Path], out: Path, examples_dir: Path | None = None) -> Bui
     if problems:
         raise WorkbookProblems(problems)
 
+    old_version = str(index.get("version", "")) if index else None
+    notes = _version_notes(results, out, old_version, new_index["version"])
     files: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -1393,7 +1396,30 @@ def build(books: list[Path], out: Path, examples_dir: Path | None = None) -> Bui
         files.append(index_path)
     except OSError as exc:
         raise WorkbookError(f"无法写入输出目录 {out}：{exc.strerror or exc}。") from None
-    return Built([r.bundle["id"] for r in results.values()], files, new_index["version"])
+    return Built([r.bundle["id"] for r in results.values()], files, new_index["version"], notes)
+
+
+def _version_notes(results: dict[str, ReadResult], out: Path, old_version: str | None,
+                   new_version: str) -> list[str]:
+    """A bundle whose content changed under the same version, or a catalogue version that did not
+    move, would not reach the stations (they take a catalogue only when its version is higher)."""
+    notes: list[str] = []
+    changed = False
+    for name, result in results.items():
+        try:
+            old = json.loads((out / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            changed = True
+            continue
+        if old != result.bundle:
+            changed = True
+            if isinstance(old, dict) and old.get("version") == result.bundle["version"]:
+                notes.append(f"{result.name}：内容变了，但「设置」表的「版本」仍是 "
+                             f"{result.bundle['version']}，请调高版本，否则各驿站不会更新这件事。")
+    if changed and old_version is not None and old_version == new_version:
+        notes.append(f"目录版本仍是 {new_version}：请把改动的一件事的版本调到高于 {new_version}，"
+                     f"各驿站才会下载新的目录。")
+    return notes
 
 
 def export(bundle_id_or_path: str, xlsx: Path, catalogue_path: Path | None = None) -> dict[str, Any]:

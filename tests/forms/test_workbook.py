@@ -227,11 +227,28 @@ def test_building_into_the_catalogue_folder_keeps_its_order_and_note(newborn_boo
     before = json.loads((out / "index.json").read_text(encoding="utf-8"))
     book = _edited(newborn_book, tmp_path / "renamed.xlsx", _set("设置", "B2", "newborn_copy"))
     _edited(book, book, _set("设置", "B4", "新生儿出生一件事（副本）"))
-    build([book], out, tmp_path / "examples")
+    notes = build([book], out, tmp_path / "examples").notes
+    assert notes == ["目录版本仍是 2026.11.2：请把改动的一件事的版本调到高于 2026.11.2，"
+                     "各驿站才会下载新的目录。"]    # a new bundle under the old catalogue version
     after = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert after["bundles"] == before["bundles"] + ["newborn_copy.json"]
     assert after["note"] == before["note"] and after["version"] == before["version"]
     assert [b.id for b in load_catalogue(out).bundles][-1] == "newborn_copy"
+
+
+def test_a_change_under_the_same_version_is_pointed_out(newborn_book: Path, tmp_path: Path) -> None:
+    """Stations take a catalogue only when its version is higher: an edit that keeps the versions
+    is built, with a 提示 for each version to raise."""
+    import shutil
+
+    out = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "forms" / "catalogue", out)
+    assert build([newborn_book], out, tmp_path / "examples").notes == []     # nothing changed
+    edited = _edited(newborn_book, tmp_path / "edited.xlsx", _set("问题", "E3", "请核对身份证上的号码"))
+    notes = build([edited], out, tmp_path / "examples").notes
+    assert len(notes) == 2
+    assert notes[0].startswith("edited.xlsx：内容变了，但「设置」表的「版本」仍是 2026.11.1")
+    assert notes[1].startswith("目录版本仍是 2026.11.2")
 
 
 @pytest.mark.parametrize(("content", "expected"), [
