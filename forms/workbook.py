@@ -1402,7 +1402,8 @@ def build(books: list[Path], out: Path, examples_dir: Path | None = None) -> Bui
 def _version_notes(results: dict[str, ReadResult], out: Path, old_version: str | None,
                    new_version: str) -> list[str]:
     """A bundle whose content changed under the same version, or a catalogue version that did not
-    move, would not reach the stations (they take a catalogue only when its version is higher)."""
+    move: two different catalogues under one version number, which stations, the platform and an
+    application (kept under the version it was started with) cannot tell apart."""
     notes: list[str] = []
     changed = False
     for name, result in results.items():
@@ -1415,10 +1416,10 @@ def _version_notes(results: dict[str, ReadResult], out: Path, old_version: str |
             changed = True
             if isinstance(old, dict) and old.get("version") == result.bundle["version"]:
                 notes.append(f"{result.name}：内容变了，但「设置」表的「版本」仍是 "
-                             f"{result.bundle['version']}，请调高版本，否则各驿站不会更新这件事。")
+                             f"{result.bundle['version']}，请调高版本，免得两份不同的内容用同一个版本号。")
     if changed and old_version is not None and old_version == new_version:
         notes.append(f"目录版本仍是 {new_version}：请把改动的一件事的版本调到高于 {new_version}，"
-                     f"各驿站才会下载新的目录。")
+                     f"新目录才有自己的版本号。")
     return notes
 
 

@@ -229,7 +229,7 @@ def test_building_into_the_catalogue_folder_keeps_its_order_and_note(newborn_boo
     _edited(book, book, _set("设置", "B4", "新生儿出生一件事（副本）"))
     notes = build([book], out, tmp_path / "examples").notes
     assert notes == ["目录版本仍是 2026.11.2：请把改动的一件事的版本调到高于 2026.11.2，"
-                     "各驿站才会下载新的目录。"]    # a new bundle under the old catalogue version
+                     "新目录才有自己的版本号。"]    # a new bundle under the old catalogue version
     after = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert after["bundles"] == before["bundles"] + ["newborn_copy.json"]
     assert after["note"] == before["note"] and after["version"] == before["version"]
@@ -237,8 +237,8 @@ def test_building_into_the_catalogue_folder_keeps_its_order_and_note(newborn_boo
 
 
 def test_a_change_under_the_same_version_is_pointed_out(newborn_book: Path, tmp_path: Path) -> None:
-    """Stations take a catalogue only when its version is higher: an edit that keeps the versions
-    is built, with a 提示 for each version to raise."""
+    """Two different catalogues under one version number cannot be told apart: an edit that keeps
+    the versions is built, with a 提示 for each version to raise."""
     import shutil
 
     out = tmp_path / "catalogue"
