@@ -485,6 +485,13 @@ class Source:
 
     cells: dict[tuple, tuple[str, int, str | None]] = field(default_factory=dict)
     rows: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)   # (kind, id) -> (sheet, row)
+    every: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)   # duplicates too
+
+    def note(self, kind: str, ident: Any, sheet: str, row: int) -> None:
+        """Where the thing `kind` `ident` is defined (the first row wins; later ones are kept to
+        name a duplicate by its row)."""
+        self.rows.setdefault((kind, str(ident)), (sheet, row))
+        self.every.setdefault((kind, str(ident)), []).append((sheet, row))
 
     def at(self, path: Iterable[Any]) -> tuple[str, int, str | None] | None:
         path = tuple(path)
@@ -668,7 +675,7 @@ class _Reader:
             item: dict[str, Any] = {}
             self.fill(item, row, ITEMS, ("items", n))
             bundle["items"].append(item)
-            self.source.rows[("事项", str(item.get("code")))] = (row.sheet, row.number)
+            self.source.note("事项", item.get("code"), row.sheet, row.number)
 
         form: dict[str, Any] = {"version": form_version} if form_version is not None else {}
         self.source.cells[("form", "version")] = ("设置", self.settings_lines.get("表单版本"), "内容")
@@ -692,7 +699,7 @@ class _Reader:
             obj: dict[str, Any] = {}
             self.fill(obj, row, sheet, base + (n,))
             result.append(obj)
-            self.source.rows.setdefault((kind, str(obj.get(key))), (row.sheet, row.number))
+            self.source.note(kind, obj.get(key), row.sheet, row.number)
         return result
 
     def _pages(self, page_rows: list[Row], question_rows: list[Row], option_rows: list[Row]) -> list[dict]:
@@ -704,7 +711,7 @@ class _Reader:
             page["fields"] = []
             pages.append(page)
             self.source.cells[("form", "pages", n, "fields")] = (row.sheet, row.number, None)
-            self.source.rows[("页", str(page.get("id")))] = (row.sheet, row.number)
+            self.source.note("页", page.get("id"), row.sheet, row.number)
             if "id" in page:
                 index.setdefault(page["id"], n)
         fields: dict[str, tuple[int, int]] = {}
@@ -723,7 +730,7 @@ class _Reader:
             question: dict[str, Any] = {}
             self.fill(question, row, QUESTIONS, ("form", "pages", p, "fields", f))
             pages[p]["fields"].append(question)
-            self.source.rows.setdefault(("字段", str(question.get("id"))), (row.sheet, row.number))
+            self.source.note("字段", question.get("id"), row.sheet, row.number)
             if "id" in question:
                 fields.setdefault(question["id"], (p, f))
         question_column = OPTIONS.column("问题编号")
@@ -1213,8 +1220,13 @@ def _locate(problem: str, results: dict[str, ReadResult]) -> str:
             kind = {"事项编码": "事项", "页编号": "页", "材料编号": "材料"}.get(dup.group(1))
             if dup.group(1).startswith("字段"):
                 kind = "字段"
-            if kind:
-                found = result.source.rows.get((kind, dup.group(2)))
+            rows = result.source.every.get((kind or "", dup.group(2)), [])
+            if len(rows) >= 2:
+                column = {"事项": "事项编码", "页": "页编号", "材料": "材料编号"}.get(kind or "", "问题编号")
+                if rows[1][0] == "计算":
+                    column = "编号"
+                return (f"{place(rows[1][0], rows[1][1], column)}：{dup.group(1)}“{dup.group(2)}”"
+                        f"与第 {rows[0][1]} 行重复，请改成不同的。")
             sheet = {"事项": "事项", "页": "页面", "字段": "问题", "材料": "材料"}.get(kind or "", "材料")
             return f"{place(sheet)}：{message}，请改成不同的。"
     if found is None:

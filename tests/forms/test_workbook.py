@@ -191,8 +191,10 @@ def _set(sheet: str, ref: str, value) -> callable:  # noqa: ANN001
     (_set("事项", "K2", "全国通办"), "「事项」表第 2 行「通办范围」列：“全国通办”不是可选的通办范围"),
     (lambda book: book.remove(book["问题"]), "工作簿中没有「问题」表"),
     (lambda book: book["问题"].merge_cells("D2:D4"), "「问题」表第 2–4 行有合并的单元格（D2:D4）"),
-    (lambda book: book["问题"].cell(3, 2, book["问题"].cell(2, 2).value), "「问题」表：字段编号（含计算值）"
-                                                                        "“applicant_name”重复"),
+    (lambda book: book["问题"].cell(3, 2, book["问题"].cell(2, 2).value),
+     "「问题」表第 3 行「问题编号」列：字段编号（含计算值）“applicant_name”与第 2 行重复"),
+    (lambda book: book["材料"].cell(3, 1, book["材料"].cell(2, 1).value),
+     "「材料」表第 3 行「材料编号」列：材料编号“parents_id_cards”与第 2 行重复"),
 ])
 def test_a_broken_workbook_gets_one_sentence_naming_the_cell(newborn_book: Path, tmp_path: Path, edit,
                                                               expected: str) -> None:
