@@ -1194,6 +1194,7 @@ def _locate(problem: str, results: dict[str, ReadResult]) -> str:
     where, message = match.group("where") or "", match.group("message").rstrip("。")
     for word, column_name in _KEY_WORDS.items():
         message = re.sub(rf"(?<![A-Za-z_.]){word}(?![A-Za-z_])\s?", column_name, message)
+    message = re.sub(r"\banswer\.([a-z0-9_]+|\*)", r"答案.\1", message)     # as the 预填 column says it
     found: tuple[str, int] | None = None
     for pattern, kind in _WHERE:
         m = pattern.match(where)
