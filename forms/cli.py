@@ -1,4 +1,4 @@
-"""Commands of the forms room: `catalogue validate | list | show | example | fill`.
+"""Commands of the forms room: `catalogue validate | list | show | example | fill | build | export`.
 
 Exit codes (documented in forms/README.md): 0 success; 1 the catalogue (validate) or the answers
 (fill) are invalid, with every problem on stderr in Chinese; 2 the command could not run (file
@@ -48,6 +48,22 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands; typed there
                    help="答案文件（catalogue example 的格式）")
     _catalogue_option(p)
     p.set_defaults(handler=_fill)
+
+    text = "由编写工作簿（.xlsx）生成一件事文件和目录索引，并按 catalogue validate 的规则检查"
+    p = sub.add_parser("build", help=text, description=text + "；写法见 forms/WORKBOOK.md")
+    p.add_argument("books", metavar="BOOK.xlsx", type=Path, nargs="+", help="一个或多个编写工作簿")
+    p.add_argument("--out", metavar="DIR", type=Path, required=True,
+                   help="输出目录（已有 index.json 时保留其顺序，新的一件事加在最后）")
+    p.add_argument("--examples", metavar="DIR", type=Path, default=None,
+                   help="示例答案的输出目录（缺省为 DIR/examples；随程序发布的是 forms/examples）")
+    p.set_defaults(handler=_build)
+
+    text = "把一件事导出为编写工作簿（.xlsx），含示例答案"
+    p = sub.add_parser("export", help=text, description=text + "；写法见 forms/WORKBOOK.md")
+    p.add_argument("bundle", metavar="BUNDLE", help="一件事编号，如 newborn")
+    p.add_argument("--xlsx", metavar="FILE", type=Path, required=True, help="要写出的工作簿文件")
+    _catalogue_option(p)
+    p.set_defaults(handler=_export)
 
 
 def _catalogue_option(parser: argparse.ArgumentParser) -> None:
@@ -139,4 +155,41 @@ def _fill(args: argparse.Namespace) -> int:
             _err(f"  - {key}：{message}")
         return 1
     print(json.dumps(result.payload, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from forms.workbook import WorkbookError, WorkbookProblems, build
+
+    try:
+        built = build(list(args.books), args.out, args.examples)
+    except WorkbookError as exc:
+        _err(str(exc))
+        return 2
+    except WorkbookProblems as exc:
+        _err(f"工作簿有 {len(exc.problems)} 处问题，请改好后重新生成：")
+        for problem in exc.problems:
+            _err(f"  - {problem}")
+        return 1
+    for path in built.files:
+        print(path)
+    names = "、".join(built.bundle_ids)
+    print(f"已生成 {len(built.bundle_ids)} 件事（{names}），目录版本 {built.version}，检查通过。",
+          file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from forms.errors import FormsError
+    from forms.workbook import export
+
+    try:
+        export(args.bundle, args.xlsx, args.catalogue)
+    except FormsError as exc:
+        _err(str(exc))
+        return 2
+    except OSError as exc:
+        _err(f"无法写入工作簿 {args.xlsx}：{exc.strerror or exc}。")
+        return 2
+    print(args.xlsx)
     return 0
