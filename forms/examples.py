@@ -76,11 +76,13 @@ def _merged(variants: list[dict[str, Any]], n: int) -> dict[str, Any]:
 
 
 def example(bundle_id: str, variant: int = 0, *, catalogue: Catalogue | None = None,
-            today: date | None = None) -> dict[str, Any]:
-    """A complete answers file (the `catalogue fill` input) for the bundle's variant N."""
+            today: date | None = None, variants: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A complete answers file (the `catalogue fill` input) for the bundle's variant N. `variants`:
+    the bundle's stored variants when they are not (yet) in forms/examples — a workbook being
+    previewed before it is published."""
     catalogue = catalogue or load_catalogue()
     bundle = catalogue.bundle(bundle_id)
-    variants = _variants(bundle.id)
+    variants = variants if variants is not None else _variants(bundle.id)
     if not 0 <= variant < len(variants):
         count = len(variants)
         raise ExampleError(f"“{bundle_id}”只有 {count} 个示例（--variant 0 到 {count - 1}）。")

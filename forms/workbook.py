@@ -266,6 +266,7 @@ class Column:
     codec: Codec = TEXT
     width: int = 16
     doc: str = ""
+    refers: tuple[str, str] | None = None   # (sheet, header): a drop-down of the ids defined there
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ PAGES = Sheet("页面", (
 ), "form.pages[]", doc="表单的页，按行的顺序显示。")
 
 QUESTIONS = Sheet("问题", (
-    Column("所在页", (), ID, 14, doc="「页面」表中的页编号"),
+    Column("所在页", (), ID, 14, doc="「页面」表中的页编号", refers=("页面", "页编号")),
     Column("问题编号", ("id",), ID, 22),
     Column("类型", ("type",), _enum_codec("type", FIELD_TYPE_NAMES, "问题类型"), 12),
     Column("问题", ("label",), TEXT, 30, doc="屏幕上的问题文字"),
@@ -348,14 +349,15 @@ QUESTIONS = Sheet("问题", (
     Column("校验卡号", ("luhn",), BOOL, 10, doc="银行卡号按 Luhn 校验位检查"),
     Column("地址范围", ("scope",), _enum_codec("scope", SCOPE_NAMES, "地址范围"), 10),
     Column("要求详细地址", ("require_detail",), BOOL, 10),
-    Column("拍摄材料", ("material",), ID, 18, doc="类型为“拍摄材料”时：「材料」表中的材料编号"),
+    Column("拍摄材料", ("material",), ID, 18, doc="类型为“拍摄材料”时：「材料」表中的材料编号",
+           refers=("材料", "材料编号")),
     Column("告知文字", ("text",), TEXT, 40, doc="类型为“同意确认”时：要群众确认的文字"),
     Column("可含字母", ("allow_latin",), BOOL, 10, doc="姓名可含拉丁字母（外国人）"),
     Column("附加校验", ("check",), _enum_codec("check", CHECK_NAMES, "附加校验"), 16),
 ), "form.pages[].fields[]", doc="表单的问题，每行一个，按行的顺序归入「所在页」。")
 
 OPTIONS = Sheet("选项", (
-    Column("问题编号", (), ID, 22, doc="「问题」表中的问题编号"),
+    Column("问题编号", (), ID, 22, doc="「问题」表中的问题编号", refers=("问题", "问题编号")),
     Column("取值", ("value",), TEXT, 18, doc="存进申请数据的值（英文），条件表达式里用它"),
     Column("显示文字", ("label",), TEXT, 24),
     Column("提示", ("hint",), TEXT, 24, doc="选项下方的小字"),
@@ -370,7 +372,7 @@ COMPUTED = Sheet("计算", (
 ), "form.computed[]", required=False, doc="由回答算出的值，条件中可用它的编号。")
 
 CHECKS = Sheet("校验", (
-    Column("问题编号", ("field",), ID, 22, doc="不通过时提示挂在哪个问题上"),
+    Column("问题编号", ("field",), ID, 22, doc="不通过时提示挂在哪个问题上", refers=("问题", "问题编号")),
     Column("规则", ("rule",), CONDITION, 40, doc="应当成立的条件"),
     Column("提示", ("message",), TEXT, 40, doc="不成立时告诉群众怎么改"),
 ), "form.checks[]", required=False, doc="跨问题的校验规则。")
@@ -386,7 +388,8 @@ MATERIALS = Sheet("材料", (
     Column("告知承诺内容", ("commitment", "text"), TEXT, 40, doc="填了即可用告知承诺代替，这是承诺的话"),
     Column("政府已有（电子证照）", ("e_certificate",), TEXT, 24,
            doc="政府部门已有的电子证照名称，群众不用交"),
-    Column("由事项产生", ("produced_by",), CODE, 18, doc="本一件事中办出这份材料的事项编码"),
+    Column("由事项产生", ("produced_by",), CODE, 18, doc="本一件事中办出这份材料的事项编码",
+           refers=("事项", "事项编码")),
     Column("备注", ("note",), TEXT, 30),
 ), "materials[]", doc="材料清单，每行一份，同一材料只列一次。")
 
@@ -405,13 +408,13 @@ EXAMPLES = Sheet("示例", (
 
 EXAMPLE_ANSWERS = Sheet("示例答案", (
     Column("示例编号", (), INT, 10),
-    Column("问题编号", (), ID, 22),
+    Column("问题编号", (), ID, 22, refers=("问题", "问题编号")),
     Column("答案", (), TEXT, 40, doc="按问题类型填写，见 WORKBOOK.md"),
 ), "", required=False, doc="每行一个示例的一个回答。")
 
 EXAMPLE_MATERIALS = Sheet("示例材料", (
     Column("示例编号", (), INT, 10),
-    Column("材料编号", (), ID, 22),
+    Column("材料编号", (), ID, 22, refers=("材料", "材料编号")),
     Column("怎么交", (), TEXT, 12, doc="提交、容缺、告知承诺，或 撤销（不沿用所基于示例的选择）"),
     Column("附件", (), TEXT, 30, doc="提交时：每行一个 @sha256:说明"),
 ), "", required=False, doc="每行一个示例的一份材料怎么交；没列出的材料按提交处理。")
@@ -782,6 +785,7 @@ class _Reader:
                 node[column.path[-1]] = value
             if "base" in variant and not 0 <= variant["base"] < number:
                 self.problem(row.sheet, row.number, "基于示例", f"只能基于前面的示例（0 到 {number - 1}）")
+            self.source.rows[("示例", str(number))] = (row.sheet, row.number)
             variant = {k: variant[k] for k in ("title", "base", "applicant") if k in variant}
             variant["answers"] = {}
             variant["materials"] = {}
@@ -791,6 +795,7 @@ class _Reader:
             if variant is None:
                 continue
             raw = row.values.get("答案")
+            self.source.rows[("示例答案", f"{variants.index(variant)}/{key}")] = (row.sheet, row.number)
             try:
                 variant["answers"][key] = read_answer(field_types.get(key), raw)
             except CellError as exc:
@@ -799,6 +804,7 @@ class _Reader:
             variant, key = self._example_target(row, variants, "材料编号", EXAMPLE_MATERIALS)
             if variant is None:
                 continue
+            self.source.rows[("示例材料", f"{variants.index(variant)}/{key}")] = (row.sheet, row.number)
             try:
                 variant["materials"][key] = read_material_choice(row.values.get("怎么交"),
                                                                  row.values.get("附件"))
@@ -1029,9 +1035,27 @@ def write_workbook(bundle: dict[str, Any], examples: dict[str, Any] | None, path
         for index, column in columns_of_values:
             letter = get_column_letter(index + 1)
             _format_cell_range(ws, f"{letter}2:{letter}{last}", column.codec, DataValidation)
+            if column.refers:
+                _refer(ws, f"{letter}2:{letter}{last}", column.refers, DataValidation)
+    for i, column in enumerate(SETTINGS.columns, start=2):
+        if column.path and column.path[0] == "applicant":       # which question is the applicant's …
+            _refer(book["设置"], f"B{i}:B{i}", ("问题", "问题编号"), DataValidation)
     buffer = io.BytesIO()
     book.save(buffer)
     Path(path).write_bytes(_fixed_zip(buffer.getvalue()))
+
+
+def _refer(ws: Any, ref: str, refers: tuple[str, str], validation_cls: Any) -> None:
+    """A drop-down of the ids another sheet defines (页编号, 问题编号 …). A hint, not a lock: an
+    author may type an id before defining it, and `build` says what does not match."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = next(s for s in SHEETS if s.name == refers[0])
+    letter = get_column_letter([c.header for c in sheet.columns].index(refers[1]) + 1)
+    dv = validation_cls(type="list", formula1=f"'{sheet.name}'!${letter}$2:${letter}$1000", allow_blank=True,
+                        showErrorMessage=False)
+    ws.add_data_validation(dv)
+    dv.add(ref)
 
 
 def _format_cell_range(ws: Any, ref: str, codec: Codec, validation_cls: Any) -> None:
@@ -1044,11 +1068,16 @@ def _format_cell_range(ws: Any, ref: str, codec: Codec, validation_cls: Any) -> 
             ws.add_data_validation(dv)
             dv.add(ref)
     if codec.text_format:
+        # The column's own format covers rows an author adds; the cells written now carry it too.
+        # (Per-cell formats on 500 empty rows made the file slower to read by half.)
         first, _, last = ref.partition(":")
+        letter = "".join(ch for ch in first if ch.isalpha())
+        if last:
+            ws.column_dimensions[letter].number_format = "@"
+            ref = f"{first}:{letter}{max(ws.max_row, 2)}"
         for row in ws[ref]:
             for cell in row:
                 cell.number_format = "@"
-        del first, last
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -1220,6 +1249,63 @@ def _value_at(doc: Any, path: tuple) -> Any:
     return doc
 
 
+def _example_problems(result: ReadResult, catalogue: Any) -> list[str]:
+    """Each example variant filled through the form as `catalogue fill` does: an example that the
+    form refuses would teach trainers and the preview something residents cannot do."""
+    from forms.examples import example
+    from forms.filling import AnswersFile
+
+    if result.examples is None:
+        return []
+    bundle_id = result.bundle["id"]
+    variants = result.examples["variants"]
+    problems: list[str] = []
+    said: set[tuple] = set()     # a base variant's wrong answer is said once, not once per variant
+    for n in range(len(variants)):
+        row = result.source.rows.get(("示例", str(n)))
+        try:
+            doc = example(bundle_id, n, catalogue=catalogue, variants=variants)
+            filled = AnswersFile.from_document(doc).fill(catalogue=catalogue)
+        except FormsError as exc:
+            problems.append(f"{place('示例', row[1] if row else None, '示例编号')}：示例 {n} 用不了：{exc}")
+            continue
+        for key, message in filled.errors.items():
+            message = message.rstrip("。")
+            if key.startswith("materials."):
+                material_id = key.split(".", 1)[1]
+                where = _example_row(result, variants, n, "示例材料", material_id)
+                text = f"示例 {n} 的材料 {material_id}：{message}。"
+                column = "怎么交"
+            else:
+                where = _example_row(result, variants, n, "示例答案", key)
+                text = f"示例 {n} 的回答 {key} 通不过表单：{message}。"
+                column = "答案"
+            if where is not None and (where, key, message) in said:
+                continue
+            said.add((where, key, message))
+            if where is None:
+                problems.append(f"{place('示例', row[1] if row else None)}：{text}")
+            else:
+                problems.append(f"{place(where[0], where[1], column)}：{text}")
+    return problems
+
+
+def _example_row(result: ReadResult, variants: list[dict], n: int, kind: str,
+                 key: str) -> tuple[str, int] | None:
+    """The row that gave variant n's answer (or material choice), following 基于示例 back."""
+    seen: set[int] = set()
+    while n not in seen:
+        seen.add(n)
+        found = result.source.rows.get((kind, f"{n}/{key}"))
+        if found:
+            return found
+        base = variants[n].get("base")
+        if not isinstance(base, int) or not 0 <= base < len(variants):
+            return None
+        n = base
+    return None
+
+
 def bundle_json(doc: dict[str, Any]) -> str:
     """How a built bundle (or examples) file is written: stable, readable, diffable."""
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -1278,9 +1364,12 @@ def build(books: list[Path], out: Path, examples_dir: Path | None = None) -> Bui
                 shutil.copyfile(out / name, staging / name)
         (staging / INDEX_NAME).write_text(bundle_json(new_index), encoding="utf-8")
         try:
-            load_catalogue(staging)            # exactly what `catalogue validate` runs
+            catalogue = load_catalogue(staging)            # exactly what `catalogue validate` runs
         except CatalogueError as exc:
             raise WorkbookProblems([_locate(p, results) for p in exc.problems]) from None
+    problems = [p for result in results.values() for p in _example_problems(result, catalogue)]
+    if problems:
+        raise WorkbookProblems(problems)
 
     files: list[Path] = []
     try:
@@ -1337,6 +1426,63 @@ def reference_markdown() -> str:
             if sheet in (EXAMPLES,):
                 prefix = "variants[]."
             key = f"`{prefix}{'.'.join(column.path)}`" if column.path else "（归属）"
-            lines.append(f"| {column.header} | {key} | {column.codec.note} | {column.doc} |")
+            note = column.codec.note
+            if column.refers:
+                note += f"（下拉列出「{column.refers[0]}」表的{column.refers[1]}）"
+            lines.append(f"| {column.header} | {key} | {note} | {column.doc} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------------------ preview's input
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    """One bundle to look at: its (checked) catalogue, its id, and its example variants (None: the
+    bundle has none)."""
+
+    catalogue: Any        # forms.Catalogue
+    bundle_id: str
+    variants: list[dict[str, Any]] | None
+
+
+def open_bundle(source: str) -> OpenedBundle:
+    """A bundle id of the shipped catalogue, a workbook (.xlsx, built and checked exactly as
+    `catalogue build` does, nothing written) or a bundle / catalogue JSON file. Raises WorkbookError
+    (cannot be read: exit 2), WorkbookProblems or CatalogueError (wrong inside: exit 1) or
+    UnknownBundleError."""
+    import tempfile
+
+    from forms.catalogue import load_catalogue
+    from forms.examples import EXAMPLES_DIR
+
+    path = Path(source)
+    if path.suffix.lower() == ".xlsx":
+        with tempfile.TemporaryDirectory(prefix="catalogue-preview-") as tmp:
+            built = build([path], Path(tmp) / "out", Path(tmp) / "examples")
+            catalogue = load_catalogue(Path(tmp) / "out")
+            (bundle_id,) = built.bundle_ids
+            examples = Path(tmp) / "examples" / f"{bundle_id}.json"
+            variants = json.loads(examples.read_text(encoding="utf-8"))["variants"] \
+                if examples.exists() else None
+        return OpenedBundle(catalogue, bundle_id, variants)
+    if path.suffix.lower() == ".json" or path.exists():
+        if not path.exists():
+            raise WorkbookError(f"找不到文件 {path}，请检查路径。")
+        catalogue = load_catalogue(path)
+        if len(catalogue.bundles) != 1:
+            raise WorkbookError(f"{path} 中有 {len(catalogue.bundles)} 件事，"
+                                "请给出单个一件事的文件或工作簿。")
+        bundle_id = catalogue.bundles[0].id
+        for folder in (path.parent / "examples", EXAMPLES_DIR):
+            candidate = folder / f"{bundle_id}.json"
+            if candidate.is_file():
+                return OpenedBundle(catalogue, bundle_id,
+                                    json.loads(candidate.read_text(encoding="utf-8"))["variants"])
+        return OpenedBundle(catalogue, bundle_id, None)
+    catalogue = load_catalogue()
+    bundle = catalogue.bundle(source)
+    examples = EXAMPLES_DIR / f"{bundle.id}.json"
+    variants = json.loads(examples.read_text(encoding="utf-8"))["variants"] if examples.exists() else None
+    return OpenedBundle(catalogue, bundle.id, variants)

@@ -62,6 +62,32 @@ def _screenshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from forms.errors import CatalogueError, FormsError
+    from forms.workbook import WorkbookError, WorkbookProblems, open_bundle
+
+    try:
+        opened = open_bundle(args.bundle)
+    except (WorkbookProblems, CatalogueError) as exc:
+        print(f"一件事有 {len(exc.problems)} 处问题，请改好后再预览：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except (WorkbookError, FormsError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    from kiosk.ui.preview import write_preview
+
+    try:
+        written = write_preview(args.config, opened, args.out, size=args.size, large_text=args.large_text)
+    except OSError as exc:
+        print(f"无法写入预览目录 {args.out}：{exc.strerror}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
 def register(commands) -> None:  # noqa: ANN001 - main.Commands
     demo = commands.add("demo", "演示模式：窗口显示，模拟设备，本机参考平台，无需任何硬件", _demo)
     demo.add_argument("--exit-after", type=_positive_seconds, metavar="秒",
@@ -82,3 +108,15 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     from kiosk.ui.exerciser.command import register as register_exercise
 
     register_exercise(commands, _size)
+
+    # The forms room owns `catalogue`, but drawing screens needs Qt: the preview lives here, in the
+    # same group, so `forms` never imports `kiosk`.
+    text = "把一件事画成群众看到的各屏截图（办理须知、每个问题、材料、核对），填好示例答案"
+    preview = commands.group("catalogue", "事项目录").add_parser("preview", help=text, description=text)
+    preview.add_argument("bundle", metavar="BUNDLE",
+                         help="一件事编号，或编写工作簿（.xlsx）、一件事 JSON 文件")
+    preview.add_argument("--out", type=Path, required=True, metavar="目录", help="截图输出目录")
+    preview.add_argument("--size", type=_size, default=(1080, 1920), metavar="宽x高",
+                         help="1080x1920（竖屏，默认）或 1920x1080（横屏）")
+    preview.add_argument("--large-text", action="store_true", help="大字模式")
+    preview.set_defaults(handler=_preview)

@@ -51,6 +51,11 @@ class Journey:
         """The catalogue in use (it may still be loading in the background at start-up: then wait)."""
         return self._catalogue()
 
+    def use_catalogue(self, catalogue: Catalogue) -> None:
+        """Work on another catalogue from now on: `catalogue preview` shows a bundle that is not
+        published yet (a workbook) through the very screens residents use."""
+        self._catalogue = lambda: catalogue
+
     def identify(self, applicant: dict) -> None:
         """The resident (from the ID card, a QR code or typed by hand): name, id_number, …"""
         self.applicant = dict(applicant)

@@ -41,7 +41,7 @@ BUNDLE_IDS = [b.id for b in load_catalogue().bundles]   # bundles added later ar
 def test_every_schema_property_has_a_column() -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     missing = schema_paths(schema) - carried_paths()
-    assert not missing, f"the workbook cannot carry {sorted(missing)}: add a Column to forms/workbook.py SHEETS"
+    assert not missing, f"the workbook cannot carry {sorted(missing)}: add a Column to workbook.SHEETS"
 
 
 def test_every_column_is_a_schema_property() -> None:
@@ -136,19 +136,23 @@ def _set(sheet: str, ref: str, value) -> callable:  # noqa: ANN001
 @pytest.mark.parametrize(("edit", "expected"), [
     (_set("问题", "C3", "文本"), "「问题」表第 3 行「类型」列：“文本”不是可选的问题类型"),
     (_set("事项", "E2", 40), "「事项」表第 2 行「承诺时限（工作日）」列：承诺时限不能长于法定时限。"),
-    (_set("事项", "D2", "三十"), "「事项」表第 2 行「法定时限（工作日）」列：应填整数（如 20），现在是“三十”。"),
+    (_set("事项", "D2", "三十"), "「事项」表第 2 行「法定时限（工作日）」列：应填整数（如 20），"
+                                 "现在是“三十”。"),
     (_set("事项", "A3", 2000102000), "「事项」表第 3 行「事项编码」列：事项编码被表格当成了数字"),
-    (_set("问题", "H5", "spouse_age > 1"), "「问题」表第 5 行「显示条件」列：条件“spouse_age > 1”中的 spouse_age "
-                                           "不是本表单的字段。"),
+    (_set("问题", "H5", "spouse_age > 1"), "「问题」表第 5 行「显示条件」列："
+                                           "条件“spouse_age > 1”中的 spouse_age 不是本表单的字段。"),
     (_set("问题", "H5", "x = = 1"), "「问题」表第 5 行「显示条件」列：条件表达式有误"),
     (_set("问题", "D2", None), "「问题」表第 2 行「问题」列：没有填写，这一项必填。"),
     (_set("问题", "D2", "=CONCAT(\"申请\",\"人\")"), "「问题」表第 2 行「问题」列：这里是公式"),
     (_set("问题", "A9", "nowhere"), "「问题」表第 9 行「所在页」列：“nowhere”不在「页面」表中"),
-    (_set("材料", "C4", "999999999999"), "「材料」表第 4 行「所需事项」列：所属事项 999999999999 不在本一件事中。"),
+    (_set("材料", "C4", "999999999999"), "「材料」表第 4 行「所需事项」列："
+                                         "所属事项 999999999999 不在本一件事中。"),
     (_set("设置", "B10", "nobody"), "「设置」表第 10 行「内容」列：申请人姓名问题对应的字段 nobody 不存在。"),
     (_set("问题", "Z1", "备用"), "「问题」表第 1 行「备用」列：不认识这一列"),
     (_set("选项", "A2", "ghost"), "「选项」表第 2 行「问题编号」列：问题“ghost”不在「问题」表中。"),
     (_set("示例答案", "C6", "也许"), "「示例答案」表第 6 行「答案」列：应填“是”或“否”"),
+    (_set("示例答案", "C3", "123"), "「示例答案」表第 3 行「答案」列："
+                                    "示例 0 的回答 applicant_phone 通不过表单：手机号码应为 11 位"),
     (_set("事项", "F3", "马上办"), "「事项」表第 3 行「办件类型」列：“马上办”不是可选的办件类型"),
     (_set("事项", "K2", "全国通办"), "「事项」表第 2 行「通办范围」列：“全国通办”不是可选的通办范围"),
     (lambda book: book.remove(book["问题"]), "工作簿中没有「问题」表"),
@@ -180,7 +184,8 @@ def test_what_people_type_is_read_kindly(newborn_book: Path, tmp_path: Path) -> 
     assert built == load_catalogue().bundle("newborn").document
 
 
-def test_building_into_the_catalogue_folder_keeps_its_order_and_note(newborn_book: Path, tmp_path: Path) -> None:
+def test_building_into_the_catalogue_folder_keeps_its_order_and_note(newborn_book: Path,
+                                                                     tmp_path: Path) -> None:
     import shutil
 
     out = tmp_path / "catalogue"
@@ -200,7 +205,8 @@ def test_building_into_the_catalogue_folder_keeps_its_order_and_note(newborn_boo
     (b"PK\x03\x04 not really a zip", "不是 Excel 工作簿（.xlsx）"),
     (None, "是文件夹，不是工作簿"),
 ])
-def test_a_file_that_is_not_a_workbook_is_exit_2(tmp_path: Path, content: bytes | None, expected: str) -> None:
+def test_a_file_that_is_not_a_workbook_is_exit_2(tmp_path: Path, content: bytes | None,
+                                                  expected: str) -> None:
     path = tmp_path / "book.xlsx"
     if content is None:
         path.mkdir()
@@ -213,14 +219,15 @@ def test_a_file_that_is_not_a_workbook_is_exit_2(tmp_path: Path, content: bytes 
 # Cells a person or a broken tool may leave anywhere in the workbook.
 _JUNK = st.one_of(st.none(), st.sampled_from(["", "\u3000", "是", "否", "=A1+1", "today-18y", "0", "-3",
                                                "即办件", "中文文字", "a" * 300, "{", "[]", "（空）"]),
-                  st.integers(-10**6, 10**13), st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
-                  st.text(max_size=30))
+                  st.integers(-10**6, 10**13), st.floats(allow_nan=False, allow_infinity=False),
+                  st.booleans(), st.text(max_size=30))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.sampled_from([s.name for s in SHEETS]), st.integers(1, 14),
                                 st.integers(1, 14), _JUNK), min_size=1, max_size=4))
-def test_any_cell_changed_gives_sentences_not_a_traceback(newborn_book: Path, tmp_path_factory, edits) -> None:
+def test_any_cell_changed_gives_sentences_not_a_traceback(newborn_book: Path, tmp_path_factory,  # noqa: ANN001
+                                                          edits) -> None:  # noqa: ANN001
     tmp = tmp_path_factory.mktemp("fuzz")
     book = openpyxl.load_workbook(newborn_book)
     for sheet, row, column, value in edits:
