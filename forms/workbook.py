@@ -86,6 +86,7 @@ class Codec:
     choices: tuple[str, ...] = ()       # for a drop-down
     text_format: bool = False           # the column is formatted as text (codes keep leading zeros)
     note: str = ""                      # what to type, for WORKBOOK.md
+    values: tuple[str, ...] = ()        # an enumeration's JSON values (checked against the schema)
 
 
 def _read_text(value: Any) -> str:
@@ -172,7 +173,7 @@ def _enum(names: dict[str, str], what: str) -> tuple[Callable[[Any], Any], Calla
 def _enum_codec(name: str, names: dict[str, str], what: str, note: str = "") -> Codec:
     write, read = _enum(names, what)
     return Codec(name, write, read, tuple(names.values()),
-                 note=note or "下拉选择：" + "、".join(names.values()))
+                 note=note or "下拉选择：" + "、".join(names.values()), values=tuple(names))
 
 
 def _enum_list_codec(name: str, names: dict[str, str], what: str) -> Codec:
@@ -184,7 +185,8 @@ def _enum_list_codec(name: str, names: dict[str, str], what: str) -> Codec:
     def write(values: list[str]) -> str:
         return "、".join(names.get(v, v) for v in values)
 
-    return Codec(name, write, read, note="可填多个，用顿号分开：" + "、".join(names.values()))
+    return Codec(name, write, read, note="可填多个，用顿号分开：" + "、".join(names.values()),
+                 values=tuple(names))
 
 
 YES, NO = "是", "否"

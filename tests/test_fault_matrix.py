@@ -76,6 +76,15 @@ def _make_inputs(d: Path) -> None:
         leftover.unlink()
     (d / "db-garbage" / "kiosk.db").write_bytes(b"this is not sqlite" * 100)
     Image.new("1", (20_000, 20_000)).save(d / "bomb.png", optimize=True)
+    import openpyxl
+
+    from forms.workbook import export
+
+    (d / "table.xlsx").write_text("编号,名称\nnewborn,新生儿\n", encoding="utf-8")
+    export("newborn", d / "newborn.xlsx")
+    book = openpyxl.load_workbook(d / "newborn.xlsx")
+    book.remove(book["问题"])
+    book.save(d / "no-questions.xlsx")
     (d / "not-an-image.png").write_text("not an image")
 
 
@@ -145,10 +154,19 @@ CELLS: list[Cell] = [
     *[Cell(f"{fault} × {' '.join(cmd)}", (*cmd, f"DIR/{file}"), 3, says, on_stdout=True)
       for fault, file, says in IMAGE_FAULTS
       for cmd in [("diag", "scan"), ("diag", "capture", "--preset", "a4", "--out", "DIR/capture-out")]],
+    # -------- workbooks × the workbook commands (forms/WORKBOOK.md)
+    *[Cell(f"workbook {fault} × {cmd}", ("catalogue", cmd, f"DIR/{file}", "--out", "DIR/wb-out"), 2, says)
+      for fault, file, says in [("CSV named .xlsx", "table.xlsx", "不是 Excel 工作簿"),
+                                ("folder", "folder.json", "文件夹"), ("missing", "missing.xlsx", "找不到")]
+      for cmd in ("build",)],
+    Cell("workbook without 问题 × build",
+         ("catalogue", "build", "DIR/no-questions.xlsx", "--out", "DIR/wb-out"), 1, "没有「问题」表",
+         lines=None),
     # -------- a closed stdout pipe × commands that print
     *[Cell(f"closed stdout × {' '.join(cmd[:3])}", cmd, 141, closed_stdout=True) for cmd in [
         ("catalogue", "list", "--json"), ("catalogue", "show", "newborn"),
-        ("catalogue", "example", "newborn"), ("status", *_kiosk("k5")), ("queue", "list", *_kiosk("k5"))]],
+        ("catalogue", "example", "newborn"), ("status", *_kiosk("k5")), ("queue", "list", *_kiosk("k5")),
+        ("catalogue", "build", "DIR/newborn.xlsx", "--out", "DIR/wb-piped")]],
 ]
 
 
