@@ -173,6 +173,8 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     for path in built.files:
         print(path)
+    for note in built.notes:
+        _err(f"提示：{note}")
     names = "、".join(built.bundle_ids)
     print(f"已生成 {len(built.bundle_ids)} 件事（{names}），目录版本 {built.version}，检查通过。",
           file=sys.stderr)

@@ -485,6 +485,13 @@ class Source:
 
     cells: dict[tuple, tuple[str, int, str | None]] = field(default_factory=dict)
     rows: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)   # (kind, id) -> (sheet, row)
+    every: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)   # duplicates too
+
+    def note(self, kind: str, ident: Any, sheet: str, row: int) -> None:
+        """Where the thing `kind` `ident` is defined (the first row wins; later ones are kept to
+        name a duplicate by its row)."""
+        self.rows.setdefault((kind, str(ident)), (sheet, row))
+        self.every.setdefault((kind, str(ident)), []).append((sheet, row))
 
     def at(self, path: Iterable[Any]) -> tuple[str, int, str | None] | None:
         path = tuple(path)
@@ -668,7 +675,7 @@ class _Reader:
             item: dict[str, Any] = {}
             self.fill(item, row, ITEMS, ("items", n))
             bundle["items"].append(item)
-            self.source.rows[("事项", str(item.get("code")))] = (row.sheet, row.number)
+            self.source.note("事项", item.get("code"), row.sheet, row.number)
 
         form: dict[str, Any] = {"version": form_version} if form_version is not None else {}
         self.source.cells[("form", "version")] = ("设置", self.settings_lines.get("表单版本"), "内容")
@@ -692,7 +699,7 @@ class _Reader:
             obj: dict[str, Any] = {}
             self.fill(obj, row, sheet, base + (n,))
             result.append(obj)
-            self.source.rows.setdefault((kind, str(obj.get(key))), (row.sheet, row.number))
+            self.source.note(kind, obj.get(key), row.sheet, row.number)
         return result
 
     def _pages(self, page_rows: list[Row], question_rows: list[Row], option_rows: list[Row]) -> list[dict]:
@@ -704,7 +711,7 @@ class _Reader:
             page["fields"] = []
             pages.append(page)
             self.source.cells[("form", "pages", n, "fields")] = (row.sheet, row.number, None)
-            self.source.rows[("页", str(page.get("id")))] = (row.sheet, row.number)
+            self.source.note("页", page.get("id"), row.sheet, row.number)
             if "id" in page:
                 index.setdefault(page["id"], n)
         fields: dict[str, tuple[int, int]] = {}
@@ -723,7 +730,7 @@ class _Reader:
             question: dict[str, Any] = {}
             self.fill(question, row, QUESTIONS, ("form", "pages", p, "fields", f))
             pages[p]["fields"].append(question)
-            self.source.rows.setdefault(("字段", str(question.get("id"))), (row.sheet, row.number))
+            self.source.note("字段", question.get("id"), row.sheet, row.number)
             if "id" in question:
                 fields.setdefault(question["id"], (p, f))
         question_column = OPTIONS.column("问题编号")
@@ -982,6 +989,7 @@ def write_workbook(bundle: dict[str, Any], examples: dict[str, Any] | None, path
     format where leading zeros matter. Byte-for-byte the same for the same bundle (fixed document
     and zip timestamps), so rebuilding does not churn git."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -1019,6 +1027,10 @@ def write_workbook(bundle: dict[str, Any], examples: dict[str, Any] | None, path
         for cell in ws[1]:
             cell.font = bold
             cell.fill = head_fill
+        for cell, column in zip(ws[1], [] if sheet.settings else sheet.columns, strict=False):
+            hint = "；".join(part for part in (column.doc, column.codec.note) if part)
+            if hint:        # what to type, on hovering over the column's name
+                cell.comment = Comment(hint, "编写说明", width=320, height=110)
         ws.freeze_panes = "A2" if not sheet.settings else "B2"
         for index, width in enumerate(widths, start=1):
             longest = max((_display_width(line) for r in rows if index <= len(r) and r[index - 1] is not None
@@ -1109,6 +1121,7 @@ class Built:
     bundle_ids: list[str]
     files: list[Path]
     version: str
+    notes: list[str] = field(default_factory=list)   # not wrong, but worth a look (提示)
 
 
 _PROBLEM = re.compile(r"^(?P<source>[^，]*)，一件事 (?P<bundle>[^，：]*)"
@@ -1181,6 +1194,7 @@ def _locate(problem: str, results: dict[str, ReadResult]) -> str:
     where, message = match.group("where") or "", match.group("message").rstrip("。")
     for word, column_name in _KEY_WORDS.items():
         message = re.sub(rf"(?<![A-Za-z_.]){word}(?![A-Za-z_])\s?", column_name, message)
+    message = re.sub(r"\banswer\.([a-z0-9_]+|\*)", r"答案.\1", message)     # as the 预填 column says it
     found: tuple[str, int] | None = None
     for pattern, kind in _WHERE:
         m = pattern.match(where)
@@ -1207,8 +1221,13 @@ def _locate(problem: str, results: dict[str, ReadResult]) -> str:
             kind = {"事项编码": "事项", "页编号": "页", "材料编号": "材料"}.get(dup.group(1))
             if dup.group(1).startswith("字段"):
                 kind = "字段"
-            if kind:
-                found = result.source.rows.get((kind, dup.group(2)))
+            rows = result.source.every.get((kind or "", dup.group(2)), [])
+            if len(rows) >= 2:
+                column = {"事项": "事项编码", "页": "页编号", "材料": "材料编号"}.get(kind or "", "问题编号")
+                if rows[1][0] == "计算":
+                    column = "编号"
+                return (f"{place(rows[1][0], rows[1][1], column)}：{dup.group(1)}“{dup.group(2)}”"
+                        f"与第 {rows[0][1]} 行重复，请改成不同的。")
             sheet = {"事项": "事项", "页": "页面", "字段": "问题", "材料": "材料"}.get(kind or "", "材料")
             return f"{place(sheet)}：{message}，请改成不同的。"
     if found is None:
@@ -1373,6 +1392,8 @@ def build(books: list[Path], out: Path, examples_dir: Path | None = None) -> Bui
     if problems:
         raise WorkbookProblems(problems)
 
+    old_version = str(index.get("version", "")) if index else None
+    notes = _version_notes(results, out, old_version, new_index["version"])
     files: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -1388,7 +1409,31 @@ def build(books: list[Path], out: Path, examples_dir: Path | None = None) -> Bui
         files.append(index_path)
     except OSError as exc:
         raise WorkbookError(f"无法写入输出目录 {out}：{exc.strerror or exc}。") from None
-    return Built([r.bundle["id"] for r in results.values()], files, new_index["version"])
+    return Built([r.bundle["id"] for r in results.values()], files, new_index["version"], notes)
+
+
+def _version_notes(results: dict[str, ReadResult], out: Path, old_version: str | None,
+                   new_version: str) -> list[str]:
+    """A bundle whose content changed under the same version, or a catalogue version that did not
+    move: two different catalogues under one version number, which stations, the platform and an
+    application (kept under the version it was started with) cannot tell apart."""
+    notes: list[str] = []
+    changed = False
+    for name, result in results.items():
+        try:
+            old = json.loads((out / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            changed = True
+            continue
+        if old != result.bundle:
+            changed = True
+            if isinstance(old, dict) and old.get("version") == result.bundle["version"]:
+                notes.append(f"{result.name}：内容变了，但「设置」表的「版本」仍是 "
+                             f"{result.bundle['version']}，请调高版本，免得两份不同的内容用同一个版本号。")
+    if changed and old_version is not None and old_version == new_version:
+        notes.append(f"目录版本仍是 {new_version}：请把改动的一件事的版本调到高于 {new_version}，"
+                     f"新目录才有自己的版本号。")
+    return notes
 
 
 def export(bundle_id_or_path: str, xlsx: Path, catalogue_path: Path | None = None) -> dict[str, Any]:
@@ -1406,7 +1451,31 @@ def export(bundle_id_or_path: str, xlsx: Path, catalogue_path: Path | None = Non
             examples = json.loads(candidate.read_text(encoding="utf-8"))
             break
     write_workbook(bundle.document, examples, xlsx)
+    back = read_workbook(xlsx)       # what build will read: the same, or the workbook is refused
+    lost = _first_difference(bundle.document, back.bundle) or \
+        (_first_difference(examples, back.examples) if examples is not None else None)
+    if lost is not None:
+        Path(xlsx).unlink(missing_ok=True)
+        raise WorkbookError(f"一件事 {bundle.id} 的 {lost} 在工作簿中表达不了，没有导出；"
+                            f"请让开发人员在 forms/workbook.py 的 SHEETS 中为它加一列。")
     return bundle.document
+
+
+def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
+    """The first JSON path where two documents differ (`form.pages[2].fields[0].help`), or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            found = _first_difference(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+        return None
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for n, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = _first_difference(x, y, f"{path}[{n}]")
+            if found:
+                return found
+        return None
+    return None if a == b else (path or "（整体）")
 
 
 # ------------------------------------------------------------------------------ documentation

@@ -97,6 +97,22 @@ def test_a_bundle_with_every_field_type_round_trips(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "examples").exists()   # mini has no examples: none invented
 
 
+def test_export_refuses_what_the_workbook_cannot_carry(tmp_path: Path) -> None:
+    """An example whose applicant has a key no column carries is not exported half: exit 2 and a
+    sentence naming the key, no file."""
+    import shutil
+
+    shutil.copytree(ROOT / "forms" / "catalogue", tmp_path / "catalogue")
+    doc = json.loads((EXAMPLES_DIR / "newborn.json").read_text(encoding="utf-8"))
+    doc["variants"][0]["applicant"]["nationality"] = "中国"
+    (tmp_path / "catalogue" / "examples").mkdir()
+    (tmp_path / "catalogue" / "examples" / "newborn.json").write_text(json.dumps(doc, ensure_ascii=False),
+                                                                     encoding="utf-8")
+    with pytest.raises(WorkbookError, match=r"variants\[0\]\.applicant\.nationality 在工作簿中表达不了"):
+        export("newborn", tmp_path / "n.xlsx", tmp_path / "catalogue")
+    assert not (tmp_path / "n.xlsx").exists()
+
+
 def test_export_is_byte_for_byte_stable_and_made_for_people(tmp_path: Path) -> None:
     export("newborn", tmp_path / "a.xlsx")
     export("newborn", tmp_path / "b.xlsx")
@@ -106,6 +122,7 @@ def test_export_is_byte_for_byte_stable_and_made_for_people(tmp_path: Path) -> N
     questions = book["问题"]
     assert questions.freeze_panes == "A2"
     assert all(cell.font.bold for cell in questions[1])
+    assert "单选" in questions["C1"].comment.text          # what to type, on hovering over 类型
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in questions.data_validations.dataValidation}
     assert "是/否" in lists["C2"] and "单选" in lists["C2"]       # 类型
     assert lists["F2"] == '"是,否"'                                # 必填
@@ -174,8 +191,10 @@ def _set(sheet: str, ref: str, value) -> callable:  # noqa: ANN001
     (_set("事项", "K2", "全国通办"), "「事项」表第 2 行「通办范围」列：“全国通办”不是可选的通办范围"),
     (lambda book: book.remove(book["问题"]), "工作簿中没有「问题」表"),
     (lambda book: book["问题"].merge_cells("D2:D4"), "「问题」表第 2–4 行有合并的单元格（D2:D4）"),
-    (lambda book: book["问题"].cell(3, 2, book["问题"].cell(2, 2).value), "「问题」表：字段编号（含计算值）"
-                                                                        "“applicant_name”重复"),
+    (lambda book: book["问题"].cell(3, 2, book["问题"].cell(2, 2).value),
+     "「问题」表第 3 行「问题编号」列：字段编号（含计算值）“applicant_name”与第 2 行重复"),
+    (lambda book: book["材料"].cell(3, 1, book["材料"].cell(2, 1).value),
+     "「材料」表第 3 行「材料编号」列：材料编号“parents_id_cards”与第 2 行重复"),
 ])
 def test_a_broken_workbook_gets_one_sentence_naming_the_cell(newborn_book: Path, tmp_path: Path, edit,
                                                               expected: str) -> None:
@@ -210,11 +229,28 @@ def test_building_into_the_catalogue_folder_keeps_its_order_and_note(newborn_boo
     before = json.loads((out / "index.json").read_text(encoding="utf-8"))
     book = _edited(newborn_book, tmp_path / "renamed.xlsx", _set("设置", "B2", "newborn_copy"))
     _edited(book, book, _set("设置", "B4", "新生儿出生一件事（副本）"))
-    build([book], out, tmp_path / "examples")
+    notes = build([book], out, tmp_path / "examples").notes
+    assert notes == ["目录版本仍是 2026.11.2：请把改动的一件事的版本调到高于 2026.11.2，"
+                     "新目录才有自己的版本号。"]    # a new bundle under the old catalogue version
     after = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert after["bundles"] == before["bundles"] + ["newborn_copy.json"]
     assert after["note"] == before["note"] and after["version"] == before["version"]
     assert [b.id for b in load_catalogue(out).bundles][-1] == "newborn_copy"
+
+
+def test_a_change_under_the_same_version_is_pointed_out(newborn_book: Path, tmp_path: Path) -> None:
+    """Two different catalogues under one version number cannot be told apart: an edit that keeps
+    the versions is built, with a 提示 for each version to raise."""
+    import shutil
+
+    out = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "forms" / "catalogue", out)
+    assert build([newborn_book], out, tmp_path / "examples").notes == []     # nothing changed
+    edited = _edited(newborn_book, tmp_path / "edited.xlsx", _set("问题", "E3", "请核对身份证上的号码"))
+    notes = build([edited], out, tmp_path / "examples").notes
+    assert len(notes) == 2
+    assert notes[0].startswith("edited.xlsx：内容变了，但「设置」表的「版本」仍是 2026.11.1")
+    assert notes[1].startswith("目录版本仍是 2026.11.2")
 
 
 @pytest.mark.parametrize(("content", "expected"), [
