@@ -127,6 +127,80 @@ MATERIALS: dict[tuple[str, str], MaterialCheck] = {
     ("sole_proprietor", "business_licence"): MaterialCheck(
         ("business_license",), (Who("operator", "operator_name", None),), {"business_name": "shop_name"}
     ),
+    # 教育入学一件事
+    ("school_enrolment", "parent_id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("school_enrolment", "hukou_book"): MaterialCheck(
+        ("hukou",), (Who("main", "child_name", "child_id_number"),)  # the child's page
+    ),
+    ("school_enrolment", "birth_certificate"): MaterialCheck(
+        ("birth_cert",),
+        (
+            Who("child", "child_name", None),
+            Who("mother", "applicant_name", "applicant_id_number", ("applicant_relation", "mother")),
+            Who("father", "applicant_name", "applicant_id_number", ("applicant_relation", "father")),
+        ),
+        {"name": "child_name"},
+    ),
+    # 社会保障卡居民服务一件事
+    ("social_card", "holder_id_card"): MaterialCheck(
+        ID_CARD,
+        (Who("main", "holder_name", "holder_id_number"),),
+        {"name": "holder_name", "id_number": "holder_id_number"},
+    ),
+    # 公民婚育一件事
+    ("marriage_childbirth", "applicant_id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("marriage_childbirth", "spouse_id_card"): MaterialCheck(
+        ID_CARD,
+        (Who("main", "spouse_name", "spouse_id_number"),),
+        {"name": "spouse_name", "id_number": "spouse_id_number"},
+    ),
+    ("marriage_childbirth", "hukou_books"): MaterialCheck(
+        ("hukou",), (APPLICANT, Who("main", "spouse_name", "spouse_id_number")), one_of=True
+    ),
+    # 军人退役、户口迁移、灵活就业、失业保险金、城乡居民医保
+    ("veteran", "id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("hukou_move", "id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("hukou_move", "hukou_book"): MaterialCheck(("hukou",), (APPLICANT,)),
+    ("hukou_move", "marriage_certificate"): MaterialCheck(
+        ("marriage_cert",), (Who("any", "applicant_name", "applicant_id_number"),)
+    ),
+    ("flexible_employment", "id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("unemployment_benefit", "id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("resident_medical", "id_card"): MaterialCheck((*ID_CARD, "hukou"), (APPLICANT,)),  # 身份证或户口簿
+    # 低保特困、临时救助
+    ("social_assistance", "id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("social_assistance", "hukou_book"): MaterialCheck(("hukou",), ()),  # the household: any member's page
+    ("social_assistance", "disability_certificate"): MaterialCheck(("disability_cert",), ()),  # any member
+    ("temporary_aid", "id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    # 农村村民住宅建设
+    ("homestead", "id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("homestead", "hukou_book"): MaterialCheck(("hukou",), (APPLICANT,)),
+    # 老年人优待证
+    ("senior_card", "elder_id_card"): MaterialCheck(
+        ID_CARD,
+        (Who("main", "elder_name", "elder_id_number"),),
+        {"name": "elder_name", "id_number": "elder_id_number"},
+    ),
+    # 独生子女父母奖励扶助
+    ("family_planning_reward", "id_card"): MaterialCheck(
+        ID_CARD, (APPLICANT, Who("main", "spouse_name", "spouse_id_number")), one_of=True
+    ),
+    ("family_planning_reward", "hukou_book"): MaterialCheck(("hukou",), (APPLICANT,)),
+    ("family_planning_reward", "marriage_certificate"): MaterialCheck(
+        ("marriage_cert",), (Who("any", "applicant_name", "applicant_id_number"),)
+    ),
+    ("family_planning_reward", "child_disability_certificate"): MaterialCheck(("disability_cert",), ()),
+    # 二手房转移登记
+    ("house_transfer", "buyer_id_card"): MaterialCheck(ID_CARD, (APPLICANT,)),
+    ("house_transfer", "seller_id_card"): MaterialCheck(
+        ID_CARD,
+        (Who("main", "seller_name", "seller_id_number"),),
+        {"name": "seller_name", "id_number": "seller_id_number"},
+    ),
+    # 开办餐饮店
+    ("restaurant", "operator_id_card"): MaterialCheck(
+        ID_CARD, (Who("main", "operator_name", "operator_id_number"),)
+    ),
 }
 
 

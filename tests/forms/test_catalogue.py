@@ -14,7 +14,7 @@ from forms.catalogue import SHIPPED_DIR
 from .conftest import mini_doc
 
 
-def test_shipped_catalogue_has_the_seven_bundles(shipped: Catalogue) -> None:
+def test_shipped_catalogue_has_the_twenty_two_bundles(shipped: Catalogue) -> None:
     ids = [b.id for b in shipped.bundles]
     assert ids == [
         "newborn",
@@ -24,9 +24,24 @@ def test_shipped_catalogue_has_the_seven_bundles(shipped: Catalogue) -> None:
         "senior_allowance",
         "disability_subsidies",
         "sole_proprietor",
+        "school_enrolment",
+        "social_card",
+        "marriage_childbirth",
+        "veteran",
+        "hukou_move",
+        "flexible_employment",
+        "unemployment_benefit",
+        "resident_medical",
+        "social_assistance",
+        "temporary_aid",
+        "homestead",
+        "senior_card",
+        "family_planning_reward",
+        "house_transfer",
+        "restaurant",
     ]
     assert all(b.codes_illustrative for b in shipped.bundles)
-    assert shipped.version == "2026.11.2"
+    assert shipped.version == "2026.12.1"
     newborn = shipped.bundle("newborn")
     assert [i.name for i in newborn.items][:1] == ["出生医学证明签发"]
     assert {"出生登记（户口登记）", "城乡居民基本医疗保险参保登记", "社会保障卡申领"} <= {

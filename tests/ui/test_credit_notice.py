@@ -148,7 +148,9 @@ def test_the_flag_is_where_the_catalogue_says():
     from forms import load_catalogue
 
     checked = {b.id for b in load_catalogue().bundles if b.needs_credit_check}
-    assert checked == {"sole_proprietor", "senior_allowance", "disability_subsidies"}
+    assert checked == {"sole_proprietor", "senior_allowance", "disability_subsidies",       # forms/README.md
+                       "restaurant",                                  # market entry, as sole_proprietor
+                       "flexible_employment", "homestead", "family_planning_reward"}  # subsidies paid out
 
 
 def test_from_the_platform_to_the_notice_by_card(qapp, qtbot, tmp_path, caplog):

@@ -271,7 +271,7 @@ def test_search_by_pinyin_initials(make_kiosk):
     assert kiosk.bundles.ids() == ["retirement"]
     assert find(kiosk, "bundle_retirement").isVisible()
     tap(kiosk, "clearSearchButton")
-    assert len(kiosk.bundles.ids()) == 7
+    assert len(kiosk.bundles.ids()) == len(kiosk.journey.catalogue.bundles) >= 20
 
 
 @pytest.mark.slow
@@ -347,7 +347,7 @@ def test_most_used_bundles_come_first_and_initials_search(qapp):
     assert model.ids()[:3] == ["sole_proprietor", "senior_allowance", "newborn"]
     assert pinyin_initials("退休一件事") == "txyjs"
     model.setProperty("query", "gtgsh")                   # 个体工商户
-    assert model.ids() == ["sole_proprietor"]
+    assert model.ids() == ["sole_proprietor", "restaurant"]      # 开办餐饮店 registers one too
     model.setProperty("query", "养老")                    # Chinese words, also in item names
     assert set(model.ids()) >= {"retirement", "resident_pension"}
     model.setProperty("query", "zzzz")
@@ -355,4 +355,4 @@ def test_most_used_bundles_come_first_and_initials_search(qapp):
     model.choose("newborn")
     assert chosen == ["newborn"]
     model.wipe()
-    assert model.property("query") == "" and len(model.ids()) == 7
+    assert model.property("query") == "" and len(model.ids()) == len(catalogue.bundles)
