@@ -21,7 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
-SUPERUSER = "console"          # the database role initdb creates (trust auth on 127.0.0.1)
+SUPERUSER = "console"  # the database role initdb creates (trust auth on 127.0.0.1)
 _FALLBACK_OS_USER = "consolepg"
 
 
@@ -37,8 +37,11 @@ def find_bindir() -> Path | None:
         candidates.append(Path(os.environ["PG_BINDIR"]))
     root = Path("/usr/lib/postgresql")
     if root.is_dir():
-        majors = sorted((p for p in root.iterdir() if p.name.split(".")[0].isdigit()),
-                        key=lambda p: int(p.name.split(".")[0]), reverse=True)
+        majors = sorted(
+            (p for p in root.iterdir() if p.name.split(".")[0].isdigit()),
+            key=lambda p: int(p.name.split(".")[0]),
+            reverse=True,
+        )
         candidates += [p / "bin" for p in majors]
     pg_config = shutil.which("pg_config")
     if pg_config:
@@ -68,8 +71,11 @@ def _os_user() -> pwd.struct_passwd | None:
     for name in ("postgres", _FALLBACK_OS_USER):
         with contextlib.suppress(KeyError):
             return pwd.getpwnam(name)
-    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                    _FALLBACK_OS_USER], check=True, capture_output=True)
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _FALLBACK_OS_USER],
+        check=True,
+        capture_output=True,
+    )
     return pwd.getpwnam(_FALLBACK_OS_USER)
 
 
@@ -96,41 +102,87 @@ class TempPostgres:
 
     def _run(self, args: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
         if self._user is not None:
-            args = ["setpriv", f"--reuid={self._user.pw_uid}", f"--regid={self._user.pw_gid}",
-                    "--clear-groups", "--", *args]
-        return subprocess.run(args, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"})
+            args = [
+                "setpriv",
+                f"--reuid={self._user.pw_uid}",
+                f"--regid={self._user.pw_gid}",
+                "--clear-groups",
+                "--",
+                *args,
+            ]
+        return subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
+        )
 
     def start(self) -> TempPostgres:
         if self.bindir is None:
             raise PostgresUnavailable(
                 "找不到 PostgreSQL 服务器程序（initdb），"
-                "请先运行 bash installer/setup.sh --dev 安装 postgresql。")
+                "请先运行 bash installer/setup.sh --dev 安装 postgresql。"
+            )
         self._user = _os_user()
         self.folder = Path(tempfile.mkdtemp(prefix="console-pg-", dir=self._base))
         data = self.folder / "data"
         if self._user is not None:
             os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
-        done = self._run([str(self.bindir / "initdb"), "-D", str(data), "-U", SUPERUSER,
-                          "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        done = self._run(
+            [
+                str(self.bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        )
         if done.returncode != 0:
             raise PostgresUnavailable(f"PostgreSQL 初始化失败：{done.stderr.strip()[-400:]}")
         settings = [
-            "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.folder}",
-            "-c", "max_connections=200", "-c", "shared_buffers=128MB",
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"unix_socket_directories={self.folder}",
+            "-c",
+            "max_connections=200",
+            "-c",
+            "shared_buffers=128MB",
         ]
         if not self.durable:
             settings += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         for _attempt in range(5):  # another process may take the free port before we bind it
             self.port = free_port()
             options = " ".join([f"-p {self.port}", *(f"{a}" for a in settings)])
-            done = self._run([str(self.bindir / "pg_ctl"), "-D", str(data), "-l",
-                              str(self.folder / "server.log"), "-o", options, "-w", "-t", "60", "start"])
+            done = self._run(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(self.folder / "server.log"),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ]
+            )
             if done.returncode == 0:
                 return self
             time.sleep(0.2)
-        log = (self.folder / "server.log").read_text(errors="replace")[-600:] if (
-            self.folder / "server.log").exists() else done.stderr
+        log = (
+            (self.folder / "server.log").read_text(errors="replace")[-600:]
+            if (self.folder / "server.log").exists()
+            else done.stderr
+        )
         self.stop()
         raise PostgresUnavailable(f"PostgreSQL 没有启动：{log.strip()}")
 

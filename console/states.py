@@ -23,11 +23,11 @@ _RANK = {OK: 0, ATTENTION: 1, FAULT: 2}
 # is never shown offline for a late packet).
 OFFLINE_AFTER_S = 300
 # Thresholds (seconds, MB). The queue rules match what a station's own staff page warns about.
-QUEUE_OLDEST_ATTENTION_S = 4 * 3600     # something waited half a working day
-QUEUE_OLDEST_FAULT_S = 24 * 3600        # a queue that has not moved for a day
+QUEUE_OLDEST_ATTENTION_S = 4 * 3600  # something waited half a working day
+QUEUE_OLDEST_FAULT_S = 24 * 3600  # a queue that has not moved for a day
 DISK_ATTENTION_MB = 2048
 DISK_FAULT_MB = 500
-SYNC_ATTENTION_S = 24 * 3600            # no successful delivery for a day while online
+SYNC_ATTENTION_S = 24 * 3600  # no successful delivery for a day while online
 
 # Alert kinds: (label, state it implies). One open alert per station and kind.
 ALERTS: dict[str, tuple[str, str]] = {
@@ -100,8 +100,12 @@ def derive(facts: dict[str, Any], previous_rollbacks: int | None = None) -> Deri
             kinds.append("queue_stuck")
     last_sync = facts.get("last_sync_at")
     received = facts.get("received_at")
-    if (pending and last_sync is not None and received is not None
-            and received - last_sync >= SYNC_ATTENTION_S):
+    if (
+        pending
+        and last_sync is not None
+        and received is not None
+        and received - last_sync >= SYNC_ATTENTION_S
+    ):
         kinds.append("sync_stale")
     disk = facts.get("disk_free_mb")
     if disk is not None:

@@ -14,7 +14,6 @@ pulled status (statuses.pulled_at) or a signed document (documents.fetched_at).
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -40,17 +39,7 @@ def shipped_catalogue_version() -> str | None:
 
 
 def last_sync_at(store: Store) -> float | None:
-    rows = [
-        store._query("SELECT MAX(delivered_at) AS t FROM outbox"),  # noqa: SLF001 - read-only SQL
-        store._query("SELECT MAX(pulled_at) AS t FROM statuses"),  # noqa: SLF001
-        store._query("SELECT MAX(fetched_at) AS t FROM documents"),  # noqa: SLF001
-    ]
-    times = [r[0]["t"] for r in rows if r and r[0]["t"] is not None]
-    recorded = store.setting(LAST_SYNC_OK_AT)
-    if recorded:
-        with contextlib.suppress(ValueError):       # a hand-edited setting: ignore it
-            times.append(float(recorded))
-    return max(times) if times else None
+    return store.last_sync_at()
 
 
 def install_facts(app_dir: Path | None = None) -> dict[str, Any]:

@@ -10,17 +10,38 @@ from console.store import Store, schema_sql
 
 
 def _station(store: Store, sid: str = "210102-0001", county: str = "210102", ring: str = "main") -> None:
-    store.upsert_station(sid, "A" * 43 + "=", county, city="沈阳市", county="和平区", township="南湖街道",
-                         name=f"驿站 {sid}", ring=ring)
+    store.upsert_station(
+        sid,
+        "A" * 43 + "=",
+        county,
+        city="沈阳市",
+        county="和平区",
+        township="南湖街道",
+        name=f"驿站 {sid}",
+        ring=ring,
+    )
 
 
 def _facts(store: Store, sid: str = "210102-0001", seq: int = 1, **over) -> dict:
     facts = {
-        "station_id": sid, "seq": seq, "received_at": store.clock(), "heartbeat_at": store.clock(),
-        "software_version": "1.4.0", "catalogue_version": "2026.11", "queue_pending": 0, "queue_failed": 0,
-        "queue_oldest_age_s": None, "last_sync_at": store.clock(), "disk_free_mb": 50_000.0,
-        "devices": {"id_reader": "ok", "receipt_printer": "ok", "camera": "ok"}, "rollbacks": 0,
-        "day": "2026-12-07", "submissions": {}, "ratings": {}, "bad_ratings": [], "body": "{}",
+        "station_id": sid,
+        "seq": seq,
+        "received_at": store.clock(),
+        "heartbeat_at": store.clock(),
+        "software_version": "1.4.0",
+        "catalogue_version": "2026.11",
+        "queue_pending": 0,
+        "queue_failed": 0,
+        "queue_oldest_age_s": None,
+        "last_sync_at": store.clock(),
+        "disk_free_mb": 50_000.0,
+        "devices": {"id_reader": "ok", "receipt_printer": "ok", "camera": "ok"},
+        "rollbacks": 0,
+        "day": "2026-12-07",
+        "submissions": {},
+        "ratings": {},
+        "bad_ratings": [],
+        "body": "{}",
     }
     facts.update(over)
     return facts
@@ -31,14 +52,28 @@ def test_schema_is_the_same_tables_on_both_engines() -> None:
         return sorted(s.split()[5] for s in schema_sql(dialect) if s.startswith("CREATE TABLE"))
 
     assert tables("sqlite") == tables("postgresql")
-    assert {"stations", "station_state", "reports", "alerts", "alert_notes", "ratings", "rectifications",
-            "releases", "rollouts", "users", "audit_log"} <= set(tables("sqlite"))
+    assert {
+        "stations",
+        "station_state",
+        "reports",
+        "alerts",
+        "alert_notes",
+        "ratings",
+        "rectifications",
+        "releases",
+        "rollouts",
+        "users",
+        "audit_log",
+    } <= set(tables("sqlite"))
 
 
 def test_opening_twice_keeps_the_data(store: Store) -> None:
     _station(store)
-    again = Store.open(url=store.where, clock=store.clock) if store.dialect == "postgresql" else \
-        Store.open(data_dir=store.where.rsplit("/", 1)[0], clock=store.clock)
+    again = (
+        Store.open(url=store.where, clock=store.clock)
+        if store.dialect == "postgresql"
+        else Store.open(data_dir=store.where.rsplit("/", 1)[0], clock=store.clock)
+    )
     try:
         assert again.schema_version() == 1
         assert again.public_keys(["210102-0001"]) == {"210102-0001": "A" * 43 + "="}
@@ -93,8 +128,15 @@ def test_offline_is_decided_when_read(store: Store) -> None:
 
 def test_listing_filters_by_county_township_and_search(store: Store) -> None:
     _station(store)
-    store.upsert_station("210124-0007", "B" * 43 + "=", "210124", city="沈阳市", county="法库县",
-                         township="叶茂台镇", name="叶茂台镇驿站")
+    store.upsert_station(
+        "210124-0007",
+        "B" * 43 + "=",
+        "210124",
+        city="沈阳市",
+        county="法库县",
+        township="叶茂台镇",
+        name="叶茂台镇驿站",
+    )
     assert [r["station_id"] for r in store.station_list(county="210124").rows] == ["210124-0007"]
     assert store.station_list(township="南湖街道").total == 1
     assert [r["station_id"] for r in store.station_list(search="叶茂").rows] == ["210124-0007"]
@@ -120,9 +162,23 @@ def test_alert_acknowledge_and_notes(store: Store) -> None:
 def test_ratings_and_the_rectification_workflow(store: Store) -> None:
     _station(store)
     rated = datetime(2026, 12, 4, 10, 0).timestamp()  # a Friday
-    store.record_reports([_facts(store, ratings={"新生儿出生": {"5": 3, "2": 1}, "退休": {"1": 1}},
-                                 bad_ratings=[{"id": "r-1", "rated_at": rated, "bundle": "新生儿出生",
-                                               "level": 2, "reasons": ["等候时间长"]}])])
+    store.record_reports(
+        [
+            _facts(
+                store,
+                ratings={"新生儿出生": {"5": 3, "2": 1}, "退休": {"1": 1}},
+                bad_ratings=[
+                    {
+                        "id": "r-1",
+                        "rated_at": rated,
+                        "bundle": "新生儿出生",
+                        "level": 2,
+                        "reasons": ["等候时间长"],
+                    }
+                ],
+            )
+        ]
+    )
     by_bundle = {r["key"]: r for r in store.rating_summary(by="bundle")}
     assert by_bundle["新生儿出生"]["total"] == 4 and by_bundle["新生儿出生"]["bad"] == 1
     assert by_bundle["新生儿出生"]["good_rate"] == 0.75
@@ -131,8 +187,15 @@ def test_ratings_and_the_rectification_workflow(store: Store) -> None:
     assert not store.rectifications(today=date(2026, 12, 25))[0]["overdue"]
     assert store.rectifications(today=date(2026, 12, 28), overdue_only=True)[0]["overdue"]
     # the same bad rating reported again is one case
-    store.record_reports([_facts(store, seq=2, bad_ratings=[{"id": "r-1", "rated_at": rated,
-                                                             "bundle": "新生儿出生", "level": 2}])])
+    store.record_reports(
+        [
+            _facts(
+                store,
+                seq=2,
+                bad_ratings=[{"id": "r-1", "rated_at": rated, "bundle": "新生儿出生", "level": 2}],
+            )
+        ]
+    )
     assert len(store.rectifications()) == 1
     assert not store.close_rectification(case["id"], "zhang", "too early")
     assert store.record_callback(case["id"], "zhang", "已回访，群众表示理解")
@@ -158,15 +221,18 @@ def test_a_pilot_rollback_halts_the_pilot_rollout(store: Store) -> None:
 def test_rollout_promotion_and_version_distribution(store: Store) -> None:
     _station(store, ring="pilot")
     _station(store, "210102-0002")
-    store.record_reports([_facts(store, software_version="1.5.0"),
-                          _facts(store, "210102-0002", software_version="1.4.0")])
+    store.record_reports(
+        [_facts(store, software_version="1.5.0"), _facts(store, "210102-0002", software_version="1.4.0")]
+    )
     rollout = store.start_rollout("software", "1.5.0", "admin")
     assert store.promote_rollout(rollout)
     assert store.rollout_for("210102-0002")["id"] == rollout
     [entry] = store.rollouts()
     assert entry["ring_size"] == 2 and entry["on_version"] == 1
-    assert store.version_distribution() == [{"version": "1.4.0", "stations": 1},
-                                            {"version": "1.5.0", "stations": 1}]
+    assert store.version_distribution() == [
+        {"version": "1.4.0", "stations": 1},
+        {"version": "1.5.0", "stations": 1},
+    ]
     assert store.complete_rollout(rollout)
 
 
@@ -186,9 +252,18 @@ def test_users_lockout_and_audit(store: Store) -> None:
 
 def test_load_states_fast_path(store: Store) -> None:
     _station(store)
-    store.load_states([{"station_id": "210102-0001", "last_seen": store.clock(), "state": states.FAULT,
-                        "alerts": ["paper_out"], "software_version": "1.3.0",
-                        "devices": {"receipt_printer": "paper_out"}}])
+    store.load_states(
+        [
+            {
+                "station_id": "210102-0001",
+                "last_seen": store.clock(),
+                "state": states.FAULT,
+                "alerts": ["paper_out"],
+                "software_version": "1.3.0",
+                "devices": {"receipt_printer": "paper_out"},
+            }
+        ]
+    )
     row = store.station("210102-0001")
     assert row["state"] == states.FAULT and row["devices"] == {"receipt_printer": "paper_out"}
     assert [a["kind"] for a in store.alerts()] == ["paper_out"]
