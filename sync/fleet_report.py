@@ -138,26 +138,27 @@ def count_rollbacks(store, last_rollback_at: float | None) -> int:  # noqa: ANN0
     return seen
 
 
-def report_from_store(
+def report_from_store(  # noqa: ANN001 - store: sync.store.Store
     store,
     seq: int,
     *,
+    station_id: str,
     software_version: str,
-    devices: dict[str, str],  # noqa: ANN001
+    devices: dict[str, str],
     rollbacks: int,
     catalogue_version: str | None = None,
     disk_path: Path | None = None,
 ) -> dict[str, Any]:
-    """The report for the station whose store this is, now."""
+    """The report for the station whose store this is, now. The catalogue version is the one
+    downloaded from the platform when there is one, else `catalogue_version` (the shipped one)."""
     now = store.now() + store.clock_offset_s
     today = start_of_day(store.now())
     summary = store.pending_summary()
     counts, bad = store.ratings_per_bundle(today)
-    if catalogue_version is None:
-        info = store.document_info("catalogue")
-        catalogue_version = info["version"] if info else None
+    info = store.document_info("catalogue")
+    catalogue_version = (info["version"] if info else None) or catalogue_version
     return build_report(
-        station_id=store.setting("station_id") or "",
+        station_id=station_id,
         seq=seq,
         now=now,
         software_version=software_version,
@@ -188,7 +189,8 @@ class FleetReporter:
         key,
         console_url: str,
         *,
-        software_version: str,  # noqa: ANN001
+        station_id: str,
+        software_version: str,
         devices: Callable[[], dict[str, str]] = dict,
         last_rollback_at: Callable[[], float | None] = lambda: None,
         catalogue_version: Callable[[], str | None] = lambda: None,
@@ -200,6 +202,7 @@ class FleetReporter:
 
         self.store = store
         self.key = key
+        self.station_id = station_id
         self.url = console_url.rstrip("/") + REPORT_PATH
         self.path = urlsplit(self.url).path
         self.software_version = software_version
@@ -228,7 +231,8 @@ class FleetReporter:
                 report_from_store(
                     self.store,
                     seq,
-                    software_version=self.software_version,
+                    station_id=self.station_id,
+                software_version=self.software_version,
                     devices=devices,
                     rollbacks=rollbacks,
                     catalogue_version=catalogue,
@@ -243,11 +247,10 @@ class FleetReporter:
         if pending is None:
             return True
         seq, body = pending
-        station_id = self.store.setting("station_id") or ""
         now = self.store.now() + self.store.clock_offset_s
         headers = {
             "Content-Type": "application/json",
-            **signing.sign_headers(self.key, station_id, "POST", self.path, body, now),
+            **signing.sign_headers(self.key, self.station_id, "POST", self.path, body, now),
         }
         import requests
 

@@ -79,3 +79,23 @@ def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str,
         "storage_problems": [store.setting(ANCHOR_PROBLEM) or ""],
         **install_facts(),
     }
+
+
+def fleet_device_states(health: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The devices' (state, message) as the kiosk tracks them, in the fleet console's words
+    (console/console_api.yaml DeviceState). Why here: the device manager says "ok" for a printer
+    whose paper is running low (it still prints), and only its status message tells; the console
+    must see 需关注 before the paper runs out."""
+    from devices.printer.status import PaperNearEnd, PaperOut
+
+    names = {"scan_engine": "scanner"}
+    out: dict[str, str] = {}
+    for name, (state, message) in health.items():
+        if state == "ok":
+            word = "paper_low" if message == PaperNearEnd.message else "ok"
+        elif state == "missing":
+            word = "missing"
+        else:
+            word = "paper_out" if message == PaperOut.message else "fault"
+        out[names.get(name, name)] = word
+    return out
