@@ -505,8 +505,9 @@ def create_blueprint(store: Store) -> Blueprint:
     def rollouts() -> Any:
         now = store.clock()
         rows = [_rollout_view(r, now) for r in store.rollouts()]
+        pilot_count = store.query("SELECT COUNT(*) AS n FROM stations WHERE ring = 'pilot'")[0]["n"]
         return page("console/rollouts.html", rows=rows, kinds=ROLLOUT_KINDS, can_manage=g.user.is_province,
-                    releases=store.releases())
+                    releases=store.releases(), pilot_count=int(pilot_count))
 
     @bp.route("/rollouts/<int:rollout_id>")
     def rollout(rollout_id: int) -> Any:

@@ -78,6 +78,7 @@ class Browser:
 
     def get(self, path: str) -> Any:
         response = self.client.get(path)
+        assert 'name="csrf" value=""' not in response.get_data(as_text=True)    # every form has its token
         found = re.search(r'name="csrf" value="([^"]+)"', response.get_data(as_text=True))
         if found:
             self.csrf = found.group(1)
