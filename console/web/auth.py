@@ -131,8 +131,7 @@ def authenticate(store: Store, username: str, password: str, remote_addr: str) -
     if row is not None and row.get("locked_until") and row["locked_until"] > now:
         minutes = max(1, round((row["locked_until"] - now) / 60))
         store.audit("login.refused_locked", username=username, remote_addr=remote_addr)
-        return LoginResult(None, f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试，"
-                                 "或请省级管理员处理。")
+        return LoginResult(None, f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试。")
     ok = check_password(password, row["password_hash"] if row else _DUMMY_HASH)
     if row is None or not ok:
         if row is not None:

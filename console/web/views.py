@@ -36,6 +36,7 @@ from console.web import auth, present, queries
 from forms.workdays import is_working_day
 
 PAGE_SIZE = 50
+PILOTS_SHOWN = 30           # the rollout page lists rolled-back pilots first, then updated, then waiting
 SESSION_MAX_AGE_S = 12 * 3600
 NAV = [
     ("console_web.stations", "驿站"),
@@ -360,6 +361,7 @@ def create_blueprint(store: Store) -> Blueprint:
                 "bad_share_text": present.share(b["bad"], b["total"]),
                 "bad_pct": round(100 * b["bad"] / b["total"], 1) if b["total"] else 0,
                 "trend_heights": [round(100 * (x or 0) / top) for x in b["trend"]],
+                "trend_any": any(shares),
                 "trend_text": "最近 8 周差评占比：" + "、".join("—" if x is None else f"{100 * x:.0f}%"
                                                         for x in b["trend"])})
         totals = {"total": sum(b["total"] for b in bundles), "bad": sum(b["bad"] for b in bundles)}
@@ -518,7 +520,7 @@ def create_blueprint(store: Store) -> Blueprint:
         r = _rollout_view(found[0], now)
         column = "software_version" if r["kind"] == "software" else "catalogue_version"
         pilots = []
-        for p in queries.pilot_stations(store, g.user.county):
+        for p in queries.pilot_stations(store, g.user.county, limit=5000):
             rolled = "rolled_back" in (p["alerts"] or "")
             current = p[column]
             if rolled:
@@ -529,7 +531,10 @@ def create_blueprint(store: Store) -> Blueprint:
                 st, text = "offline", "未更新"
             pilots.append({"station_id": p["station_id"], "name": p["name"] or p["station_id"],
                            "current": current, "state": st, "text": text})
-        return page("console/rollout.html", r=r, pilots=pilots, can_manage=g.user.is_province)
+        order = {"fault": 0, "ok": 1, "offline": 2}
+        pilots.sort(key=lambda p: (order[p["state"]], p["station_id"]))
+        return page("console/rollout.html", r=r, pilots=pilots[:PILOTS_SHOWN], pilot_total=len(pilots),
+                    can_manage=g.user.is_province)
 
     @bp.route("/rollouts/new", methods=["POST"])
     def rollout_create() -> Any:
