@@ -164,7 +164,7 @@ def session_secret(store: Store) -> bytes:
     return bytes.fromhex(rows[0]["value"])
 
 
-def load_user(store: Store, username: str, fingerprint: str, county_names: dict[str, str]) -> User | None:
+def load_user(store: Store, username: str, fingerprint: str) -> User | None:
     """The logged-in account from a session's name and fingerprint, or None (gone, changed, locked)."""
     row = store.user(username)
     if row is None or not hmac.compare_digest(password_fingerprint(row["password_hash"]), fingerprint):
@@ -172,5 +172,6 @@ def load_user(store: Store, username: str, fingerprint: str, county_names: dict[
     if row.get("locked_until") and row["locked_until"] > store.clock():
         return None
     county = row.get("county_code") or None
+    names = store.counties(county=county) if county else []
     return User(row["username"], row.get("display_name") or row["username"], county,
-                county_names.get(county, "") if county else "", row.get("role") or "staff")
+                names[0]["county"] if names else "", row.get("role") or "staff")

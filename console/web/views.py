@@ -104,8 +104,9 @@ def create_blueprint(store: Store) -> Blueprint:
         app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
         app.config.setdefault("SESSION_COOKIE_NAME", "console_session")
 
-    def county_names() -> dict[str, str]:
-        return {c["division_code"]: c["county"] for c in store.counties()}
+    def county_name(code: str) -> str:
+        found = store.counties(county=code)
+        return f"{found[0]['city']}{found[0]['county']}" if found else code
 
     def remote() -> str:
         return request.remote_addr or ""
@@ -121,12 +122,12 @@ def create_blueprint(store: Store) -> Blueprint:
 
     @bp.before_app_request
     def _load_user() -> Any:
-        if request.blueprint != "console_web" and request.endpoint not in PUBLIC_ENDPOINTS:
+        if request.blueprint != "console_web" or request.endpoint == "console_web.static":
             return None
         g.user = None
         name, fingerprint = session.get("u"), session.get("fp")
         if name and fingerprint and time.time() - float(session.get("t", 0)) < SESSION_MAX_AGE_S:
-            g.user = auth.load_user(store, name, fingerprint, county_names())
+            g.user = auth.load_user(store, name, fingerprint)
         if request.method == "POST":
             sent = request.form.get("csrf", "")
             if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
@@ -343,7 +344,7 @@ def create_blueprint(store: Store) -> Blueprint:
         if days not in (7, 30, 90, 365):
             days = 30
         station_id = request.args.get("station", "").strip()[:64] or None
-        scope_text = "全省" if not county else county_names().get(county, county)
+        scope_text = "全省" if not county else county_name(county)
         if station_id:
             s = store.station(station_id, county=g.user.county)
             if s is None:
@@ -475,7 +476,7 @@ def create_blueprint(store: Store) -> Blueprint:
             rows = [{"version": d["version"], "count": d["stations"], "pct": round(100 * d["stations"] / top),
                      "share_text": present.share(d["stations"], total)} for d in dist]
             tables.append((title, table_id, rows, kind))
-        scope_text = "全省" if not county else county_names().get(county, county)
+        scope_text = "全省" if not county else county_name(county)
         return page("console/versions.html", tables=tables, total=total, scope_text=scope_text,
                     counties=county_choices())
 
