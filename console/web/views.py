@@ -45,10 +45,20 @@ NAV = [
     ("console_web.followups", "差评整改"),
     ("console_web.versions", "版本"),
     ("console_web.rollouts", "分批发布"),
+    ("console_web.audit_page", "操作记录"),
 ]
 STATE_CHOICES = [(s, states.LABELS[s]) for s in states.STATES]
 ROLLOUT_KINDS = [("software", "软件更新"), ("catalogue", "事项目录")]
 PUBLIC_ENDPOINTS = {"console_web.login", "console_web.static"}
+AUDIT_WORDS = {
+    "login.ok": "登录", "login.failed": "登录失败", "login.locked": "账号被锁定",
+    "login.refused_locked": "锁定期间尝试登录", "logout": "退出", "user.set": "设置账号",
+    "station.denied": "打开非本县驿站（已拒绝）", "alert.denied": "处理非本县告警（已拒绝）",
+    "followup.denied": "处理非本县差评（已拒绝）", "alert.acknowledge": "确认告警",
+    "alert.note": "告警处理记录",
+    "followup.callback": "差评回访", "followup.close": "差评整改办结", "rollout.start": "创建发布",
+    "rollout.advance": "发给全部驿站", "rollout.halt": "暂停发布", "rollout.resume": "继续发布",
+}
 
 
 @lru_cache(maxsize=1)
@@ -571,6 +581,20 @@ def create_blueprint(store: Store) -> Blueprint:
             audit(f"rollout.{action}", str(rollout_id))
         flash(*message)
         return redirect(url_for("console_web.rollout", rollout_id=rollout_id))
+
+    # -- audit --------------------------------------------------------------------------------
+    @bp.route("/audit")
+    def audit_page() -> Any:
+        """Province staff read every entry; county staff read their own."""
+        page_no = _int_arg("page", 1, 1, 100000)
+        who = None if g.user.is_province else g.user.username
+        found = store.audit_log(limit=PAGE_SIZE + 1, offset=(page_no - 1) * PAGE_SIZE, username=who)
+        now = store.clock()
+        rows = [{"at_text": present.when(r["at"], now), "username": r["username"] or "—",
+                 "action": AUDIT_WORDS.get(r["action"], r["action"]), "target": r["target"],
+                 "remote": r["remote_addr"]} for r in found[:PAGE_SIZE]]
+        return page("console/audit.html", rows=rows, page=page_no, more=len(found) > PAGE_SIZE,
+                    own_only=who is not None)
 
     @bp.errorhandler(403)
     def _forbidden(_exc: Exception) -> Any:

@@ -151,6 +151,8 @@ def test_county_staff_see_only_their_county_even_by_url(fleet: Store) -> None:
     assert web.get(f"/ratings?station={XINMIN}-0003").status_code == 404
     denied = [row["action"] for row in fleet.audit_log(username="faku")]
     assert {"station.denied", "alert.denied", "followup.denied"} <= set(denied)
+    own = text(web.get("/audit"))                       # county staff read only their own entries
+    assert "打开非本县驿站（已拒绝）" in own and "sheng" not in own
 
 
 def test_alerts_are_acknowledged_and_noted_once(fleet: Store) -> None:
@@ -168,6 +170,7 @@ def test_alerts_are_acknowledged_and_noted_once(fleet: Store) -> None:
     assert fleet.alert(alert_id)["acknowledged_by"] == "省运维"
     actions = [row["action"] for row in fleet.audit_log(username="sheng")]
     assert actions.count("alert.acknowledge") == 1 and "alert.note" in actions
+    assert "确认告警" in text(web.get("/audit"))
 
 
 def test_bad_ratings_are_called_back_and_closed_and_flagged_when_overdue(fleet: Store) -> None:
