@@ -1,4 +1,4 @@
-"""The few reads (and one write) the pages need that the store's API does not offer.
+"""The few reads the pages need that the store's API does not offer.
 
 Why here and not in console/store.py: console-core owns the store; these are shaped by pages
 (a week-by-week trend, the notes of one page of alerts, the scope of one record). Each takes the
@@ -138,13 +138,3 @@ def pilot_stations(store: Store, county: str | None, limit: int = 200) -> list[d
                              s.catalogue_version, s.alerts, s.last_seen
                            FROM stations t LEFT JOIN station_state s ON s.station_id = t.station_id
                            WHERE t.ring = 'pilot'{cond} ORDER BY t.station_id LIMIT {int(limit)}""", params)
-
-
-def resume_rollout(store: Store, rollout_id: int) -> bool:
-    """halted → active (the store has no call for it yet: requested in console/README.md)."""
-    sql = """UPDATE rollouts SET state = 'active', halted_reason = '', updated_at = ?
-             WHERE id = ? AND state = 'halted'"""
-    if store.dialect == "postgresql":
-        sql = sql.replace("?", "%s")
-    with store.transaction() as conn:
-        return conn.execute(sql, (store.clock(), rollout_id)).rowcount > 0

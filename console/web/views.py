@@ -575,7 +575,7 @@ def create_blueprint(store: Store) -> Blueprint:
             done = store.halt_rollout(rollout_id, f"{g.user.display_name} 手动暂停。")
             message = ("发布已暂停。", "ok") if done else ("这次发布不在进行中。", "info")
         else:
-            done = queries.resume_rollout(store, rollout_id)
+            done = store.resume_rollout(rollout_id)
             message = ("发布已继续。", "ok") if done else ("这次发布没有暂停。", "info")
         if done:
             audit(f"rollout.{action}", str(rollout_id))
