@@ -168,15 +168,17 @@ def report(station: SimStation, seq: int, now: float, rng: random.Random | None 
     rng = rng or random.Random(f"{station.station_id}|{seq}")
     p = station.profile
     day_start = fleet_report.start_of_day(now)
-    hours = max(0.0, (now - day_start) / 3600)
-    served = int(p["busy"] * min(hours, 9) * rng.uniform(0.6, 1.4))
+    # the day's figures grow with the hours, not with every report: a quiet hour's reports agree
+    day_rng = random.Random(f"{station.station_id}|{int(day_start)}")
+    hours = max(0.0, (now - day_start) / 3600 - 8)  # the station opens at 8
+    served = int(p["busy"] * min(hours, 9) * day_rng.uniform(0.6, 1.4))
     submissions: dict[str, int] = {}
     ratings: dict[str, dict[str, int]] = {}
     bad: list[dict[str, Any]] = []
     for k in range(served):
-        bundle = BUNDLES[rng.randrange(len(BUNDLES))]
+        bundle = BUNDLES[day_rng.randrange(len(BUNDLES))]
         submissions[bundle] = submissions.get(bundle, 0) + 1
-        x = rng.random()
+        x = day_rng.random()
         score = (
             1
             if x < p["bad_rate"] / 3
@@ -197,7 +199,7 @@ def report(station: SimStation, seq: int, now: float, rng: random.Random | None 
                     "created_at": day_start + 8 * 3600 + k * 600,
                     "bundle": bundle,
                     "score": score,
-                    "tags": [rng.choice(fleet_report.RATING_REASONS)],
+                    "tags": [day_rng.choice(fleet_report.RATING_REASONS)],
                 }
             )
     pending = rng.randint(0, 3)

@@ -13,7 +13,9 @@ processes can run side by side on one PostgreSQL database. Every listing takes `
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -61,7 +63,8 @@ CREATE TABLE IF NOT EXISTS station_state (
     last_sync_at {real},
     disk_free_mb {real},
     devices TEXT NOT NULL DEFAULT '{{}}',
-    rollbacks INTEGER NOT NULL DEFAULT 0
+    rollbacks INTEGER NOT NULL DEFAULT 0,
+    figures_hash TEXT NOT NULL DEFAULT '' -- the day's figures last written (unchanged: not rewritten)
 );
 CREATE INDEX IF NOT EXISTS station_state_last_seen ON station_state (last_seen);
 CREATE TABLE IF NOT EXISTS reports (
@@ -172,6 +175,60 @@ _DIALECT = {
 }
 
 
+_VALUES = re.compile(r"VALUES\s*\(\s*\?(?:\s*,\s*\?)*\s*\)")
+
+
+_TARGET = re.compile(r"INSERT\s+INTO\s+(\w+)\s*\(([^)]*)\)", re.IGNORECASE)
+
+
+def _insert_target(head: str) -> tuple[str, list[str]]:
+    found = _TARGET.search(head)
+    if found is None:
+        raise ValueError(f"not an INSERT INTO table (columns): {head[:80]}")
+    return found.group(1), [c.strip() for c in found.group(2).split(",")]
+
+
+def _figures_hash(item: dict[str, Any]) -> str:
+    """What identifies a report's day figures (counts and bad ratings): equal → nothing to write."""
+    text = json.dumps(
+        [
+            item.get("day"),
+            item.get("submissions"),
+            item.get("ratings"),
+            [b["id"] for b in item.get("bad_ratings") or ()],
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _last_per_key(rows: list[tuple], width: int) -> list[tuple]:
+    """Rows with the same first `width` values collapse to the last one (a batch may carry two
+    reports of one station; the later one wins, as it would one after the other)."""
+    return list({row[:width]: row for row in rows}.values())
+
+
+def _alert_rows(
+    events: dict[tuple[str, str], list[tuple[str, float]]],
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """A batch's alert openings and closings, in report order, as three sets of rows: closings of
+    alerts open before the batch, alerts opened and closed within it, alerts left open."""
+    close_rows, past_rows, open_rows = [], [], []
+    for (sid, kind), happened in events.items():
+        opened_at: float | None = None
+        for what, at in happened:
+            if what == "open":
+                opened_at = at
+            elif opened_at is None:
+                close_rows.append((at, sid, kind))
+            else:
+                past_rows.append((sid, kind, opened_at, at))
+                opened_at = None
+        if opened_at is not None:
+            open_rows.append((sid, kind, opened_at))
+    return close_rows, past_rows, open_rows
+
+
 class StoreError(Exception):
     """The console's database cannot be opened or used (message in Chinese)."""
 
@@ -208,6 +265,7 @@ class Store:
         self.clock = clock
         self.where = where
         self._local = threading.local()
+        self._types: dict[str, dict[str, str]] = {}
         self._all_conns: list[Any] = []
         self._lock = threading.Lock()
         self._create_schema()
@@ -301,13 +359,46 @@ class Store:
         return conn.execute(self._sql(sql), tuple(params))
 
     def _many(self, conn: Any, sql: str, rows: list[tuple]) -> None:
+        """Run `sql` for every row, in as few statements as the engine allows: a round trip (or,
+        in psycopg, a parse of thousands of placeholders) per row is what would make ingest slow.
+        PostgreSQL: an INSERT … VALUES (?, …) becomes INSERT … SELECT FROM unnest(one array per
+        column); SQLite: multi-row VALUES. Rows of one call must not hit the same key of an
+        ON CONFLICT DO UPDATE twice (callers dedupe)."""
         if not rows:
             return
+        found = _VALUES.search(sql)
+        if found is None:
+            if self.dialect == "postgresql":
+                with conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), rows)
+            else:
+                conn.executemany(sql, rows)
+            return
+        head, tail = sql[: found.start()], sql[found.end() :]
         if self.dialect == "postgresql":
-            with conn.cursor() as cur:
-                cur.executemany(self._sql(sql), rows)
-        else:
-            conn.executemany(sql, rows)
+            table, columns = _insert_target(head)
+            types = self._column_types(conn, table)
+            arrays = ", ".join(f"%b::{types[c]}[]" for c in columns)  # binary: no escaping
+            columns_data = [list(col) for col in zip(*rows, strict=True)]
+            conn.execute(f"{head}SELECT * FROM unnest({arrays}){tail}", columns_data)
+            return
+        group = found.group(0)[len("VALUES") :].strip()
+        per_chunk = max(1, 4000 // max(1, group.count("?")))
+        for start in range(0, len(rows), per_chunk):
+            chunk = rows[start : start + per_chunk]
+            statement = f"{head}VALUES {', '.join([group] * len(chunk))}{tail}"
+            conn.execute(statement, [value for row in chunk for value in row])
+
+    def _column_types(self, conn: Any, table: str) -> dict[str, str]:
+        cached = self._types.get(table)
+        if cached is None:
+            rows = conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s",
+                (table,),
+            ).fetchall()
+            cached = {r["column_name"]: r["data_type"] for r in rows}
+            self._types[table] = cached
+        return cached
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         """Rows as dicts (SQL written with `?` placeholders, either engine)."""
@@ -409,6 +500,10 @@ class Store:
                 f"SELECT station_id, public_key FROM stations WHERE station_id IN ({marks})", ids
             )
         }
+
+    def station_keys(self) -> list[dict[str, Any]]:
+        """Every station's {station_id, public_key, ring} (ingest keeps a copy)."""
+        return self.query("SELECT station_id, public_key, ring FROM stations")
 
     def station_key(self, station_id: str) -> dict[str, Any] | None:
         """{public_key, ring} of a known station (ingest verifies signatures with it), or None."""
@@ -575,7 +670,7 @@ class Store:
                 for r in self._exec(
                     conn,
                     f"""
-                SELECT s.station_id, s.seq, s.alerts, s.rollbacks, t.ring FROM station_state s
+                SELECT s.station_id, s.seq, s.alerts, s.rollbacks, s.figures_hash, t.ring FROM station_state s
                 JOIN stations t ON t.station_id = s.station_id
                 WHERE s.station_id IN ({marks}) ORDER BY s.station_id{lock}""",
                     ids,
@@ -591,7 +686,8 @@ class Store:
                     ).fetchall()
                 }
             )
-            report_rows, state_rows, open_rows, close_rows = [], [], [], []
+            report_rows, state_rows = [], []
+            events: dict[tuple[str, str], list[tuple[str, float]]] = {}
             sub_rows, rating_rows, rect_rows = [], [], []
             pilot_rollbacks: list[tuple[str, str]] = []
             for item in items:
@@ -615,9 +711,12 @@ class Store:
                 old_alerts = set(json.loads(before["alerts"])) if before else set()
                 new_alerts = set(derived.alerts)
                 opened, closed = sorted(new_alerts - old_alerts), sorted(old_alerts - new_alerts)
-                open_rows += [(sid, kind, item["received_at"]) for kind in opened]
-                close_rows += [(item["received_at"], sid, kind) for kind in closed]
+                for kind in opened:
+                    events.setdefault((sid, kind), []).append(("open", item["received_at"]))
+                for kind in closed:
+                    events.setdefault((sid, kind), []).append(("close", item["received_at"]))
                 ring = before["ring"] if before else rings.get(sid, "main")
+                figures = _figures_hash(item)
                 if "rolled_back" in opened and ring == "pilot":
                     pilot_rollbacks.append((sid, item["software_version"]))
                 state_rows.append(
@@ -637,6 +736,7 @@ class Store:
                         item["disk_free_mb"],
                         json.dumps(item["devices"], sort_keys=True),
                         item["rollbacks"],
+                        figures,
                     )
                 )
                 prev[sid] = {
@@ -645,16 +745,21 @@ class Store:
                     "rollbacks": item["rollbacks"],
                     "alerts": json.dumps(list(derived.alerts)),
                     "ring": ring,
+                    "figures_hash": figures,
                 }
                 day = item.get("day")
-                if day:
+                if figures == (before or {}).get("figures_hash"):
+                    pass  # the day's figures as last written: most reports of a quiet hour
+                elif day:
                     sub_rows += [(sid, day, b, int(n)) for b, n in (item.get("submissions") or {}).items()]
                     rating_rows += [
                         (sid, day, b, int(level), int(n))
                         for b, levels in (item.get("ratings") or {}).items()
                         for level, n in levels.items()
                     ]
-                for bad in item.get("bad_ratings") or ():
+                for bad in (
+                    () if figures == (before or {}).get("figures_hash") else item.get("bad_ratings") or ()
+                ):
                     due = add_working_days(_today(bad["rated_at"]), CALLBACK_WORKING_DAYS).isoformat()
                     rect_rows.append(
                         (
@@ -688,21 +793,28 @@ class Store:
                 """
                 INSERT INTO station_state (station_id, last_seen, heartbeat_at, seq, state, alerts,
                     software_version, catalogue_version, queue_pending, queue_failed, queue_oldest_age_s,
-                    last_sync_at, disk_free_mb, devices, rollbacks)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_sync_at, disk_free_mb, devices, rollbacks, figures_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (station_id) DO UPDATE SET last_seen = excluded.last_seen,
                     heartbeat_at = excluded.heartbeat_at, seq = excluded.seq, state = excluded.state,
+                    figures_hash = excluded.figures_hash,
                     alerts = excluded.alerts, software_version = excluded.software_version,
                     catalogue_version = excluded.catalogue_version, queue_pending = excluded.queue_pending,
                     queue_failed = excluded.queue_failed, queue_oldest_age_s = excluded.queue_oldest_age_s,
                     last_sync_at = excluded.last_sync_at, disk_free_mb = excluded.disk_free_mb,
                     devices = excluded.devices, rollbacks = excluded.rollbacks""",
-                state_rows,
+                _last_per_key(state_rows, 1),
             )
+            close_rows, past_rows, open_rows = _alert_rows(events)
             self._many(
                 conn,
                 "UPDATE alerts SET closed_at = ? WHERE station_id = ? AND kind = ? AND closed_at IS NULL",
                 close_rows,
+            )
+            self._many(
+                conn,
+                "INSERT INTO alerts (station_id, kind, opened_at, closed_at) VALUES (?, ?, ?, ?)",
+                past_rows,
             )
             self._many(
                 conn,
@@ -715,14 +827,14 @@ class Store:
                 """INSERT INTO daily_submissions (station_id, day, bundle, count)
                                 VALUES (?, ?, ?, ?) ON CONFLICT (station_id, day, bundle)
                                 DO UPDATE SET count = excluded.count""",
-                sub_rows,
+                _last_per_key(sub_rows, 3),
             )
             self._many(
                 conn,
                 """INSERT INTO ratings (station_id, day, bundle, level, count)
                                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (station_id, day, bundle, level)
                                 DO UPDATE SET count = excluded.count""",
-                rating_rows,
+                _last_per_key(rating_rows, 4),
             )
             self._many(
                 conn,
