@@ -591,7 +591,8 @@ def create_blueprint(store: Store) -> Blueprint:
         found = store.audit_log(limit=PAGE_SIZE + 1, offset=(page_no - 1) * PAGE_SIZE, username=who)
         now = store.clock()
         rows = [{"at_text": present.when(r["at"], now), "username": r["username"] or "—",
-                 "action": AUDIT_WORDS.get(r["action"], r["action"]), "target": r["target"],
+                 "action": AUDIT_WORDS.get(r["action"], r["action"]),
+                 "target": _audit_target(r["action"], r["target"]),
                  "remote": r["remote_addr"]} for r in found[:PAGE_SIZE]]
         return page("console/audit.html", rows=rows, page=page_no, more=len(found) > PAGE_SIZE,
                     own_only=who is not None)
@@ -601,6 +602,13 @@ def create_blueprint(store: Store) -> Blueprint:
         return page("console/message.html", title="没有权限", text="只有省级账号可以做这件事。"), 403
 
     return bp
+
+
+def _audit_target(action: str, target: str) -> str:
+    """What an audit entry is about, in words: 告警 #1217, 驿站 210124-0001 …"""
+    kind = {"rollout": "发布 #", "alert": "告警 #", "followup": "差评 #", "station": "驿站 ",
+            "user": "账号 "}.get(action.split(".")[0], "")
+    return f"{kind}{target}" if target else ""
 
 
 def _stations_named(store: Store, ids: list[str]) -> list[dict[str, Any]]:
