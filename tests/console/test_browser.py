@@ -256,6 +256,11 @@ def test_alert_acknowledged_and_noted_across_processes(consoles: tuple[Console, 
     browser.get(f"{first.base}/alerts?station={station.station_id}&status=all")
     assert "已恢复" in find(browser, "#alerts tbody tr").text or \
         "关闭于" in find(browser, "#alerts tbody tr").text
+    browser.get(f"{second.base}/stations/{station.station_id}")
+    history = [row.text for row in find_all(browser, "#history tbody tr")]
+    assert len(history) == 2 and "故障" in history[1] and "凭条打印机缺纸" in history[1]
+    assert "正常" in history[0] and "均正常" in history[0]
+    snap(browser, shots, "station-history", DESKTOP)
     browser.set_window_size(*TABLET)
     browser.get(f"{first.base}/alerts")
     assert no_sideways_scroll(browser)
@@ -336,3 +341,9 @@ def test_lockout_holds_on_the_other_process(consoles: tuple[Console, Console], b
     login(browser, second.base, *LOCKME)
     assert "已锁定" in find(browser, "#login-error").text
     snap(browser, shots, "login-locked", TABLET)
+    login(browser, second.base, *PROVINCE)
+    browser.get(f"{first.base}/audit")
+    entries = [row.text for row in find_all(browser, "#audit tbody tr")]
+    assert any(LOCKME[0] in e and "账号被锁定" in e for e in entries)
+    assert any(LOCKME[0] in e and "锁定期间尝试登录" in e for e in entries)
+    snap(browser, shots, "audit", DESKTOP)
