@@ -147,6 +147,21 @@ def create_blueprint(store: Store) -> Blueprint:
             return redirect(url_for("console_web.login", next=request.full_path.rstrip("?")))
         return None
 
+    @bp.after_request
+    def _headers(response: Any) -> Any:
+        """Pages are never framed (clickjacking on 确认/发布), load only this site's files, and
+        are not kept in shared caches (they hold county data)."""
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+                                    "base-uri 'none'")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "console_web.static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     def _base() -> dict[str, Any]:
         return {"user": getattr(g, "user", None), "nav": NAV, "active": request.endpoint,
                 "csrf": csrf_token(),

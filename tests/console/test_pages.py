@@ -103,6 +103,9 @@ def test_pages_need_a_login_and_a_wrong_password_locks_the_account(fleet: Store)
     web = Browser(fleet)
     first = web.get("/stations")
     assert first.status_code == 302 and "/login" in first.headers["Location"]
+    login_page = web.get("/login")
+    assert "frame-ancestors 'none'" in login_page.headers["Content-Security-Policy"]
+    assert login_page.headers["Cache-Control"] == "no-store"
     for _ in range(auth.MAX_FAILURES - 1):
         assert web.login("faku", "not-the-password").status_code == 401
     last = web.login("faku", "not-the-password")
