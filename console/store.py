@@ -355,6 +355,10 @@ class Store:
                 raise
             conn.execute("COMMIT")
 
+    def _pipeline(self, conn: Any) -> contextlib.AbstractContextManager:
+        """psycopg's pipeline mode on PostgreSQL (one round trip for a batch's statements)."""
+        return conn.pipeline() if self.dialect == "postgresql" else contextlib.nullcontext()
+
     def _exec(self, conn: Any, sql: str, params: Iterable[Any] = ()) -> Any:
         return conn.execute(self._sql(sql), tuple(params))
 
@@ -782,69 +786,70 @@ class Store:
                         "stale": False,
                     }
                 )
-            self._many(
-                conn,
-                "INSERT INTO reports (station_id, received_at, seq, state, body) VALUES (?, ?, ?, ?, ?)",
-                report_rows,
-            )
-            # the last report of a station in the batch wins: rows are applied in order
-            self._many(
-                conn,
-                """
-                INSERT INTO station_state (station_id, last_seen, heartbeat_at, seq, state, alerts,
-                    software_version, catalogue_version, queue_pending, queue_failed, queue_oldest_age_s,
-                    last_sync_at, disk_free_mb, devices, rollbacks, figures_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (station_id) DO UPDATE SET last_seen = excluded.last_seen,
-                    heartbeat_at = excluded.heartbeat_at, seq = excluded.seq, state = excluded.state,
-                    figures_hash = excluded.figures_hash,
-                    alerts = excluded.alerts, software_version = excluded.software_version,
-                    catalogue_version = excluded.catalogue_version, queue_pending = excluded.queue_pending,
-                    queue_failed = excluded.queue_failed, queue_oldest_age_s = excluded.queue_oldest_age_s,
-                    last_sync_at = excluded.last_sync_at, disk_free_mb = excluded.disk_free_mb,
-                    devices = excluded.devices, rollbacks = excluded.rollbacks""",
-                _last_per_key(state_rows, 1),
-            )
-            close_rows, past_rows, open_rows = _alert_rows(events)
-            self._many(
-                conn,
-                "UPDATE alerts SET closed_at = ? WHERE station_id = ? AND kind = ? AND closed_at IS NULL",
-                close_rows,
-            )
-            self._many(
-                conn,
-                "INSERT INTO alerts (station_id, kind, opened_at, closed_at) VALUES (?, ?, ?, ?)",
-                past_rows,
-            )
-            self._many(
-                conn,
-                "INSERT INTO alerts (station_id, kind, opened_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (station_id, kind) WHERE closed_at IS NULL DO NOTHING",
-                open_rows,
-            )
-            self._many(
-                conn,
-                """INSERT INTO daily_submissions (station_id, day, bundle, count)
-                                VALUES (?, ?, ?, ?) ON CONFLICT (station_id, day, bundle)
-                                DO UPDATE SET count = excluded.count""",
-                _last_per_key(sub_rows, 3),
-            )
-            self._many(
-                conn,
-                """INSERT INTO ratings (station_id, day, bundle, level, count)
-                                VALUES (?, ?, ?, ?, ?) ON CONFLICT (station_id, day, bundle, level)
-                                DO UPDATE SET count = excluded.count""",
-                _last_per_key(rating_rows, 4),
-            )
-            self._many(
-                conn,
-                """INSERT INTO rectifications (station_id, rating_ref, bundle, level, reasons,
-                                    rated_at, due_date) VALUES (?, ?, ?, ?, ?, ?, ?)
-                                ON CONFLICT (station_id, rating_ref) DO NOTHING""",
-                rect_rows,
-            )
-            for sid, version in pilot_rollbacks:
-                self._halt_pilot_rollouts(conn, sid, version, items[0]["received_at"])
+            with self._pipeline(conn):  # PostgreSQL: the writes go out without waiting for each answer
+                self._many(
+                    conn,
+                    "INSERT INTO reports (station_id, received_at, seq, state, body) VALUES (?, ?, ?, ?, ?)",
+                    report_rows,
+                )
+                # the last report of a station in the batch wins: rows are applied in order
+                self._many(
+                    conn,
+                    """
+                    INSERT INTO station_state (station_id, last_seen, heartbeat_at, seq, state, alerts,
+                        software_version, catalogue_version, queue_pending, queue_failed, queue_oldest_age_s,
+                        last_sync_at, disk_free_mb, devices, rollbacks, figures_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (station_id) DO UPDATE SET last_seen = excluded.last_seen,
+                        heartbeat_at = excluded.heartbeat_at, seq = excluded.seq, state = excluded.state,
+                        figures_hash = excluded.figures_hash,
+                        alerts = excluded.alerts, software_version = excluded.software_version,
+                        catalogue_version = excluded.catalogue_version, queue_pending = excluded.queue_pending,
+                        queue_failed = excluded.queue_failed, queue_oldest_age_s = excluded.queue_oldest_age_s,
+                        last_sync_at = excluded.last_sync_at, disk_free_mb = excluded.disk_free_mb,
+                        devices = excluded.devices, rollbacks = excluded.rollbacks""",
+                    _last_per_key(state_rows, 1),
+                )
+                close_rows, past_rows, open_rows = _alert_rows(events)
+                self._many(
+                    conn,
+                    "UPDATE alerts SET closed_at = ? WHERE station_id = ? AND kind = ? AND closed_at IS NULL",
+                    close_rows,
+                )
+                self._many(
+                    conn,
+                    "INSERT INTO alerts (station_id, kind, opened_at, closed_at) VALUES (?, ?, ?, ?)",
+                    past_rows,
+                )
+                self._many(
+                    conn,
+                    "INSERT INTO alerts (station_id, kind, opened_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (station_id, kind) WHERE closed_at IS NULL DO NOTHING",
+                    open_rows,
+                )
+                self._many(
+                    conn,
+                    """INSERT INTO daily_submissions (station_id, day, bundle, count)
+                                    VALUES (?, ?, ?, ?) ON CONFLICT (station_id, day, bundle)
+                                    DO UPDATE SET count = excluded.count""",
+                    _last_per_key(sub_rows, 3),
+                )
+                self._many(
+                    conn,
+                    """INSERT INTO ratings (station_id, day, bundle, level, count)
+                                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (station_id, day, bundle, level)
+                                    DO UPDATE SET count = excluded.count""",
+                    _last_per_key(rating_rows, 4),
+                )
+                self._many(
+                    conn,
+                    """INSERT INTO rectifications (station_id, rating_ref, bundle, level, reasons,
+                                        rated_at, due_date) VALUES (?, ?, ?, ?, ?, ?, ?)
+                                    ON CONFLICT (station_id, rating_ref) DO NOTHING""",
+                    rect_rows,
+                )
+                for sid, version in pilot_rollbacks:
+                    self._halt_pilot_rollouts(conn, sid, version, items[0]["received_at"])
         return results
 
     def _halt_pilot_rollouts(self, conn: Any, station_id: str, version: str, now: float) -> None:
