@@ -175,3 +175,60 @@ def test_console_section_in_station_config(tmp_path: Path) -> None:
     path.write_text("[console]\ninterval_s = 5\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="interval_s"):
         load(path)
+
+
+def test_keys_from_the_platform_let_an_enrolled_station_report(tmp_path: Path) -> None:
+    """platform export-stations → console import-stations → the enrolled station's report is accepted."""
+    import subprocess
+    import sys
+
+    from tests.sync.helpers import enrolled_store, start_platform
+
+    platform = start_platform(tmp_path / "platform")
+    try:
+        store, key_dir = enrolled_store(tmp_path, platform, station_id="210124-0003")
+    finally:
+        platform.server.shutdown()
+        platform.server.server_close()
+    exported = subprocess.run(
+        [sys.executable, "main.py", "platform", "export-stations", "--data", str(tmp_path / "platform")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert exported.returncode == 0, exported.stderr
+    lines = tmp_path / "stations.jsonl"
+    lines.write_text(exported.stdout, encoding="utf-8")
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "main.py",
+            "console",
+            "import-stations",
+            str(lines),
+            "--data",
+            str(tmp_path / "console"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert imported.returncode == 0, imported.stderr
+    console = Store.open(data_dir=tmp_path / "console")
+    try:
+        assert console.station("210124-0003")["county"] == "法库县"
+        with running_console(console) as base:
+            reporter = FleetReporter(
+                store,
+                enrollment.station_key(key_dir),
+                base,
+                station_id="210124-0003",
+                software_version="1.5.0",
+            )
+            assert reporter.run_once(), reporter.last_error
+        assert console.station("210124-0003")["label"] == "正常"
+    finally:
+        console.close()
+        store.close()
