@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import threading
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -112,3 +113,19 @@ def stop_server(server: Any) -> None:
     from waitress import wasyncore
 
     server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # noqa: SLF001 - the loop's map
+
+
+def start_offline_sweeper(store: Store, every_s: float = 60.0) -> threading.Event:
+    """Each minute, open `offline` alerts for stations silent over an hour (Store.sweep_offline:
+    idempotent, so every console process runs its own). Set the returned event to stop it."""
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(every_s):
+            try:
+                store.sweep_offline()
+            except Exception:  # the database may be away for a while: try again next minute
+                log.exception("offline sweep failed")
+
+    threading.Thread(target=run, name="console offline sweep", daemon=True).start()
+    return stop

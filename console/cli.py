@@ -107,7 +107,7 @@ def _serve(args: argparse.Namespace) -> int:
         store = open_store(args)
     except StoreError as exc:
         return _fail(str(exc), EXIT_STORAGE)
-    from console.app import create_app, make_server
+    from console.app import create_app, make_server, start_offline_sweeper
 
     app = create_app(store)
     try:
@@ -118,11 +118,13 @@ def _serve(args: argparse.Namespace) -> int:
         return _fail(f"无法在 {args.host}:{args.port} 上启动：端口已被占用或地址不属于本机。", EXIT_USAGE)
     where = f"数据库 {args.db.split('@')[-1]}" if args.db else f"数据目录 {args.data}"
     print(f"管控平台已启动：http://{args.host}:{server.effective_port}/ （{where}）", flush=True)
+    sweeper = start_offline_sweeper(store)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        sweeper.set()
         server.close()
         app.config["INGEST"].close()
         store.close()

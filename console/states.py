@@ -22,6 +22,7 @@ _RANK = {OK: 0, ATTENTION: 1, FAULT: 2}
 # Stations report every 60 s; five missed reports is offline (a station between two reports
 # is never shown offline for a late packet).
 OFFLINE_AFTER_S = 300
+OFFLINE_ALERT_AFTER_S = 3600  # an alert (not just the grey state) once a station is silent an hour
 # Thresholds (seconds, MB). The queue rules match what a station's own staff page warns about.
 QUEUE_OLDEST_ATTENTION_S = 4 * 3600  # something waited half a working day
 QUEUE_OLDEST_FAULT_S = 24 * 3600  # a queue that has not moved for a day
@@ -45,7 +46,7 @@ ALERTS: dict[str, tuple[str, str]] = {
     "disk_low": ("磁盘空间不足", ATTENTION),
     "disk_full": ("磁盘空间即将用尽", FAULT),
     "rolled_back": ("软件更新后已回退", ATTENTION),
-    "offline": ("驿站离线", FAULT),
+    "offline": ("驿站离线超过 1 小时", FAULT),   # opened by Store.sweep_offline, closed by the next report
 }
 
 # Device states a report may carry (the same words as the station's health document).

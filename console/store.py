@@ -786,7 +786,15 @@ class Store:
                         "stale": False,
                     }
                 )
+            back = sorted({sid for sid in ids if sid in prev})
             with self._pipeline(conn):  # PostgreSQL: the writes go out without waiting for each answer
+                if back:  # a station that reports is no longer offline
+                    self._exec(
+                        conn,
+                        "UPDATE alerts SET closed_at = ? WHERE kind = 'offline' AND closed_at IS NULL "
+                        f"AND station_id IN ({','.join('?' * len(back))})",
+                        [items[-1]["received_at"], *back],
+                    )
                 self._many(
                     conn,
                     "INSERT INTO reports (station_id, received_at, seq, state, body) VALUES (?, ?, ?, ?, ?)",
@@ -804,8 +812,9 @@ class Store:
                         heartbeat_at = excluded.heartbeat_at, seq = excluded.seq, state = excluded.state,
                         figures_hash = excluded.figures_hash,
                         alerts = excluded.alerts, software_version = excluded.software_version,
-                        catalogue_version = excluded.catalogue_version, queue_pending = excluded.queue_pending,
-                        queue_failed = excluded.queue_failed, queue_oldest_age_s = excluded.queue_oldest_age_s,
+                        catalogue_version = excluded.catalogue_version,
+                        queue_pending = excluded.queue_pending, queue_failed = excluded.queue_failed,
+                        queue_oldest_age_s = excluded.queue_oldest_age_s,
                         last_sync_at = excluded.last_sync_at, disk_free_mb = excluded.disk_free_mb,
                         devices = excluded.devices, rollbacks = excluded.rollbacks""",
                     _last_per_key(state_rows, 1),
@@ -860,6 +869,23 @@ class Store:
                             WHERE kind = 'software' AND state = 'active' AND ring = 'pilot'""",
             (reason, now),
         )
+
+    def sweep_offline(self, now: float | None = None) -> int:
+        """Open an `offline` alert for every station silent for OFFLINE_ALERT_AFTER_S (its next
+        report closes it). Idempotent, so every console process may run it (console.app does,
+        each minute); returns how many were opened."""
+        now = self.clock() if now is None else now
+        with self.transaction() as conn:
+            cur = self._exec(
+                conn,
+                """INSERT INTO alerts (station_id, kind, opened_at)
+                   SELECT s.station_id, 'offline', s.last_seen + ? FROM station_state s
+                   WHERE s.last_seen < ? AND NOT EXISTS (SELECT 1 FROM alerts a
+                       WHERE a.station_id = s.station_id AND a.kind = 'offline' AND a.closed_at IS NULL)
+                   ON CONFLICT (station_id, kind) WHERE closed_at IS NULL DO NOTHING""",
+                (states.OFFLINE_AFTER_S, now - states.OFFLINE_ALERT_AFTER_S),
+            )
+            return max(0, cur.rowcount)
 
     def load_states(self, rows: list[dict[str, Any]]) -> int:
         """Fast path for page tests and the simulator: write current states directly (no reports,

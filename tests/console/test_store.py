@@ -267,3 +267,19 @@ def test_load_states_fast_path(store: Store) -> None:
     row = store.station("210102-0001")
     assert row["state"] == states.FAULT and row["devices"] == {"receipt_printer": "paper_out"}
     assert [a["kind"] for a in store.alerts()] == ["paper_out"]
+
+
+def test_a_silent_station_gets_an_offline_alert_until_it_reports(store: Store) -> None:
+    _station(store)
+    _station(store, "210102-0002")
+    store.record_reports([_facts(store), _facts(store, "210102-0002")])
+    store.clock.advance(1800)
+    assert store.sweep_offline() == 0
+    store.record_reports([_facts(store, "210102-0002", seq=2)])
+    store.clock.advance(1900)
+    assert store.sweep_offline() == 1 and store.sweep_offline() == 0
+    [alert] = store.alerts()
+    assert alert["station_id"] == "210102-0001" and alert["label"] == "驿站离线超过 1 小时"
+    store.record_reports([_facts(store, seq=2)])
+    assert store.alerts() == []
+    assert [a["kind"] for a in store.alerts(open_only=False)] == ["offline"]
