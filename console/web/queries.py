@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from console import states
 from console.store import BAD_LEVELS, Store
 
 
@@ -138,3 +139,29 @@ def pilot_stations(store: Store, county: str | None, limit: int = 200) -> list[d
                              s.catalogue_version, s.alerts, s.last_seen
                            FROM stations t LEFT JOIN station_state s ON s.station_id = t.station_id
                            WHERE t.ring = 'pilot'{cond} ORDER BY t.station_id LIMIT {int(limit)}""", params)
+
+
+def state_counts_by_area(store: Store, county: str | None, now: float) -> list[dict[str, Any]]:
+    """Stations per state for each county (province staff) or each township (county staff):
+    [{code, city, county, township, ok, attention, fault, offline, total}], worst first.
+    Offline is decided now, with the store's own rule (console.states.OFFLINE_AFTER_S)."""
+    cutoff = now - states.OFFLINE_AFTER_S
+    state = f"CASE WHEN s.last_seen IS NULL OR s.last_seen < ? THEN '{states.OFFLINE}' ELSE s.state END"
+    area = ["t.division_code", "t.city", "t.county"] + (["t.township"] if county else [])
+    groups = ", ".join(str(n) for n in range(1, len(area) + 2))      # by position: one placeholder
+    cond, params = _county_cond(county)
+    rows = store.query(f"""SELECT {', '.join(area)}, {state} AS state, COUNT(*) AS n FROM stations t
+                           LEFT JOIN station_state s ON s.station_id = t.station_id
+                           WHERE 1 = 1{cond} GROUP BY {groups}""", [cutoff, *params])
+    out: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        key = (row["division_code"], row.get("township", ""))
+        entry = out.setdefault(key, {"code": row["division_code"], "city": row["city"],
+                                     "county": row["county"], "township": row.get("township", ""),
+                                     **dict.fromkeys(states.STATES, 0)})
+        entry[row["state"]] += int(row["n"])
+    result = list(out.values())
+    for entry in result:
+        entry["total"] = sum(entry[s] for s in states.STATES)
+    result.sort(key=lambda e: (-(e["fault"] + e["offline"]), -e["attention"], e["code"], e["township"]))
+    return result

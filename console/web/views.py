@@ -40,6 +40,7 @@ PILOTS_SHOWN = 30           # the rollout page lists rolled-back pilots first, t
 SESSION_MAX_AGE_S = 12 * 3600
 NAV = [
     ("console_web.stations", "驿站"),
+    ("console_web.overview", "分区概况"),
     ("console_web.alerts", "告警"),
     ("console_web.ratings", "好差评"),
     ("console_web.followups", "差评整改"),
@@ -58,6 +59,7 @@ AUDIT_WORDS = {
     "alert.note": "告警处理记录",
     "followup.callback": "差评回访", "followup.close": "差评整改办结", "rollout.start": "创建发布",
     "rollout.advance": "发给全部驿站", "rollout.halt": "暂停发布", "rollout.resume": "继续发布",
+    "rollout.complete": "发布完成",
 }
 
 
@@ -247,6 +249,13 @@ def create_blueprint(store: Store) -> Blueprint:
                     args={k: v for k, v in args.items() if v}, filtered=any(args.values()),
                     page=page_no, pages=pages, total=listing.total,
                     overdue_callbacks=queries.overdue_count(store, g.user.county, _today(store)))
+
+    @bp.route("/overview")
+    def overview() -> Any:
+        """各县概况 (province) or 各乡镇概况 (county): where the trouble is, worst first."""
+        areas = queries.state_counts_by_area(store, g.user.county, store.clock())
+        return page("console/overview.html", areas=areas, state_labels=STATE_CHOICES,
+                    by_township=g.user.county is not None)
 
     @bp.route("/stations/<station_id>")
     def station(station_id: str) -> Any:
@@ -527,7 +536,8 @@ def create_blueprint(store: Store) -> Blueprint:
             "progress_text": "；".join(f"{label} {done}/{total}" for label, done, total, _ in rings),
             "created_text": present.when(r["created_at"], now),
             "can_advance": r["state"] == "active" and r["ring"] == "pilot",
-            "can_halt": r["state"] == "active", "can_resume": r["state"] == "halted"}
+            "can_halt": r["state"] == "active", "can_resume": r["state"] == "halted",
+            "can_complete": r["state"] == "active" and r["ring"] == "all"}
 
     @bp.route("/rollouts")
     def rollouts() -> Any:
@@ -578,7 +588,7 @@ def create_blueprint(store: Store) -> Blueprint:
         flash(f"已创建发布：{dict(ROLLOUT_KINDS)[kind]} {version}，先发给试点驿站。", "ok")
         return redirect(url_for("console_web.rollout", rollout_id=rollout_id))
 
-    @bp.route("/rollouts/<int:rollout_id>/<any(advance, halt, resume):action>", methods=["POST"])
+    @bp.route("/rollouts/<int:rollout_id>/<any(advance, halt, resume, complete):action>", methods=["POST"])
     def rollout_action(rollout_id: int, action: str) -> Any:
         if not g.user.is_province:
             abort(403)
@@ -589,6 +599,10 @@ def create_blueprint(store: Store) -> Blueprint:
         elif action == "halt":
             done = store.halt_rollout(rollout_id, f"{g.user.display_name} 手动暂停。")
             message = ("发布已暂停。", "ok") if done else ("这次发布不在进行中。", "info")
+        elif action == "complete":
+            done = store.complete_rollout(rollout_id)
+            message = ("这次发布已标记为完成。", "ok") if done else \
+                ("只有发给全部驿站的发布可以标记完成。", "error")
         else:
             done = store.resume_rollout(rollout_id)
             message = ("发布已继续。", "ok") if done else ("这次发布没有暂停。", "info")

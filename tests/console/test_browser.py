@@ -204,6 +204,10 @@ def test_states_counts_and_county_scope_at_desktop_and_tablet(
     assert counts["fault"] > 0 and counts["offline"] > 0 and counts["attention"] > 0
     assert len(find_all(browser, "#stations tbody tr")) == 50
     snap(browser, shots, "stations", DESKTOP)
+    browser.get(f"{first.base}/overview")
+    areas = find_all(browser, "#areas tbody tr")
+    assert len(areas) == len({s.division_code for s in fleet_db["fleet"]})
+    snap(browser, shots, "overview", DESKTOP)
     # the province user's cookie is good on the other process: filter to 故障 there
     browser.get(f"{second.base}/stations?state=fault")
     chips = [el.text for el in find_all(browser, "#stations .state")]

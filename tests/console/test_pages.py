@@ -226,8 +226,10 @@ def test_a_rollout_halts_when_a_pilot_rolls_back_and_staff_resume_it(fleet: Stor
     assert "试点中" in text(web.get(rollout_path))
     web.post(f"/rollouts/{rollout_id}/advance")
     assert "全部发布中" in text(web.get(rollout_path))
+    web.post(f"/rollouts/{rollout_id}/complete")
+    assert "已完成" in text(web.get(rollout_path))
     actions = [row["action"] for row in fleet.audit_log(username="sheng")]
-    assert {"rollout.start", "rollout.resume", "rollout.advance"} <= set(actions)
+    assert {"rollout.start", "rollout.resume", "rollout.advance", "rollout.complete"} <= set(actions)
     county = Browser(fleet)
     county.login("faku", COUNTY_PW)
     assert 'id="halt"' not in text(county.get(rollout_path))
@@ -254,3 +256,21 @@ def test_a_session_ends_when_the_password_is_reset(fleet: Store) -> None:
     assert web.get("/stations").status_code == 200
     auth.add_user(fleet, "faku", "another-mima-2027", FAKU, "法库运维")
     assert web.get("/stations").status_code == 302
+
+
+def test_overview_counts_each_county_or_township_worst_first(fleet: Store) -> None:
+    web = Browser(fleet)
+    web.login("sheng", PROVINCE_PW)
+    page = text(web.get("/overview"))
+    rows = re.findall(r'<tr data-area="(\d+)">(.*?)</tr>', page, re.S)
+    assert [code for code, _ in rows] == [FAKU, XINMIN] or [code for code, _ in rows] == [XINMIN, FAKU]
+    cells = {code: re.findall(r">(\d+)<", body) for code, body in rows}
+    assert cells[FAKU] == ["2", "1", "0", "1", "0"]          # 驿站, 正常, 需关注, 故障, 离线
+    assert cells[XINMIN] == ["2", "1", "0", "1", "0"]
+    fleet.clock.advance(3600)                               # everyone offline now
+    county = Browser(fleet)
+    county.login("faku", COUNTY_PW)
+    page = text(county.get("/overview"))
+    assert "各乡镇（街道）概况" in page and "新民" not in page
+    assert re.findall(r'<tr data-area="(\d{6})([^"]+)">', page) == [(FAKU, "法库镇0"), (FAKU, "法库镇1")]
+    assert "state=offline" in page
