@@ -8,7 +8,7 @@ makes must be one a real station could make. What a fleet looks like (fractions 
 - receipt paper low (≈4 %) or out (≈1.5 %), an ID reader missing, a camera gone (≈0.5 % each);
 - a queue stuck for hours (≈2 %), failed rows (≈1 %), a disk filling up (≈0.5 %);
 - offline for hours (≈3 %) or days (≈1 %): they send nothing;
-- pilot ring: about one station in fifty;
+- pilot ring: every fiftieth station of each county (two per county in a fleet of 12 000);
 - 好差评 per bundle, mostly 5 and 4, with some 不满意/非常不满意 that open 差评整改 cases.
 
     python -m console.fleetsim --stations 12000 --data DIR      # load current states into a store
@@ -155,7 +155,7 @@ def make_fleet(n: int, seed: int = 1, pilot_every: int = 50) -> list[SimStation]
                 county=county,
                 township=township,
                 name=f"{township}第{(number - 1) % 8 + 1}政务服务驿站",
-                ring="pilot" if i % pilot_every == 0 else "main",
+                ring="pilot" if number % pilot_every == 0 else "main",  # every 50th of each county
                 key=Ed25519PrivateKey.from_private_bytes(secret),
                 profile=_profile(rng),
             )
