@@ -626,6 +626,14 @@ def create_blueprint(store: Store) -> Blueprint:
         return page("console/audit.html", rows=rows, page=page_no, more=len(found) > PAGE_SIZE,
                     own_only=who is not None)
 
+    @bp.errorhandler(500)
+    def _broken(_exc: Exception) -> Any:
+        """The database went away (restart, network): one Chinese sentence, never a traceback.
+        Nothing here touches the database; the next request opens a new connection."""
+        return render_template("console/message.html", title="暂时无法显示", user=None, nav=NAV, active="",
+                               csrf="", messages=[],
+                               text="管控平台暂时读不到数据库，请稍后刷新页面；一直这样请联系省级运维。"), 500
+
     @bp.errorhandler(403)
     def _forbidden(_exc: Exception) -> Any:
         return page("console/message.html", title="没有权限", text="只有省级账号可以做这件事。"), 403

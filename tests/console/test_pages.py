@@ -274,3 +274,21 @@ def test_overview_counts_each_county_or_township_worst_first(fleet: Store) -> No
     assert "各乡镇（街道）概况" in page and "新民" not in page
     assert re.findall(r'<tr data-area="(\d{6})([^"]+)">', page) == [(FAKU, "法库镇0"), (FAKU, "法库镇1")]
     assert "state=offline" in page
+
+
+def test_a_database_restart_is_one_sentence_then_the_page_works_again(pg_store: Store, pg_url: str) -> None:
+    import psycopg
+
+    auth.add_user(pg_store, "sheng", PROVINCE_PW, None, "省运维")
+    app = create_app(pg_store)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    web = Browser(pg_store)
+    web.client = app.test_client()
+    web.login("sheng", PROVINCE_PW)
+    with psycopg.connect(pg_url, autocommit=True) as killer:       # as a restart would
+        killer.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    broken = web.client.get("/stations")
+    assert broken.status_code == 500
+    assert "管控平台暂时读不到数据库" in text(broken) and "Traceback" not in text(broken)
+    assert web.client.get("/stations").status_code == 200
