@@ -117,13 +117,18 @@ def stop_server(server: Any) -> None:
 
 def start_offline_sweeper(store: Store, every_s: float = 60.0) -> threading.Event:
     """Each minute, open `offline` alerts for stations silent over an hour (Store.sweep_offline:
-    idempotent, so every console process runs its own). Set the returned event to stop it."""
+    idempotent, so every console process runs its own); each hour, thin the report history
+    (Store.prune_reports). Set the returned event to stop it."""
     stop = threading.Event()
 
     def run() -> None:
+        rounds = 0
         while not stop.wait(every_s):
+            rounds += 1
             try:
                 store.sweep_offline()
+                if rounds % 60 == 1:  # hourly: the history thinned (Store.prune_reports)
+                    store.prune_reports()
             except Exception:  # the database may be away for a while: try again next minute
                 log.exception("offline sweep failed")
 

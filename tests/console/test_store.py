@@ -283,3 +283,19 @@ def test_a_silent_station_gets_an_offline_alert_until_it_reports(store: Store) -
     store.record_reports([_facts(store, seq=2)])
     assert store.alerts() == []
     assert [a["kind"] for a in store.alerts(open_only=False)] == ["offline"]
+
+
+def test_the_history_is_thinned_to_one_report_an_hour_then_dropped(store: Store) -> None:
+    _station(store)
+    start = store.clock()
+    hour = (int(start) // 3600 + 1) * 3600  # a whole hour, so the samples fall in 3 hours
+    for minute in range(0, 180, 20):
+        store.clock.now = hour + minute * 60
+        store.record_reports([_facts(store, seq=minute + 1)])
+    store.clock.now = hour + 3 * 86400
+    assert store.prune_reports(keep_all_days=2, keep_hourly_days=90) == 6
+    kept = store.station_history("210102-0001")
+    assert [h["seq"] for h in kept] == [121, 61, 1]
+    store.clock.now = hour + 91 * 86400
+    assert store.prune_reports() == 3 and store.station_history("210102-0001") == []
+    assert store.station("210102-0001")["software_version"] == "1.4.0"  # the current state stays
