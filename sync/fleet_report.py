@@ -49,6 +49,9 @@ RATING_REASONS = (
 ROLLBACKS_SEEN = "fleet_rollbacks"  # store settings: how many rollbacks were counted,
 ROLLBACK_AT = "fleet_last_rollback_at"  # and the time of the last one counted
 MAX_BAD_RATINGS = 200
+# The console's staged rollouts that include this station, from its last answer: kept for the
+# station's update agent (`update apply` installs a signed update; the console only offers it).
+OFFERS = "fleet_offers"
 
 
 def build_report(
@@ -232,7 +235,7 @@ class FleetReporter:
                     self.store,
                     seq,
                     station_id=self.station_id,
-                software_version=self.software_version,
+                    software_version=self.software_version,
                     devices=devices,
                     rollbacks=rollbacks,
                     catalogue_version=catalogue,
@@ -264,6 +267,9 @@ class FleetReporter:
                 self.last_reply = response.json()
             except ValueError:
                 self.last_reply = None
+            offers = (self.last_reply or {}).get("offers")
+            if isinstance(offers, list) and json.dumps(offers) != self.store.setting(OFFERS):
+                self.store.set_setting(OFFERS, json.dumps(offers, ensure_ascii=False))
             self.last_error = None
             self._failures = 0
             self._not_before = 0.0

@@ -66,10 +66,15 @@ def _reporter(station, url: str) -> FleetReporter:
 
 
 def test_a_station_reports_to_the_console(station, console: Store) -> None:
+    rollout = console.start_rollout("software", "1.6.0", "admin", artifact="station-kiosk-1.6.0.update")
+    console.promote_rollout(rollout)
     with running_console(console) as base:
         reporter = _reporter(station, base)
         assert reporter.run_once(), reporter.last_error
     assert reporter.last_reply["state"] == "attention"
+    assert json.loads(station[0].setting(fleet_report.OFFERS)) == [
+        {"kind": "software", "version": "1.6.0", "artifact": "station-kiosk-1.6.0.update"}
+    ]
     row = console.station(STATION)
     assert row["label"] == "需关注" and row["software_version"] == "1.5.0"
     assert (
