@@ -13,7 +13,6 @@ resumed, and a lockout that holds on the other process.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -26,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from console import fleetsim
 from console.pgtemp import TempPostgres, free_port
 from console.store import Store
+from tests.console.helpers import post
 
 pytestmark = pytest.mark.slow
 
@@ -185,9 +184,7 @@ def post_report(console: Console, station: fleetsim.SimStation, seq: int, **chan
     now = time.time()
     doc = fleetsim.report(station, seq, now, random.Random(seq))
     doc.update(change)
-    body = json.dumps(doc, ensure_ascii=False).encode()
-    reply = requests.post(f"{console.base}/api/v1/reports", data=body,
-                          headers=fleetsim.signed(station, body, now), timeout=30)
+    reply = post(f"{console.base}/api/v1", station, doc, now)
     assert reply.status_code == 200, reply.text
     return doc
 
