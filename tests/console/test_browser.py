@@ -1,7 +1,7 @@
 """The console's pages in Debian's Chromium (selenium + chromium-driver, nothing downloaded),
 against a real PostgreSQL with 12 000 simulated stations and TWO console processes on different
 ports sharing that database: staff log in on one and act on the other (the processes are
-stateless). At desktop (1366×768) and tablet (820×1180) widths, with screenshots.
+stateless). At desktop (1366×768, 1920×1080) and tablet (820×1180) widths, with screenshots.
 
 One browser for the module (each Chromium start costs seconds). Screenshots go to the test's
 temporary folder, and to $CONSOLE_SHOTS_DIR as well when it is set (for a person to look at).
@@ -39,7 +39,7 @@ STATIONS = 12_000
 PROVINCE = ("sheng-admin", "sheng-mima-2026")
 COUNTY = ("faku-ops", "faku-mima-2026")
 LOCKME = ("lock-test", "lock-mima-2026")
-DESKTOP, TABLET = (1366, 768), (820, 1180)
+DESKTOP, WIDE, TABLET = (1366, 768), (1920, 1080), (820, 1180)
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage", "--lang=zh-CN"]
@@ -205,6 +205,10 @@ def test_states_counts_and_county_scope_at_desktop_and_tablet(
     areas = find_all(browser, "#areas tbody tr")
     assert len(areas) == len({s.division_code for s in fleet_db["fleet"]})
     snap(browser, shots, "overview", DESKTOP)
+    browser.set_window_size(*WIDE)
+    browser.get(f"{first.base}/stations?state=attention")
+    assert no_sideways_scroll(browser)
+    snap(browser, shots, "stations-attention", WIDE)
     # the province user's cookie is good on the other process: filter to 故障 there
     browser.get(f"{second.base}/stations?state=fault")
     chips = [el.text for el in find_all(browser, "#stations .state")]
