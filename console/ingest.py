@@ -120,14 +120,20 @@ def facts_of(report: dict[str, Any], received_at: float, body: str) -> dict[str,
 
 
 class _Writer:
-    """One thread that writes waiting reports in batches (group commit)."""
+    """Writer threads (each its own connection) that write waiting reports in batches (group
+    commit). Two by default: while one batch waits for its commit to reach the disk, the next is
+    being written."""
 
-    def __init__(self, store: Store, max_batch: int) -> None:
+    def __init__(self, store: Store, max_batch: int, writers: int) -> None:
         self._store = store
         self._max = max_batch
         self._queue: queue.Queue[tuple[dict, Future] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="console ingest writer", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"console ingest writer {i}", daemon=True)
+            for i in range(writers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def submit(self, facts: dict[str, Any]) -> Future:
         future: Future = Future()
@@ -154,7 +160,7 @@ class _Writer:
                     break
                 batch.append(item)
             try:
-                results = self._store.record_reports([f for f, _ in batch])
+                results = self._record([f for f, _ in batch])
             except Exception as exc:  # the database refused: every waiting request says so
                 for _, future in batch:
                     future.set_exception(exc)
@@ -162,22 +168,37 @@ class _Writer:
             for (_, future), result in zip(batch, results, strict=True):
                 future.set_result(result)
 
+    def _record(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Two writers (or two processes) may meet on one station's rows; the database then
+        gives up one of them (a deadlock), which is simply written again."""
+        for attempt in range(3):
+            try:
+                return self._store.record_reports(facts)
+            except Exception as exc:
+                if attempt == 2 or getattr(exc, "sqlstate", None) not in ("40P01", "40001"):
+                    raise
+        raise AssertionError("unreachable")
+
     def stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=10)
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join(timeout=10)
 
 
 class Ingest:
     """`accept(method, target, headers, body)` → the reply dict, or raises Refused."""
 
-    def __init__(self, store: Store, clock: Callable[[], float] | None = None, max_batch: int = 500) -> None:
+    def __init__(
+        self, store: Store, clock: Callable[[], float] | None = None, max_batch: int = 500, writers: int = 2
+    ) -> None:
         self.store = store
         self.clock = clock or store.clock
         self._keys: dict[str, tuple[Ed25519PublicKey, str]] = {}
         self._keys_at = -1e18
         self._rollouts: tuple[float, list[dict[str, Any]]] = (-1e18, [])
         self._lock = threading.Lock()
-        self._writer = _Writer(store, max_batch)
+        self._writer = _Writer(store, max_batch, writers if store.dialect == "postgresql" else 1)
 
     def close(self) -> None:
         self._writer.stop()

@@ -817,7 +817,7 @@ class Store:
                         queue_oldest_age_s = excluded.queue_oldest_age_s,
                         last_sync_at = excluded.last_sync_at, disk_free_mb = excluded.disk_free_mb,
                         devices = excluded.devices, rollbacks = excluded.rollbacks""",
-                    _last_per_key(state_rows, 1),
+                    sorted(_last_per_key(state_rows, 1)),  # one lock order for every writer
                 )
                 close_rows, past_rows, open_rows = _alert_rows(events)
                 self._many(
@@ -841,14 +841,14 @@ class Store:
                     """INSERT INTO daily_submissions (station_id, day, bundle, count)
                                     VALUES (?, ?, ?, ?) ON CONFLICT (station_id, day, bundle)
                                     DO UPDATE SET count = excluded.count""",
-                    _last_per_key(sub_rows, 3),
+                    sorted(_last_per_key(sub_rows, 3)),
                 )
                 self._many(
                     conn,
                     """INSERT INTO ratings (station_id, day, bundle, level, count)
                                     VALUES (?, ?, ?, ?, ?) ON CONFLICT (station_id, day, bundle, level)
                                     DO UPDATE SET count = excluded.count""",
-                    _last_per_key(rating_rows, 4),
+                    sorted(_last_per_key(rating_rows, 4)),
                 )
                 self._many(
                     conn,
