@@ -32,7 +32,7 @@ def running_console(store: Store) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.effective_port}/api/v1"
     finally:
         stop_server(server)
-        thread.join(timeout=10)
+        thread.join(timeout=30)
         assert not thread.is_alive()
         app.config["INGEST"].close()
 

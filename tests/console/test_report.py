@@ -61,7 +61,7 @@ def _reporter(station, url: str) -> FleetReporter:
         software_version="1.5.0",
         devices=lambda: dict(DEVICES),
         catalogue_version=lambda: "2026.11.2",
-        timeout_s=5,
+        timeout_s=30,
     )
 
 
@@ -231,6 +231,7 @@ def test_keys_from_the_platform_let_an_enrolled_station_report(tmp_path: Path) -
                 base,
                 station_id="210124-0003",
                 software_version="1.5.0",
+                timeout_s=30,
             )
             assert reporter.run_once(), reporter.last_error
         assert console.station("210124-0003")["label"] == "正常"
