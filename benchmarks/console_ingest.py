@@ -17,8 +17,9 @@ Rows:
   alerts derived, report + state + alerts + figures + 差评整改 written, group commit) called by 16
   threads per process, each process its own Store on the one database (stateless processes side
   by side, as behind a load balancer).
-- ingest over HTTP: the same through `main.py console --db …` processes (waitress), posted by
-  client threads in this process, which share the same 2 cores (so it is a floor, not a ceiling).
+- ingest over HTTP: the same through `main.py console --db …` processes (waitress), posted by two
+  client processes of 32 keep-alive connections each, which share the same 2 cores (so it is a
+  floor, not a ceiling).
 
 Station list (12 000 stations loaded with fleetsim.load_into): the store's full list query, one
 page of 100 with the total, the counts per state, and — when console/web is present — the page
@@ -197,32 +198,58 @@ def _start_console(url: str) -> tuple[subprocess.Popen, int]:
     return proc, int(match.group(1))
 
 
-def ingest_http(url: str, requests_: list[tuple[bytes, dict]], processes: int, clients: int = 64) -> float:
+def _http_client(ports: list[int], part: list[tuple[bytes, dict]], threads: int, ready, go, out) -> None:
+    """One client process: `threads` keep-alive connections, spread over the console processes."""
+    errors: list[str] = []
+
+    def run(index: int, chunk: list[tuple[bytes, dict]]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", ports[index % len(ports)], timeout=60)
+        for body, headers in chunk:
+            conn.request("POST", PATH, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(str(response.status))
+        conn.close()
+
+    workers = [threading.Thread(target=run, args=(i, part[i::threads])) for i in range(threads)]
+    ready.put(1)
+    go.wait()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    out.put(errors[:3] + ([f"{len(errors)} refused"] if errors else []))
+
+
+def ingest_http(
+    url: str, requests_: list[tuple[bytes, dict]], processes: int, clients: int = 2, threads: int = 32
+) -> float:
+    """Reports/s through `processes` `main.py console` processes, posted by `clients` client
+    processes (the stations), each with `threads` connections; all on the same 2 cores."""
     consoles = [_start_console(url) for _ in range(processes)]
+    ports = [port for _, port in consoles]
     try:
-        chunks = [requests_[i::clients] for i in range(clients)]
-        errors: list[str] = []
-
-        def run(index: int, chunk: list[tuple[bytes, dict]]) -> None:
-            port = consoles[index % processes][1]
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            for body, headers in chunk:
-                conn.request("POST", PATH, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    errors.append(str(response.status))
-            conn.close()
-
-        workers = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(chunks)]
+        ctx = multiprocessing.get_context("fork")
+        ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+        parts: list[list] = [[] for _ in range(clients)]
+        for body, headers in requests_:
+            parts[hash(headers["X-Station-Id"]) % clients].append((body, headers))
+        procs = [
+            ctx.Process(target=_http_client, args=(ports, part, threads, ready, go, out)) for part in parts
+        ]
+        for p in procs:
+            p.start()
+        for _ in procs:
+            ready.get()
         start = time.perf_counter()
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
+        go.set()
+        errors = [e for _ in procs for e in out.get()]
         rate = len(requests_) / (time.perf_counter() - start)
+        for p in procs:
+            p.join()
         if errors:
-            raise SystemExit(f"HTTP ingest: {len(errors)} not accepted ({errors[:3]})")
+            raise SystemExit(f"HTTP ingest: not all accepted ({errors[:4]})")
         return rate
     finally:
         for proc, _ in consoles:

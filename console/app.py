@@ -11,13 +11,15 @@ A load balancer in front must pass the request path unchanged: the station signs
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from console.ingest import Ingest, Refused
+from console.ingest import MAX_BODY, Ingest, Refused
 from console.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,21 +35,6 @@ def create_app(store: Store, ingest: Ingest | None = None) -> Flask:
     app.json.ensure_ascii = False
     ingest = ingest or Ingest(store)
     app.config["INGEST"] = ingest
-
-    @app.post(f"{API}/reports")
-    def post_report() -> Any:
-        body = request.get_data(cache=False)
-        target = request.path + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
-        try:
-            reply = ingest.accept("POST", target, request.headers, body)
-        except Refused as exc:
-            return _json(exc.status, exc.body())
-        except TimeoutError:
-            return _busy()
-        except Exception:  # the database refused: the station keeps its report and sends it later
-            log.exception("recording a report failed")
-            return _busy()
-        return _json(200, reply)
 
     @app.get(f"{API}/health")
     def health() -> Any:
@@ -75,7 +62,71 @@ def create_app(store: Store, ingest: Ingest | None = None) -> Flask:
         from console import web
 
         app.register_blueprint(web.create_blueprint(store))
+    app.wsgi_app = ReportsEndpoint(app.wsgi_app, ingest)  # type: ignore[method-assign]
     return app
+
+
+class ReportsEndpoint:
+    """POST /api/v1/reports as plain WSGI in front of Flask. Why: it is the one hot path (200
+    reports a second, 2 000 at the target), and Flask's request and response objects cost about
+    as much CPU as verifying the report; everything else goes on to Flask."""
+
+    def __init__(self, inner: Callable, ingest: Ingest) -> None:
+        self.inner = inner
+        self.ingest = ingest
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        if path != f"{API}/reports" or environ.get("REQUEST_METHOD") != "POST":
+            return self.inner(environ, start_response)
+        status, body, extra = self._handle(environ, path)
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        start_response(
+            f"{status} {_REASONS.get(status, 'Error')}",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(data))), *extra],
+        )
+        return [data]
+
+    def _handle(
+        self, environ: dict[str, Any], path: str
+    ) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            return 413, {"error": "too_large", "message": "报告超过 64 KiB。"}, []
+        body = environ["wsgi.input"].read(length) if length else b""
+        query = environ.get("QUERY_STRING", "")
+        target = path + (f"?{query}" if query else "")
+        headers = {name: environ.get(key, "") for name, key in _IDENTITY_HEADERS}
+        try:
+            return 200, self.ingest.accept("POST", target, headers, body), []
+        except Refused as exc:
+            return exc.status, exc.body(), []
+        except Exception:  # the database refused (or took too long): the station sends it later
+            log.exception("recording a report failed")
+            return (
+                503,
+                {"error": "busy", "message": "管控平台暂时无法记录报告，请稍后再发。"},
+                [("Retry-After", "30")],
+            )
+
+
+_IDENTITY_HEADERS = (
+    ("X-Station-Id", "HTTP_X_STATION_ID"),
+    ("X-Timestamp", "HTTP_X_TIMESTAMP"),
+    ("X-Content-SHA256", "HTTP_X_CONTENT_SHA256"),
+    ("X-Signature", "HTTP_X_SIGNATURE"),
+)
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    413: "Payload Too Large",
+    503: "Service Unavailable",
+}
 
 
 def _has_web() -> bool:
@@ -90,12 +141,6 @@ def _has_web() -> bool:
 def _json(status: int, body: dict[str, Any]) -> Response:
     response = jsonify(body)
     response.status_code = status
-    return response
-
-
-def _busy() -> Response:
-    response = _json(503, {"error": "busy", "message": "管控平台暂时无法记录报告，请稍后再发。"})
-    response.headers["Retry-After"] = "30"
     return response
 
 

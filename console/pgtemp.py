@@ -10,6 +10,7 @@ one created here), a free port on 127.0.0.1, trust authentication for that loopb
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pwd
@@ -126,6 +127,7 @@ class TempPostgres:
             )
         self._user = _os_user()
         self.folder = Path(tempfile.mkdtemp(prefix="console-pg-", dir=self._base))
+        atexit.register(self.stop)  # an interrupted test run leaves no server behind
         data = self.folder / "data"
         if self._user is not None:
             os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
