@@ -52,6 +52,7 @@ MAX_BAD_RATINGS = 200
 # The console's staged rollouts that include this station, from its last answer: kept for the
 # station's update agent (`update apply` installs a signed update; the console only offers it).
 OFFERS = "fleet_offers"
+FIRST_REPORT_AFTER_S = 10.0
 
 
 def build_report(
@@ -310,6 +311,10 @@ class FleetReporter:
             self._thread = None
 
     def _run(self) -> None:
+        # the first report waits for the devices to be found (a report at start-up would say
+        # "no devices" for a station that has them all)
+        if self._stop.wait(min(FIRST_REPORT_AFTER_S, self.interval_s)):
+            return
         while not self._stop.is_set():
             try:
                 self.make()
