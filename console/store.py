@@ -752,18 +752,16 @@ class Store:
                     "figures_hash": figures,
                 }
                 day = item.get("day")
-                if figures == (before or {}).get("figures_hash"):
-                    pass  # the day's figures as last written: most reports of a quiet hour
-                elif day:
+                # the day's figures as last written (most reports of a quiet hour): nothing to write
+                changed = figures != (before or {}).get("figures_hash")
+                if changed and day:
                     sub_rows += [(sid, day, b, int(n)) for b, n in (item.get("submissions") or {}).items()]
                     rating_rows += [
                         (sid, day, b, int(level), int(n))
                         for b, levels in (item.get("ratings") or {}).items()
                         for level, n in levels.items()
                     ]
-                for bad in (
-                    () if figures == (before or {}).get("figures_hash") else item.get("bad_ratings") or ()
-                ):
+                for bad in (item.get("bad_ratings") or ()) if changed else ():
                     due = add_working_days(_today(bad["rated_at"]), CALLBACK_WORKING_DAYS).isoformat()
                     rect_rows.append(
                         (

@@ -235,6 +235,8 @@ def test_console_command_arguments(tmp_path: Path) -> None:
         assert done.returncode == 2, (args, done.stderr)
         assert done.stderr.count("\n") == 1 and re.search(r"[\u4e00-\u9fff]", done.stderr), done.stderr
         assert "Traceback" not in done.stderr
+    done = run("--db", "postgresql://console@127.0.0.1:1/nothing")  # no server there
+    assert done.returncode == 5 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     blocker = tmp_path / "file"
     blocker.write_text("x")
     done = run("--data", str(blocker / "inside"))
