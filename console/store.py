@@ -286,7 +286,9 @@ class Store:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"数据目录 {folder} 无法创建：{exc.strerror or exc}。") from None
+            from sync.cli import os_error_text
+
+            raise StoreError(f"数据目录 {folder} 无法创建：{os_error_text(exc)}。") from None
         if not folder.is_dir():
             raise StoreError(f"数据目录 {folder} 不是文件夹。")
         path = folder / DB_FILE
@@ -301,8 +303,10 @@ class Store:
 
         try:
             return cls("sqlite", connect, clock, str(path))
-        except sqlite3.Error as exc:
-            raise StoreError(f"数据库 {path} 无法打开：{exc}。") from None
+        except sqlite3.Error:
+            raise StoreError(
+                f"数据库 {path} 无法打开（文件损坏、磁盘已满或没有读写权限），请检查数据目录。"
+            ) from None
 
     @classmethod
     def _open_postgres(cls, url: str, clock: Callable[[], float]) -> Store:
@@ -314,9 +318,21 @@ class Store:
 
         try:
             return cls("postgresql", connect, clock, url)
+        except psycopg.OperationalError as exc:
+            text = str(exc)
+            why = (
+                "账号、密码或数据库名不对"
+                if "authentication" in text or "does not exist" in text
+                else "服务器没有应答或拒绝连接"
+            )
+            raise StoreError(
+                f"无法连接数据库 {_hide_password(url)}：{why}，请检查地址、端口和数据库是否已启动。"
+            ) from None
         except psycopg.Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"无法连接数据库 {_hide_password(url)}：{first}。") from None
+            raise StoreError(
+                f"数据库 {_hide_password(url)} 无法使用（错误代码 {exc.sqlstate or '未知'}），"
+                "请联系数据库管理员。"
+            ) from None
 
     def close(self) -> None:
         with self._lock:

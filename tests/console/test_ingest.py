@@ -237,6 +237,7 @@ def test_console_command_arguments(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr
     done = run("--db", "postgresql://console@127.0.0.1:1/nothing")  # no server there
     assert done.returncode == 5 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert not re.search(r"[A-Za-z]{4,} [A-Za-z]{4,}", done.stderr.replace("postgresql://", "")), done.stderr
     blocker = tmp_path / "file"
     blocker.write_text("x")
     done = run("--data", str(blocker / "inside"))
