@@ -29,6 +29,7 @@ COMMAND_MODULES: list[str] = [
     "devices.precheck.cli",
     "kiosk.station.cli",
     "sync.cli",
+    "console.cli",
 ]
 
 

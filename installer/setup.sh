@@ -46,6 +46,8 @@ DEV_PACKAGES=(
     systemd               # systemd-analyze verify on the station's units
     cage xwayland         # the kiosk session test runs the app under a headless cage
     binutils              # objdump, for the PyInstaller build test
+    chromium chromium-driver  # the fleet console's browser tests (selenium drives Debian's own build)
+    postgresql            # the fleet console's tests and benchmark start throw-away servers (console/pgtemp.py)
 )
 [ "$DEV" = 1 ] && PACKAGES+=("${DEV_PACKAGES[@]}")
 

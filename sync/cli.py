@@ -165,6 +165,10 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     p.add_argument("--reason", required=True, help="撤销原因（驿站会向群众和工作人员说明）")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
     p.set_defaults(handler=_platform_revoke_certificate)
+    p = sub.add_parser("export-stations",
+                       help="列出已注册驿站的公钥（每行一个 JSON 对象，供 console import-stations 导入）")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_export_stations)
     p = sub.add_parser("submissions", help="列出收到的申请（每行一个 JSON 对象）")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
     p.set_defaults(handler=_platform_submissions)
@@ -670,6 +674,12 @@ def _platform_revoke_certificate(args: argparse.Namespace) -> int:
 def _platform_credit_add(args: argparse.Namespace) -> int:
     version = _service(args.data).add_to_credit_list(args.id_number, args.list, args.reason)
     print(f"信用名单已发布新版本 {version}。")
+    return EXIT_OK
+
+
+def _platform_export_stations(args: argparse.Namespace) -> int:
+    for row in _service(args.data).enrolled_stations():
+        print(json.dumps(row, ensure_ascii=False))
     return EXIT_OK
 
 

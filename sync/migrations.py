@@ -161,7 +161,14 @@ def _v8(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: sqlite_utils.Database) -> None:
+    """The fleet console's report (sync/fleet_report.py): only the newest is kept; `sent_at` is
+    set when the console acknowledged it. A newer report replaces an unsent one (it says more)."""
+    db.create_table("fleet_reports", {"seq": int, "body": bytes, "created_at": float, "sent_at": float},
+                    pk="seq")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 LATEST = len(MIGRATIONS)
 
 

@@ -1089,6 +1089,71 @@ class Store:
                 counts[score] += 1
         return counts
 
+    def ratings_per_bundle(self, since: float) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
+        """好差评 since `since` per bundle and score ({bundle: {"5": n, …}}), and the bad ones
+        (scores 1–2) as [{id, created_at (epoch), bundle, score, tags}]: what the fleet console's
+        report says (sync/fleet_report.py). A rating without an application counts as "unknown".
+        The comment is never read out: it is free text and may name someone."""
+        counts: dict[str, dict[str, int]] = {}
+        bad: list[dict[str, Any]] = []
+        rows = self._query(
+            "SELECT r.rating_id, r.body, r.created_at, s.bundle_id FROM ratings r "
+            "LEFT JOIN submissions s ON s.submission_id = r.submission_id WHERE r.created_at >= ? "
+            "ORDER BY r.created_at", (since,))
+        for r in rows:
+            try:
+                body = json.loads(self._keys.decrypt(r["body"], b"rating|" + r["rating_id"].encode()))
+                score = int(body["score"])
+            except (CryptoError, ValueError, KeyError, TypeError):
+                continue
+            if not 1 <= score <= 5:
+                continue
+            bundle = r["bundle_id"] or "unknown"
+            per = counts.setdefault(bundle, {})
+            per[str(score)] = per.get(str(score), 0) + 1
+            if score <= 2:
+                bad.append({"id": r["rating_id"], "created_at": r["created_at"], "bundle": bundle,
+                            "score": score, "tags": [str(t) for t in body.get("tags") or []]})
+        return counts, bad
+
+    def last_sync_at(self) -> float | None:
+        """The latest moment the platform answered: the delivery worker's `last_sync_ok_at`
+        setting, else (stores written before it) the newest delivery, status pull or document."""
+        rows = [
+            self._query("SELECT MAX(delivered_at) AS t FROM outbox"),
+            self._query("SELECT MAX(pulled_at) AS t FROM statuses"),
+            self._query("SELECT MAX(fetched_at) AS t FROM documents"),
+        ]
+        times = [r[0]["t"] for r in rows if r and r[0]["t"] is not None]
+        recorded = self.setting("last_sync_ok_at")
+        if recorded:
+            with contextlib.suppress(ValueError):       # a hand-edited setting: ignore it
+                times.append(float(recorded))
+        return max(times) if times else None
+
+    # ------------------------------------------------------------------ the fleet console's report
+    def queue_fleet_report(self, make: Callable[[int], bytes]) -> int:
+        """Keep `make(seq)` as the one report to send, replacing whatever was there (sent or not):
+        the newest report says everything an older one did. Returns its seq (one more than the
+        last one made, so the console can tell newer from older)."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT MAX(seq) FROM fleet_reports").fetchone()
+            seq = int(row[0] or 0) + 1
+            body = make(seq)
+            conn.execute("DELETE FROM fleet_reports")
+            conn.execute("INSERT INTO fleet_reports(seq, body, created_at, sent_at) VALUES (?,?,?,NULL)",
+                         (seq, body, self._clock()))
+        return seq
+
+    def unsent_fleet_report(self) -> tuple[int, bytes] | None:
+        rows = self._query("SELECT seq, body FROM fleet_reports WHERE sent_at IS NULL "
+                           "ORDER BY seq DESC LIMIT 1")
+        return (int(rows[0]["seq"]), bytes(rows[0]["body"])) if rows else None
+
+    def fleet_report_sent(self, seq: int) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE fleet_reports SET sent_at=? WHERE seq=?", (self._clock(), seq))
+
     # ------------------------------------------------------------------ signed documents
     def document(self, kind: str) -> dict[str, Any] | None:
         """The verified catalogue / credit list in use: {"version", "etag", "payload": bytes}."""

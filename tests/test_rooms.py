@@ -50,12 +50,12 @@ def test_the_rule_reader_sees_imports_inside_functions(tmp_path: Path) -> None:
     assert _offenders([sample], QT)
 
 
-@pytest.mark.parametrize("room", ["devices", "forms", "sync"])
+@pytest.mark.parametrize("room", ["devices", "forms", "sync", "console"])
 def test_devices_forms_and_sync_never_import_the_kiosk(room: str) -> None:
     assert _offenders(python_files(room), ("kiosk", "main")) == []
 
 
-@pytest.mark.parametrize("room", ["devices", "forms", "sync", "kiosk/station"])
+@pytest.mark.parametrize("room", ["devices", "forms", "sync", "kiosk/station", "console"])
 def test_qt_only_in_the_ui_room_and_the_a4_page_renderer(room: str) -> None:
     files = [p for p in python_files(room) if str(p.relative_to(ROOT)) not in QT_ALLOWED_OUTSIDE_UI]
     assert _offenders(files, QT) == []

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:   # the store, the client (requests) and the worker load when delivery is opened,
     # not when the touch screen's first frame is being made (kiosk.ui.app imports this module)
     from devices.manager import DeviceManager
+    from sync.fleet_report import FleetReporter
     from sync.store import Store
     from sync.worker import DeliveryWorker, WorkerStatus
 
@@ -133,6 +134,7 @@ def open_scan_engine(config, *, on_code, on_health):  # noqa: ANN001, ANN201 - E
 class StationSync:
     store: Store
     worker: DeliveryWorker | None = None
+    reporter: FleetReporter | None = None   # the fleet console's report ([console] url)
     problem: str = ""                       # why delivery is not running (shown to staff)
     platform_url: str | None = None         # the demo's loopback platform
     _closers: list[Callable[[], None]] = field(default_factory=list)
@@ -142,6 +144,8 @@ class StationSync:
             self.worker.wake()
 
     def close(self) -> None:
+        if self.reporter is not None:
+            self.reporter.stop()
         if self.worker is not None:
             self.worker.stop()
         for close in reversed(self._closers):
@@ -171,6 +175,31 @@ def start_demo_platform(data_dir: Path, advance_every_s: float = 20.0):  # noqa:
     return service, server, close
 
 
+def start_fleet_reporter(config, store, *, devices: Callable[[], dict[str, str]] | None = None,  # noqa: ANN001
+                         app_version: str = "0.1.0") -> FleetReporter | None:
+    """The station's report to the fleet console ([console] url; none: no report), on its own
+    thread. `devices` gives the console's device words (kiosk.station.status.fleet_device_states)."""
+    url = config.get("console", "url").strip()
+    if url == "none":
+        return None
+    from kiosk.station.status import install_facts, shipped_catalogue_version
+    from sync import enrollment
+    from sync.fleet_report import FleetReporter
+
+    def last_rollback_at() -> float | None:
+        rolled = (install_facts().get("install") or {}).get("last_rollback") or {}
+        at = rolled.get("at")
+        return float(at) if isinstance(at, int | float) else None
+
+    reporter = FleetReporter(store, enrollment.station_key(config.key_dir), url,
+                             station_id=store.setting("station_id") or config.get("station", "id"),
+                             software_version=app_version, devices=devices or dict,
+                             last_rollback_at=last_rollback_at, catalogue_version=shipped_catalogue_version,
+                             interval_s=config.get("console", "interval_s"))
+    reporter.start()
+    return reporter
+
+
 def open_sync(config, *, demo: bool, on_status: Callable[[WorkerStatus], None],  # noqa: ANN001
               devices: Callable[[], dict[str, str]] | None = None, app_version: str = "0.1.0",
               poll_s: float = 30.0) -> StationSync:
@@ -181,6 +210,7 @@ def open_sync(config, *, demo: bool, on_status: Callable[[WorkerStatus], None], 
     store = Store.open(config.data_dir, config.key_dir, crypto=config.get("security", "crypto"),
                        station_id=config.get("station", "id"))
     station = StationSync(store)
+    station.reporter = start_fleet_reporter(config, store, devices=devices, app_version=app_version)
     platform_url = None
     if demo:
         data_dir = Path(config.data_dir)

@@ -76,6 +76,10 @@ SCHEMA: dict[str, dict[str, _Key]] = {
         "retention_days": _Key(int, 90, "平台办结多少天后删除本机上的申请个人信息（只留回执信息）",
                                minimum=1, maximum=3650),
     },
+    "console": {
+        "url": _Key(str, "none", "驿站管控平台的报告接口地址，如 http://10.21.0.5:8090/api/v1（none：不报告）"),
+        "interval_s": _Key(int, 60, "多久向管控平台报告一次运行状态（秒）", minimum=30, maximum=3600),
+    },
     "ops": {
         "health_port": _Key(int, 8790, "本机健康检查端口（仅 127.0.0.1）", minimum=1024, maximum=65535),
     },
@@ -187,6 +191,12 @@ def load(path: Path | str) -> Config:
                 known = "、".join(SCHEMA[section])
                 raise ConfigError(f"配置文件 {path} 中 [{section}] 有未知的项 {key}。可用的项：{known}。")
             values[section][key] = _check(section, key, raw, path)
+    console_url = values["console"]["url"].strip()
+    if console_url != "none" and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", console_url):
+        raise ConfigError(
+            f"配置文件 {path} 中 [console] 的 url 应以 http:// 或 https:// 开头（或写 none），"
+            f"现在是 {console_url!r}。"
+        )
     station_id = values["station"]["id"]
     if not _valid_station_id(station_id):
         raise ConfigError(

@@ -14,7 +14,6 @@ pulled status (statuses.pulled_at) or a signed document (documents.fetched_at).
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -60,17 +59,7 @@ def refused_catalogue(store: Store) -> dict[str, Any] | None:
 
 
 def last_sync_at(store: Store) -> float | None:
-    rows = [
-        store._query("SELECT MAX(delivered_at) AS t FROM outbox"),  # noqa: SLF001 - read-only SQL
-        store._query("SELECT MAX(pulled_at) AS t FROM statuses"),  # noqa: SLF001
-        store._query("SELECT MAX(fetched_at) AS t FROM documents"),  # noqa: SLF001
-    ]
-    times = [r[0]["t"] for r in rows if r and r[0]["t"] is not None]
-    recorded = store.setting(LAST_SYNC_OK_AT)
-    if recorded:
-        with contextlib.suppress(ValueError):       # a hand-edited setting: ignore it
-            times.append(float(recorded))
-    return max(times) if times else None
+    return store.last_sync_at()
 
 
 def install_facts(app_dir: Path | None = None) -> dict[str, Any]:
@@ -111,3 +100,23 @@ def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str,
         "storage_problems": [store.setting(ANCHOR_PROBLEM) or ""],
         **install_facts(),
     }
+
+
+def fleet_device_states(health: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The devices' (state, message) as the kiosk tracks them, in the fleet console's words
+    (console/console_api.yaml DeviceState). Why here: the device manager says "ok" for a printer
+    whose paper is running low (it still prints), and only its status message tells; the console
+    must see 需关注 before the paper runs out."""
+    from devices.printer.status import PaperNearEnd, PaperOut
+
+    names = {"scan_engine": "scanner"}
+    out: dict[str, str] = {}
+    for name, (state, message) in health.items():
+        if state == "ok":
+            word = "paper_low" if message == PaperNearEnd.message else "ok"
+        elif state == "missing":
+            word = "missing"
+        else:
+            word = "paper_out" if message == PaperOut.message else "fault"
+        out[names.get(name, name)] = word
+    return out

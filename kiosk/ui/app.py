@@ -616,6 +616,10 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
         enrol_demo_agent(config.key_dir, station_sync.store.audit)
     kiosk = build(config, fullscreen=fullscreen, open_station_devices=True, allow_simulators=demo,
                   store=station_sync.store)
+    if station_sync.reporter is not None:   # the fleet console's report: device states in its words
+        from kiosk.station.status import fleet_device_states
+
+        station_sync.reporter.devices = lambda: fleet_device_states(kiosk.devices.health())
     if station_sync.worker is not None:
         station_sync.worker.on_status = kiosk.sync_status.status_from_worker
         station_sync.worker.devices = lambda: {name: state if state == "ok" else f"{state}: {message}"

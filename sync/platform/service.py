@@ -254,6 +254,15 @@ class PlatformService:
             "platform_signing_key": self.public_key_b64,
         }
 
+    def enrolled_stations(self) -> list[dict[str, Any]]:
+        """Enrolled, enabled stations as the fleet console imports them (`platform
+        export-stations` → `console import-stations`): station_id, public_key (base64),
+        division_code (the id's first six digits)."""
+        rows = self._conn().execute(
+            "SELECT station_id, public_key FROM stations WHERE disabled = 0 ORDER BY station_id").fetchall()
+        return [{"station_id": r["station_id"], "public_key": r["public_key"],
+                 "division_code": r["station_id"][:6]} for r in rows]
+
     def station_public_key(self, station_id: str) -> bytes | None:
         row = (
             self._conn()

@@ -1,0 +1,158 @@
+"""The `console` command: serve the fleet console; import station keys; accounts (console.web).
+
+    python main.py console --host H --port P (--data DIR | --db postgresql://…)
+    python main.py console import-stations FILE (--data DIR | --db …)
+    python main.py console add-user …                              (console/web/cli.py)
+
+Exit codes (README "Exit codes"): 0 done; 1 some lines of an import were refused; 2 bad arguments
+(a port out of range, both or neither of --data/--db, a --db that is not postgresql://, a file
+that cannot be read); 5 the console's database cannot be opened (a folder that is a file, the
+PostgreSQL server not answering or refusing). One Chinese sentence on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STORAGE = 0, 1, 2, 5
+
+
+def port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"端口应为 0 到 65535 的整数（0：任选一个空闲端口），现在是 {text!r}"
+        ) from None
+    if not 0 <= value < 65536:
+        raise argparse.ArgumentTypeError(
+            f"端口应为 0 到 65535 的整数（0：任选一个空闲端口），现在是 {text!r}"
+        )
+    return value
+
+
+def db_url(text: str) -> str:
+    value = text.strip()
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise argparse.ArgumentTypeError(
+            f"数据库地址应以 postgresql:// 开头，如 postgresql://console@db/console，现在是 {text!r}"
+        )
+    return value
+
+
+def thread_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"线程数应为 1 到 256 的整数，现在是 {text!r}")
+    return value
+
+
+def _where(parser: argparse.ArgumentParser, required: bool) -> None:
+    where = parser.add_mutually_exclusive_group(required=required)
+    where.add_argument("--data", type=Path, metavar="DIR", help="嵌入式数据库（SQLite）所在目录，适合一个县")
+    where.add_argument("--db", type=db_url, metavar="postgresql://…", help="PostgreSQL 数据库地址，适合全省")
+
+
+def register(commands) -> None:  # noqa: ANN001 - main.Commands
+    p = commands.add("console", "驿站管控平台：各驿站状态、告警、好差评整改、版本与分批发布（网页）", _serve)
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（缺省 127.0.0.1）")
+    p.add_argument(
+        "--port", type=port_number, default=8090, help="端口（缺省 8090；0：任选一个空闲端口，启动时打印）"
+    )
+    _where(p, required=False)
+    p.add_argument("--threads", type=thread_count, default=8, help="处理请求的线程数（缺省 8）")
+    sub = p.add_subparsers(title="命令", metavar="命令", parser_class=type(p))
+    q = sub.add_parser(
+        "import-stations", help="导入驿站公钥与所在地（每行一个 JSON 对象），管控平台据此核验报告签名"
+    )
+    q.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="如 platform export-stations 的输出；每行含 station_id、public_key，可含 township、name 等",
+    )
+    _where(q, required=True)
+    q.set_defaults(handler=_import_stations)
+    if importlib.util.find_spec("console.web.cli") is not None:
+        from console.web import cli as web_cli
+
+        web_cli.register(sub)
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def open_store(args: argparse.Namespace):  # -> Store
+    from console.store import Store
+
+    return Store.open(data_dir=args.data, url=args.db)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from console.store import StoreError
+
+    if args.data is None and args.db is None:
+        return _fail(
+            "请用 --data 指定数据目录（嵌入式数据库），或用 --db 指定 PostgreSQL 数据库地址。", EXIT_USAGE
+        )
+    try:
+        store = open_store(args)
+    except StoreError as exc:
+        return _fail(str(exc), EXIT_STORAGE)
+    from console.app import create_app, make_server, start_offline_sweeper
+
+    app = create_app(store)
+    try:
+        server = make_server(app, args.host, args.port, threads=args.threads)
+    except OSError:
+        app.config["INGEST"].close()
+        store.close()
+        return _fail(f"无法在 {args.host}:{args.port} 上启动：端口已被占用或地址不属于本机。", EXIT_USAGE)
+    where = f"数据库 {args.db.split('@')[-1]}" if args.db else f"数据目录 {args.data}"
+    print(f"管控平台已启动：http://{args.host}:{server.effective_port}/ （{where}）", flush=True)
+    sweeper = start_offline_sweeper(store)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sweeper.set()
+        server.close()
+        app.config["INGEST"].close()
+        store.close()
+    return EXIT_OK
+
+
+def _import_stations(args: argparse.Namespace) -> int:
+    from console.keys import ImportProblem, read_station_lines
+    from console.store import StoreError
+
+    try:
+        stations, problems = read_station_lines(args.file)
+    except ImportProblem as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    try:
+        store = open_store(args)
+    except StoreError as exc:
+        return _fail(str(exc), EXIT_STORAGE)
+    try:
+        store.upsert_stations(stations)
+        store.audit(
+            "stations.import",
+            target=str(args.file),
+            detail={"stations": len(stations), "refused": len(problems)},
+        )
+    finally:
+        store.close()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"已导入 {len(stations)} 个驿站" + (f"，{len(problems)} 行未导入（见上）。" if problems else "。"))
+    return EXIT_FAILED if problems else EXIT_OK
