@@ -152,6 +152,9 @@ class PlatformService:
         # The oldest kiosk software the platform still accepts, announced in every heartbeat
         # answer; a county raises it after a security fix (stations then show staff a warning).
         self.min_app_version = "0.1.0"
+        # 立等可取: complete 即办 submissions at once when the platform's own checks pass
+        # (sync/platform/instant.py); the demo and `platform --decide-immediate` turn it on.
+        self.decide_immediate = False
         self._local = threading.local()
         self._upload_lock = threading.Lock()
         self._documents: dict[str, Any] = {}
@@ -332,6 +335,9 @@ class PlatformService:
         from forms.materials import commitment_problems  # the forms engine's 告知承诺 rule
 
         fields.update(commitment_problems(body))
+        from sync.platform.instant import handling_problems  # 通办 (contract 1.2)
+
+        fields.update(handling_problems(body))
         return fields
 
     def _named_attachments(self, body: dict[str, Any]) -> list[str]:
@@ -396,11 +402,23 @@ class PlatformService:
                         )
                         continue
                     results[i] = self._record_submission(conn, station, key, body, fields)
+            self._decide_immediate_ones([(results[i], body) for i, _, body in claims])
             return results  # type: ignore[return-value]
         except BaseException:
             for _, key, _ in claims:
                 self._release(station, key, "submission")
             raise
+
+    def _decide_immediate_ones(self, stored: list[tuple[Any, Any]]) -> None:
+        """立等可取 (sync/platform/instant.py); a failure there leaves the submission received."""
+        from sync.platform.instant import decide_at_once
+
+        try:
+            decide_at_once(self, [result for result, _ in stored], [body for _, body in stored])
+        except Exception:  # noqa: BLE001 - an officer decides instead; the submission is stored
+            import logging
+
+            logging.getLogger(__name__).exception("automatic decision of an immediate item failed")
 
     def _record_submission(
         self, conn: sqlite3.Connection, station: str, key: str, body: dict[str, Any], fields: dict[str, str]
@@ -833,12 +851,19 @@ class PlatformService:
             self._conn()
             .execute(
                 "SELECT submission_id, local_reference, platform_reference, bundle_id, "
-                "received_at, times_received FROM submissions ORDER BY received_at, "
+                "received_at, times_received, status, body FROM submissions ORDER BY received_at, "
                 "platform_reference"
             )
             .fetchall()
         )
-        return [dict(r) for r in rows]
+        from sync.platform.instant import handling_summary
+
+        listed = []
+        for r in rows:
+            row = dict(r)
+            row["handling"] = handling_summary(row.pop("body"))
+            listed.append(row)
+        return listed
 
     def _certificate_facts(self, row: sqlite3.Row, certificate_id: str, now: str) -> CertificateFacts:
         """What the certificate page states: the holder and matter from the submission, the
