@@ -65,6 +65,7 @@ class KioskApp:
     handwriting: object = None        # 手写输入 (viewmodels/handwriting.py)
     precheck: object = None           # 智能预审 (viewmodels/precheck.py)
     pinyin: object = None             # the pinyin strip (viewmodels/pinyin.py)
+    handling: object = None           # 通办 (viewmodels/handling.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -214,6 +215,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     bundles, form = _journey_view_models(journey, shell, store)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
+    from kiosk.ui.viewmodels.handling import wire_handling
+    handling = wire_handling(shell, journey, config.station_division)
     handwriting = _handwriting(shell, voice, recogniser, form)
     if store is not None:
         journey.put_attachment = store.put_attachment
@@ -238,7 +241,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
                       "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
-                      "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin}.items():
+                      "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin,
+                      "handling": handling}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -273,7 +277,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
                     lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
-                    handwriting=handwriting, precheck=precheck, pinyin=pinyin)
+                    handwriting=handwriting, precheck=precheck, pinyin=pinyin, handling=handling)
 
 
 def _window_size(app, orientation: str, fullscreen: bool) -> tuple[int, int]:  # noqa: ANN001

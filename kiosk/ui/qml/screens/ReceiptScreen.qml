@@ -156,6 +156,14 @@ Item {
                     }
                 }
 
+                HandlingNotice {        // 通办: items not taken here, and where to go
+                    width: parent.width
+                    visible: submit.elsewhere.length > 0
+                    heading: "以下事项本站不能办理"
+                    lines: submit.elsewhere
+                    warn: true
+                }
+
                 Rectangle {
                     width: parent.width
                     visible: submit.owed.length > 0
