@@ -157,8 +157,7 @@ def decide(item: Item, resident: Place | None, station_division: str) -> Handlin
             return Handling(item.code, item.name, level, True, handler, name, name + item.department, False,
                             f"“{item.name}”由本地{name}{item.department}办理。")
         return Handling(item.code, item.name, level, True, handler, name, name + item.department, True,
-                        f"“{item.name}”是{LABELS[level]}事项，由您户籍所在地{name}{item.department}办理，"
-                        "本站代收，材料由平台转送，您不用跑。")
+                        f"“{item.name}”{LABELS[level]}：本站代收，由{name}{item.department}办理，您不用跑。")
     name = place_name(resident.code)
     why = {"local": "只能在户籍所在地办理", "city": "只能在户籍所在的市内办理",
            "province": "只能在辽宁省内办理"}.get(level, "本站不能办理")

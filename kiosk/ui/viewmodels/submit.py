@@ -55,6 +55,8 @@ class SubmitViewModel(QObject):
         self._on_submitted = on_submitted
         self._background = Background(self)
         self._receipt = None
+        # what the next screen adds to the saving's sentence (the 立等可取 wait: viewmodels/instant.py)
+        self.then_say: Callable[[], str] = lambda: ""
         self._reset()
 
     def _reset(self) -> None:
@@ -175,7 +177,7 @@ class SubmitViewModel(QObject):
         self._on_submitted()      # after moving on: the saving screen leaves the 返回 history
         elsewhere = "".join(facts.get("elsewhere", []))
         self._say(f"已经保存。您的受理编号是 {spoken_reference(self._reference)}。凭条正在打印。"
-                  + (f"另外，{elsewhere}" if elsewhere else ""))
+                  + (f"另外，{elsewhere}" if elsewhere else "") + self.then_say())
         if self._receipt is None:
             self._printed(None, RuntimeError("凭条排版出错"))
         else:
