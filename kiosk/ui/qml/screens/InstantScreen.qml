@@ -8,7 +8,8 @@ Item {
     id: screen
 
     ScreenColumn {
-        anchors.fill: parent
+        anchors { left: parent.left; right: parent.right; top: parent.top; bottom: footer.top }
+        maxWidth: screen.width > screen.height ? 1400 : 984
         spacing: 32
 
         KText {
@@ -76,10 +77,19 @@ Item {
                 text: "受理编号 " + submit.reference + "。" + submit.printMessage
             }
         }
+    }
 
+    Rectangle {     // 不等了 is always on screen, never under the scroll cue
+        id: footer
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: stopButton.height + 48
+        color: Theme.surface
+        Rectangle { width: parent.width; height: 2; color: Theme.border }
         BigButton {
+            id: stopButton
             objectName: "stopWaitingButton"
-            width: parent.width
+            anchors.centerIn: parent
+            width: Math.min(parent.width - 96, 984)
             primary: false
             text: "不等了，拿凭条"
             hint: "申请已经保存，结果以后可以在驿站或查进度里打印"
