@@ -114,17 +114,17 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
     """立等可取: an all-即办 application (城乡居民养老保险参保, example 0) saved, then the wait
     part-way (23 s of 60), or the receipt once the result was printed."""
     complete_sample_application(kiosk, "resident_pension", 0)
+    if screen_id == "instant":          # the wait itself: no save needed for the picture
+        kiosk.shell.jump("instant")
+        kiosk.instant.show_sample(23)
+        return
     kiosk.shell.jump("saving")
     kiosk.submit.save()
     kiosk.submit.wait()
     settle(kiosk.app)
     kiosk.submit.wait()
     settle(kiosk.app)
-    if screen_id == "instant":
-        kiosk.shell.jump("instant")
-        kiosk.instant.show_sample(23)
-    else:
-        kiosk.instant.show_sample(41, "printed", "办好了！证照已打印，请在 A4 打印机出纸口取走（已在线核对平台的最新状态）。")
+    kiosk.instant.show_sample(41, "printed", "办好了！证照已打印，请在 A4 打印机出纸口取走（已在线核对平台的最新状态）。")
 
 
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
