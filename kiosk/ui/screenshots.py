@@ -124,7 +124,8 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
     settle(kiosk.app)
     kiosk.submit.wait()
     settle(kiosk.app)
-    kiosk.instant.show_sample(41, "printed", "办好了！证照已打印，请在 A4 打印机出纸口取走（已在线核对平台的最新状态）。")
+    kiosk.instant.show_sample(41, "printed",
+                              "办好了！证照已打印，请在 A4 打印机出纸口取走（已在线核对平台的最新状态）。")
 
 
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.

@@ -109,9 +109,11 @@ def apply_by_touch(station: InstantStation, bundle_id: str, variant: int) -> dic
     if screen(kiosk) == "materials":
         settle_materials(kiosk, qtbot, sample.get("materials") or {})
     assert screen(kiosk) == "review"
+    intro["review"] = " ".join(strings_in_tree(kiosk))          # decided again with the answers
     tap(kiosk, "reviewConfirmButton")
     if screen(kiosk) == "materials":
         settle_materials(kiosk, qtbot, sample.get("materials") or {})
+        intro["review"] = " ".join(strings_in_tree(kiosk))
         tap(kiosk, "reviewConfirmButton")
     sign_by_finger(kiosk)
     return intro
@@ -183,6 +185,7 @@ def test_a_local_item_of_another_county_is_not_submitted_and_the_resident_is_tol
     sentence = ("“死亡户口注销”只能在户籍所在地办理，本站不能代收。"
                 "这件事要到户籍所在地铁岭市银州区的公安机关户籍管理部门办理。")
     assert kiosk.submit.property("elsewhere") == [{"sentence": sentence, "here": False}]
+    assert sentence in intro["review"]            # 核对 already said it, from the 户口 answer
     assert find(kiosk, "handlingNotice").isVisible() or sentence in " ".join(strings_in_tree(kiosk))
     assert any(sentence in text for text in strings_in_tree(kiosk))
     assert "死亡户口注销" not in [i["name"] for i in kiosk.submit.property("items")]

@@ -1,7 +1,7 @@
 """通办 on the screen: who will handle each item, or why this station cannot and where to go.
 
-The rule is forms.handling (one implementation); this adapter only words it for 办理须知 and the
-receipt screen, and for the voice. Why say it on 办理须知, before any question: a resident
+The rule is forms.handling (one implementation); this adapter only words it for 办理须知, 核对信息
+and the receipt screen, and for the voice. Why say it on 办理须知, before any question: a resident
 registered in another county must learn *before* filling a form that an item (or the whole
 matter) has to be done at home, not after signing. The decision is made again when the
 application is saved (Journey.payload), with the household answers the resident gave by then.
@@ -78,6 +78,10 @@ def wire_handling(shell, journey: Journey, station_division: str,  # noqa: ANN00
     handling = HandlingViewModel(journey, parent)
     shell.on_enter("bundle_intro", handling.refresh)
     shell.set_prompt("bundle_intro", handling.spoken)
+    # the items are decided by the answers: said again, with the household answers, at 核对
+    shell.on_enter("review", handling.refresh)
+    shell.on_return("review", handling.refresh)
+    shell.set_prompt("review", handling.spoken)
     shell.add_wiper(handling.wipe)
     return handling
 
