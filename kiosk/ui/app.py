@@ -225,7 +225,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     submit, rating = _outcome_view_models(journey, shell, session, voice, config, store, devices,
                                           after_submit)
     from kiosk.ui.viewmodels.instant import wire_instant
-    instant = wire_instant(shell, journey, submit, voice, config.get("kiosk", "instant_wait_seconds"))
+    instant = wire_instant(shell, journey, submit, voice, config.get("kiosk", "instant_wait_seconds"),
+                           keep_alive=session.touch)
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
     precheck = _precheck(camera, journey, voice, shell)

@@ -25,9 +25,12 @@ class InstantViewModel(QObject):
 
     def __init__(self, journey: Journey, *, submission: Callable[[], tuple[str, list[str]]],
                  go: Callable[[str], None], screen: Callable[[], str], say: Callable[[str], None],
-                 wait_s: float, parent: QObject | None = None) -> None:
+                 wait_s: float, keep_alive: Callable[[], None] = lambda: None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._journey = journey
+        # waiting is not being idle: the idle warning must not interrupt a wait longer than it
+        self._keep_alive = keep_alive
         self._submission = submission      # (submission_id, item codes) of the application just saved
         self._go = go
         self._screen = screen
@@ -95,6 +98,7 @@ class InstantViewModel(QObject):
 
     def _tick(self) -> None:
         self._elapsed = min(self._limit, int(time.monotonic() - self._started))
+        self._keep_alive()
         self.changed.emit()
 
     @Slot()
@@ -142,11 +146,12 @@ class InstantViewModel(QObject):
 
 
 def wire_instant(shell, journey: Journey, submit, voice, wait_s: float,  # noqa: ANN001
+                 keep_alive: Callable[[], None] = lambda: None,
                  parent: QObject | None = None) -> InstantViewModel:
     """The wait sits between saving and the receipt, only when `eligible()`."""
     instant = InstantViewModel(journey, submission=lambda: (submit.submission_id, submit.item_codes),
                                go=shell.go, screen=lambda: shell.property("screen"), say=voice.say,
-                               wait_s=wait_s, parent=parent)
+                               wait_s=wait_s, keep_alive=keep_alive, parent=parent)
     shell.skip_when("instant", lambda: not instant.eligible())
     shell.on_enter("instant", instant.start)
     submit.then_say = lambda: instant.spoken() if shell.property("screen") == "instant" else ""
