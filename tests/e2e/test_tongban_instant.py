@@ -211,3 +211,23 @@ def test_platform_down_gives_the_receipt_without_waiting_beyond_the_limit(statio
     qtbot.waitUntil(lambda: kiosk.submit.property("printState") in ("printed", "not_printed"), timeout=20_000)
     assert not list((station.config.data_dir / "a4-prints").glob("*.pdf"))   # nothing on A4
     assert station.sync.store.find(kiosk.submit.property("reference")).platform_reference is None
+
+
+@pytest.mark.slow
+def test_stop_waiting_takes_the_receipt_at_once(station):
+    """The platform keeps an application with a 告知承诺 for an officer (no decision at once): the
+    resident presses 不等了，拿凭条 and has the receipt; nothing is printed on A4."""
+    from kiosk.ui.screenshots import complete_sample_application
+
+    kiosk, qtbot = station.kiosk, station.qtbot
+    complete_sample_application(kiosk, "resident_pension", 0)
+    kiosk.journey.form.set_material("no_employee_pension", "promised")
+    kiosk.shell.jump("saving")
+    kiosk.submit.save()
+    qtbot.waitUntil(lambda: screen(kiosk) == "instant", timeout=20_000)
+    qtbot.waitUntil(lambda: kiosk.instant.property("elapsed") >= 1, timeout=20_000)   # the bar moves
+    assert find(kiosk, "instantProgress").isVisible() and "最多等 60 秒" in kiosk.instant.property("timeText")
+    tap(kiosk, "stopWaitingButton")
+    assert screen(kiosk) == "receipt" and kiosk.instant.property("outcome") == "stopped"
+    assert "受理凭条" in find(kiosk, "instantMessage").children()[0].property("text")
+    assert not list((station.config.data_dir / "a4-prints").glob("*.pdf"))
