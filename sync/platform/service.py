@@ -872,9 +872,9 @@ class PlatformService:
         applicant = body.get("applicant") or {}
         bundle_name, items, issuer = str(row["bundle_id"] or ""), [], "辽宁省政务服务中心"
         try:
-            import forms
+            from sync.platform.instant import _catalogue  # parsed once per published version
 
-            bundle = forms.Catalogue.from_document(self._document_source("catalogue")).bundle(bundle_name)
+            bundle = _catalogue(self).bundle(bundle_name)
             bundle_name = bundle.name
             found = [bundle.item(code) for code in body.get("item_codes") or []]
             items = [item.name for item in found if item is not None]
