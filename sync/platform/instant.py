@@ -3,7 +3,7 @@
 **通办**: a submission may name, per item, the division whose department handles it (`handling`,
 forms.handling on the kiosk). The platform checks its shape (`handling_problems`; a submission
 without it is contract 1.1 and still accepted) and keeps it with the body; `handling_of` reads it
-back for the officer (`platform submissions` shows it).
+back for the officer.
 
 **立等可取**: a real platform decides a 即办件 at the counter's pace: its own checks pass, the
 officer (or its rules engine) approves, and the e-certificate is issued within the minute. The
@@ -119,12 +119,3 @@ def decide_at_once(service: PlatformService, results: list[tuple[int, dict[str, 
             continue
         service.advance(response["platform_reference"], "completed", certificate=True,
                         message=INSTANT_MESSAGE, only_from="received")
-
-
-def handling_summary(row_body: str) -> list[dict[str, Any]]:
-    """For `platform submissions`: the handling divisions of a stored body."""
-    try:
-        return [{"item_code": h.get("item_code"), "division_code": h.get("division_code"),
-                 "handled_by": h.get("handled_by")} for h in handling_of(json.loads(row_body))]
-    except (ValueError, TypeError):
-        return []

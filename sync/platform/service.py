@@ -851,19 +851,12 @@ class PlatformService:
             self._conn()
             .execute(
                 "SELECT submission_id, local_reference, platform_reference, bundle_id, "
-                "received_at, times_received, status, body FROM submissions ORDER BY received_at, "
+                "received_at, times_received FROM submissions ORDER BY received_at, "
                 "platform_reference"
             )
             .fetchall()
         )
-        from sync.platform.instant import handling_summary
-
-        listed = []
-        for r in rows:
-            row = dict(r)
-            row["handling"] = handling_summary(row.pop("body"))
-            listed.append(row)
-        return listed
+        return [dict(r) for r in rows]
 
     def _certificate_facts(self, row: sqlite3.Row, certificate_id: str, now: str) -> CertificateFacts:
         """What the certificate page states: the holder and matter from the submission, the

@@ -12,6 +12,7 @@ from forms import fill
 from forms.examples import example
 from forms.handling import decide_all, resident_place, with_handling
 from sync import enrollment
+from sync.platform.instant import handling_of
 from sync.worker import DeliveryWorker
 from tests.sync.helpers import enrolled_store, sample_payload
 from tests.sync.test_openapi import build_api, to_openapi
@@ -53,12 +54,11 @@ def test_handling_is_carried_validated_stored_and_immediate_items_decided_at_onc
     worker.run_once(force=True)                        # delivered; the platform decides the first
     worker.run_once(force=True)                        # statuses and the certificate pulled
 
-    rows = {r["submission_id"]: r for r in platform.service.submissions()}
-    assert rows[done.submission_id]["status"] == "completed"
-    assert rows[waiting.submission_id]["status"] == "received"            # a paper owed: an officer
-    assert rows[done.submission_id]["handling"][0]["division_code"] == "210422"
+    assert platform.service.find_submission(done.submission_id)["status"] == "completed"
+    assert platform.service.find_submission(waiting.submission_id)["status"] == "received"   # owed
     stored = json.loads(platform.service.find_submission(done.submission_id)["body"])
     assert stored["handling"] == body["handling"]
+    assert handling_of(stored)[0]["division_code"] == "210422"
     info = store.find(done.submission_id)
     assert info.statuses[-1]["status"] == "completed"
     (certificate,) = info.statuses[-1]["certificate_ids"]
