@@ -120,6 +120,9 @@ class Item:
     applies_if: Condition | None = None
     dropped_note: str = ""
     credit_check: bool = False   # 逢办必查: the kiosk shows the credit-check notice before this item
+    # where it can be handled: local 属地 | city 全市通办 | province 全省通办 | country 跨省通办;
+    # None for a bundle that does not say (forms.handling: the station takes it, staff decide)
+    handled_where: str | None = None
 
     @property
     def kind_name(self) -> str:
@@ -480,7 +483,7 @@ class _BundleBuilder:
         return Item(d["code"], d["name"], d["department"], d["legal_days"], d["promised_days"], d["kind"],
                     d["fee"], d["allows_deferral"], d["allows_commitment"],
                     self.condition(f"事项 {d['code']}", d.get("applies_if")), d.get("dropped_note", ""),
-                    bool(d.get("credit_check", False)))
+                    bool(d.get("credit_check", False)), d.get("handled_where"))
 
     def _field(self, d: dict[str, Any], page_id: str, codes: set[str]) -> Field:
         where = f"字段 {d['id']}"

@@ -144,6 +144,8 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
         metavar="秒",
         help="演示：每隔若干秒把每件申请推进一步（受理→准予并出证→办结）",
     )
+    plat.add_argument("--decide-immediate", action="store_true",
+                      help="立等可取：全部是即办件、不欠材料、不在信用名单上的申请，收到即办结并出证")
     sub = plat.add_subparsers(title="命令", metavar="命令", parser_class=type(plat))
     p = sub.add_parser("enroll-code", help="生成一个一次性注册码")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
@@ -589,6 +591,7 @@ def _platform_serve(args: argparse.Namespace) -> int:
         return _fail("--tls-cert 与 --tls-key 要一起给出。", EXIT_USAGE)
     service = _service(args.serve_data)
     service.set_capacity(args.capacity or None)
+    service.decide_immediate = bool(args.decide_immediate)
     try:
         tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
         server = PlatformServer((args.host, args.port), service, tls=tls)

@@ -633,6 +633,12 @@ class DeliveryWorker:
         """Call after a submit: try now rather than at the next poll (still honours backoff)."""
         self._wake.set()
 
+    def hurry(self) -> None:
+        """立等可取 (kiosk.station.instant): deliver and pull statuses and certificates now, not at
+        the next status interval (still honours backoff: an offline platform is not hammered)."""
+        self._next_status = 0.0
+        self._wake.set()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._wake.set()

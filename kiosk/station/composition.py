@@ -162,6 +162,7 @@ def start_demo_platform(data_dir: Path, advance_every_s: float = 20.0):  # noqa:
     from sync.platform.service import PlatformService
 
     service = PlatformService(data_dir)
+    service.decide_immediate = True      # 立等可取 in the demo (sync/platform/instant.py)
     server = start_in_thread(service, "127.0.0.1", 0)
     stop = threading.Event()
     threading.Thread(target=run_demo_timer, args=(service, advance_every_s, stop), name="demo-platform",

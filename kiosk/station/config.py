@@ -39,7 +39,8 @@ _DEFAULT_KEY_DIR = "~/.config/station-kiosk/keys"
 # section -> key -> spec. The single source of truth for what station.toml may hold.
 SCHEMA: dict[str, dict[str, _Key]] = {
     "station": {
-        "id": _Key(str, "210102-0001", "驿站编号：6 位行政区划代码-4 位序号"),
+        "id": _Key(str, "210102-0001", "驿站编号：6 位行政区划代码-4 位序号（区划代码是驿站所在的县区，"
+                                       "通办按它判断哪些事项本站能收）"),
         "name": _Key(str, "南湖街道政务服务驿站", "屏幕上显示的驿站名称"),
         "hotline": _Key(str, "12345", "政务服务热线"),
     },
@@ -87,6 +88,10 @@ SCHEMA: dict[str, dict[str, _Key]] = {
         "max_failures": _Key(int, 5, "工作人员密码连续输错几次后锁定", minimum=3, maximum=10),
         "lockout_min": _Key(int, 15, "锁定多少分钟", minimum=1, maximum=1440),
     },
+    "kiosk": {
+        "instant_wait_seconds": _Key(int, 60, "即办件立等可取：联网时最多等平台办结多少秒，然后当场打印结果"
+                                              "（等不到就打印受理凭条）", minimum=1, maximum=300),
+    },
     "ui": {
         "idle_timeout_s": _Key(int, 90, "无操作多少秒后提醒", minimum=15, maximum=3600),
         "warning_s": _Key(int, 30, "提醒倒计时秒数（不少于 20 秒）", minimum=20, maximum=300),
@@ -113,6 +118,13 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return Path(os.path.expanduser(self.values["paths"]["data_dir"]))
+
+    @property
+    def station_division(self) -> str:
+        """The station's county (GB/T 2260), the first six digits of `[station] id`: what 通办
+        compares the resident's place with (forms.handling). One key, so that the id the
+        platform knows the station by and the place it serves cannot disagree."""
+        return str(self.values["station"]["id"])[:6]
 
     @property
     def key_dir(self) -> Path:

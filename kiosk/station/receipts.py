@@ -44,6 +44,8 @@ def record(facts: dict[str, Any], *, applicant: dict[str, Any], agent: dict[str,
         "applicant_name": mask_name(str(applicant.get("name", ""))),
         "applicant_id": mask_id_number(str(applicant.get("id_number", ""))),
         "agent_name": mask_name(str(agent.get("name", ""))) if agent else "",
+        # 通办: items this station did not take, each with where to go (forms.handling)
+        "elsewhere": [str(s) for s in facts.get("elsewhere", [])],
     }
 
 
@@ -75,6 +77,7 @@ def build(saved: dict[str, Any], *, reference: str, station_name: str, hotline: 
         platform_reference=platform_reference if reprinted_at else "",
         status=status if reprinted_at else "",
         reprinted_at=reprinted_at,
+        notes=tuple(f"本站不能办理：{sentence}" for sentence in saved.get("elsewhere", ())),
     )
 
 

@@ -63,8 +63,10 @@ class KioskApp:
     credit: object = None
     codes: object = None              # scan-engine codes (viewmodels/scan_engine.py)
     handwriting: object = None        # 手写输入 (viewmodels/handwriting.py)
+    instant: object = None            # 立等可取 (viewmodels/instant.py)
     precheck: object = None           # 智能预审 (viewmodels/precheck.py)
     pinyin: object = None             # the pinyin strip (viewmodels/pinyin.py)
+    handling: object = None           # 通办 (viewmodels/handling.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -72,7 +74,7 @@ class KioskApp:
 
         self.voice.stop()
         for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit,
-                      self.precheck, self.pinyin):
+                      self.precheck, self.pinyin, self.instant):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.handwriting is not None:
@@ -217,12 +219,17 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     bundles, form = _journey_view_models(journey, shell, store)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
+    from kiosk.ui.viewmodels.handling import wire_handling
+    handling = wire_handling(shell, journey, config.station_division)
     handwriting = _handwriting(shell, voice, recogniser, form)
     if store is not None:
         journey.put_attachment = store.put_attachment
     after_submit: list = []
     submit, rating = _outcome_view_models(journey, shell, session, voice, config, store, devices,
                                           after_submit)
+    from kiosk.ui.viewmodels.instant import wire_instant
+    instant = wire_instant(shell, journey, submit, voice, config.get("kiosk", "instant_wait_seconds"),
+                           keep_alive=session.touch)
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
     precheck = _precheck(camera, journey, voice, shell)
@@ -241,7 +248,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
                       "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
-                      "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin}.items():
+                      "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin,
+                      "handling": handling, "instant": instant}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -276,7 +284,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
                     lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
-                    handwriting=handwriting, precheck=precheck, pinyin=pinyin)
+                    handwriting=handwriting, precheck=precheck, pinyin=pinyin, handling=handling,
+                    instant=instant)
 
 
 def _window_size(app, orientation: str, fullscreen: bool) -> tuple[int, int]:  # noqa: ANN001
@@ -630,6 +639,8 @@ def run(config, *, fullscreen: bool, exit_after: float | None = None, demo: bool
     kiosk.staff.wake = station_sync.wake
     if kiosk.certificates is not None:
         kiosk.certificates.platform_url = station_sync.platform_url
+    from kiosk.ui.viewmodels.instant import attach_waiter
+    attach_waiter(kiosk, station_sync, config)          # 立等可取
     if demo:
         from kiosk.ui.staff_wiring import ensure_demo_staff, make_pins
 

@@ -45,6 +45,8 @@ class Journey:
         self.signature_sha256: str | None = None
         # 智能预审 of each photographed page, by the attachment's sha256 (viewmodels/precheck.py)
         self.prechecks: dict[str, dict] = {}
+        # 通办: the station's county (config.station_division); None: not compared (tests, tools)
+        self.station_division: str | None = None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -72,10 +74,24 @@ class Journey:
         self.prechecks = {}
         return self.form
 
+    def handling(self, items: list | None = None) -> list:
+        """通办 (forms.handling): per item that applies (or `items`), whether this station takes
+        it and who handles it; empty when the station's division is not known."""
+        from forms.handling import for_form
+
+        if self.form is None or self.station_division is None:
+            return []
+        return for_form(self.form, self.station_division, items)
+
     def payload(self) -> dict:
         """The form's payload, each photographed material carrying its pages' pre-checks (the
-        contract's optional `precheck` object, keyed by attachment; no names, no numbers)."""
+        contract's optional `precheck` object, keyed by attachment; no names, no numbers), and —
+        通办 — only the items this station takes, each naming the division that handles it."""
         payload = self.form.payload()
+        if self.station_division is not None:
+            from forms.handling import with_handling
+
+            payload = with_handling(payload, self.handling())
         for material in payload.get("materials") or []:
             found = {sha: self.prechecks[sha] for sha in material.get("attachments") or []
                      if sha in self.prechecks}

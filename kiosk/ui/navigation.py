@@ -100,7 +100,10 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
                back="review", forward=("saving", "materials"), state=State.IN_FORM),
     ScreenSpec("saving", "SavingScreen.qml", "正在保存",
                "正在保存您的申请，请稍候，不要离开。",
-               back="sign", forward=("receipt",), state=State.IN_FORM, home=False),
+               back="sign", forward=("receipt", "instant"), state=State.IN_FORM, home=False),
+    ScreenSpec("instant", "InstantScreen.qml", "立等可取",
+               "您办的都是即办件，平台正在办理，请稍等。办好后结果会当场打印出来。不想等，可以点不等了。",
+               back=None, forward=("receipt",), state=State.SUBMITTED, home=False),
     ScreenSpec("receipt", "ReceiptScreen.qml", "已受理",
                "您的申请已经保存并受理。请取走凭条，也可以用手机拍下屏幕上的二维码。然后请为本次服务评价。",
                back=None, forward=("rating",), state=State.SUBMITTED),
@@ -144,7 +147,7 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
 # know about each other, and the order of the journey is written down once.
 JOURNEY: tuple[str, ...] = (
     "identified", "choose_bundle", "credit_notice", "bundle_intro", "question", "materials", "review", "sign",
-    "saving", "receipt", "rating",
+    "saving", "instant", "receipt", "rating",
 )
 
 

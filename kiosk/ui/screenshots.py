@@ -67,6 +67,9 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id.split(":")[0] == "credit_notice":   # credit_notice (a record), :clear, :unavailable
         show_credit_notice(kiosk, screen_id.partition(":")[2] or "hit")
         return
+    if screen_id in ("instant", "receipt:instant"):
+        show_instant(kiosk, screen_id)
+        return
     if screen_id in ("saving", "receipt", "rating"):
         complete_sample_application(kiosk)
         shell.jump("saving")
@@ -107,10 +110,28 @@ def show_screen(kiosk, screen_id: str) -> None:
     shell.jump(screen_id)
 
 
+def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
+    """立等可取: an all-即办 application (城乡居民养老保险参保, example 0) saved, then the wait
+    part-way (23 s of 60), or the receipt once the result was printed."""
+    complete_sample_application(kiosk, "resident_pension", 0)
+    if screen_id == "instant":          # the wait itself: no save needed for the picture
+        kiosk.shell.jump("instant")
+        kiosk.instant.show_sample(23)
+        return
+    kiosk.shell.jump("saving")
+    kiosk.submit.save()
+    kiosk.submit.wait()
+    settle(kiosk.app)
+    kiosk.submit.wait()
+    settle(kiosk.app)
+    kiosk.instant.show_sample(41, "printed",
+                              "办好了！证照已打印，请在 A4 打印机出纸口取走（已在线核对平台的最新状态）。")
+
+
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
 EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review", "capture:nothing",
                   "capture:precheck",
-                  "identify_manual:handwriting", "identify_manual:pinyin")
+                  "identify_manual:handwriting", "identify_manual:pinyin", "receipt:instant")
 
 
 def _tree(item):  # noqa: ANN001, ANN202 - a QQuickItem and all below it, depth first

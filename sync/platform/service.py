@@ -161,6 +161,9 @@ class PlatformService:
         # announces each station's delivery window; None behaves as a platform of contract 1.1.
         self.pacer: PlatformPacer | None = None
         self.set_capacity(capacity_per_s)
+        # 立等可取: complete 即办 submissions at once when the platform's own checks pass
+        # (sync/platform/instant.py); the demo and `platform --decide-immediate` turn it on.
+        self.decide_immediate = False
         self._local = threading.local()
         self._upload_lock = threading.Lock()
         self._documents: dict[str, Any] = {}
@@ -350,6 +353,9 @@ class PlatformService:
         from forms.materials import commitment_problems  # the forms engine's 告知承诺 rule
 
         fields.update(commitment_problems(body))
+        from sync.platform.instant import handling_problems  # 通办 (contract 1.2)
+
+        fields.update(handling_problems(body))
         return fields
 
     def _named_attachments(self, body: dict[str, Any]) -> list[str]:
@@ -414,11 +420,23 @@ class PlatformService:
                         )
                         continue
                     results[i] = self._record_submission(conn, station, key, body, fields)
+            self._decide_immediate_ones(station, [(results[i], body) for i, _, body in claims])
             return results  # type: ignore[return-value]
         except BaseException:
             for _, key, _ in claims:
                 self._release(station, key, "submission")
             raise
+
+    def _decide_immediate_ones(self, station: str, stored: list[tuple[Any, Any]]) -> None:
+        """立等可取 (sync/platform/instant.py); a failure there leaves the submission received."""
+        from sync.platform.instant import decide_at_once
+
+        try:
+            decide_at_once(self, station, [result for result, _ in stored], [body for _, body in stored])
+        except Exception:  # noqa: BLE001 - an officer decides instead; the submission is stored
+            import logging
+
+            logging.getLogger(__name__).exception("automatic decision of an immediate item failed")
 
     def _record_submission(
         self, conn: sqlite3.Connection, station: str, key: str, body: dict[str, Any], fields: dict[str, str]
@@ -894,10 +912,9 @@ class PlatformService:
         applicant = body.get("applicant") or {}
         bundle_name, items, issuer = str(row["bundle_id"] or ""), [], "辽宁省政务服务中心"
         try:
-            import forms
+            from sync.platform.instant import _catalogue  # parsed once per published version
 
-            offered = json.loads(self.station_document(row["station_id"], "catalogue")[0])
-            bundle = forms.Catalogue.from_document(offered).bundle(bundle_name)
+            bundle = _catalogue(self, row["station_id"]).bundle(bundle_name)
             bundle_name = bundle.name
             found = [bundle.item(code) for code in body.get("item_codes") or []]
             items = [item.name for item in found if item is not None]

@@ -120,8 +120,8 @@ class Guide:
             return [Op("tap", rng.choice(tiles))] if tiles else []
         if screen == "credit_notice":
             return [Op("tap", "creditContinueButton" if rng.random() < 0.85 else "creditDeclineButton")]
-        if screen == "bundle_intro":
-            return [Op("tap", "startFormButton")]
+        if screen == "bundle_intro":      # 通办: nothing this station can take → 返回, choose another
+            return [Op("tap", "startFormButton" if "startFormButton" in names else "backButton")]
         if screen == "question":
             return self._answer(kiosk, names)
         if screen == "materials":
@@ -134,6 +134,8 @@ class Guide:
             return [*_SIGN_STROKES, Op("tap", "confirmSignature")]
         if screen == "saving":
             return [Op("wait", arg=3.0)]
+        if screen == "instant":           # 立等可取: wait a little, or stop waiting
+            return [Op("wait", arg=3.0)] if rng.random() < 0.7 else [Op("tap", "stopWaitingButton")]
         if screen == "receipt":
             return [Op("tap", "toRatingButton")]
         if screen == "rating":

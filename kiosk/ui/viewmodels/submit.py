@@ -55,6 +55,8 @@ class SubmitViewModel(QObject):
         self._on_submitted = on_submitted
         self._background = Background(self)
         self._receipt = None
+        # what the next screen adds to the saving's sentence (the 立等可取 wait: viewmodels/instant.py)
+        self.then_say: Callable[[], str] = lambda: ""
         self._reset()
 
     def _reset(self) -> None:
@@ -66,6 +68,7 @@ class SubmitViewModel(QObject):
         self._receipts_printed = 0
         self._items: list[dict] = []
         self._owed: list[dict] = []
+        self._elsewhere: list[dict] = []     # 通办: items not taken here, where to go
         self._bundle_name = ""
         self._qr = ""
         self._item_codes: list[str] = []
@@ -79,6 +82,7 @@ class SubmitViewModel(QObject):
     printMessage = Property(str, lambda self: self._print_message, notify=changed)
     items = Property("QVariantList", lambda self: self._items, notify=changed)
     owed = Property("QVariantList", lambda self: self._owed, notify=changed)
+    elsewhere = Property("QVariantList", lambda self: self._elsewhere, notify=changed)
     bundleName = Property(str, lambda self: self._bundle_name, notify=changed)
     qrImage = Property(str, lambda self: self._qr, notify=changed)
     error = Property(str, lambda self: self._error, notify=changed)
@@ -110,8 +114,12 @@ class SubmitViewModel(QObject):
         if self._submit is None:
             self._fail("本机没有接上数据存储，无法保存。", "请工作人员检查终端。")
             return
-        payload = self._journey.payload()      # the form's, with the pages' pre-checks
-        facts = form.receipt_facts()
+        payload = self._journey.payload()      # the form's, with the pages' pre-checks; 通办
+        facts = self._handled_facts(form.receipt_facts(), payload)
+        if not payload.get("item_codes"):
+            self._fail("这件事本站不能代收：" + "".join(facts["elsewhere"]),
+                       "请按上面说的地方去办理；有疑问请问驿站工作人员。")
+            return
         provided = sum(1 for m in form.materials() if m.status == "provided")
         # The receipt's facts, frozen now and saved with the application: every reprint states them.
         saved = receipts.record(facts, applicant=payload.get("applicant") or {}, agent=payload.get("agent"),
@@ -134,6 +142,15 @@ class SubmitViewModel(QObject):
         self._background.run(durable_then_receipt,
                              lambda result, error: self._saved(result, error, facts), "kiosk-submit")
 
+    def _handled_facts(self, facts: dict, payload: dict) -> dict:
+        """通办: the receipt lists only the items submitted here, and says where to go for the
+        others (forms.handling decided; the payload carries only the items taken here)."""
+        from forms.handling import refused_sentences
+
+        taken = set(payload.get("item_codes") or [])
+        elsewhere = refused_sentences(self._journey.handling())
+        return {**facts, "items": [i for i in facts["items"] if i["code"] in taken], "elsewhere": elsewhere}
+
     def _saved(self, result, error, facts: dict) -> None:  # noqa: ANN001
         if self._state != "saving":
             return   # the session was ended meanwhile (the save itself is durable and queued)
@@ -154,10 +171,13 @@ class SubmitViewModel(QObject):
                            for i in facts["items"]]
         self._owed = [{"name": d["name"], "due": chinese_date(dt.date.fromisoformat(d["due_date"]))
                        if d["due_date"] else ""} for d in facts["deferred"]]
+        self._elsewhere = [{"sentence": s, "here": False} for s in facts.get("elsewhere", [])]
         self.changed.emit()
         self._forward()
         self._on_submitted()      # after moving on: the saving screen leaves the 返回 history
-        self._say(f"已经保存。您的受理编号是 {spoken_reference(self._reference)}。凭条正在打印。")
+        elsewhere = "".join(facts.get("elsewhere", []))
+        self._say(f"已经保存。您的受理编号是 {spoken_reference(self._reference)}。凭条正在打印。"
+                  + (f"另外，{elsewhere}" if elsewhere else "") + self.then_say())
         if self._receipt is None:
             self._printed(None, RuntimeError("凭条排版出错"))
         else:

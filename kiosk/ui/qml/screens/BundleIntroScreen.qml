@@ -43,6 +43,13 @@ Item {
             color: Theme.textMuted
         }
         TimeBox { width: parent.width; visible: !screen.landscape && form.introTime !== "" }
+        HandlingNotice {        // 通办: who handles it, or where to go
+            width: parent.width
+            visible: handling.shown
+            heading: handling.heading
+            lines: handling.lines
+            warn: handling.anyRefused
+        }
 
         Grid {
             width: parent.width
@@ -159,6 +166,7 @@ Item {
             BigButton {
                 id: startButton
                 objectName: "startFormButton"
+                visible: !handling.nothingHere      // nothing this station can take: 返回 only
                 anchors.verticalCenter: parent.verticalCenter
                 width: screen.landscape ? Math.min(640, parent.width / 2) : parent.width
                 text: "开始填写"

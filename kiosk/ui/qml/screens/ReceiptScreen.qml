@@ -136,6 +136,23 @@ Item {
 
                 PrintStatus { width: parent.width; visible: screen.landscape }
 
+                Rectangle {             // 立等可取: what came of the wait for the result
+                    objectName: "instantMessage"
+                    width: parent.width
+                    visible: instant.message !== ""
+                    height: instantText.implicitHeight + 40
+                    radius: Theme.radius
+                    color: instant.outcome === "printed" ? Theme.successSurface : Theme.surfaceAlt
+                    border.width: 3
+                    border.color: instant.outcome === "printed" ? Theme.success : Theme.primary
+                    KText {
+                        id: instantText
+                        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
+                        text: (instant.outcome === "printed" ? "✓ " : "") + instant.message
+                        font.bold: true
+                    }
+                }
+
                 Panel {
                     width: parent.width
                     height: items.implicitHeight + 48
@@ -154,6 +171,14 @@ Item {
                             }
                         }
                     }
+                }
+
+                HandlingNotice {        // 通办: items not taken here, and where to go
+                    width: parent.width
+                    visible: submit.elsewhere.length > 0
+                    heading: "以下事项本站不能办理"
+                    lines: submit.elsewhere
+                    warn: true
                 }
 
                 Rectangle {

@@ -25,6 +25,13 @@ Item {
             text: form.bundleName + "。哪一项不对，点它右边的“修改”。"
             color: Theme.textMuted
         }
+        HandlingNotice {        // 通办, decided again with the household answers given
+            width: parent.width
+            visible: handling.shown
+            heading: handling.heading
+            lines: handling.lines
+            warn: handling.anyRefused
+        }
 
         Grid {
             id: groups
