@@ -27,10 +27,10 @@ def test_list_plain_and_json(capsys) -> None:
     code, out, _ = run(capsys, "list")
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 22 and lines[0] == "newborn\t2026.11.1\t新生儿出生一件事\t5 个事项"
+    assert len(lines) == 22 and lines[0] == "newborn\t2026.12.1\t新生儿出生一件事\t5 个事项"
     code, out, _ = run(capsys, "list", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
-    assert rows[2] == {"id": "after_death", "version": "2026.11.1", "name": "身后一件事", "item_count": 6}
+    assert rows[2] == {"id": "after_death", "version": "2026.12.1", "name": "身后一件事", "item_count": 6}
 
 
 def test_validate_ok_and_broken(capsys, tmp_path: Path) -> None:

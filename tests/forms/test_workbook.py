@@ -230,7 +230,8 @@ def test_building_into_the_catalogue_folder_keeps_its_order_and_note(newborn_boo
     book = _edited(newborn_book, tmp_path / "renamed.xlsx", _set("设置", "B2", "newborn_copy"))
     _edited(book, book, _set("设置", "B4", "新生儿出生一件事（副本）"))
     notes = build([book], out, tmp_path / "examples").notes
-    assert notes == ["目录版本仍是 2026.11.2：请把改动的一件事的版本调到高于 2026.11.2，"
+    version = before["version"]
+    assert notes == [f"目录版本仍是 {version}：请把改动的一件事的版本调到高于 {version}，"
                      "新目录才有自己的版本号。"]    # a new bundle under the old catalogue version
     after = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert after["bundles"] == before["bundles"] + ["newborn_copy.json"]
@@ -249,8 +250,10 @@ def test_a_change_under_the_same_version_is_pointed_out(newborn_book: Path, tmp_
     edited = _edited(newborn_book, tmp_path / "edited.xlsx", _set("问题", "E3", "请核对身份证上的号码"))
     notes = build([edited], out, tmp_path / "examples").notes
     assert len(notes) == 2
-    assert notes[0].startswith("edited.xlsx：内容变了，但「设置」表的「版本」仍是 2026.11.1")
-    assert notes[1].startswith("目录版本仍是 2026.11.2")
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    newborn = load_catalogue(out).bundle("newborn")
+    assert notes[0].startswith(f"edited.xlsx：内容变了，但「设置」表的「版本」仍是 {newborn.version}")
+    assert notes[1].startswith(f"目录版本仍是 {index['version']}")
 
 
 @pytest.mark.parametrize(("content", "expected"), [
