@@ -65,6 +65,7 @@ class KioskApp:
     handwriting: object = None        # 手写输入 (viewmodels/handwriting.py)
     precheck: object = None           # 智能预审 (viewmodels/precheck.py)
     pinyin: object = None             # the pinyin strip (viewmodels/pinyin.py)
+    guides: object = None             # 样表, 样例, 看视频 (viewmodels/guides.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
@@ -72,7 +73,7 @@ class KioskApp:
 
         self.voice.stop()
         for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit,
-                      self.precheck, self.pinyin):
+                      self.precheck, self.pinyin, self.guides):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.handwriting is not None:
@@ -223,6 +224,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
     precheck = _precheck(camera, journey, voice, shell)
+    guides = _guides(config, shell, journey, voice, materials, size)
     agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,
                         store, identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
@@ -238,7 +240,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "syncStatus": sync_status, "camera": camera, "materials": materials,
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
                       "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
-                      "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin}.items():
+                      "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin,
+                      "guides": guides}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -273,7 +276,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
                     lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
-                    handwriting=handwriting, precheck=precheck, pinyin=pinyin)
+                    handwriting=handwriting, precheck=precheck, pinyin=pinyin, guides=guides)
 
 
 def _window_size(app, orientation: str, fullscreen: bool) -> tuple[int, int]:  # noqa: ANN001
@@ -417,6 +420,40 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     for wipe in (camera.wipe, materials.wipe, signature.wipe):
         shell.add_wiper(wipe)
     return camera, materials, signature
+
+
+def _guides(config, shell, journey, voice, materials, size):  # noqa: ANN001, ANN202
+    """样表, 样例 and 看视频 (viewmodels/guides.py): the bundle's 样例 photos are drawn when its
+    办理须知 opens (worker thread, cached in the data folder), the guide made on first 看视频."""
+    from kiosk.station.guides import photo_cache_dir
+    from kiosk.ui.viewmodels.guides import GuidesViewModel
+
+    data = Path(config.data_dir)
+    portrait = size is None or size[0] < size[1]
+    guides = GuidesViewModel(journey, photo_dir=lambda: photo_cache_dir(data),
+                             guide_dir=lambda: data / "guides" / "video",
+                             go=shell.go, back=shell.back, say=voice.say, stop_voice=voice.stop,
+                             guide_size=(1080, 1920) if portrait else (1920, 1080), parent=shell)
+    shell.on_enter("bundle_intro", guides.prepare)
+    shell.set_prompt("sample_form", guides.sample_prompt)
+    start_capture = materials.on_capture
+
+    def capture(material_id: str, name: str, pages: list[str], preset_name: str) -> None:
+        guides.set_capture(material_id)
+        start_capture(material_id, name, pages, preset_name)
+
+    materials.on_capture = capture
+
+    def follow_screen() -> None:
+        screen = shell.property("screen")
+        if screen not in ("materials", "capture") and guides.property("enlarged"):
+            guides.closeEnlarged()
+        if screen != "guide":
+            guides.left_guide()         # 返回, 首页 or the timeout: the guide falls silent
+
+    shell.changed.connect(follow_screen)
+    shell.add_wiper(guides.wipe)
+    return guides
 
 
 def _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,  # noqa: ANN001, ANN202, PLR0913
