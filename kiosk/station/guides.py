@@ -149,8 +149,8 @@ def photo_path(cache_dir: Path, bundle_id: str, material: Material) -> Path:
 
 def photographed(bundle: Bundle) -> list[Material]:
     """The papers a resident may photograph: every material of the bundle (each card on the
-    materials screen offers 拍照上传), electronic-only ones excepted."""
-    return [m for m in bundle.materials if m.form != "electronic"]
+    materials screen offers 拍照上传, an 电子材料 such as a photo for the social security card too)."""
+    return list(bundle.materials)
 
 
 def _generic_sheet(name: str):  # noqa: ANN202 - RGB numpy array

@@ -224,7 +224,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
     precheck = _precheck(camera, journey, voice, shell)
-    guides = _guides(config, shell, journey, voice, materials, size)
+    guides = _guides(Path(store.data_dir) if store is not None else config.data_dir, shell, journey, voice,
+                     materials, size)
     agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,
                         store, identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
@@ -422,17 +423,18 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     return camera, materials, signature
 
 
-def _guides(config, shell, journey, voice, materials, size):  # noqa: ANN001, ANN202
+def _guides(data_dir, shell, journey, voice, materials, size):  # noqa: ANN001, ANN202
     """样表, 样例 and 看视频 (viewmodels/guides.py): the bundle's 样例 photos are drawn when its
-    办理须知 opens (worker thread, cached in the data folder), the guide made on first 看视频."""
+    办理须知 opens (worker thread, cached in the store's data folder), the guide made on first 看视频."""
     from kiosk.station.guides import photo_cache_dir
     from kiosk.ui.viewmodels.guides import GuidesViewModel
 
-    data = Path(config.data_dir)
+    data = Path(data_dir)
     portrait = size is None or size[0] < size[1]
     guides = GuidesViewModel(journey, photo_dir=lambda: photo_cache_dir(data),
                              guide_dir=lambda: data / "guides" / "video",
                              go=shell.go, back=shell.back, say=voice.say, stop_voice=voice.stop,
+                             voice_busy=voice.busy,
                              guide_size=(1080, 1920) if portrait else (1920, 1080), parent=shell)
     shell.on_enter("bundle_intro", guides.prepare)
     shell.set_prompt("sample_form", guides.sample_prompt)

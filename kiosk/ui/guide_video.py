@@ -141,35 +141,38 @@ def _narration(kiosk, bundle_id: str) -> list[tuple[str, str, object]]:  # noqa:
         kiosk.submit.wait()
         settle(kiosk.app)
 
-    items = "、".join(form.items)
+    def said(screen_id: str) -> str:
+        """What the kiosk says there, cut to its instruction (the first sentence asking, 请…):
+        a guide of whole prompts ran five minutes."""
+        sentences = [s + "。" for s in SCREENS[screen_id].prompt.split("。") if s]
+        return next((s for s in sentences if "请" in s), sentences[0])
+
     slides: list[tuple[str, str, object]] = [
-        ("办理须知", f"{bundle.name}。{bundle.description} 一次可以办：{items}。", intro),
-        ("要带的材料", "请带好：" + "、".join(form.materials) + "。政府部门已有的不用交，"
-                      "有的可以以后补交或者签署承诺。材料旁边的样例告诉您怎样拍。", materials),
-        ("第 1 步：确认身份", SCREENS["attract"].prompt, lambda: kiosk.session.end()),
-        ("第 2 步：选择要办的事", f"{SCREENS['choose_bundle'].prompt}找到“{bundle.name}”。",
+        ("办理须知", f"{bundle.name}，一次可以办{len(form.items)}件事。先看办理须知，也可以看样表。", intro),
+        ("要带的材料", "请带好：" + "、".join(form.materials) + "。政府部门已有的不用交。", materials),
+        ("第 1 步：确认身份", said("attract"), lambda: kiosk.session.end()),
+        ("第 2 步：选择要办的事", f"{said('choose_bundle')}找到“{bundle.name}”。",
          lambda: start("choose_bundle")),
     ]
     pages = [page for page in form.pages if page.answers]
     for number, page in enumerate(pages, 1):
         first = next(f for p in bundle.pages if p.title == page.title for f in p.fields
                      if f.type not in ("signature", "scan"))
-        questions = "、".join(a.label for a in page.answers[:4]) + ("等" if len(page.answers) > 4 else "")
-        lead = SCREENS["question"].prompt if number == 1 else ""
-        slides.append((f"第 3 步：回答问题（{number}/{len(pages)}）{page.title}",
-                       f"{lead}“{page.title}”这一页问：{questions}。", question(first.id)))
+        lead = said("question") if number == 1 else ""
+        slides.append((f"第 3 步：回答问题（{number}/{len(pages)}）", f"{lead}第{number}页，{page.title}。",
+                       question(first.id)))
     slides += [
-        ("第 4 步：处理材料", SCREENS["materials"].prompt, materials),
-        ("第 4 步：拍摄材料", SCREENS["capture"].prompt, capture),
-        ("第 5 步：核对", SCREENS["review"].prompt, review),
-        ("第 6 步：承诺和签名", SCREENS["sign"].prompt, sign),
-        ("第 7 步：取凭条", SCREENS["receipt"].prompt, receipt),
+        ("第 4 步：拍摄材料", said("capture") + "旁边有样例。", capture),
+        ("第 5 步：核对", said("review"), review),
+        ("第 6 步：承诺和签名", said("sign"), sign),
+        ("第 7 步：取凭条", said("receipt"), receipt),
     ]
     return slides
 
 
-def make_slides(kiosk, bundle_id: str, folder: Path) -> list[Slide]:  # noqa: ANN001 - KioskApp
-    """Walk a sample-data kiosk through the bundle, grab each step, write `guide.json` + JPEGs."""
+def make_slides(kiosk, bundle_id: str, folder: Path, *, limit: int | None = None) -> list[Slide]:  # noqa: ANN001
+    """Walk a sample-data kiosk through the bundle, grab each step, write `guide.json` + JPEGs
+    (`limit`: the first slides only — the screenshot of the guide screen needs two)."""
     from PySide6.QtCore import Qt
 
     from kiosk.ui.screenshots import settle
@@ -177,7 +180,7 @@ def make_slides(kiosk, bundle_id: str, folder: Path) -> list[Slide]:  # noqa: AN
 
     folder.mkdir(parents=True, exist_ok=True)
     slides: list[Slide] = []
-    for number, (title, caption, show) in enumerate(_narration(kiosk, bundle_id), 1):
+    for number, (title, caption, show) in enumerate(_narration(kiosk, bundle_id)[:limit], 1):
         show()
         settle(kiosk.app)
         image = kiosk.window.grabWindow()

@@ -28,9 +28,10 @@ from kiosk.ui.viewmodels.base import Notifying, prop
 
 log = logging.getLogger(__name__)
 
-# Seconds a slide stays when its caption is read: the kiosk's voice says about four characters a
-# second; a slide is never shorter than the time to look at the picture.
-SECONDS_PER_CHAR = 0.26
+# Seconds a slide stays when its caption is read: espeak-ng's Mandarin at the kiosk's rate says
+# about 2.3 characters a second (measured: 28 characters, 12.1 s); a slide is never shorter than
+# the time to look at the picture. Playing, the next slide also waits for the voice to finish.
+SECONDS_PER_CHAR = 0.43
 MIN_SLIDE_S = 4.0
 
 
@@ -49,7 +50,8 @@ class GuidesViewModel(Notifying):
 
     def __init__(self, journey, *, photo_dir: Callable[[], Path], guide_dir: Callable[[], Path],  # noqa: ANN001
                  go: Callable[[str], None], back: Callable[[], None], say: Callable[[str], None],
-                 stop_voice: Callable[[], None], guide_size: tuple[int, int] = (1080, 1920),
+                 stop_voice: Callable[[], None], voice_busy: Callable[[], bool] = lambda: False,
+                 guide_size: tuple[int, int] = (1080, 1920),
                  parent: QObject | None = None) -> None:
         super().__init__({
             "bundleId": "", "bundleName": "", "sampleStory": "", "samplePages": [], "sampleNotice": "",
@@ -65,10 +67,12 @@ class GuidesViewModel(Notifying):
         self._back = back
         self._say = say
         self._stop_voice = stop_voice
+        self._voice_busy = voice_busy
         self._guide_size = guide_size
         self._background = Background(self)
         self._serial = 0            # a result for a bundle no longer shown is dropped
         self._process: subprocess.Popen | None = None
+        self._ended = False         # the guide played to its end (播放 then starts again)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._advance)
@@ -208,6 +212,7 @@ class GuidesViewModel(Notifying):
         yet is made now in a child process (the kiosk's own screens, offscreen, at low priority)."""
         self._set("guideIndex", 0)
         self._set("guidePlaying", False)
+        self._ended = False
         if self._values["guideState"] in ("idle", "failed"):
             self._make_guide()
         self._go("guide")
@@ -260,8 +265,9 @@ class GuidesViewModel(Notifying):
             return
         if self._values["guideState"] != "ready":
             return
-        if self._values["guideIndex"] >= len(self._values["guideSlides"]) - 1:
+        if self._ended:
             self._set("guideIndex", 0)          # played to the end: 播放 starts again
+        self._ended = False
         self._set("guidePlaying", True)
         self._speak_slide()
 
@@ -295,12 +301,16 @@ class GuidesViewModel(Notifying):
         self._timer.start(int(slide["seconds"] * 1000))
 
     def _advance(self) -> None:
+        if self._voice_busy():          # the narration is not finished: the slide stays
+            self._timer.start(300)
+            return
         slides = self._values["guideSlides"]
         if self._values["guideIndex"] + 1 < len(slides):
             self._set("guideIndex", self._values["guideIndex"] + 1)
             self._speak_slide()
         else:
             self._set("guidePlaying", False)        # the end: stays on the last slide
+            self._ended = True
 
     @Slot()
     def closeGuide(self) -> None:

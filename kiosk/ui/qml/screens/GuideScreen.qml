@@ -72,7 +72,11 @@ Item {
             id: captionBox
             width: parent.width
             // Room for five lines at today's size, whatever the caption: nothing below it moves.
-            height: (screen.landscape ? 8 : 5) * Theme.button * Theme.lineHeight + 48
+            // Landscape: what the column leaves (the buttons stay on the screen in 大字).
+            height: screen.landscape
+                    ? Math.max(160, screen.height - side.y - 32 - progressText.height - bar.height
+                                    - buttons.height - 3 * side.spacing)
+                    : 5 * Theme.button * Theme.lineHeight + 48
             radius: Theme.radius
             color: Theme.surface
             border.width: 3
@@ -97,6 +101,7 @@ Item {
         }
 
         KText {
+            id: progressText
             objectName: "guideProgress"
             width: parent.width
             text: guides.guideSlides.length > 0
@@ -108,6 +113,7 @@ Item {
             elide: Text.ElideRight
         }
         Rectangle {         // progress as a bar too
+            id: bar
             width: parent.width
             height: 12
             radius: 6
