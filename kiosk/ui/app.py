@@ -66,14 +66,17 @@ class KioskApp:
     precheck: object = None           # 智能预审 (viewmodels/precheck.py)
     pinyin: object = None             # the pinyin strip (viewmodels/pinyin.py)
     guides: object = None             # 样表, 样例, 看视频 (viewmodels/guides.py)
+    sample_print: object = None       # 工作人员 → 打印样表 (viewmodels/guides.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
+        if self.guides is not None:
+            self.guides.stop()          # a guide being made in a child process is not waited for
         for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit,
-                      self.precheck, self.pinyin, self.guides):
+                      self.precheck, self.pinyin, self.guides, self.sample_print):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.handwriting is not None:
@@ -226,6 +229,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     precheck = _precheck(camera, journey, voice, shell)
     guides = _guides(Path(store.data_dir) if store is not None else config.data_dir, shell, journey, voice,
                      materials, size)
+    sample_print = _sample_print(config, shell, journey, staff, store)
     agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,
                         store, identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
@@ -242,7 +246,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
                       "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
                       "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin,
-                      "guides": guides}.items():
+                      "guides": guides, "samplePrint": sample_print}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -277,7 +281,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     rating=rating, store=store, sync_status=sync_status, on_submitted=after_submit,
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
                     lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
-                    handwriting=handwriting, precheck=precheck, pinyin=pinyin, guides=guides)
+                    handwriting=handwriting, precheck=precheck, pinyin=pinyin, guides=guides,
+                    sample_print=sample_print)
 
 
 def _window_size(app, orientation: str, fullscreen: bool) -> tuple[int, int]:  # noqa: ANN001
@@ -456,6 +461,32 @@ def _guides(data_dir, shell, journey, voice, materials, size):  # noqa: ANN001, 
     shell.changed.connect(follow_screen)
     shell.add_wiper(guides.wipe)
     return guides
+
+
+def _sample_print(config, shell, journey, staff, store):  # noqa: ANN001, ANN202
+    """工作人员 → 打印样表: the station's A4 printer (a CUPS queue, or the demo's PDF folder)."""
+    from kiosk.station.certificates import a4_printer_from_config
+    from kiosk.station.guides import print_sample_form
+    from kiosk.ui.viewmodels.guides import SamplePrintViewModel
+
+    made: dict = {}
+
+    def print_sample(bundle_id: str):  # noqa: ANN202 - SamplePrinted; on a worker thread
+        if "printer" not in made:       # opening CUPS and loading the fonts: when first asked
+            from devices.printer.a4.render import NoticeRenderer
+
+            made["printer"], made["renderer"] = a4_printer_from_config(config), NoticeRenderer()
+        return print_sample_form(bundle_id, made["printer"], config.get("station", "name"),
+                                 catalogue=journey.catalogue, renderer=made["renderer"])
+
+    sample_print = SamplePrintViewModel(
+        bundles=lambda: journey.catalogue.bundles, logged_in=lambda: staff.property("loggedIn"),
+        print_sample=print_sample,
+        audit=store.audit if store is not None else lambda event, detail: log.info("audit %s", event),
+        parent=shell)
+    shell.on_enter("staff_home", sample_print.refresh)
+    shell.add_wiper(sample_print.wipe)
+    return sample_print
 
 
 def _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,  # noqa: ANN001, ANN202, PLR0913

@@ -323,8 +323,15 @@ class GuidesViewModel(Notifying):
         if self._values["guidePlaying"]:
             self.pause()
 
-    def wait(self) -> None:
-        self._background.wait()
+    def stop(self) -> None:
+        """Shutdown: the child process making a guide is ended (made again on the next 看视频)."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+
+    def wait(self, timeout: float = 300.0) -> None:
+        """Tests, screenshots and shutdown: the photos being drawn, the guide being made."""
+        self._background.wait(timeout)
 
     def wipe(self) -> None:
         self._timer.stop()
@@ -334,3 +341,60 @@ class GuidesViewModel(Notifying):
 
 def _lowest_priority() -> None:  # pragma: no cover - runs in the child before exec
     os.nice(19)
+
+
+class SamplePrintViewModel(Notifying):
+    """工作人员 → 打印样表: one bundle's 样表 on the station's A4 printer (kiosk.station.guides), on
+    a worker thread; staff only (a resident's screen has no way to it). Audited."""
+
+    changed = Signal()
+
+    def __init__(self, *, bundles: Callable[[], list], logged_in: Callable[[], str],  # noqa: PLR0913
+                 print_sample: Callable[[str], object], audit: Callable[[str, dict], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__({"bundles": [], "message": "", "busy": False, "lastPdf": ""}, parent)
+        self._bundles = bundles
+        self._logged_in = logged_in
+        self._print = print_sample
+        self._audit = audit
+        self._background = Background(self)
+
+    bundles = prop(list, "bundles", changed)        # [{id, name}] of the catalogue in use
+    message = prop(str, "message", changed)
+    busy = prop(bool, "busy", changed)
+    lastPdf = prop(str, "lastPdf", changed)         # the PDF written (the demo's A4 "printer")
+
+    def refresh(self) -> None:
+        self._set("bundles", [{"id": b.id, "name": b.name} for b in self._bundles()])
+
+    @Slot(str)
+    def printSample(self, bundle_id: str) -> None:
+        staff_id = self._logged_in()
+        if not staff_id or self._values["busy"]:
+            return
+        name = next((b["name"] for b in self._values["bundles"] if b["id"] == bundle_id), bundle_id)
+        self._set("busy", True)
+        self._set("message", f"正在打印“{name}”的样表……")
+
+        def done(result, error: BaseException | None) -> None:  # noqa: ANN001 - SamplePrinted
+            from devices.printer.a4 import PrintError
+
+            self._set("busy", False)
+            if error is None:
+                self._set("message", f"“{name}”{result.message}")
+                self._set("lastPdf", str(result.path or ""))
+            elif isinstance(error, PrintError):
+                self._set("message", f"“{name}”的样表没有打印出来：{error}")
+            else:
+                log.warning("sample form not printed: %s", type(error).__name__)
+                self._set("message", f"“{name}”的样表没有打印出来，请检查 A4 打印机后再试。")
+            self._audit("staff.print_sample_form", {"staff_id": staff_id, "bundle_id": bundle_id,
+                                                     "printed": error is None})
+
+        self._background.run(lambda: self._print(bundle_id), done, "kiosk-sample-print")
+
+    def wait(self) -> None:
+        self._background.wait()
+
+    def wipe(self) -> None:
+        self._reset(("message", "busy", "lastPdf"))
