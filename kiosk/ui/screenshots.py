@@ -251,10 +251,12 @@ def show_guides(kiosk, screen_id: str) -> None:  # noqa: ANN001
 
     from kiosk.ui.guide_video import make_slides
 
-    if screen_id != "sample_form":
+    folder = getattr(kiosk, "guide_shot_folder", None)     # made once per kiosk (two pictures)
+    if screen_id != "sample_form" and folder is None:
         folder = Path(tempfile.mkdtemp(prefix="kiosk-guide-shot-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         make_slides(kiosk, "retirement", folder, limit=2)
+        kiosk.guide_shot_folder = folder
     _show_form_screen(kiosk, "bundle_intro")
     kiosk.guides.prepare()
     if screen_id == "sample_form":
