@@ -44,7 +44,8 @@ class GuidesViewModel(Notifying):
 
     changed = Signal()
 
-    _PERSONAL = ("bundleId", "bundleName", "sampleStory", "samplePages", "photos", "captureMaterial",
+    _PERSONAL = ("bundleId", "bundleName", "sampleStory", "samplePages", "photos", "photosPending",
+                 "captureMaterial",
                  "enlarged", "enlargedName", "guideState", "guideSlides", "guideIndex", "guidePlaying",
                  "sampleItems", "sampleMaterials")
 
@@ -56,7 +57,7 @@ class GuidesViewModel(Notifying):
         super().__init__({
             "bundleId": "", "bundleName": "", "sampleStory": "", "samplePages": [], "sampleNotice": "",
             "sampleItems": "", "sampleMaterials": "",
-            "photos": {}, "captureMaterial": "", "enlarged": "", "enlargedName": "",
+            "photos": {}, "photosPending": False, "captureMaterial": "", "enlarged": "", "enlargedName": "",
             # the guide: idle (nothing asked yet) → preparing (made in a child process) → ready | failed
             "guideState": "idle", "guideSlides": [], "guideIndex": 0, "guidePlaying": False,
         }, parent)
@@ -85,6 +86,7 @@ class GuidesViewModel(Notifying):
     sampleItems = prop(str, "sampleItems", changed)
     sampleMaterials = prop(str, "sampleMaterials", changed)
     photos = prop("QVariantMap", "photos", changed)          # material id → file URL of its 样例
+    photosPending = prop(bool, "photosPending", changed)     # being drawn (the box says 样例准备中)
     captureMaterial = prop(str, "captureMaterial", changed)
     enlarged = prop(str, "enlarged", changed)                # the 样例 shown large ("" : none)
     enlargedName = prop(str, "enlargedName", changed)
@@ -105,6 +107,7 @@ class GuidesViewModel(Notifying):
         self._set("bundleId", bundle.id)
         self._set("bundleName", bundle.name)
         self._set("photos", {})
+        self._set("photosPending", True)
         self._set("guideState", "idle")
         self._set("guideSlides", [])
         photo_dir = self._photo_dir()
@@ -130,6 +133,7 @@ class GuidesViewModel(Notifying):
     def _photos_drawn(self, serial: int, urls: dict | None, error: BaseException | None) -> None:
         if serial != self._serial:
             return
+        self._set("photosPending", False)
         if error is not None:
             log.warning("example photos not drawn: %s", type(error).__name__)
             return
@@ -137,6 +141,7 @@ class GuidesViewModel(Notifying):
 
     def set_photos(self, urls: dict[str, str]) -> None:
         """Screenshots and tests: photos already drawn."""
+        self._set("photosPending", False)
         self._set("photos", dict(urls))
 
     # --- 样表 ---------------------------------------------------------------------------------

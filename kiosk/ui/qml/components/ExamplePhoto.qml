@@ -7,7 +7,10 @@ Rectangle {
     id: root
     property string source: ""
     property string name: ""
+    property bool pending: true         // still being drawn (else: this paper has no example)
     readonly property bool ready: source !== ""
+    // A paper with no example (the agent's 委托书): the box keeps its room but shows nothing.
+    visible: ready || pending
     width: 180
     height: 200
     radius: 12
@@ -29,7 +32,7 @@ Rectangle {
         id: caption
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom; bottomMargin: 6 }
         horizontalAlignment: Text.AlignHCenter
-        text: root.ready ? "点击放大" : "样例准备中"
+        text: root.ready ? "点击放大" : root.pending ? "样例准备中" : ""
         font.pixelSize: Theme.small
         lineHeight: 1.0
         wrapMode: Text.NoWrap

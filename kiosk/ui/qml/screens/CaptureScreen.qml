@@ -30,6 +30,7 @@ Item {
             id: example
             anchors.right: parent.right
             source: guides.photos[guides.captureMaterial] || ""
+            pending: guides.photosPending && guides.captureMaterial !== ""
             name: camera.materialName
         }
     Column {

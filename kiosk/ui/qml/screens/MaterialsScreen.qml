@@ -94,6 +94,7 @@ Item {
                         id: example
                         anchors.right: parent.right
                         source: guides.photos[card.modelData.id] || ""
+                        pending: guides.photosPending
                         name: card.modelData.name
                     }
                     Column {
