@@ -67,14 +67,19 @@ class KioskApp:
     precheck: object = None           # 智能预审 (viewmodels/precheck.py)
     pinyin: object = None             # the pinyin strip (viewmodels/pinyin.py)
     handling: object = None           # 通办 (viewmodels/handling.py)
+    guides: object = None             # 样表, 样例, 看视频 (viewmodels/guides.py)
+    sample_print: object = None       # 工作人员 → 打印样表 (viewmodels/guides.py)
 
     def shutdown(self) -> None:
         """Tear the QML down before the view-models it binds to, so nothing reads a dead object."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.voice.stop()
+        if self.guides is not None:
+            self.guides.stop()          # a guide being made in a child process is not waited for
         for model in (self.submit, self.rating, self.agent, self.staff, self.lookup, self.credit,
-                      self.precheck, self.pinyin, self.instant):
+                      self.precheck, self.pinyin, self.instant, self.guides,
+                      self.sample_print):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
         if self.handwriting is not None:
@@ -233,6 +238,9 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     sync_status = SyncStatusViewModel()
     camera, materials, signature = _papers_and_signature(config, shell, journey, voice)
     precheck = _precheck(camera, journey, voice, shell)
+    guides = _guides(Path(store.data_dir) if store is not None else config.data_dir, shell, journey, voice,
+                     materials, size)
+    sample_print = _sample_print(config, shell, journey, staff, store)
     agent = _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,
                         store, identified)
     scan = _scan(config, shell, identify, voice, store, allow_simulators)
@@ -249,7 +257,8 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                       "signature": signature, "agent": agent, "agentConsent": agent.consent,
                       "staff": staff, "lookup": lookup, "scan": scan, "credit": credit,
                       "handwriting": handwriting, "precheck": precheck, "pinyin": pinyin,
-                      "handling": handling, "instant": instant}.items():
+                      "handling": handling, "instant": instant,
+                      "guides": guides, "samplePrint": sample_print}.items():
         context.setContextProperty(name, obj)
     engine.addImageProvider("camera", camera.images)
     engine.addImageProvider("scan", scan.images)
@@ -285,7 +294,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
                     camera=camera, materials=materials, signature=signature, agent=agent, staff=staff,
                     lookup=lookup, certificates=certificates, scan=scan, credit=credit, codes=codes,
                     handwriting=handwriting, precheck=precheck, pinyin=pinyin, handling=handling,
-                    instant=instant)
+                    instant=instant, guides=guides, sample_print=sample_print)
 
 
 def _window_size(app, orientation: str, fullscreen: bool) -> tuple[int, int]:  # noqa: ANN001
@@ -429,6 +438,67 @@ def _papers_and_signature(config, shell, journey, voice):  # noqa: ANN001, ANN20
     for wipe in (camera.wipe, materials.wipe, signature.wipe):
         shell.add_wiper(wipe)
     return camera, materials, signature
+
+
+def _guides(data_dir, shell, journey, voice, materials, size):  # noqa: ANN001, ANN202
+    """样表, 样例 and 看视频 (viewmodels/guides.py): the bundle's 样例 photos are drawn when its
+    办理须知 opens (worker thread, cached in the store's data folder), the guide made on first 看视频."""
+    from kiosk.station.guides import photo_cache_dir
+    from kiosk.ui.viewmodels.guides import GuidesViewModel
+
+    data = Path(data_dir)
+    portrait = size is None or size[0] < size[1]
+    guides = GuidesViewModel(journey, photo_dir=lambda: photo_cache_dir(data),
+                             guide_dir=lambda: data / "guides" / "video",
+                             go=shell.go, back=shell.back, say=voice.say, stop_voice=voice.stop,
+                             voice_busy=voice.busy,
+                             guide_size=(1080, 1920) if portrait else (1920, 1080), parent=shell)
+    shell.on_enter("bundle_intro", guides.prepare)
+    shell.set_prompt("sample_form", guides.sample_prompt)
+    start_capture = materials.on_capture
+
+    def capture(material_id: str, name: str, pages: list[str], preset_name: str) -> None:
+        guides.set_capture(material_id)
+        start_capture(material_id, name, pages, preset_name)
+
+    materials.on_capture = capture
+
+    def follow_screen() -> None:
+        screen = shell.property("screen")
+        if screen not in ("materials", "capture") and guides.property("enlarged"):
+            guides.closeEnlarged()
+        if screen != "guide":
+            guides.left_guide()         # 返回, 首页 or the timeout: the guide falls silent
+
+    shell.changed.connect(follow_screen)
+    shell.add_wiper(guides.wipe)
+    return guides
+
+
+def _sample_print(config, shell, journey, staff, store):  # noqa: ANN001, ANN202
+    """工作人员 → 打印样表: the station's A4 printer (a CUPS queue, or the demo's PDF folder)."""
+    from kiosk.station.certificates import a4_printer_from_config
+    from kiosk.station.guides import print_sample_form
+    from kiosk.ui.viewmodels.guides import SamplePrintViewModel
+
+    made: dict = {}
+
+    def print_sample(bundle_id: str):  # noqa: ANN202 - SamplePrinted; on a worker thread
+        if "printer" not in made:       # opening CUPS and loading the fonts: when first asked
+            from devices.printer.a4.render import NoticeRenderer
+
+            made["printer"], made["renderer"] = a4_printer_from_config(config), NoticeRenderer()
+        return print_sample_form(bundle_id, made["printer"], config.get("station", "name"),
+                                 catalogue=journey.catalogue, renderer=made["renderer"])
+
+    sample_print = SamplePrintViewModel(
+        bundles=lambda: journey.catalogue.bundles, logged_in=lambda: staff.property("loggedIn"),
+        print_sample=print_sample,
+        audit=store.audit if store is not None else lambda event, detail: log.info("audit %s", event),
+        parent=shell)
+    shell.on_enter("staff_home", sample_print.refresh)
+    shell.add_wiper(sample_print.wipe)
+    return sample_print
 
 
 def _agent_mode(config, shell, session, journey, voice, devices, identify, camera, submit, rating,  # noqa: ANN001, ANN202, PLR0913

@@ -64,6 +64,9 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id in ("choose_bundle", "bundle_intro", "question", "review"):
         _show_form_screen(kiosk, screen_id)
         return
+    if screen_id in ("sample_form", "guide", "guide:playing"):
+        show_guides(kiosk, screen_id)
+        return
     if screen_id.split(":")[0] == "credit_notice":   # credit_notice (a record), :clear, :unavailable
         show_credit_notice(kiosk, screen_id.partition(":")[2] or "hit")
         return
@@ -95,7 +98,8 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id == "capture:precheck":
         show_precheck(kiosk)
         return
-    if screen_id in ("materials", "capture", "capture:review", "capture:nothing", "sign"):
+    if screen_id in ("materials", "materials:example", "capture", "capture:review", "capture:nothing",
+                     "sign"):
         _show_papers(kiosk, screen_id)
         return
     if screen_id.split(":")[0] == "scan":         # scan:expired … (kiosk.ui.viewmodels.scan.SAMPLE_STATES)
@@ -130,7 +134,7 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
 
 # States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
 EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review", "capture:nothing",
-                  "capture:precheck",
+                  "capture:precheck", "materials:example", "guide:playing",
                   "identify_manual:handwriting", "identify_manual:pinyin", "receipt:instant")
 
 
@@ -259,18 +263,50 @@ def sample_application(kiosk, variant: int = 2):  # noqa: ANN001, ANN201
     return form
 
 
+def show_guides(kiosk, screen_id: str) -> None:  # noqa: ANN001
+    """样表 and 看视频 of 退休一件事, opened from its 办理须知; the guide's first two slides made
+    here from this kiosk's own screens (guide:playing: on its second slide, playing)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from kiosk.ui.guide_video import make_slides
+
+    folder = getattr(kiosk, "guide_shot_folder", None)     # made once per kiosk (two pictures)
+    if screen_id != "sample_form" and folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="kiosk-guide-shot-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        make_slides(kiosk, "retirement", folder, limit=2)
+        kiosk.guide_shot_folder = folder
+    _show_form_screen(kiosk, "bundle_intro")
+    kiosk.guides.prepare()
+    if screen_id == "sample_form":
+        kiosk.guides.openSample()
+        return
+    kiosk.guides.load_guide_folder(folder)
+    kiosk.guides.openGuide()
+    if screen_id == "guide:playing":
+        kiosk.guides.nextSlide()
+        kiosk.guides.play()
+
+
 def _show_papers(kiosk, screen_id: str) -> None:  # noqa: ANN001
     from kiosk.ui.session import Person
 
     kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
     form = sample_application(kiosk)
-    if screen_id == "materials":
+    kiosk.guides.prepare()              # the 样例 photos (这样拍), drawn once into the data folder
+    kiosk.guides.wait()
+    if screen_id in ("materials", "materials:example"):
         form.set_material("baby_photo", "deferred")
         kiosk.shell.jump("materials")
         settle(kiosk.app)
         kiosk.materials.next()          # shows what is still missing, as after an early 下一步
+        if screen_id == "materials:example":
+            kiosk.guides.enlarge(kiosk.guides.property("photos")["hukou_book"], "落户一方的居民户口簿")
         return
     if screen_id == "capture":
+        kiosk.guides.set_capture("hukou_book")
         kiosk.shell.jump("capture")
         kiosk.camera.show_sample("落户一方的居民户口簿")
         return

@@ -57,6 +57,7 @@ def show_staff_screen(kiosk, screen_id: str) -> None:  # noqa: ANN001
         kiosk.staff.open()
         kiosk.staff._logged_in = "0001"            # as after a good PIN (scrypt is not the point here)
         kiosk.shell.jump("staff_home")
+        kiosk.sample_print.refresh()               # what entering staff_home does (打印样表)
         kiosk.staff.refresh()
         kiosk.staff.wait()
         settle(kiosk.app)

@@ -46,6 +46,10 @@ class Voice:
             log.warning("cannot start espeak-ng: %s", exc.strerror)
             self._current = None
 
+    def busy(self) -> bool:
+        """Is an utterance still being said? (The guide's slides wait for their narration.)"""
+        return self._current is not None and self._current.poll() is None
+
     def repeat(self) -> None:
         self.say(self.last_text)
 

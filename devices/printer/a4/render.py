@@ -59,6 +59,7 @@ class Notice:
     verify_prefix: str = "KIOSK-VERIFY"
     seal_png: bytes | None = None    # the seal image (PNG with transparency)
     heading: str = ""                # red heading; defaults to the issuer
+    watermark: str = ""              # a pale word across every page ("样表": not a real application)
 
     def digest(self) -> str:
         """Short digest of the content, printed in each page's verification QR."""
@@ -221,12 +222,17 @@ class NoticeRenderer:
             label_w = width * 0.28
             for label, value in notice.fields:
                 lines = _wrap(value, metrics(value_font), width - label_w - 6 * mm) or [""]
-                row_h = max(1, len(lines)) * metrics(value_font).height() * 1.3 + 4 * mm
+                # a long label wraps in its cell (a sample form's questions), never cut off
+                labels = _wrap(label, metrics(label_font), label_w - 6 * mm) or [""]
+                row_h = max(len(lines), len(labels)) * metrics(value_font).height() * 1.3 + 4 * mm
                 need(row_h)
                 pages[-1].ops.append(("cell", left, y, label_w, row_h, True))
                 pages[-1].ops.append(("cell", left + label_w, y, width - label_w, row_h, False))
-                pages[-1].ops.append(("text", label_font, "#000", left + 3 * mm, y + 2 * mm, label_w - 6 * mm,
-                                      label, "left"))
+                ly = y + 2 * mm
+                for line in labels:
+                    pages[-1].ops.append(("text", label_font, "#000", left + 3 * mm, ly, label_w - 6 * mm,
+                                          line, "left"))
+                    ly += metrics(label_font).height() * 1.3
                 ly = y + 2 * mm
                 for line in lines:
                     pages[-1].ops.append(("text", value_font, "#000", left + label_w + 3 * mm, ly,
@@ -261,6 +267,15 @@ class NoticeRenderer:
         from PySide6.QtGui import QColor, QPen
 
         mm = DPI / 25.4
+        if notice.watermark:     # under everything, pale: the page still reads, and cannot pass as real
+            painter.save()
+            painter.translate(105 * mm, 148 * mm)
+            painter.rotate(-35)
+            painter.setFont(self._font(SANS, 110, bold=True))
+            painter.setPen(QColor("#e3e3e3"))
+            painter.drawText(QRectF(-150 * mm, -40 * mm, 300 * mm, 80 * mm),
+                             int(Qt.AlignmentFlag.AlignCenter), notice.watermark)
+            painter.restore()
         for op in page.ops:
             kind = op[0]
             if kind == "text":

@@ -123,6 +123,14 @@ Window {
     }
 
     // Overlays are built when first needed (and kept): the attract screen comes up sooner.
+    Loader {    // 这样拍: a 样例 photo shown large (components/ExampleOverlay.qml)
+        anchors.fill: parent
+        z: 70
+        active: guides.enlarged !== "" || item !== null
+        visible: guides.enlarged !== ""
+        sourceComponent: ExampleOverlay {}
+    }
+
     Loader {
         anchors.fill: parent
         z: 80

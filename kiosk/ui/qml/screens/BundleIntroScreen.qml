@@ -51,6 +51,28 @@ Item {
             warn: handling.anyRefused
         }
 
+        // 样表 and 看视频 (kiosk/ui/viewmodels/guides.py): how it is filled in, what to bring.
+        Row {
+            width: parent.width
+            spacing: 28
+            BigButton {
+                objectName: "sampleFormButton"
+                width: (parent.width - parent.spacing) / 2
+                primary: false
+                text: "看样表"
+                hint: "填好的示例，照着填"
+                onClicked: guides.openSample()
+            }
+            BigButton {
+                objectName: "guideButton"
+                width: (parent.width - parent.spacing) / 2
+                primary: false
+                text: "看视频"
+                hint: "带什么、怎么办"
+                onClicked: guides.openGuide()
+            }
+        }
+
         Grid {
             width: parent.width
             columns: screen.landscape ? 2 : 1

@@ -19,10 +19,23 @@ Item {
         return Math.max(24, (gap - tipsHeight) / 2)
     }
 
-    Column {
+    // The header: what to photograph, and beside it the 样例 (这样拍) in a box of fixed size.
+    Item {
         id: header
         anchors { top: parent.top; topMargin: 24; horizontalCenter: parent.horizontalCenter }
         width: Math.min(parent.width - 96, screen.landscape ? 1600 : 960)
+        implicitHeight: Math.max(headerText.implicitHeight, example.height)
+        height: implicitHeight
+        ExamplePhoto {
+            id: example
+            anchors.right: parent.right
+            source: guides.photos[guides.captureMaterial] || ""
+            pending: guides.photosPending && guides.captureMaterial !== ""
+            name: camera.materialName
+        }
+    Column {
+        id: headerText
+        width: parent.width - example.width - 24
         spacing: 8
         KText {
             objectName: "captureTitle"
@@ -41,6 +54,7 @@ Item {
                   + (screen.reviewing ? "。请看看拍得清楚吗？" : "。请把材料平放在摄像头下方的台面上")
             color: Theme.textMuted
         }
+    }
     }
 
     // The picture: live view, or the flattened page after 拍照.

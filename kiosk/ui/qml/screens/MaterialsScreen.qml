@@ -86,6 +86,22 @@ Item {
                     anchors { left: parent.left; right: parent.right; top: parent.top; margins: 28 }
                     spacing: 12
 
+                    // The facts beside the 样例 photo (这样拍, a fixed box: its arrival moves nothing).
+                    Item {
+                        width: parent.width
+                        height: Math.max(facts.implicitHeight, example.height)
+                    ExamplePhoto {
+                        id: example
+                        anchors.right: parent.right
+                        source: guides.photos[card.modelData.id] || ""
+                        pending: guides.photosPending
+                        name: card.modelData.name
+                    }
+                    Column {
+                        id: facts
+                        width: parent.width - example.width - 20
+                        spacing: 12
+
                     KText {
                         width: parent.width
                         text: card.modelData.name
@@ -98,7 +114,7 @@ Item {
                         text: statusText.text
                     }
                     Rectangle {
-                        width: Math.min(statusWidth.advanceWidth + 44, body.width)
+                        width: Math.min(statusWidth.advanceWidth + 44, facts.width)
                         height: statusText.height + 16
                         radius: 8
                         color: card.modelData.done ? Theme.successSurface : Theme.errorSurface
@@ -136,6 +152,8 @@ Item {
                         visible: card.modelData.note !== ""
                         text: "说明：" + card.modelData.note
                         color: Theme.textMuted
+                    }
+                    }
                     }
 
                     Grid {

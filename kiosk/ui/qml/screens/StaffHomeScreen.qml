@@ -259,6 +259,36 @@ Item {
                 }
             }
 
+            Section {       // 样表 on A4 for a resident who wants paper (kiosk/ui/viewmodels/guides.py)
+                objectName: "sampleFormSection"
+                width: parent.cell
+                heading: "打印填写样表（A4）"
+                KText {
+                    width: parent.width
+                    objectName: "samplePrintText"
+                    height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
+                    text: samplePrint.message !== "" ? samplePrint.message
+                                                     : "群众要纸质样表的，点一件事，打印一份填好的示例。"
+                    font.bold: samplePrint.message !== ""
+                }
+                Flow {
+                    width: parent.width
+                    spacing: 16
+                    Repeater {
+                        model: samplePrint.bundles
+                        delegate: BigButton {
+                            required property var modelData
+                            objectName: "printSample_" + modelData.id
+                            width: (parent.width - 16) / 2
+                            primary: false
+                            text: modelData.name
+                            enabledLook: !samplePrint.busy
+                            onClicked: samplePrint.printSample(modelData.id)
+                        }
+                    }
+                }
+            }
+
             Section {
                 objectName: "exportSection"
                 width: parent.cell
