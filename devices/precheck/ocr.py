@@ -42,7 +42,7 @@ class TopK:
     @classmethod
     def of(cls, probs: np.ndarray) -> TopK:
         k = min(TOP_K, probs.shape[1] - 1)
-        idx = np.argpartition(probs[:, 1:], -k, axis=1)[:, -k:] + 1  # no negated copy of the row
+        idx = np.argpartition(-probs[:, 1:], k - 1, axis=1)[:, :k] + 1
         val = np.take_along_axis(probs, idx, axis=1)
         return cls(idx.astype(np.int32), val.astype(np.float32), probs[:, 0].astype(np.float32))
 
