@@ -22,9 +22,17 @@ from devices.precheck.match import (
     person_state,
     person_verdicts,
 )
-from devices.precheck.ocr import OcrEngine
+from devices.precheck.ocr import Line, OcrEngine
 from devices.precheck.page import as_image, flatten_paper, light_figures, sharpness
-from devices.precheck.understand import DOC_LABELS, DOC_TYPES, Reading, classify, extract
+from devices.precheck.understand import (
+    DOC_LABELS,
+    DOC_TYPES,
+    Reading,
+    classify,
+    extract,
+    has_valid_id,
+    number_cut_at_end,
+)
 from forms.validators import check_id_number, check_uscc
 
 ENGINE_VERSION = "precheck-1"
@@ -137,11 +145,25 @@ class Prechecker:
         page = img
         if photo:
             page, found = flatten_paper(img)
-        lines = self.ocr.read(page)
+        lines = self.reread_numbers(page, self.ocr.read(page))
         doc_type, confidence, _ = classify(lines)
         reading = extract(doc_type, lines, self.ocr)
         reading.confidence = confidence
         return PageReading(reading, tuple(_light_problems(page)), found)
+
+    def reread_numbers(self, page: np.ndarray, lines: list[Line]) -> list[Line]:
+        """Lines ending in an ID number that was not read whole (one digit short, or failing its
+        check character) read once more from a wider crop; the new reading is kept only when it
+        holds a number whose check character passes. A few lines a page at most."""
+        out = list(lines)
+        for i, line in enumerate(out):
+            if number_cut_at_end(line.text):
+                for pad in (0.8, 1.5):  # wider, then wider still (past a seal or a cell border)
+                    again = self.ocr.reread(page, line, pad)
+                    if has_valid_id(again.text):
+                        out[i] = again
+                        break
+        return out
 
     def judge(self, page: PageReading, expect: Expectation | None = None) -> PrecheckResult:
         """The cheap half of `check` (a millisecond): compare a reading with what was expected."""

@@ -506,6 +506,9 @@ def _birth_cert(rng: np.random.Generator, people: dict[str, Person], layout: str
         "certificate_number": serial,
         "issuer": hospital,
     }
+    # fields["id_number"] is the mother's: so is its box, so a photo that ruins the mother's
+    # number counts as spoiling the main one (as the 结婚证 aliases the holder's box)
+    boxes["id_number"] = boxes["mother_id_number"]
     return page, Truth("birth_cert", layout, fields, dict(people), boxes)
 
 

@@ -597,6 +597,33 @@ def find_id_numbers(lines: list[Line], ocr: OcrEngine | None) -> list[Number]:
 
 
 SHORT_ID_RE = re.compile(r"(?<![0-9X])[0-9]{16}[0-9X](?![0-9X])")
+# A number cut short or spoilt at the end of a line: 15–17 digits, or 18 that fail the check.
+CUT_NUMBER_RE = re.compile(r"(?<![0-9X])[0-9]{14,19}[0-9X]?$")
+
+
+def number_cut_at_end(text: str) -> bool:
+    """Whether a line ends in what looks like an ID number the recogniser did not read whole: a
+    run of 15–17 or 19 digits, or 18 (20) whose first 18 fail the check character (a dropped or
+    misread last digit).
+    Such a line is worth one more read from a wider crop (`OcrEngine.reread`)."""
+    compact = re.sub(r"\s+", "", text.translate(DIGIT_LOOKALIKES))
+    m = CUT_NUMBER_RE.search(compact)
+    if not m:
+        return False
+    run = m.group()
+    if len(run) < 15:
+        return False
+    if len(run) in (18, 20):  # an ID number, or a 残疾人证号 (the ID number and two digits)
+        return check_id_number(run[:18]) is not None
+    return True  # 15–17 digits, or 19: a 残疾人证号 one digit short
+
+
+def has_valid_id(text: str) -> bool:
+    """Whether the line holds an ID number (or a 20-digit 残疾人证号) whose check character passes."""
+    compact = re.sub(r"\s+", "", text.translate(DIGIT_LOOKALIKES))
+    return any(check_id_number(m.group()[:18]) is None for m in ID_RE.finditer(compact))
+
+
 INSERT_TOLERANCE = 6.0  # nats: how much less likely the repaired number may be than the reading
 
 

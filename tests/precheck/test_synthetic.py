@@ -67,3 +67,18 @@ def test_unknown_type_or_layout_is_refused_in_chinese():
         render_document("passport", np.random.default_rng(1))
     with pytest.raises(ValueError, match="没有 tilted 版式"):
         render_document("hukou", np.random.default_rng(1), layout="tilted")
+
+
+@pytest.mark.parametrize("doc_type", ["birth_cert", "marriage_cert"])
+def test_a_photo_that_ruins_the_main_number_says_so(doc_type):
+    """fields.id_number of a 出生医学证明 is the mother's (of a 结婚证 the holder's): glare or a finger
+    over that number spoils the main number, so the benchmark does not count it as a misread."""
+    rng = np.random.default_rng(7)
+    page, truth = render_document(doc_type, rng)
+    key = "mother_id_number" if doc_type == "birth_cert" else "id_number"
+    assert truth.boxes["id_number"] == truth.boxes[key]
+    x0, y0, x1, y1 = truth.boxes["id_number"]
+    h, w = page.shape[:2]
+    cover = (x0 / w - 0.01, y0 / h - 0.01, x1 / w + 0.01, y1 / h + 0.01)
+    _, shot = photograph(page, rng, Condition(occlude=cover), truth)
+    assert "id_number" in shot.spoiled

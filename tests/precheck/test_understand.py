@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from devices.precheck.ocr import Line
-from devices.precheck.understand import classify, extract, fuzzy_contains
+from devices.precheck.understand import classify, extract, fuzzy_contains, has_valid_id, number_cut_at_end
 
 
 def line(
@@ -115,3 +115,18 @@ def test_a_number_with_a_wrong_check_digit_is_not_an_id_number():
     reading = extract("id_card_front", lines, None)
     assert reading.fields["id_number"] is None  # no probabilities to repair it with: left unread
     assert reading.fields["name"] == "王喆"
+
+
+def test_a_number_cut_at_the_end_of_its_line_is_worth_another_read():
+    # real lines from the benchmark set: the detector's box ended inside the last digit
+    assert number_cut_at_end("身份证件号 21140419691229186")  # 17 digits: one dropped
+    assert number_cut_at_end("21140419691229186")
+    assert number_cut_at_end("残疾人证号 2114041969122918621")  # a 20-digit number one short
+    assert number_cut_at_end("211404196912291863")  # 18 digits, wrong check character
+    assert not number_cut_at_end("身份证件号 211404196912291862")  # whole and valid
+    assert not number_cut_at_end("21140419691229186244")  # a whole 残疾人证号
+    assert not number_cut_at_end("出生日期1969年12月29日")
+    assert not number_cut_at_end("编号S216436479")  # a certificate number, not an ID number
+    assert not number_cut_at_end("211404196912291862 住址")  # the number is not at the end
+    assert has_valid_id("身份证件号 211404196912291862")
+    assert not has_valid_id("身份证件号 21140419691229186")
