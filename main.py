@@ -31,6 +31,9 @@ COMMAND_MODULES: list[str] = [
     "sync.cli",
     "console.cli",
 ]
+# Rooms a build may leave out: the station's frozen build (installer/pyinstaller) carries no fleet
+# console, which runs on a county or province server; its commands are then simply not offered.
+OPTIONAL_ROOMS: frozenset[str] = frozenset({"console"})
 
 
 class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -131,7 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     root = parser.add_subparsers(title="命令", metavar="命令", parser_class=_CommandParser)
     commands = Commands(root)
     for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(commands)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name not in OPTIONAL_ROOMS:
+                raise
+            continue
+        module.register(commands)
     return parser
 
 
