@@ -33,6 +33,17 @@ FIELD_TYPE_NAMES = {
     "consent": "同意确认",
 }
 
+# The kiosk's 按类别 chips (选择要办的事): a bundle's `category` is one of these codes. A fixed list
+# and not free text, so the chips stay the same from one catalogue release to the next (a county
+# typing 养老 where another typed 敬老养老 would split one chip into two), the workbook offers a
+# drop-down, and the order here is the order of the chips: the stages of a life, then the help
+# anyone may need at any age. The Chinese names are what residents read and hear.
+CATEGORY_NAMES = {
+    "birth_school": "生育上学", "marriage_hukou": "婚育户籍", "work_insurance": "就业社保",
+    "business": "开店经营", "housing": "住房建房", "elderly": "养老敬老", "assistance": "救助帮扶",
+    "after_death": "身后事",
+}
+
 MATERIAL_FORM_NAMES = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件",
                        "electronic": "电子材料"}
 
@@ -169,6 +180,14 @@ class Bundle:
     document: dict[str, Any]
     # node ids in dependency order: "item:CODE", "page:ID", "computed:ID", "field:ID"
     evaluation_order: tuple[str, ...]
+    # 按类别 on the kiosk: a code of CATEGORY_NAMES; "" for a bundle that does not say (it shows
+    # under 全部 only)
+    category: str = ""
+
+    @property
+    def category_name(self) -> str:
+        """The category as residents read it (生育上学 …); "" when the bundle has none."""
+        return CATEGORY_NAMES.get(self.category, "")
 
     @property
     def fields(self) -> dict[str, Field]:
@@ -464,7 +483,8 @@ class _BundleBuilder:
             applicant_fields=dict(doc["applicant"]), items=items, form_version=doc["form"]["version"],
             pages=tuple(pages), computed=computed, checks=checks, materials=materials,
             commitment_preamble=doc.get("commitment_preamble", DEFAULT_PREAMBLE),
-            document=json.loads(json.dumps(doc, ensure_ascii=False)), evaluation_order=order)
+            document=json.loads(json.dumps(doc, ensure_ascii=False)), evaluation_order=order,
+            category=doc.get("category", ""))
 
     # -- pieces
 

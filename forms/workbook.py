@@ -26,7 +26,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from forms.catalogue import FIELD_TYPE_NAMES, MATERIAL_FORM_NAMES
+from forms.catalogue import CATEGORY_NAMES, FIELD_TYPE_NAMES, MATERIAL_FORM_NAMES
 from forms.errors import FormsError
 from forms.limits import MAX_FILE_BYTES
 
@@ -290,6 +290,8 @@ SETTINGS = Sheet("设置", (
     Column("名称", ("name",), TEXT, doc="如 新生儿出生一件事"),
     Column("图标", ("icon",), ID, doc="图标名（小写英文），如 baby"),
     Column("简介", ("description",), TEXT, doc="选择一件事时显示的说明"),
+    Column("类别", ("category",), _enum_codec("category", CATEGORY_NAMES, "类别"),
+           doc="自助终端「选择要办的事」按类别列出，从下拉列表中选一个"),
     Column("编码仅为示例", ("codes_illustrative",), BOOL, doc="是：事项编码只是示例形状，不是正式编码"),
     Column("承诺书开头", ("commitment_preamble",), TEXT, doc="告知承诺书的第一句；不填用默认"),
     Column("表单版本", ("form", "version"), TEXT, doc="表单的版本，一般与一件事版本相同"),
@@ -665,7 +667,8 @@ class _Reader:
         self.fill(doc, settings, SETTINGS, ())
         form_version = doc.pop("form", {}).get("version")
         applicant = doc.pop("applicant", {})
-        top = ("id", "version", "name", "icon", "description", "codes_illustrative", "commitment_preamble")
+        top = ("id", "version", "name", "icon", "description", "category", "codes_illustrative",
+               "commitment_preamble")
         bundle: dict[str, Any] = {k: doc[k] for k in top if k in doc}
         bundle["applicant"] = applicant
         self.source.cells[("applicant",)] = ("设置", self.settings_lines.get("申请人姓名问题"), "内容")

@@ -221,7 +221,7 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     # 大字 is one resident's choice: the next one starts with the station's own setting (it stayed on).
     configured_large = theme.property("large")
     shell.add_wiper(lambda: theme.setProperty("large", configured_large))
-    bundles, form = _journey_view_models(journey, shell, store)
+    bundles, form = _journey_view_models(journey, shell, store, say=voice.say)
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
     from kiosk.ui.viewmodels.handling import wire_handling
@@ -365,11 +365,12 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
     return submit, rating
 
 
-def _journey_view_models(journey, shell, store=None):  # noqa: ANN001, ANN202
+def _journey_view_models(journey, shell, store=None, say=None):  # noqa: ANN001, ANN202
     """The 一件事 tiles (`bundles`, most used in the last 90 days first, re-ranked only while the
     attract screen shows) and the one form (`form`), wired to the journey and the shell."""
     import time
 
+    from kiosk.ui.navigation import SCREENS
     from kiosk.ui.viewmodels.bundles import BundleListModel, RecentUsage
     from kiosk.ui.viewmodels.form import FormViewModel
 
@@ -388,7 +389,7 @@ def _journey_view_models(journey, shell, store=None):  # noqa: ANN001, ANN202
         if shell.property("screen") == "attract" and usage.apply():
             bundles.refresh()
 
-    bundles = BundleListModel(lambda: journey.catalogue, choose, usage_count=usage)
+    bundles = BundleListModel(lambda: journey.catalogue, choose, usage_count=usage, say=say)
     bundles.usage = usage
     usage.updated.connect(rerank)
     shell.add_wiper(usage.fetch)       # the session ended: back to the attract screen, re-rank
@@ -397,6 +398,7 @@ def _journey_view_models(journey, shell, store=None):  # noqa: ANN001, ANN202
     shell.inner_back("question", form.back_within)      # 返回 is 上一题 inside the form
     shell.on_return("question", form.resume)            # from 准备材料: the last question again
     shell.add_wiper(bundles.wipe)
+    shell.on_return(SCREENS["choose_bundle"].back, bundles.reset_category)   # 返回 off the screen: 全部
     shell.add_wiper(form.wipe)
     return bundles, form
 

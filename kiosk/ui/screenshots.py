@@ -64,6 +64,10 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id in ("choose_bundle", "bundle_intro", "question", "review"):
         _show_form_screen(kiosk, screen_id)
         return
+    if screen_id == "choose_bundle:category":       # 养老敬老 chosen: the band with a chip ticked
+        _show_form_screen(kiosk, "choose_bundle")
+        kiosk.bundles.chooseCategory("elderly")
+        return
     if screen_id in ("sample_form", "guide", "guide:playing"):
         show_guides(kiosk, screen_id)
         return
@@ -132,9 +136,11 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
                               "办好了！证照已打印，请在 A4 打印机出纸口取走（已在线核对平台的最新状态）。")
 
 
-# States pictured besides the one SCREENS gives: the credit notice's other two outcomes, a photo under review.
-EXTRA_PICTURES = ("credit_notice:clear", "credit_notice:unavailable", "capture:review", "capture:nothing",
-                  "capture:precheck", "materials:example", "guide:playing",
+# States pictured besides the one SCREENS gives: a category chosen, the credit notice's other two
+# outcomes, a photo under review …
+EXTRA_PICTURES = ("choose_bundle:category", "credit_notice:clear", "credit_notice:unavailable",
+                  "capture:review", "capture:nothing", "capture:precheck", "materials:example",
+                  "guide:playing",
                   "identify_manual:handwriting", "identify_manual:pinyin", "receipt:instant")
 
 

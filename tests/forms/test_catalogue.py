@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from forms import Catalogue, CatalogueError, UnknownBundleError, load_catalogue, shipped_catalogue_document
-from forms.catalogue import SHIPPED_DIR
+from forms.catalogue import SCHEMA_PATH, SHIPPED_DIR
 
 from .conftest import mini_doc
 
@@ -197,3 +197,16 @@ def test_a_material_listed_twice_under_two_ids_is_refused() -> None:
     doc = mini_doc()
     doc["materials"].append(dict(doc["materials"][0], id="idcard_again"))
     assert any("材料名称" in p and "“身份证”重复" in p for p in problems_for(doc))
+
+
+def test_every_shipped_bundle_has_a_category_and_every_category_a_bundle() -> None:
+    """The kiosk's 按类别 chips: no bundle only findable under 全部, no chip that opens an empty grid."""
+    from forms.catalogue import CATEGORY_NAMES
+
+    bundles = load_catalogue().bundles
+    assert all(b.category in CATEGORY_NAMES for b in bundles), [b.id for b in bundles if not b.category]
+    counts = {code: sum(b.category == code for b in bundles) for code in CATEGORY_NAMES}
+    assert min(counts.values()) >= 1, counts
+    assert load_catalogue().bundle("newborn").category_name == "生育上学"
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["properties"]["category"]["enum"] == list(CATEGORY_NAMES)   # same codes, same order

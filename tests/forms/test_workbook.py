@@ -53,17 +53,18 @@ def test_every_enumeration_of_the_schema_has_its_chinese_names() -> None:
     """A value added to an enum of the schema (a fifth 通办范围 …) needs its Chinese name here, or
     authors could not pick it from the drop-down."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    defs = {"items[]": "item", "form.pages[].fields[]": "field", "materials[]": "material"}
+    defs = {"items[]": "item", "form.pages[].fields[]": "field", "materials[]": "material", "": None}
     checked = 0
     for sheet in SHEETS:
         for column in sheet.columns:
-            if not column.codec.values or sheet.json_path not in defs:
+            if not column.codec.values or sheet.json_path not in defs or not column.path:
                 continue
-            node = schema["$defs"][defs[sheet.json_path]]["properties"][column.path[0]]
+            at = schema["$defs"][defs[sheet.json_path]] if defs[sheet.json_path] else schema
+            node = at["properties"][column.path[0]]
             enum = node.get("enum") or node["items"]["enum"]
             assert set(column.codec.values) == set(enum), (sheet.name, column.header)
             checked += 1
-    assert checked >= 7      # 办件类型, 通办范围, 类型, 显示方式, 证件种类, 地址范围, 附加校验, 形式
+    assert checked >= 9      # 类别, 办件类型, 通办范围, 类型, 显示方式, 证件种类, 地址范围, 附加校验, 形式
 
 
 def test_the_documentation_shows_the_columns_as_they_are() -> None:
@@ -181,7 +182,9 @@ def _set(sheet: str, ref: str, value) -> callable:  # noqa: ANN001
     (_set("问题", "A9", "nowhere"), "「问题」表第 9 行「所在页」列：“nowhere”不在「页面」表中"),
     (_set("材料", "C4", "999999999999"), "「材料」表第 4 行「所需事项」列："
                                          "所属事项 999999999999 不在本一件事中。"),
-    (_set("设置", "B10", "nobody"), "「设置」表第 10 行「内容」列：申请人姓名问题对应的字段 nobody 不存在。"),
+    (_set("设置", "B11", "nobody"), "「设置」表第 11 行「内容」列：申请人姓名问题对应的字段 nobody 不存在。"),
+    (_set("设置", "B7", "看病吃药"), "「设置」表第 7 行「内容」列：“看病吃药”不是可选的类别，"
+                                     "请从下拉列表中选：生育上学、"),
     (_set("问题", "Z1", "备用"), "「问题」表第 1 行「备用」列：不认识这一列"),
     (_set("选项", "A2", "ghost"), "「选项」表第 2 行「问题编号」列：问题“ghost”不在「问题」表中。"),
     (_set("示例答案", "C6", "也许"), "「示例答案」表第 6 行「答案」列：应填“是”或“否”"),
@@ -200,6 +203,27 @@ def test_a_broken_workbook_gets_one_sentence_naming_the_cell(newborn_book: Path,
                                                               expected: str) -> None:
     problems = _problems(_edited(newborn_book, tmp_path / "bad.xlsx", edit), tmp_path)
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_the_category_is_a_drop_down_of_chinese_names_and_round_trips(newborn_book: Path,
+                                                                       tmp_path: Path) -> None:
+    """The 设置 sheet's 类别 row offers the fixed list (Chinese names), and a name chosen there is the
+    bundle's category code in the JSON (the JSON code typed in the cell is read too)."""
+    from forms.catalogue import CATEGORY_NAMES
+
+    book = openpyxl.load_workbook(newborn_book)
+    sheet = book["设置"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == "类别")
+    assert sheet.cell(row, 2).value == "生育上学"
+    offered = [v for v in sheet.data_validations.dataValidation if f"B{row}" in str(v.sqref)]
+    assert offered and all(name in offered[0].formula1 for name in CATEGORY_NAMES.values())
+    for typed, code in (("养老敬老", "elderly"), ("housing", "housing")):
+        built = build([_edited(newborn_book, tmp_path / f"{code}.xlsx", _set("设置", f"B{row}", typed))],
+                      tmp_path / code)
+        assert json.loads((tmp_path / code / "newborn.json").read_text(encoding="utf-8"))["category"] == code
+        assert built.bundle_ids == ["newborn"]
+    build([_edited(newborn_book, tmp_path / "none.xlsx", _set("设置", f"B{row}", None))], tmp_path / "none")
+    assert "category" not in json.loads((tmp_path / "none" / "newborn.json").read_text(encoding="utf-8"))
 
 
 def test_what_people_type_is_read_kindly(newborn_book: Path, tmp_path: Path) -> None:

@@ -46,6 +46,16 @@ def test_screen_meets_elderly_friendly_rules(make_kiosk, screen_id, size, large)
     assert not problems, f"{screen_id}:\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize(("size", "large"), [*MODES, pytest.param((1920, 1080), True, id="landscape-large")])
+def test_a_chosen_category_meets_the_rules_too(make_kiosk, size, large):
+    """选择要办的事 with 养老敬老 chosen: the filled chip's white text, the band in every window."""
+    kiosk = make_kiosk(size=size, large_text=large)
+    show_screen(kiosk, "choose_bundle:category")
+    settle(kiosk.app)
+    problems = _problems(kiosk, large, check_targets=True)
+    assert not problems, "choose_bundle:category:\n" + "\n".join(problems)
+
+
 @pytest.mark.parametrize("screen_id", list(SCREENS))
 def test_every_screen_has_a_spoken_prompt_and_read_aloud_repeats_it(make_kiosk, screen_id):
     kiosk = make_kiosk()

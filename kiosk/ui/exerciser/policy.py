@@ -115,7 +115,10 @@ class Guide:
             return [Op("wait", arg=4.0)] if rng.random() < 0.5 else [Op("tap", "scanManual")]
         if screen == "identified":
             return [Op("tap", "startButton")]
-        if screen == "choose_bundle":
+        if screen == "choose_bundle":      # now and then a category chip first (按类别), then a tile
+            chips = sorted(n for n in names if n.startswith("category_"))
+            if chips and rng.random() < 0.4:
+                return [Op("tap", rng.choice(chips))]
             tiles = sorted(n for n in names if n.startswith("bundle_"))
             return [Op("tap", rng.choice(tiles))] if tiles else []
         if screen == "credit_notice":

@@ -8,6 +8,12 @@ Keyboard ignores "prefer Latin", and kept them as pinyin it never committed) —
 the handwriting package's `rank_by_pinyin`: whole or partial syllables, any reading of a
 polyphone, the items inside a bundle after the titles. The most used bundles come first (a
 usage-count callable, so the count can come from the store's figures; by default catalogue order).
+
+Why categories (按类别): with 22 bundles the grid is five screens of scrolling. A band of chips
+above it (全部, then the catalogue's categories in `forms.catalogue.CATEGORY_NAMES` order) narrows
+it to a handful in one tap. The filtering, the counts and the order live here, not in QML; a search
+looks across every category (the resident who types 退休 should not first have to guess its chip),
+and a session's choice of chip never greets the next resident (`wipe`, and 返回 off the screen).
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ class BundleTile:
     initials: str      # "txyjjs" for 退休一件事: first letters of every character's pinyin
     item_names: str
     items: tuple[str, ...] = ()
+    category: str = ""  # a code of forms.catalogue.CATEGORY_NAMES; "" only under 全部
 
     @classmethod
     def of(cls, bundle: Bundle) -> BundleTile:
@@ -60,7 +67,7 @@ class BundleTile:
         time_text = "当场办结（即办）" if not promised else f"最长约 {max(promised)} 个工作日办结"
         return cls(bundle.id, bundle.name, icon_url(bundle.icon), bundle.description, len(bundle.items),
                    time_text, pinyin_initials(bundle.name), "".join(i.name for i in bundle.items),
-                   tuple(i.name for i in bundle.items))
+                   tuple(i.name for i in bundle.items), bundle.category)
 
     def matches(self, query: str) -> bool:
         """Chinese words in the name or an item's name, or pinyin initials of the name."""
@@ -91,19 +98,27 @@ _ATTRS = {"bundleId": "id", "name": "name", "icon": "icon", "description": "desc
           "itemCount": "item_count", "timeText": "time_text"}
 
 
+ALL_NAME = "全部"
+
+
 class BundleListModel(QAbstractListModel):
-    """Tiles, most used first, filtered by `query`. `choose(id)` starts that bundle's form."""
+    """Tiles, most used first, filtered by `query` (across every category) or else by `category`.
+    `choose(id)` starts that bundle's form; `chooseCategory(code)` narrows the tiles ("" = 全部)."""
 
     queryChanged = Signal()
+    categoryChanged = Signal()      # also: the grid goes back to its top (QML listens)
 
     def __init__(self, catalogue: Catalogue | Callable[[], Catalogue], on_choose: Callable[[str], None],
-                 usage_count: Callable[[str], int] | None = None, parent: QObject | None = None) -> None:
+                 usage_count: Callable[[str], int] | None = None, parent: QObject | None = None,
+                 say: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self._on_choose = on_choose
         self._usage_count = usage_count or (lambda _bundle_id: 0)
         self._catalogue = catalogue if callable(catalogue) else (lambda: catalogue)
+        self._say = say or (lambda _text: None)
         self._tiles: list[BundleTile] | None = None
         self._query = ""
+        self._category = ""
         self._shown_tiles: list[BundleTile] | None = None
 
     @property
@@ -123,6 +138,9 @@ class BundleListModel(QAbstractListModel):
     def _shown(self, tiles: list[BundleTile]) -> None:
         self._shown_tiles = tiles
 
+    def _searching(self) -> bool:
+        return self._query.strip() != ""
+
     def _ordered(self) -> list[BundleTile]:
         # sorted() is stable: equal counts keep the catalogue's order.
         ranked = sorted(self._all, key=lambda tile: -self._usage_count(tile.id))
@@ -132,13 +150,25 @@ class BundleListModel(QAbstractListModel):
 
             by_id = {tile.id: tile for tile in ranked}
             return [by_id[i] for i in rank_by_pinyin(query, [(t.id, [t.name, *t.items]) for t in ranked])]
-        return [tile for tile in ranked if tile.matches(self._query)]
+        if query:
+            return [tile for tile in ranked if tile.matches(self._query)]
+        return [tile for tile in ranked if not self._category or tile.category == self._category]
 
     def _reload(self) -> None:
         self.beginResetModel()
         self._shown = self._ordered()
         self.endResetModel()
         self.queryChanged.emit()
+
+    def category_counts(self) -> list[tuple[str, str, int]]:
+        """(code, name, how many bundles) for the band: 全部 ("") first, then each category of
+        CATEGORY_NAMES that has a bundle in this catalogue, in that fixed order (a chip that opened
+        an empty grid would only disappoint)."""
+        from forms.catalogue import CATEGORY_NAMES
+
+        counts = {code: sum(tile.category == code for tile in self._all) for code in CATEGORY_NAMES}
+        return [("", ALL_NAME, len(self._all))] + [(code, CATEGORY_NAMES[code], n)
+                                                   for code, n in counts.items() if n]
 
     # --- QAbstractListModel ----------------------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -162,14 +192,44 @@ class BundleListModel(QAbstractListModel):
 
     def _set_query(self, value: str) -> None:
         if value != self._query:
+            searching = self._searching()
             self._query = value
             self._reload()
+            if searching != self._searching():
+                self.categoryChanged.emit()    # the band shows 全部 while searching, and back after
 
     query = Property(str, _get_query, _set_query, notify=queryChanged)
 
     @Property(int, notify=queryChanged)
     def count(self) -> int:
         return len(self._shown)
+
+    def _get_category(self) -> str:
+        """The chip shown as chosen: 全部 ("") while a search is on, for a search looks everywhere."""
+        return "" if self._searching() else self._category
+
+    category = Property(str, _get_category, notify=categoryChanged)
+
+    @Property(list, notify=categoryChanged)
+    def categories(self) -> list[dict]:
+        """The band's chips: [{code, name, count, chosen}], 全部 first."""
+        chosen = self._get_category()
+        return [{"code": code, "name": name, "count": count, "chosen": code == chosen}
+                for code, name, count in self.category_counts()]
+
+    @Slot(str)
+    def chooseCategory(self, code: str) -> None:
+        """A chip tapped: only that category's tiles (a search typed before is put away, or the
+        chip would seem to do nothing), and the name and count said aloud."""
+        known = {c: (name, n) for c, name, n in self.category_counts()}
+        if code not in known:
+            return
+        self._category = code
+        self._query = ""
+        self._reload()
+        self.categoryChanged.emit()
+        name, count = known[code]
+        self._say(f"{name}，共 {count} 件事。" if code else f"全部，共 {count} 件事。")
 
     @Property(str, notify=queryChanged)
     def emptyText(self) -> str:
@@ -194,9 +254,17 @@ class BundleListModel(QAbstractListModel):
     def ids(self) -> list[str]:
         return [tile.id for tile in self._shown]
 
+    def reset_category(self) -> None:
+        """Back to 全部 without a word (返回 off the screen, the session's end)."""
+        if self._category:
+            self._category = ""
+            self._reload()
+            self.categoryChanged.emit()
+
     def wipe(self) -> None:
-        """A search typed by one resident must not greet the next."""
+        """A search typed, or a category chosen, by one resident must not greet the next."""
         self._set_query("")
+        self.reset_category()
 
 
 class RecentUsage(QObject):

@@ -1,26 +1,47 @@
 // 选择要办的事: big tiles (icon, plain name, what it is for, how long), most used first, and a
-// search box that takes Chinese words or pinyin initials ("txyj" finds 退休一件事).
+// search box that takes Chinese words or pinyin initials ("txyj" finds 退休一件事). Above the tiles
+// a band of category chips (全部, 生育上学 …): one tap narrows 22 tiles to a handful. The band and
+// the search stay put while the tiles scroll under them; the band's size depends on the window
+// and the text size only, never on the chosen chip, so switching moves nothing under a finger.
+// Which tiles, their counts and the chosen chip all come from the view-model (bundles).
 import QtQuick
 import "../components"
 
 Item {
     id: screen
     readonly property bool landscape: width > height
+    readonly property int contentWidth: Math.min(width - 96, landscape ? 1760 : 984)
+    // The title only in portrait: a landscape window is short, and the top bar names the screen.
+    readonly property bool titled: !landscape
+    // With the keyboard up (a search being typed) the screen is short: the title and the chips
+    // give their room to the results, for a search looks across every category anyway.
+    readonly property bool roomy: height >= 48 + (titled ? titleText.implicitHeight + header.spacing : 0)
+                                           + searchRow.height + header.spacing + band.height
+                                           + tiles.tileHeight / 2 + Theme.buttonHeight
 
-    ScreenColumn {
-        id: page
-        anchors.fill: parent
-        maxWidth: screen.landscape ? 1760 : 984
+    Connections {
+        target: bundles
+        function onCategoryChanged() { page.contentY = 0 }   // a new category is read from its top
+    }
+
+    Column {
+        id: header
+        x: (screen.width - width) / 2
+        y: 48
+        width: screen.contentWidth
         spacing: 28
 
         KText {
+            id: titleText
             width: parent.width
+            visible: screen.roomy && screen.titled
             text: "您要办理什么事？"
             font.pixelSize: Theme.title
             font.bold: true
         }
 
         Row {
+            id: searchRow
             width: parent.width
             spacing: 20
             KioskTextField {
@@ -46,6 +67,88 @@ Item {
                 onClicked: { search.input.focus = false; bundles.clearQuery() }
             }
         }
+
+        // 全部 + the categories, in as few equal rows as fit without cutting a name: one row in a
+        // landscape window, two in portrait (5 + 4). The chosen chip is filled, framed in orange
+        // and ticked (✓), so it never rests on colour alone.
+        Grid {
+            id: band
+            objectName: "categoryBand"
+            visible: screen.roomy
+            width: parent.width
+            spacing: 12
+            readonly property int chipCount: bundles.categories.length
+            readonly property real widest: {
+                let w = chipCountMetrics.advanceWidth("✓ 99 件")
+                for (const c of bundles.categories)
+                    w = Math.max(w, chipNameMetrics.advanceWidth(c.name))
+                return Math.ceil(w) + 32
+            }
+            readonly property int fitting: Math.max(1, Math.floor((width + spacing) / (widest + spacing)))
+            readonly property int rowCount: Math.max(1, Math.ceil(chipCount / fitting))
+            columns: Math.max(1, Math.ceil(chipCount / rowCount))
+            readonly property int chipWidth: Math.floor((width - (columns - 1) * spacing) / columns)
+            FontMetrics { id: chipNameMetrics; font.family: Theme.fontFamily; font.pixelSize: Theme.body; font.bold: true }
+            FontMetrics { id: chipCountMetrics; font.family: Theme.fontFamily; font.pixelSize: Theme.small; font.bold: true }
+
+            Repeater {
+                model: bundles.categories
+                delegate: Rectangle {
+                    id: chip
+                    required property var modelData
+                    readonly property bool chosen: modelData.chosen
+                    readonly property int frame: chosen ? 6 : 3     // the chosen one: a thicker frame
+                    objectName: "category_" + (modelData.code !== "" ? modelData.code : "all")
+                    width: band.chipWidth
+                    height: Theme.buttonHeight
+                    radius: Theme.radius
+                    color: chosen ? (chipArea.pressed ? Theme.primaryPressed : Theme.primary)
+                                  : (chipArea.pressed ? Theme.surfaceAlt : Theme.secondary)
+                    border.width: frame
+                    border.color: chosen ? Theme.focus : Theme.primary
+                    Accessible.role: Accessible.Button
+                    Accessible.name: (chosen ? "已选 " : "") + modelData.name + "，" + modelData.count + " 件事"
+
+                    Column {
+                        anchors.centerIn: parent
+                        width: parent.width - 16
+                        spacing: 4
+                        KText {
+                            width: parent.width
+                            horizontalAlignment: Text.AlignHCenter
+                            text: chip.modelData.name
+                            color: chip.chosen ? Theme.onPrimary : Theme.onSecondary
+                            font.pixelSize: Theme.body
+                            font.bold: true
+                            lineHeight: 1.0
+                            wrapMode: Text.NoWrap
+                        }
+                        KText {
+                            width: parent.width
+                            horizontalAlignment: Text.AlignHCenter
+                            text: (chip.chosen ? "✓ " : "") + chip.modelData.count + " 件"
+                            color: chip.chosen ? Theme.onPrimary : Theme.onSecondary
+                            font.pixelSize: Theme.small
+                            font.bold: true
+                            lineHeight: 1.0
+                            wrapMode: Text.NoWrap
+                        }
+                    }
+                    MouseArea {
+                        id: chipArea
+                        anchors.fill: parent
+                        onClicked: { search.input.focus = false; bundles.chooseCategory(chip.modelData.code) }
+                    }
+                }
+            }
+        }
+    }
+
+    ScreenColumn {
+        id: page
+        anchors { left: parent.left; right: parent.right; top: header.bottom; bottom: parent.bottom; topMargin: -20 }
+        maxWidth: screen.landscape ? 1760 : 984
+        spacing: 28
 
         KText {
             width: parent.width
