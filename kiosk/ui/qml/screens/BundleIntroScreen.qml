@@ -188,7 +188,6 @@ Item {
             BigButton {
                 id: startButton
                 objectName: "startFormButton"
-                visible: !handling.nothingHere      // nothing this station can take: 返回 only
                 anchors.verticalCenter: parent.verticalCenter
                 width: screen.landscape ? Math.min(640, parent.width / 2) : parent.width
                 text: "开始填写"
