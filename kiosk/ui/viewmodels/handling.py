@@ -102,7 +102,8 @@ class HandlingViewModel(QObject):
             return ""
         said = self._heading + "。" + "".join(line["sentence"] for line in self._lines)
         if self._nothing_here and not self._provisional:
-            said += "本站不能替您提交。请点“回首页”。"
+            # after the screen's fixed prompt (…点击确认无误): here there is no 确认 to press
+            said = "不过，" + said + "本站不能替您提交，这一页没有确认，请点“回首页”。"
         return said
 
     def wipe(self) -> None:
