@@ -14,8 +14,9 @@ from tests.ui.qml_tree import strings_in_tree
 from tests.ui.test_form_flow import answer_everything, find, find_item, tap
 
 
-def _intro_then_review(kiosk, bundle_id: str) -> tuple[str, bool]:
-    """Walk the bundle by touch; returns 办理须知's notice heading and whether 开始填写 showed."""
+def _intro_then_review(kiosk, bundle_id: str) -> tuple[str, str, bool]:
+    """Walk the bundle by touch; returns 办理须知's notice heading and note, and whether 开始填写
+    showed."""
     shown: dict = {}
     original = kiosk.shell.property
 
@@ -23,12 +24,13 @@ def _intro_then_review(kiosk, bundle_id: str) -> tuple[str, bool]:
         if original("screen") == "bundle_intro" and "heading" not in shown:
             settle(kiosk.app, 1)
             shown["heading"] = find(kiosk, "handlingHeading").property("text")
+            shown["note"] = find(kiosk, "handlingNote").property("text")
             shown["start"] = find(kiosk, "startFormButton").isVisible()
 
     kiosk.shell.changed.connect(watch_intro)
     answer_everything(kiosk, bundle_id)
     kiosk.shell.changed.disconnect(watch_intro)
-    return shown.get("heading", ""), shown.get("start", False)
+    return shown.get("heading", ""), shown.get("note", ""), shown.get("start", False)
 
 
 @pytest.mark.slow
@@ -36,13 +38,13 @@ def test_the_card_says_elsewhere_but_the_elders_household_is_served_here(make_ki
     """高龄津贴 for an elder registered in 沈阳市铁西区, asked by a son whose card is from 营口:
     the card alone says 本站不能办理 (provisional, 开始填写 stays); the answers say 本站代收."""
     kiosk = make_kiosk()
-    heading, start_shown = _intro_then_review(kiosk, "senior_allowance")
-    assert heading.startswith("！ 按身份证上的住址初步判断") and "填写后会按户籍再核对" in heading
+    heading, note, start_shown = _intro_then_review(kiosk, "senior_allowance")
+    assert heading == "！ 这件事本站不能办理" and "初步判断" in note and "按户籍再核对" in note
     assert start_shown
     assert find(kiosk, "reviewConfirmButton").isVisible()
     assert find_item(kiosk, "reviewHomeButton") is None or not find(kiosk, "reviewHomeButton").isVisible()
     assert "本站代收" in " ".join(strings_in_tree(kiosk))
-    assert "初步判断" not in kiosk.handling.property("heading")
+    assert kiosk.handling.property("note") == "" and not find(kiosk, "handlingNote").isVisible()
     tap(kiosk, "reviewConfirmButton")
     assert not kiosk.form.property("reviewErrorsShown")
 
@@ -52,7 +54,7 @@ def test_nothing_this_station_can_take_ends_at_review_with_where_to_go(make_kios
     """入学报名 of a child registered in 铁岭市昌图县 (属地 only): 核对 offers no 确认, says where to go
     and takes the resident home."""
     kiosk = make_kiosk()
-    _, start_shown = _intro_then_review(kiosk, "school_enrolment")
+    _, _, start_shown = _intro_then_review(kiosk, "school_enrolment")
     assert start_shown
     assert not find(kiosk, "reviewConfirmButton").isVisible()
     assert find(kiosk, "reviewHomeButton").isVisible()

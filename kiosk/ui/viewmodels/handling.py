@@ -19,6 +19,9 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.ui.journey import Journey
 
+# 办理须知 knows the card only: the household answers (the person concerned) may change the outcome.
+PROVISIONAL_NOTE = "这是按身份证上的住址初步判断的，填写后会按户籍再核对。"
+
 
 class HandlingViewModel(QObject):
     changed = Signal()
@@ -36,6 +39,7 @@ class HandlingViewModel(QObject):
         self._heading = ""
         self._any_refused = False
         self._provisional = False
+        self._note = ""
 
     lines = Property("QVariantList", lambda self: self._lines, notify=changed)
     shown = Property(bool, lambda self: self._shown, notify=changed)           # anything to tell?
@@ -44,6 +48,7 @@ class HandlingViewModel(QObject):
     anyRefused = Property(bool, lambda self: self._any_refused, notify=changed)
     # 办理须知: judged from the card only, said so; 核对信息 (with the household answers): final
     provisional = Property(bool, lambda self: self._provisional, notify=changed)
+    note = Property(str, lambda self: self._note, notify=changed)     # 办理须知: why it may change
 
     @Slot()
     def refresh_intro(self) -> None:
@@ -92,15 +97,14 @@ class HandlingViewModel(QObject):
             elif notable:
                 self._heading = "异地也能办：本站代收"
             if provisional and self._heading:
-                self._heading = ("按身份证上的住址初步判断：" + self._heading
-                                 + "。填写后会按户籍再核对")
+                self._note = PROVISIONAL_NOTE
         self.changed.emit()
 
     def spoken(self) -> str:
         """Said after 办理须知's own prompt: the heading and each sentence, in order."""
         if not self._shown:
             return ""
-        said = self._heading + "。" + "".join(line["sentence"] for line in self._lines)
+        said = self._heading + "。" + "".join(line["sentence"] for line in self._lines) + self._note
         if self._nothing_here and not self._provisional:
             # after the screen's fixed prompt (…点击确认无误): here there is no 确认 to press
             said = "不过，" + said + "本站不能替您提交，这一页没有确认，请点“回首页”。"

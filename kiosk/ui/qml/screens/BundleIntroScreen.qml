@@ -49,6 +49,7 @@ Item {
             heading: handling.heading
             lines: handling.lines
             warn: handling.anyRefused
+            note: handling.note
         }
 
         // 样表 and 看视频 (kiosk/ui/viewmodels/guides.py): how it is filled in, what to bring.
