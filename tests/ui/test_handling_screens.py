@@ -39,7 +39,7 @@ def test_the_card_says_elsewhere_but_the_elders_household_is_served_here(make_ki
     the card alone says 本站不能办理 (provisional, 开始填写 stays); the answers say 本站代收."""
     kiosk = make_kiosk()
     heading, note, start_shown = _intro_then_review(kiosk, "senior_allowance")
-    assert heading == "！ 这件事本站不能办理" and "初步判断" in note and "按户籍再核对" in note
+    assert heading == "！ 这件事本站可能不能办理" and "初步判断" in note and "按户籍再核对" in note
     assert start_shown
     assert find(kiosk, "reviewConfirmButton").isVisible()
     assert find_item(kiosk, "reviewHomeButton") is None or not find(kiosk, "reviewHomeButton").isVisible()

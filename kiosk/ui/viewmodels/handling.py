@@ -90,10 +90,11 @@ class HandlingViewModel(QObject):
             self._nothing_here = bool(decisions) and not any(d.here for d in decisions)
             refused = sum(1 for d in decisions if not d.here)
             self._any_refused = refused > 0
+            maybe = "可能" if provisional else ""      # the card only: not yet a decision
             if self._nothing_here:
-                self._heading = "这件事本站不能办理"
+                self._heading = f"这件事本站{maybe}不能办理"
             elif refused:
-                self._heading = f"有 {refused} 件要回户籍所在地办理"
+                self._heading = f"{maybe}有 {refused} 件要回户籍所在地办理"
             elif notable:
                 self._heading = "异地也能办：本站代收"
             if provisional and self._heading:
