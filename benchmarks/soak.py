@@ -264,15 +264,23 @@ class Soak:
         self.server.server_close()
 
     def _bundles(self) -> list[str]:
+        """The bundles whose worked example (variant 0) this station can take at least one item
+        of (通办, forms.handling): an example resident registered elsewhere for every item is sent
+        home at 核对 and saves nothing, so they are not a session that ends with a receipt."""
+        from forms.engine import FormSession
         from forms.examples import example
+        from forms.handling import decide_all, resident_place
 
         names = []
         for bundle in self.kiosk.journey.catalogue.bundles:
             try:
-                example(bundle.id, 0)
-                names.append(bundle.id)
+                sample = example(bundle.id, 0)
             except Exception:  # noqa: BLE001 - a bundle without a worked example is skipped
                 continue
+            form = FormSession(bundle, applicant=sample.get("applicant"), answers=sample["answers"])
+            place = resident_place(bundle, form.answers(), form.applicant)
+            if any(d.here for d in decide_all(form.applicable_items(), place, self.config.station_division)):
+                names.append(bundle.id)
         return names or ["retirement"]
 
     def close(self) -> None:

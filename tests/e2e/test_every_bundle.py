@@ -26,6 +26,7 @@ from kiosk.ui.app import build
 from kiosk.ui.screenshots import settle
 from sync.platform.server import start_in_thread
 from sync.platform.service import PlatformService
+from tests.serving import station_serving
 from tests.ui.credit_touch import pass_credit_notice
 from tests.ui.qml_tree import strings_in_tree
 from tests.ui.test_form_flow import answer_current, find, find_item, tap, type_text
@@ -66,8 +67,10 @@ class Station:
     """The demo station: pty reader and printer simulators, the camera simulator, the encrypted
     store, the delivery worker and the reference platform on 127.0.0.1."""
 
-    def __init__(self, tmp_path, qtbot) -> None:
+    def __init__(self, tmp_path, qtbot, station_id: str | None = None) -> None:
         self.config = demo_config(None, tmp_path / "data")
+        if station_id is not None:      # 通办: a station that serves the example's resident
+            self.config = self.config.with_overrides({"station": {"id": station_id}})
         self.sync = open_sync(self.config, demo=True, on_status=lambda status: None, poll_s=3600)
         self.kiosk = build(self.config, voice_enabled=False, open_station_devices=True,
                            allow_simulators=True, store=self.sync.store)
@@ -112,8 +115,13 @@ class Station:
 
 
 @pytest.fixture
-def station(qapp, qtbot, tmp_path):
-    built = Station(tmp_path, qtbot)
+def station(qapp, qtbot, tmp_path, request):
+    """The demo station; for a test walking one bundle (its `bundle_id` parameter), a station in
+    the county of the worked example's resident, which can take its items."""
+    params = getattr(getattr(request.node, "callspec", None), "params", {})
+    bundle_id = params.get("bundle_id")
+    station_id = station_serving(bundle_id, richest_variant(bundle_id)) if bundle_id else None
+    built = Station(tmp_path, qtbot, station_id)
     yield built
     built.close()
     assert not built.kiosk.qml_warnings, "Qt/QML warnings:\n" + "\n".join(built.kiosk.qml_warnings)

@@ -31,8 +31,10 @@ def make_kiosk(qapp, tmp_path):
     built = []
     stores = []
 
-    def factory(size=(1080, 1920), large_text=False, **ui):
+    def factory(size=(1080, 1920), large_text=False, station_id: str | None = None, **ui):
         config = defaults()
+        if station_id is not None:       # 通办 compares the resident's place with this station's
+            config = config.with_overrides({"station": {"id": station_id}})
         if ui:
             config = config.with_overrides({"ui": ui})
         clock = FakeClock()

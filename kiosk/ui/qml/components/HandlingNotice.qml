@@ -7,6 +7,7 @@ Rectangle {
     property string heading: ""
     property var lines: []          // [{sentence, here}]
     property bool warn: false       // something must be done elsewhere
+    property string note: ""        // 办理须知: judged from the card only, checked again at 核对
     objectName: "handlingNotice"
     height: column.implicitHeight + 48
     radius: Theme.radius
@@ -24,6 +25,13 @@ Rectangle {
             text: (notice.warn ? "！ " : "") + notice.heading
             font.pixelSize: Theme.button
             font.bold: true
+        }
+        KText {
+            objectName: "handlingNote"
+            width: parent.width
+            visible: notice.note !== ""
+            text: notice.note
+            color: Theme.textMuted
         }
         Repeater {
             model: notice.lines

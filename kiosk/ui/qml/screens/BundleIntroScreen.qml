@@ -49,6 +49,7 @@ Item {
             heading: handling.heading
             lines: handling.lines
             warn: handling.anyRefused
+            note: handling.note
         }
 
         // 样表 and 看视频 (kiosk/ui/viewmodels/guides.py): how it is filled in, what to bring.
@@ -188,7 +189,6 @@ Item {
             BigButton {
                 id: startButton
                 objectName: "startFormButton"
-                visible: !handling.nothingHere      // nothing this station can take: 返回 only
                 anchors.verticalCenter: parent.verticalCenter
                 width: screen.landscape ? Math.min(640, parent.width / 2) : parent.width
                 text: "开始填写"

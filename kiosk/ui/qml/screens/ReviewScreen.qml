@@ -113,9 +113,19 @@ Item {
 
         BigButton {
             objectName: "reviewConfirmButton"
+            // nothing left that this station can take (通办, with the answers): no 确认, 回首页
+            visible: !handling.nothingHere
             width: parent.width
             text: "确认无误，下一步"
             onClicked: form.confirmReview()
+        }
+        BigButton {
+            objectName: "reviewHomeButton"
+            visible: handling.nothingHere
+            width: parent.width
+            text: "回首页"
+            hint: "这件事请到上面写的地方办理"
+            onClicked: shell.finish()
         }
         // Under the button it explains: above the answers it pushed every 修改 and 确认 down.
         ErrorSummary {
