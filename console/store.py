@@ -229,6 +229,14 @@ def _alert_rows(
     return close_rows, past_rows, open_rows
 
 
+
+def _where(*filters: tuple[str, list[Any]] | None) -> tuple[str, list[Any]]:
+    """The WHERE clause of the filters asked for (None: not asked for) and their parameters, in
+    order: the list, alert, rating and 差评整改 queries each filter the same way."""
+    given = [f for f in filters if f is not None]
+    params = [value for _, values in given for value in values]
+    return ("WHERE " + " AND ".join(cond for cond, _ in given)) if given else "", params
+
 class StoreError(Exception):
     """The console's database cannot be opened or used (message in Chinese)."""
 
@@ -576,23 +584,15 @@ class Store:
         """
         now = self.clock() if now is None else now
         cutoff = now - states.OFFLINE_AFTER_S
-        conds, params = [], [cutoff]
-        if county:
-            conds.append("t.division_code = ?")
-            params.append(county)
-        if township:
-            conds.append("t.township = ?")
-            params.append(township)
-        if state:
-            conds.append(f"({self._state_expr()}) = ?")
-            params += [cutoff, state]
-        if version:
-            conds.append("s.software_version = ?")
-            params.append(version)
-        if search:
-            conds.append("(t.station_id LIKE ? OR t.name LIKE ? OR t.township LIKE ? OR t.address LIKE ?)")
-            params += [f"%{search}%"] * 4
-        where = ("WHERE " + " AND ".join(conds)) if conds else ""
+        where, filtered = _where(
+            ("t.division_code = ?", [county]) if county else None,
+            ("t.township = ?", [township]) if township else None,
+            (f"({self._state_expr()}) = ?", [cutoff, state]) if state else None,
+            ("s.software_version = ?", [version]) if version else None,
+            ("(t.station_id LIKE ? OR t.name LIKE ? OR t.township LIKE ? OR t.address LIKE ?)",
+             [f"%{search}%"] * 4) if search else None,
+        )
+        params = [cutoff, *filtered]
         sql = f"""SELECT t.station_id, t.division_code, t.city, t.county, t.township, t.name, t.address,
                          t.ring,
                          {self._state_expr()} AS state, s.last_seen, s.heartbeat_at, s.software_version,
@@ -959,16 +959,11 @@ class Store:
     ) -> list[dict[str, Any]]:
         """Alerts, newest first: id, station_id, kind, label, opened_at, closed_at, acknowledged_at,
         acknowledged_by, county, township, name, notes (count)."""
-        conds, params = [], []
-        if open_only:
-            conds.append("a.closed_at IS NULL")
-        if county:
-            conds.append("t.division_code = ?")
-            params.append(county)
-        if station_id:
-            conds.append("a.station_id = ?")
-            params.append(station_id)
-        where = ("WHERE " + " AND ".join(conds)) if conds else ""
+        where, params = _where(
+            ("a.closed_at IS NULL", []) if open_only else None,
+            ("t.division_code = ?", [county]) if county else None,
+            ("a.station_id = ?", [station_id]) if station_id else None,
+        )
         rows = self.query(
             f"""SELECT a.*, t.division_code, t.county, t.township, t.name,
                                 (SELECT COUNT(*) FROM alert_notes n WHERE n.alert_id = a.id) AS notes
@@ -1031,17 +1026,11 @@ class Store:
         """Ratings grouped by 'station' or 'bundle': key, total, levels {1..5: n}, bad (levels 1–2),
         good_rate (levels 4–5 / total). Days are inclusive 'YYYY-MM-DD'."""
         key = {"station": "r.station_id", "bundle": "r.bundle"}[by]
-        conds, params = [], []
-        if county:
-            conds.append("t.division_code = ?")
-            params.append(county)
-        if since_day:
-            conds.append("r.day >= ?")
-            params.append(since_day)
-        if until_day:
-            conds.append("r.day <= ?")
-            params.append(until_day)
-        where = ("WHERE " + " AND ".join(conds)) if conds else ""
+        where, params = _where(
+            ("t.division_code = ?", [county]) if county else None,
+            ("r.day >= ?", [since_day]) if since_day else None,
+            ("r.day <= ?", [until_day]) if until_day else None,
+        )
         rows = self.query(
             f"""SELECT {key} AS key, r.level, SUM(r.count) AS n FROM ratings r
                               JOIN stations t ON t.station_id = r.station_id {where}
@@ -1072,17 +1061,11 @@ class Store:
         rated_at, due_date, status, called_back_at, callback_note, measures, closed_at, handled_by,
         county, township, name, overdue (no call-back yet and the due day has passed)."""
         today_s = (today or _today(self.clock())).isoformat()
-        conds, params = [], []
-        if county:
-            conds.append("t.division_code = ?")
-            params.append(county)
-        if status:
-            conds.append("r.status = ?")
-            params.append(status)
-        if overdue_only:
-            conds.append("r.status = 'open' AND r.due_date < ?")
-            params.append(today_s)
-        where = ("WHERE " + " AND ".join(conds)) if conds else ""
+        where, params = _where(
+            ("t.division_code = ?", [county]) if county else None,
+            ("r.status = ?", [status]) if status else None,
+            ("r.status = 'open' AND r.due_date < ?", [today_s]) if overdue_only else None,
+        )
         rows = self.query(
             f"""SELECT r.*, t.division_code, t.county, t.township, t.name FROM rectifications r
                               JOIN stations t ON t.station_id = r.station_id {where}
