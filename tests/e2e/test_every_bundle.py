@@ -63,6 +63,22 @@ def card_of(applicant: dict) -> IdCard:
         valid_to="2036-06-01", photo=fake_photo(applicant["id_number"]))
 
 
+def stop_demo_platform(sync) -> None:
+    """The network goes: the loopback platform stops listening (its demo timer too).
+
+    Stopping the server leaves the connections already open (HTTP/1.1 keep-alive, one per worker
+    thread) served by their handler threads, which a real outage would cut: so the delivery thread
+    is restarted and the GUI thread's session closed, and every later request must open a new
+    connection, which is refused."""
+    worker = sync.worker
+    worker.stop()
+    for close in sync._closers:  # noqa: SLF001 - the demo platform's own closer
+        close()
+    sync._closers.clear()  # noqa: SLF001
+    worker.client.close()
+    worker.start(poll_s=3600)
+
+
 class Station:
     """The demo station: pty reader and printer simulators, the camera simulator, the encrypted
     store, the delivery worker and the reference platform on 127.0.0.1."""
@@ -87,19 +103,7 @@ class Station:
         return PlatformService(self.platform_dir)
 
     def stop_platform(self) -> None:
-        """The network goes: the loopback platform stops listening (its demo timer too).
-
-        Stopping the server leaves the connections already open (HTTP/1.1 keep-alive, one per
-        worker thread) served by their handler threads, which a real outage would cut: so the
-        delivery thread is restarted and the GUI thread's session closed, and every later request
-        must open a new connection, which is refused."""
-        worker = self.sync.worker
-        worker.stop()
-        for close in self.sync._closers:  # noqa: SLF001 - the demo platform's own closer
-            close()
-        self.sync._closers.clear()  # noqa: SLF001
-        worker.client.close()
-        worker.start(poll_s=3600)
+        stop_demo_platform(self.sync)
 
     def restart_platform(self) -> None:
         """The network comes back: the same platform, on the same port."""

@@ -35,6 +35,7 @@ from tests.e2e.test_every_bundle import (
     screen,
     settle_materials,
     sign_by_finger,
+    stop_demo_platform,
 )
 from tests.ui.credit_touch import pass_credit_notice
 from tests.ui.qml_tree import strings_in_tree
@@ -70,14 +71,8 @@ class InstantStation:
         return PlatformService(self.platform_dir)
 
     def stop_platform(self) -> None:
-        """The network goes (as tests/e2e/test_every_bundle.py: new connections are refused)."""
-        worker = self.sync.worker
-        worker.stop()
-        for close in self.sync._closers:  # noqa: SLF001 - the demo platform's own closer
-            close()
-        self.sync._closers.clear()  # noqa: SLF001
-        worker.client.close()
-        worker.start(poll_s=3600)
+        """The network goes: new connections are refused."""
+        stop_demo_platform(self.sync)
 
     def close(self) -> None:
         self.kiosk.shutdown()
