@@ -144,18 +144,16 @@ def _ingest_worker(url: str, part: list[tuple[bytes, dict]], threads: int, ready
     store.close()
 
 
-def ingest_processes(
-    url: str, requests_: list[tuple[bytes, dict]], processes: int, threads: int = 64
-) -> float:
-    """Reports/s through Ingest.accept in `processes` processes on one database (wall clock)."""
+def _race(target, args_of_part, requests_: list[tuple[bytes, dict]], processes: int) -> tuple[float, list]:
+    """Split the reports by station over `processes` forked processes (each station's reports to
+    one process, in order, as a sticky load balancer would), start them together once all are
+    ready, and return the wall time until every one has reported, with what each put on `out`."""
     ctx = multiprocessing.get_context("fork")
     ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-    # each station's reports go to one process, in order (as a sticky load balancer would; any
-    # process would do, a stale one is only kept in the history)
     parts: list[list] = [[] for _ in range(processes)]
     for body, headers in requests_:
         parts[hash(headers["X-Station-Id"]) % processes].append((body, headers))
-    procs = [ctx.Process(target=_ingest_worker, args=(url, part, threads, ready, go, out)) for part in parts]
+    procs = [ctx.Process(target=target, args=(*args_of_part(part), ready, go, out)) for part in parts]
     for p in procs:
         p.start()
     for _ in procs:
@@ -166,6 +164,14 @@ def ingest_processes(
     wall = time.perf_counter() - start
     for p in procs:
         p.join()
+    return wall, results
+
+
+def ingest_processes(
+    url: str, requests_: list[tuple[bytes, dict]], processes: int, threads: int = 64
+) -> float:
+    """Reports/s through Ingest.accept in `processes` processes on one database (wall clock)."""
+    wall, results = _race(_ingest_worker, lambda part: (url, part, threads), requests_, processes)
     failed = sum(r[1] for r in results)
     if failed:
         raise SystemExit(f"ingest refused {failed} reports: {results[0][2]}")
@@ -230,24 +236,9 @@ def ingest_http(
     consoles = [_start_console(url) for _ in range(processes)]
     ports = [port for _, port in consoles]
     try:
-        ctx = multiprocessing.get_context("fork")
-        ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-        parts: list[list] = [[] for _ in range(clients)]
-        for body, headers in requests_:
-            parts[hash(headers["X-Station-Id"]) % clients].append((body, headers))
-        procs = [
-            ctx.Process(target=_http_client, args=(ports, part, threads, ready, go, out)) for part in parts
-        ]
-        for p in procs:
-            p.start()
-        for _ in procs:
-            ready.get()
-        start = time.perf_counter()
-        go.set()
-        errors = [e for _ in procs for e in out.get()]
-        rate = len(requests_) / (time.perf_counter() - start)
-        for p in procs:
-            p.join()
+        wall, results = _race(_http_client, lambda part: (ports, part, threads), requests_, clients)
+        errors = [e for result in results for e in result]
+        rate = len(requests_) / wall
         if errors:
             raise SystemExit(f"HTTP ingest: not all accepted ({errors[:4]})")
         return rate
