@@ -89,6 +89,11 @@ if [ "$DEV" = 1 ]; then
     stamp=".venv/.installed-dev"
 fi
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+# The dev install is a superset of the plain one: once it is current, the plain run must not
+# reinstall (a reinstall swaps cv2's files in place, under any test or kiosk importing it).
+if [ "$DEV" = 0 ] && [ -f .venv/.installed-dev ] && [ "$(cat .venv/.installed-dev)" = "$want" ]; then
+    stamp=".venv/.installed-dev"
+fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "安装 Python 依赖 ${extras}"
     .venv/bin/python -m pip install -q --upgrade pip

@@ -40,3 +40,6 @@ def test_the_demo_commands_setup_runs_to_the_end():
                             timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "完成" in result.stderr      # setup.sh reports progress on stderr
+    # The --dev install covers the plain one: reinstalling here would swap cv2's files in place
+    # under every other test importing it (it did, and crashed a worker).
+    assert "Python 依赖已是最新" in result.stderr, result.stderr
