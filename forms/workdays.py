@@ -30,6 +30,20 @@ def add_working_days(start: date, days: int, holidays: Collection[date] = (),
     return current
 
 
+def working_days_between(start: date, end: date, holidays: Collection[date] = (),
+                         workdays: Collection[date] = ()) -> int:
+    """How many working days come after `start` up to and including `end` (0 when end <= start).
+
+    The inverse of add_working_days: working_days_between(d, add_working_days(d, n)) == n. The
+    fleet console counts a 差评 call-back's days left and days overdue with it, so "还剩 3 个工作日"
+    and the due date it was computed from follow the same calendar."""
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        count += is_working_day(current, holidays, workdays)
+    return count
+
+
 def chinese_date(day: date) -> str:
     """The one way a date is written for a resident, on paper, on screen and in speech:
     2026年12月7日 (no leading zeros: that is also how it is read aloud)."""

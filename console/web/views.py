@@ -33,7 +33,7 @@ from flask import (
 from console import states
 from console.store import CALLBACK_WORKING_DAYS, Store
 from console.web import auth, present, queries
-from forms.workdays import is_working_day
+from forms.workdays import working_days_between
 
 PAGE_SIZE = 50
 PILOTS_SHOWN = 30           # the rollout page lists rolled-back pilots first, then updated, then waiting
@@ -76,15 +76,6 @@ def _bundle_names() -> dict[str, str]:
 
 def _today(store: Store) -> date:
     return datetime.fromtimestamp(store.clock()).date()
-
-
-def _working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
-    count, day = 0, start
-    while day < end:
-        day = date.fromordinal(day.toordinal() + 1)
-        count += is_working_day(day)
-    return count
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -445,8 +436,8 @@ def create_blueprint(store: Store) -> Blueprint:
                 "reason": "、".join(str(x) for x in r["reasons"]),
                 "rated_text": present.when(r["rated_at"], now), "station_name": r["name"] or r["station_id"],
                 "due_text": present.day_text(due) + " 前回访",
-                "overdue_days": _working_days_between(due, today),
-                "days_left": _working_days_between(today, due),
+                "overdue_days": working_days_between(due, today),
+                "days_left": working_days_between(today, due),
                 "called_back": r["status"] in ("called_back", "closed"),
                 "callback_text": present.when(r["called_back_at"], now), "callback_by": r["handled_by"],
                 "closed": r["status"] == "closed", "closed_text": present.when(r["closed_at"], now)})
