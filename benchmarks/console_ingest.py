@@ -263,10 +263,12 @@ def station_list(url: str, fleet: list[fleetsim.SimStation]) -> list[tuple[str, 
     timed(f"store.station_list() — all {len(fleet)} rows", lambda: store.station_list())
     timed("store.station_list(limit=100) + total", lambda: store.station_list(limit=100))
     timed("store.station_list(state=fault)", lambda: store.station_list(state="fault"))
+    last = (len(fleet) - 1) // 50 * 50      # the last page of 50: every station sorted worst first
+    timed("store.station_list(limit=50), last page", lambda: store.station_list(limit=50, offset=last))
+    timed("  same, order=area (the old order, for scale)",
+          lambda: store.station_list(limit=50, offset=last, order="area"))
     timed("store.state_counts()", lambda: store.state_counts())
-    page = _page_over_http(url, store)
-    if page is not None:
-        rows.append(page)
+    rows += _page_over_http(url, store)
     store.close()
     return rows
 
@@ -277,12 +279,12 @@ def _seconds(fn) -> float:  # noqa: ANN001
     return time.perf_counter() - start
 
 
-def _page_over_http(url: str, store) -> tuple[str, float] | None:  # noqa: ANN001
+def _page_over_http(url: str, store) -> list[tuple[str, float]]:  # noqa: ANN001
     """GET /stations as a logged-in province user, when the pages exist (console/web)."""
     try:
         from console.web.auth import add_user
     except ImportError:
-        return None
+        return []
     import requests
 
     add_user(store, "bench", "bench-password-1", None, "基准测试")
@@ -298,9 +300,12 @@ def _page_over_http(url: str, store) -> tuple[str, float] | None:  # noqa: ANN00
         session.post(f"{base}/login", data=data, timeout=30)
         first = session.get(f"{base}/stations", timeout=60)
         if first.status_code != 200 or "login" in first.url:
-            return ("GET /stations over HTTP (login failed, not measured)", float("nan"))
+            return [("GET /stations over HTTP (login failed, not measured)", float("nan"))]
         best = min(_seconds(lambda: session.get(f"{base}/stations", timeout=60)) for _ in range(3))
-        return ("GET /stations over HTTP (first page, logged in)", best)
+        last = f"{base}/stations?page={-(-len(store.station_list().rows) // 50)}"
+        slowest = min(_seconds(lambda: session.get(last, timeout=60)) for _ in range(3))
+        return [("GET /stations over HTTP (first page, logged in)", best),
+                ("GET /stations?page=<last> over HTTP", slowest)]
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -238,6 +238,17 @@ def reporting(fleet: list[SimStation]) -> list[SimStation]:
     return [s for s in fleet if not s.profile["offline_h"]]
 
 
+def _state_age_s(station: SimStation, state: str) -> float:
+    """How long a loaded station has been in its state: up to three days for 故障 and 需关注 (a
+    stuck queue: as long as it is stuck), up to a month for 正常. Drawn from the station's id, not
+    from the fleet's random stream, so the fleet itself stays what it was for each seed."""
+    if station.profile.get("stuck_h"):
+        return station.profile["stuck_h"] * 3600
+    spread = 72 * 3600 if state in (states.FAULT, states.ATTENTION) else 30 * 86400
+    digest = hashlib.sha256(f"since:{station.station_id}".encode()).digest()
+    return 600 + int.from_bytes(digest[:4], "big") % spread
+
+
 def load_into(store, fleet: list[SimStation], now: float) -> int:  # noqa: ANN001 - console.store.Store
     """Fast path for page tests: the stations and their current state straight into a store (no
     signatures, no history; alerts opened as ingest would open them)."""
@@ -263,6 +274,7 @@ def load_into(store, fleet: list[SimStation], now: float) -> int:  # noqa: ANN00
                 "last_seen": received,
                 "heartbeat_at": received,
                 "state": derived.state,
+                "state_since": received - _state_age_s(station, derived.state),
                 "alerts": list(derived.alerts),
                 "software_version": doc["software_version"],
                 "catalogue_version": doc["catalogue_version"],

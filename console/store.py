@@ -28,7 +28,7 @@ from typing import Any
 from console import states
 from forms.workdays import add_working_days
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: station_state.state_since, login_addresses
 DB_FILE = "console.sqlite3"
 CALLBACK_WORKING_DAYS = 15  # 差评整改: a call-back within 15 working days of the rating
 BAD_LEVELS = (1, 2)  # 不满意, 非常不满意
@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS station_state (
     heartbeat_at {real},
     seq BIGINT NOT NULL DEFAULT 0,
     state TEXT NOT NULL,                 -- ok / attention / fault (offline is decided at read time)
+    state_since {real},                  -- when `state` began (the list's order within a state)
     alerts TEXT NOT NULL DEFAULT '[]',   -- the open alert kinds, JSON list
     software_version TEXT NOT NULL DEFAULT '',
     catalogue_version TEXT NOT NULL DEFAULT '',
@@ -154,6 +155,12 @@ CREATE TABLE IF NOT EXISTS users (
     created_at {real} NOT NULL,
     last_login_at {real}
 );
+CREATE TABLE IF NOT EXISTS login_addresses (
+    remote_addr TEXT PRIMARY KEY,        -- wrong passwords per client address, across accounts
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    window_start {real} NOT NULL,        -- the counting window began (failures older are forgotten)
+    locked_until {real}
+);
 CREATE TABLE IF NOT EXISTS audit_log (
     id {serial},
     at {real} NOT NULL,
@@ -174,6 +181,17 @@ _DIALECT = {
     },
 }
 
+
+# Statements that bring a database of schema version N up to N + 1 (the tables new in N + 1
+# come from _SCHEMA's CREATE … IF NOT EXISTS; only changes to existing tables are here).
+_MIGRATIONS: dict[int, list[str]] = {
+    # a state's start was not kept before: the last report is the best guess there is
+    1: ["ALTER TABLE station_state ADD COLUMN state_since {real}",
+        "UPDATE station_state SET state_since = last_seen"],
+}
+
+# The station list's default order, worst first: 故障, then 离线, then 需关注, then 正常.
+WORST_FIRST = (states.FAULT, states.OFFLINE, states.ATTENTION, states.OK)
 
 _VALUES = re.compile(r"VALUES\s*\(\s*\?(?:\s*,\s*\?)*\s*\)")
 
@@ -449,6 +467,14 @@ class Store:
                 "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING",
                 (str(SCHEMA_VERSION),),
             )
+            version = int(self._exec(conn, "SELECT value FROM meta WHERE key = 'schema_version'")
+                          .fetchone()["value"])
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _MIGRATIONS[step]:
+                    conn.execute(statement.format(**_DIALECT[self.dialect]))
+            if version < SCHEMA_VERSION:
+                self._exec(conn, "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                           (str(SCHEMA_VERSION),))
 
     def schema_version(self) -> int:
         row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
@@ -571,16 +597,22 @@ class Store:
         offset: int = 0,
         now: float | None = None,
         version: str | None = None,
+        order: str = "worst",
     ) -> Page:
         """The station list: stations with their current state, offline decided now.
 
         Each row: station_id, division_code, city, county, township, name, address, ring,
         state (ok/attention/fault/offline), label (正常 / 需关注 / 故障 / 离线 N 小时), last_seen,
-        software_version, catalogue_version, queue_pending, queue_failed, queue_oldest_age_s,
-        last_sync_at, disk_free_mb, devices (dict), alerts (list of kinds), rollbacks.
-        Ordered by county, township, station; worst first is the page's choice (sort in Python or
-        pass state=…). `search` matches the id, name, township or address (substring); `version`
-        is a software version (exact).
+        state_since, software_version, catalogue_version, queue_pending, queue_failed,
+        queue_oldest_age_s, last_sync_at, disk_free_mb, devices (dict), alerts (list of kinds),
+        rollbacks. `search` matches the id, name, township or address (substring); `version` is a
+        software version (exact).
+
+        Order (`order="worst"`, the default): 故障, 离线, 需关注, 正常 (WORST_FIRST); within a
+        state the one that has been so longest first (offline: the oldest last report; the others:
+        the oldest `state_since`), stations that never reported last among the offline; then the
+        station id. That is a total order, so pages follow on without repeats or gaps while
+        nothing changes. `order="area"`: by county, township, station.
         """
         now = self.clock() if now is None else now
         cutoff = now - states.OFFLINE_AFTER_S
@@ -592,27 +624,48 @@ class Store:
             ("(t.station_id LIKE ? OR t.name LIKE ? OR t.township LIKE ? OR t.address LIKE ?)",
              [f"%{search}%"] * 4) if search else None,
         )
-        params = [cutoff, *filtered]
+        paging = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        if order == "area":
+            keys = f"""SELECT t.station_id AS station_id, t.division_code AS k1, t.township AS k2,
+                              t.station_id AS k3
+                       FROM stations t LEFT JOIN station_state s ON s.station_id = t.station_id {where}"""
+            key_params = filtered
+        elif order == "worst":
+            rank = " ".join(f"WHEN '{st}' THEN {n}" for n, st in enumerate(WORST_FIRST))
+            since = f"CASE WHEN state = '{states.OFFLINE}' THEN last_seen ELSE state_since END"
+            keys = f"""SELECT station_id, CASE state {rank} END AS k1, CASE WHEN {since} IS NULL
+                              THEN 1 ELSE 0 END AS k2, {since} AS k3
+                       FROM (SELECT t.station_id, {self._state_expr()} AS state, s.last_seen, s.state_since
+                             FROM stations t LEFT JOIN station_state s ON s.station_id = t.station_id
+                             {where}) w"""
+            key_params = [cutoff, *filtered]
+        else:
+            raise ValueError(f"unknown order {order!r}")
+        # The sort reads only the keys (one narrow row per station), the page's rows are joined
+        # after. Why: the last page sorts all 12 000 stations, and whole rows (devices JSON and
+        # all) cost several times more to sort than their keys.
         sql = f"""SELECT t.station_id, t.division_code, t.city, t.county, t.township, t.name, t.address,
-                         t.ring,
-                         {self._state_expr()} AS state, s.last_seen, s.heartbeat_at, s.software_version,
-                         s.catalogue_version, s.queue_pending, s.queue_failed, s.queue_oldest_age_s,
-                         s.last_sync_at, s.disk_free_mb, s.devices, s.alerts, s.rollbacks
-                  FROM stations t LEFT JOIN station_state s ON s.station_id = t.station_id
-                  {where} ORDER BY t.division_code, t.township, t.station_id"""
-        count_sql = (
-            f"SELECT COUNT(*) AS n FROM stations t LEFT JOIN station_state s "
-            f"ON s.station_id = t.station_id {where}"
-        )
-        count_params = params[1:]
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        rows = self.query(sql, params)
-        total = self._one(count_sql, count_params)["n"] if (limit is not None or offset) else len(rows)
+                         t.ring, {self._state_expr()} AS state, s.last_seen, s.heartbeat_at, s.state_since,
+                         s.software_version, s.catalogue_version, s.queue_pending, s.queue_failed,
+                         s.queue_oldest_age_s, s.last_sync_at, s.disk_free_mb, s.devices, s.alerts,
+                         s.rollbacks
+                  FROM ({keys} ORDER BY k1, k2, k3, station_id{paging}) k
+                  JOIN stations t ON t.station_id = k.station_id
+                  LEFT JOIN station_state s ON s.station_id = t.station_id
+                  ORDER BY k.k1, k.k2, k.k3, k.station_id"""
+        rows = self.query(sql, [cutoff, *key_params])
         for row in rows:
             row["devices"] = json.loads(row["devices"]) if row["devices"] else {}
             row["alerts"] = json.loads(row["alerts"]) if row["alerts"] else []
             row["label"] = states.label(row["state"], row["last_seen"], now)
+        if limit is not None or offset:
+            total = self._one(
+                f"SELECT COUNT(*) AS n FROM stations t LEFT JOIN station_state s "
+                f"ON s.station_id = t.station_id {where}",
+                filtered,
+            )["n"]
+        else:
+            total = len(rows)
         return Page(rows, int(total))
 
     def state_counts(self, county: str | None = None, now: float | None = None) -> dict[str, int]:
@@ -640,7 +693,7 @@ class Store:
             f"""SELECT t.*, {self._state_expr()} AS state, s.last_seen, s.heartbeat_at,
                          s.software_version, s.catalogue_version, s.queue_pending, s.queue_failed,
                          s.queue_oldest_age_s, s.last_sync_at, s.disk_free_mb, s.devices, s.alerts,
-                         s.rollbacks
+                         s.rollbacks, s.state_since
                   FROM stations t LEFT JOIN station_state s ON s.station_id = t.station_id
                   WHERE {" AND ".join(conds)}""",
             params,
@@ -757,6 +810,7 @@ class Store:
                         json.dumps(item["devices"], sort_keys=True),
                         item["rollbacks"],
                         figures,
+                        item["received_at"],  # state_since, if the state changes (see the SQL)
                     )
                 )
                 prev[sid] = {
@@ -817,12 +871,16 @@ class Store:
                 # the last report of a station in the batch wins: rows are applied in order
                 self._many(
                     conn,
-                    """
+                    f"""
                     INSERT INTO station_state (station_id, last_seen, heartbeat_at, seq, state, alerts,
                         software_version, catalogue_version, queue_pending, queue_failed, queue_oldest_age_s,
-                        last_sync_at, disk_free_mb, devices, rollbacks, figures_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (station_id) DO UPDATE SET last_seen = excluded.last_seen,
+                        last_sync_at, disk_free_mb, devices, rollbacks, figures_hash, state_since)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (station_id) DO UPDATE SET
+                        state_since = CASE WHEN station_state.state = excluded.state
+                            AND station_state.last_seen >= excluded.last_seen - {states.OFFLINE_AFTER_S}
+                            THEN station_state.state_since ELSE excluded.state_since END,
+                        last_seen = excluded.last_seen,
                         heartbeat_at = excluded.heartbeat_at, seq = excluded.seq, state = excluded.state,
                         figures_hash = excluded.figures_hash,
                         alerts = excluded.alerts, software_version = excluded.software_version,
@@ -903,7 +961,8 @@ class Store:
 
     def load_states(self, rows: list[dict[str, Any]]) -> int:
         """Fast path for page tests and the simulator: write current states directly (no reports,
-        no alerts history). Each row: the station_state columns (devices dict, alerts list)."""
+        no alerts history). Each row: the station_state columns (devices dict, alerts list);
+        `state_since` defaults to `last_seen`."""
         data = [
             (
                 r["station_id"],
@@ -921,6 +980,7 @@ class Store:
                 r.get("disk_free_mb"),
                 json.dumps(r.get("devices") or {}, sort_keys=True),
                 r.get("rollbacks", 0),
+                r.get("state_since", r["last_seen"]),
             )
             for r in rows
         ]
@@ -930,9 +990,10 @@ class Store:
                 """
                 INSERT INTO station_state (station_id, last_seen, heartbeat_at, seq, state, alerts,
                     software_version, catalogue_version, queue_pending, queue_failed, queue_oldest_age_s,
-                    last_sync_at, disk_free_mb, devices, rollbacks)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_sync_at, disk_free_mb, devices, rollbacks, state_since)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (station_id) DO UPDATE SET last_seen = excluded.last_seen, state = excluded.state,
+                    state_since = excluded.state_since,
                     alerts = excluded.alerts, software_version = excluded.software_version,
                     catalogue_version = excluded.catalogue_version, devices = excluded.devices""",
                 data,

@@ -228,8 +228,11 @@ def create_blueprint(store: Store) -> Blueprint:
         rows = []
         for s in listing.rows:
             reasons = [states.ALERTS[k][0] for k in s["alerts"] if k in states.ALERTS]
+            lasting = s["state"] in (states.FAULT, states.ATTENTION) and s["state_since"] is not None
             rows.append(s | {"state_label": s["label"], "reasons": reasons, "version": s["software_version"],
-                             "last_seen_text": present.ago(s["last_seen"], now)})
+                             "last_seen_text": present.ago(s["last_seen"], now),
+                             "state_for_text": f"已 {present.duration(now - s['state_since'])}" if lasting
+                             else ""})
         counts = store.state_counts(county=county, now=now)
         counts["total"] = sum(counts.values())
         pages = max(1, -(-listing.total // PAGE_SIZE))

@@ -200,6 +200,8 @@ def test_states_counts_and_county_scope_at_desktop_and_tablet(
     assert {k: shown[k] for k in counts} == counts
     assert counts["fault"] > 0 and counts["offline"] > 0 and counts["attention"] > 0
     assert len(find_all(browser, "#stations tbody tr")) == 50
+    assert "故障的排在最前" in find(browser, "#order-note").text
+    assert {el.text for el in find_all(browser, "#stations .state")} == {"故障"}   # worst first
     snap(browser, shots, "stations", DESKTOP)
     browser.get(f"{first.base}/overview")
     areas = find_all(browser, "#areas tbody tr")
@@ -230,6 +232,9 @@ def test_states_counts_and_county_scope_at_desktop_and_tablet(
     login(browser, second.base, *COUNTY)
     rows = find_all(browser, "#stations tbody tr")
     assert rows and all(r.get_attribute("data-station").startswith(faku.division_code) for r in rows)
+    rank = {"fault": 0, "offline": 1, "attention": 2, "ok": 3}
+    shown = [rank[el.get_attribute("class").split()[-1]] for el in find_all(browser, "#stations .state")]
+    assert shown == sorted(shown) and shown[0] < 3       # 故障, 离线, 需关注, 正常 in that order
     assert int(find(browser, "#state-counts .n[data-state=all]").text) == \
         sum(1 for s in fleet_db["fleet"] if s.division_code == faku.division_code)
     assert not find_all(browser, "select[name=county]")

@@ -75,7 +75,7 @@ def test_opening_twice_keeps_the_data(store: Store) -> None:
         else Store.open(data_dir=store.where.rsplit("/", 1)[0], clock=store.clock)
     )
     try:
-        assert again.schema_version() == 1
+        assert again.schema_version() == 2
         assert again.public_keys(["210102-0001"]) == {"210102-0001": "A" * 43 + "="}
     finally:
         again.close()
@@ -299,3 +299,74 @@ def test_the_history_is_thinned_to_one_report_an_hour_then_dropped(store: Store)
     store.clock.now = hour + 91 * 86400
     assert store.prune_reports() == 3 and store.station_history("210102-0001") == []
     assert store.station("210102-0001")["software_version"] == "1.4.0"  # the current state stays
+
+
+def test_the_list_is_worst_first_and_longest_first_within_a_state(store: Store) -> None:
+    """故障, then 离线 (longest first, never reported last), then 需关注, then 正常; within a state
+    the station that has been so longest first. The states' starts come from ingest itself."""
+    ids = {name: f"210102-{n:04d}" for n, name in enumerate("ABCDEFGHIJ", start=1)}
+    for sid in ids.values():
+        _station(store, sid)
+    paper = {"id_reader": "ok", "receipt_printer": "paper_out", "camera": "ok"}
+    low = {"id_reader": "ok", "receipt_printer": "paper_low", "camera": "ok"}
+    start = store.clock()
+
+    def at(offset: float, *reports: tuple[str, dict | None]) -> None:
+        store.clock.now = start + offset
+        store.record_reports([
+            _facts(store, ids[name], seq=int(offset + 10_000), **({"devices": devices} if devices else {}))
+            for name, devices in reports
+        ])
+
+    at(-7200, ("F", None), ("I", None))
+    at(-3600, ("G", None))
+    at(100, ("A", None), ("C", low))
+    at(110, ("J", low))
+    at(150, ("E", paper))
+    at(160, ("B", None))
+    at(200, ("D", paper))
+    at(250, ("C", paper))                        # 需关注 → 故障: its 故障 began now
+    # everyone online reports again; I is back after two hours away: its 正常 begins now
+    at(400, ("A", None), ("B", None), ("C", paper), ("D", paper), ("E", paper), ("I", None), ("J", low))
+    expected = [ids[n] for n in "EDCFGHJABI"]
+    assert store.station(ids["C"])["state_since"] == start + 250
+    listing = store.station_list()
+    assert [r["station_id"] for r in listing.rows] == expected
+    assert [r["label"] for r in listing.rows] == (
+        ["故障"] * 3 + ["离线 2 小时", "离线 1 小时", "从未上报", "需关注"] + ["正常"] * 3
+    )
+    paged = [r["station_id"] for offset in range(0, 10, 3)
+             for r in store.station_list(limit=3, offset=offset).rows]
+    assert paged == expected                     # pages follow on: no repeats, no gaps
+    assert [r["station_id"] for r in store.station_list(state=states.FAULT).rows] == expected[:3]
+    area = [r["station_id"] for r in store.station_list(order="area").rows]
+    assert area == sorted(ids.values())
+
+
+def test_a_database_of_schema_1_is_brought_up_to_date(tmp_path) -> None:  # noqa: ANN001
+    """A county's console made before states had a start (schema 1) opens, and its stations'
+    states start at their last report (the best guess there is)."""
+    import sqlite3
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / "console.sqlite3")
+    for statement in schema_sql("sqlite"):
+        statement = statement.replace("    state_since REAL,\n", "")
+        if "login_addresses" not in statement:
+            conn.execute(statement)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
+    conn.execute("INSERT INTO stations (station_id, division_code, public_key, added_at) "
+                 "VALUES ('210102-0001', '210102', 'k', 1)")
+    conn.execute("INSERT INTO station_state (station_id, last_seen, state) "
+                 "VALUES ('210102-0001', 1234.5, 'ok')")
+    conn.commit()
+    assert "state_since" not in {r[1] for r in conn.execute("PRAGMA table_info(station_state)")}
+    conn.close()
+    store = Store.open(data_dir=folder)
+    try:
+        assert store.schema_version() == 2
+        assert store.station_list(now=1300).rows[0]["state_since"] == 1234.5
+        assert store.query("SELECT COUNT(*) AS n FROM login_addresses")[0]["n"] == 0
+    finally:
+        store.close()
