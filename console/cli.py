@@ -3,6 +3,7 @@
     python main.py console --host H --port P (--data DIR | --db postgresql://…)
     python main.py console import-stations FILE (--data DIR | --db …)
     python main.py console add-user …                              (console/web/cli.py)
+    python main.py console unlock (USERNAME | --address IP) …       (console/web/cli.py)
 
 Exit codes (README "Exit codes"): 0 done; 1 some lines of an import were refused; 2 bad arguments
 (a port out of range, both or neither of --data/--db, a --db that is not postgresql://, a file
@@ -83,6 +84,7 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
         from console.web import cli as web_cli
 
         web_cli.register(sub)
+        web_cli.register_serve_options(p)  # --secure-cookies, --proxy-header
 
 
 def _fail(message: str, code: int) -> int:
@@ -110,6 +112,10 @@ def _serve(args: argparse.Namespace) -> int:
     from console.app import create_app, make_server, start_offline_sweeper
 
     app = create_app(store)
+    if importlib.util.find_spec("console.web.cli") is not None:
+        from console.web.cli import configure_app
+
+        configure_app(app, args)
     try:
         server = make_server(app, args.host, args.port, threads=args.threads)
     except OSError:

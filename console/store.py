@@ -1326,6 +1326,59 @@ class Store:
             )
         return self.user(username)
 
+    def login_address(self, remote_addr: str) -> dict[str, Any] | None:
+        """The wrong-password count of one client address: failed_attempts, window_start, locked_until."""
+        return self._one("SELECT * FROM login_addresses WHERE remote_addr = ?", [remote_addr])
+
+    def address_failed(
+        self, remote_addr: str, max_failures: int, window_s: float, lockout_s: float
+    ) -> dict[str, Any]:
+        """Count a failed login from `remote_addr`, whichever account it tried. Failures older than
+        `window_s` are forgotten; the `max_failures`-th within the window makes the address wait
+        `lockout_s`. Counted in the database, so every console process counts together (one
+        statement: two processes counting at once both count). Returns the row."""
+        now = self.clock()
+        with self.transaction() as conn:
+            self._exec(
+                conn,
+                """INSERT INTO login_addresses (remote_addr, failed_attempts, window_start)
+                   VALUES (?, 1, ?) ON CONFLICT (remote_addr) DO UPDATE SET
+                   failed_attempts = CASE WHEN login_addresses.window_start < ? THEN 1
+                                          ELSE login_addresses.failed_attempts + 1 END,
+                   window_start = CASE WHEN login_addresses.window_start < ? THEN excluded.window_start
+                                       ELSE login_addresses.window_start END""",
+                (remote_addr, now, now - window_s, now - window_s),
+            )
+            self._exec(
+                conn,
+                """UPDATE login_addresses SET locked_until = ?, failed_attempts = 0, window_start = ?
+                   WHERE remote_addr = ? AND failed_attempts >= ?""",
+                (now + lockout_s, now, remote_addr, max_failures),
+            )
+        return self.login_address(remote_addr) or {}
+
+    def unlock_address(self, remote_addr: str) -> bool:
+        """Forget an address's failures and end its wait; True if it was waiting."""
+        with self.transaction() as conn:
+            row = self._exec(
+                conn, "SELECT locked_until FROM login_addresses WHERE remote_addr = ?", (remote_addr,)
+            ).fetchone()
+            self._exec(conn, "DELETE FROM login_addresses WHERE remote_addr = ?", (remote_addr,))
+        return bool(row and row["locked_until"] and row["locked_until"] > self.clock())
+
+    def unlock_user(self, username: str) -> bool:
+        """End an account's lockout and forget its failures; True if it was locked."""
+        with self.transaction() as conn:
+            row = self._exec(
+                conn, "SELECT locked_until FROM users WHERE username = ?", (username,)
+            ).fetchone()
+            self._exec(
+                conn,
+                "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE username = ?",
+                (username,),
+            )
+        return bool(row and row["locked_until"] and row["locked_until"] > self.clock())
+
     def login_succeeded(self, username: str) -> None:
         with self.transaction() as conn:
             self._exec(

@@ -7,6 +7,16 @@ Why these choices:
 - Lockout per account (MAX_FAILURES wrong passwords lock it for LOCKOUT_S), counted in the
   database (Store.login_failed) so that trying on the other process does not reset it.
   An unknown account costs the same scrypt as a known one and gets the same answer.
+- A limit per client address as well (ADDRESS_MAX_FAILURES failed logins within ADDRESS_WINDOW_S,
+  whichever accounts they tried, make the address wait ADDRESS_LOCKOUT_S), also counted in the
+  database (Store.address_failed). Why both: the account lockout stops guessing one password, the
+  address limit stops one machine trying a few passwords on every account. A success does not
+  clear the address's count (one known account must not buy more guesses at the others).
+  The address is the connection's, or behind a reverse proxy the configured header's
+  (client_address); `console unlock` ends either wait.
+- The session cookie is HttpOnly and SameSite=Lax always, and Secure whenever the console is
+  served over HTTPS (`--secure-cookies`, or a configured proxy that says X-Forwarded-Proto: https):
+  SessionInterface below decides per request.
 - Sessions are Flask's signed cookies. The signing secret lives in the database's `meta` table,
   created by whichever process starts first, so a session made on one process is valid on all.
   A session carries the account name and a fingerprint of its password hash: changing the
@@ -22,9 +32,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from flask.sessions import SecureCookieSessionInterface
 
 from console.store import Store
 
@@ -32,7 +46,12 @@ from console.store import Store
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
 MAX_FAILURES = 5
 LOCKOUT_S = 15 * 60
+ADDRESS_MAX_FAILURES = 20       # failed logins from one address within the window …
+ADDRESS_WINDOW_S = 15 * 60
+ADDRESS_LOCKOUT_S = 15 * 60     # … make it wait this long
 MIN_PASSWORD_LENGTH = 10
+# app.config keys `main.py console` sets from its options (console.web.cli.configure_app)
+PROXY_HEADER = "CONSOLE_PROXY_HEADER"     # e.g. "X-Forwarded-For"; None: the connection's address
 SECRET_META_KEY = "web_session_secret"
 
 
@@ -124,9 +143,77 @@ class LoginResult:
     message: str               # empty when the login succeeded
 
 
+def client_address(connection_addr: str, headers: Mapping[str, str], proxy_header: str | None) -> str:
+    """Who is logging in, for the address limit and the audit log.
+
+    Without a configured proxy header: the connection's address (a header could be made up by
+    anyone). With one (the console is reachable only through that proxy): the header's last
+    entry, the one the proxy itself wrote (X-Forwarded-For: "client, proxy1" lists what the
+    client sent first). A missing or unreadable value falls back to the connection's address."""
+    if proxy_header:
+        value = headers.get(proxy_header, "")
+        entries = [part.strip() for part in value.split(",") if part.strip()]
+        if entries:
+            try:
+                return str(ipaddress.ip_address(entries[-1]))
+            except ValueError:
+                pass
+    return connection_addr
+
+
+def forwarded_https(headers: Mapping[str, str], proxy_header: str | None) -> bool:
+    """A configured proxy says the browser spoke HTTPS to it (X-Forwarded-Proto: https)."""
+    if not proxy_header:
+        return False
+    entries = [p.strip().lower() for p in headers.get("X-Forwarded-Proto", "").split(",") if p.strip()]
+    return bool(entries) and entries[-1] == "https"
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with `Secure` decided per request: always with
+    `--secure-cookies` (SESSION_COOKIE_SECURE), else when this request came over HTTPS (the WSGI
+    scheme, or a configured proxy's X-Forwarded-Proto). Why per request: one console may be
+    reached both through the county's HTTPS proxy and, by a technician, on 127.0.0.1."""
+
+    def get_cookie_secure(self, app: Any) -> bool:
+        from flask import request
+
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        return request.scheme == "https" or forwarded_https(request.headers, app.config.get(PROXY_HEADER))
+
+
+def _address_wait(store: Store, remote_addr: str, now: float) -> int | None:
+    """Minutes this address still waits, or None."""
+    row = store.login_address(remote_addr) if remote_addr else None
+    if row and row.get("locked_until") and row["locked_until"] > now:
+        return max(1, round((row["locked_until"] - now) / 60))
+    return None
+
+
+def _address_message(minutes: int) -> str:
+    return f"这台电脑登录失败的次数过多，请 {minutes} 分钟后再试；急用请联系省级管理员解除。"
+
+
 def authenticate(store: Store, username: str, password: str, remote_addr: str) -> LoginResult:
     """Check one login; always audited (never the password)."""
     now = store.clock()
+    waiting = _address_wait(store, remote_addr, now)
+    if waiting is not None:
+        store.audit("login.refused_address", username=username, remote_addr=remote_addr)
+        return LoginResult(None, _address_message(waiting))
+    result = _check_account(store, username, password, remote_addr, now)
+    if result.user is None and remote_addr:
+        row = store.address_failed(remote_addr, ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_S, ADDRESS_LOCKOUT_S)
+        if row.get("locked_until") and row["locked_until"] > now:
+            store.audit("login.address_locked", username=username, remote_addr=remote_addr,
+                        detail={"failures": ADDRESS_MAX_FAILURES, "minutes": ADDRESS_LOCKOUT_S // 60})
+            return LoginResult(None, _address_message(ADDRESS_LOCKOUT_S // 60))
+    return result
+
+
+def _check_account(store: Store, username: str, password: str, remote_addr: str, now: float) -> LoginResult:
+    """The account's own checks: its lockout, then the password."""
     row = store.user(username) if username else None
     if row is not None and row.get("locked_until") and row["locked_until"] > now:
         minutes = max(1, round((row["locked_until"] - now) / 60))

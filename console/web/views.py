@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     get_flashed_messages,
@@ -53,7 +54,9 @@ ROLLOUT_KINDS = [("software", "软件更新"), ("catalogue", "事项目录")]
 PUBLIC_ENDPOINTS = {"console_web.login", "console_web.static"}
 AUDIT_WORDS = {
     "login.ok": "登录", "login.failed": "登录失败", "login.locked": "账号被锁定",
-    "login.refused_locked": "锁定期间尝试登录", "logout": "退出", "user.set": "设置账号",
+    "login.refused_locked": "锁定期间尝试登录", "login.address_locked": "登录地址失败过多，已限制",
+    "login.refused_address": "受限地址尝试登录", "user.unlock": "解除账号锁定",
+    "address.unlock": "解除登录地址限制", "logout": "退出", "user.set": "设置账号",
     "station.denied": "打开非本县驿站（已拒绝）", "alert.denied": "处理非本县告警（已拒绝）",
     "followup.denied": "处理非本县差评（已拒绝）", "alert.acknowledge": "确认告警",
     "alert.note": "告警处理记录",
@@ -104,15 +107,22 @@ def create_blueprint(store: Store) -> Blueprint:
         app = state.app
         if not app.secret_key:          # several processes: the secret comes from the shared database
             app.secret_key = auth.session_secret(store)
-        app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-        app.config.setdefault("SESSION_COOKIE_NAME", "console_session")
+        # Flask's defaults hold a value for each of these already (SameSite None, name "session"),
+        # so they are set, not defaulted: HttpOnly (no script needs it), SameSite=Lax (a form
+        # on another site cannot post with it), Secure over HTTPS (auth.SessionInterface)
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+        app.config["SESSION_COOKIE_HTTPONLY"] = True
+        app.config["SESSION_COOKIE_NAME"] = "console_session"
+        app.session_interface = auth.SessionInterface()  # Secure over HTTPS (see auth)
 
     def county_name(code: str) -> str:
         found = store.counties(county=code)
         return f"{found[0]['city']}{found[0]['county']}" if found else code
 
     def remote() -> str:
-        return request.remote_addr or ""
+        """The client's address: the connection's, or the configured proxy header's."""
+        return auth.client_address(request.remote_addr or "", request.headers,
+                                   current_app.config.get(auth.PROXY_HEADER))
 
     def audit(action: str, target: str = "", **detail: Any) -> None:
         store.audit(action, username=g.user.username, target=target, detail=detail, remote_addr=remote())
@@ -638,7 +648,7 @@ def create_blueprint(store: Store) -> Blueprint:
 def _audit_target(action: str, target: str) -> str:
     """What an audit entry is about, in words: 告警 #1217, 驿站 210124-0001 …"""
     kind = {"rollout": "发布 #", "alert": "告警 #", "followup": "差评 #", "station": "驿站 ",
-            "user": "账号 "}.get(action.split(".")[0], "")
+            "user": "账号 ", "address": "地址 "}.get(action.split(".")[0], "")
     return f"{kind}{target}" if target else ""
 
 
