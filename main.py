@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"station-kiosk {app_version()}",
                         help="显示版本号并退出")
+    parser.set_defaults(app_version=app_version())    # for rooms that may not import kiosk (sync)
     parser.add_argument("--config", metavar="station.toml", type=Path,
                         help="配置文件（缺省时全部取默认值）")
     root = parser.add_subparsers(title="命令", metavar="命令", parser_class=_CommandParser)

@@ -349,6 +349,34 @@ def _client(store, key_dir: Path, args: argparse.Namespace):
                        proxy=args.config.get("platform", "proxy"))
 
 
+def _start_fleet_reporter(store, key_dir: Path, args: argparse.Namespace):  # noqa: ANN001, ANN201
+    """`sync --forever` reports to the fleet console as the kiosk does ([console] url), so a
+    station run headless is not a blank on the county's screen. The report runs on its own
+    thread with its own HTTP session and table (sync/fleet_report.py): the console being down
+    or slow never touches delivery. What only the kiosk knows is left out rather than guessed:
+    no device states (this program opens no device), and rollbacks as last counted by the kiosk.
+    Started only once this process holds the delivery lock (a second `sync --forever` that
+    exits busy sends nothing)."""
+    url = str(args.config.get("console", "url")).strip()
+    if url == "none":
+        return None
+    from sync import enrollment
+    from sync.documents import catalogue_in_use
+    from sync.fleet_report import FleetReporter
+
+    try:
+        shipped = catalogue_in_use(None).version   # the one shipped with the software, read once
+    except Exception:  # noqa: BLE001 - a damaged catalogue must not stop delivery; the store's
+        shipped = None  # downloaded version is still reported
+    reporter = FleetReporter(store, enrollment.station_key(key_dir), url,
+                             station_id=store.setting("station_id") or args.config.get("station", "id"),
+                             software_version=getattr(args, "app_version", None) or "0+unknown",
+                             catalogue_version=lambda: shipped,
+                             interval_s=float(args.config.get("console", "interval_s")))
+    reporter.start()
+    return reporter
+
+
 @_guarded
 def _sync(args: argparse.Namespace) -> int:
     import threading
@@ -368,10 +396,14 @@ def _sync(args: argparse.Namespace) -> int:
             return _fail(report.busy, EXIT_BUSY)
         if args.forever:
             stop = threading.Event()
+            reporter = _start_fleet_reporter(store, key_dir, args)    # [console] url; none: None
             try:
                 worker.run_forever(stop, poll_s=args.poll)
             except KeyboardInterrupt:
                 stop.set()
+            finally:
+                if reporter is not None:
+                    reporter.stop()
             return EXIT_OK
         for _ in range(20):
             if report.offline or report.storage_error or not store.due_rows(float("inf"), 1):
