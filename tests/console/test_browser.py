@@ -8,7 +8,8 @@ temporary folder, and to $CONSOLE_SHOTS_DIR as well when it is set (for a person
 What is checked: the right states and counts, no sideways scrolling at tablet width, county
 scoping by URL, an alert acknowledged and noted, a bad rating called back and closed with the
 overdue flag, a staged rollout halted by a pilot's rollback (a real signed report over HTTP) and
-resumed, and a lockout that holds on the other process.
+resumed, a lockout that holds on the other process, an address made to wait after too many
+failed logins until `console unlock --address`, and the station list worst first.
 """
 
 from __future__ import annotations
@@ -360,3 +361,27 @@ def test_lockout_holds_on_the_other_process(consoles: tuple[Console, Console], b
     assert any(LOCKME[0] in e and "账号被锁定" in e for e in entries)
     assert any(LOCKME[0] in e and "锁定期间尝试登录" in e for e in entries)
     snap(browser, shots, "audit", DESKTOP)
+
+
+def test_an_address_with_too_many_failures_waits_until_unlocked(consoles: tuple[Console, Console],
+                                                                fleet_db: dict, browser: Any,
+                                                                shots: Path) -> None:
+    """Failed logins from this browser's address, across accounts and both processes, until the
+    address is made to wait; even the right password then waits; `console unlock --address` on
+    the PostgreSQL database ends it."""
+    from console.web import auth
+
+    first, second = consoles
+    browser.set_window_size(*DESKTOP)
+    for n in range(auth.ADDRESS_MAX_FAILURES):
+        login(browser, (first, second)[n % 2].base, f"guess-{n}", "wrong-password-1")
+        if "这台电脑登录失败的次数过多" in find(browser, "#login-error").text:
+            break
+    login(browser, second.base, *PROVINCE)
+    assert "这台电脑登录失败的次数过多" in find(browser, "#login-error").text
+    snap(browser, shots, "login-address-waits", TABLET)
+    done = subprocess.run([sys.executable, "main.py", "console", "unlock", "--address", "127.0.0.1",
+                           "--db", fleet_db["url"]], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "地址 127.0.0.1 已解除登录限制。"), done.stderr
+    login(browser, first.base, *PROVINCE)
+    assert find_all(browser, "#stations")
