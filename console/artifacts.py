@@ -36,15 +36,15 @@ class ReleaseProblem(Exception):
 
 
 def release_version(kind: str, data: bytes, path: Path) -> str:
-    """The version the file itself names: the package manifest's (kiosk/station/updates.py reads
+    """The version the file itself names: the package manifest's (sync/update_package.py reads
     it, unverified), or the catalogue envelope's (which must also be the version inside its
     payload, as a station checks)."""
     if kind == "software":
-        from kiosk.station.updates import UpdateRefused, package_version
+        from sync.update_package import NotAPackage, package_version
 
         try:
             return package_version(path)
-        except UpdateRefused as exc:
+        except NotAPackage as exc:
             raise ReleaseProblem(str(exc)) from None
     name = path.name
     try:

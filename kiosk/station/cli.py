@@ -641,12 +641,13 @@ def _update_apply_staged(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kiosk.station import versions
-    from kiosk.station.updates import UpdateRefused, apply_package, installed_version, package_version
+    from kiosk.station.updates import UpdateRefused, apply_package, installed_version
     from kiosk.station.version import app_version
     from sync.documents import version_key
     from sync.enrollment import platform_key
     from sync.fleet_offers import PACKAGE_SUFFIX, note_refused, sha256_file, staged_packages
     from sync.store import StoreError
+    from sync.update_package import NotAPackage, package_version
 
     data_dir = Path(args.data_dir or args.config.data_dir)
     waiting = staged_packages(data_dir)
@@ -673,7 +674,7 @@ def _update_apply_staged(args: argparse.Namespace) -> int:
         try:
             try:
                 version = package_version(package)
-            except UpdateRefused:
+            except NotAPackage:
                 version = None                  # apply_package says why, in its words
             rolled = versions.last_rollback(args.root) or {}
             if version is not None and (rolled.get("from") == version or (

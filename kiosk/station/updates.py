@@ -50,10 +50,8 @@ from kiosk.station.version import dist_info_name, metadata_text
 from sync import signing
 from sync.documents import version_key
 from sync.durable import atomic_file
+from sync.update_package import APP, FORMAT, MANIFEST, PRODUCT, SIGNATURE  # the format, shared
 
-FORMAT = 1
-PRODUCT = "station-kiosk"
-MANIFEST, SIGNATURE, APP = "manifest.json", "manifest.sig", "app/"
 # What never goes into a package: version control, environments, caches, build output.
 EXCLUDED_PARTS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache", "build",
                   "dist", ".hypothesis"}
@@ -168,25 +166,6 @@ def read_manifest(tar: tarfile.TarFile, platform_key: bytes) -> dict[str, Any]:
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise UpdateRefused("更新包的清单格式不对，不能安装。", "invalid") from None
     return manifest
-
-
-def package_version(package: Path) -> str:
-    """The version a package's manifest names, read WITHOUT checking its signature.
-
-    For the fleet console registering a release (`console add-release`): the console holds no
-    platform key and is not trusted anyway; every station checks the signature before installing.
-    Raises UpdateRefused ("invalid") for a file that is not an update package."""
-    try:
-        with tarfile.open(package, "r:*") as tar:
-            manifest = json.loads(_member_bytes(tar, MANIFEST, 4 << 20).decode("utf-8"))
-            tar.getmember(SIGNATURE)
-    except (KeyError, tarfile.TarError, OSError, EOFError, ValueError, UnicodeDecodeError):
-        raise UpdateRefused(f"{package} 不是自助终端的更新包（应为 update make 生成的 .tar.gz）。",
-                            "invalid") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT \
-            or manifest.get("product") != PRODUCT or not str(manifest.get("version") or ""):
-        raise UpdateRefused(f"{package} 的清单格式不对，不是自助终端的更新包。", "invalid")
-    return str(manifest["version"])
 
 
 def _member_bytes(tar: tarfile.TarFile, name: str, limit: int) -> bytes:
