@@ -143,6 +143,10 @@ def format_health(doc: dict) -> str:
     if isinstance(refused, dict):
         lines.append(f"拒收的事项目录：版本 {refused.get('version') or '未知'}，"
                      f"{refused.get('reason') or ''}")
+    update_refused = doc.get("update_refused")
+    if isinstance(update_refused, dict):
+        lines.append(f"拒收的更新包：版本 {update_refused.get('version') or '未知'}，"
+                     f"{update_refused.get('reason') or ''}")
     enrollment = doc.get("enrollment") or {}
     if enrollment.get("enrolled") is not None:
         lines.append(f"注册：已注册 {enrollment.get('station_id')}（{enrollment.get('platform_url')}）"

@@ -173,6 +173,9 @@ def test_a_rollout_reaches_the_station_installs_and_a_rollback_halts_it(world: W
     assert installed_version(world.root) == "0.1.5"
     assert fleet_offers.refusals(world.data)[release["sha256"]]["code"] == "rolled_back"
     assert (fleet_offers.refused_dir(world.data) / f"{release['sha256']}.tar.gz").exists()
+    status = cli("status", "--data-dir", str(world.data), "--key-dir", str(world.keys), "--timeout", "0.2")
+    [line] = [x for x in status.stdout.splitlines() if x.startswith("拒收的更新包")]     # `status` says it
+    assert "版本 0.2.0，版本 0.2.0 曾在本机安装后未能正常启动而退回" in line, status.stdout
     store = world.station()
     with running_console(world.console) as base:
         reporter = world.reporter(store, base, "0.1.5")
