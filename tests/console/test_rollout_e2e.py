@@ -331,3 +331,28 @@ def test_add_release_refuses_what_is_not_a_release(world: World, tmp_path: Path)
     nothing = cli("platform", "export-catalogue", "--out", str(tmp_path / "c.json"),
                   "--data", str(tmp_path / "empty-platform"))
     assert nothing.returncode == 1 and "没有发布过" in nothing.stderr
+
+
+def test_release_files_and_offers_on_both_engines(store: ConsoleStore) -> None:
+    """The bytes round-trip (BLOB / BYTEA) and the offer carries the file's hash and size only
+    when the release has a file (a rollout made before 1.1 is offered as before)."""
+    from console.ingest import Ingest
+
+    data = bytes(range(256)) * 1000
+    release = store.add_artifact("software", "1.6.0", data)
+    assert store.artifact(release["sha256"]) == data and store.artifact("0" * 64) is None
+    store.start_rollout("software", "1.6.0", "admin", artifact=release["artifact"])
+    store.start_rollout("catalogue", "2026.12.1", "admin", artifact="catalogue-2026.12.1.json")
+    ingest = Ingest(store)
+    try:
+        offers = sorted(ingest.offers("pilot"), key=lambda o: o["kind"])
+    finally:
+        ingest.close()
+    assert offers == [
+        {"kind": "catalogue", "version": "2026.12.1", "artifact": "catalogue-2026.12.1.json"},
+        {"kind": "software", "version": "1.6.0", "artifact": f"/api/v1/artifacts/{release['sha256']}",
+         "sha256": release["sha256"], "size": len(data)},
+    ]
+    reply = {"accepted": True, "station_id": "x", "state": "ok", "received_at": "2026-12-07T00:00:00Z",
+             "next_report_s": 60, "offers": offers}
+    assert problems_of(reply, "Accepted") == []
