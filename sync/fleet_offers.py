@@ -46,6 +46,8 @@ PACKAGE_SUFFIX = ".tar.gz"
 MAX_CATALOGUE = 32 * 1024 * 1024
 MAX_PACKAGE = 512 * 1024 * 1024
 DISK_MARGIN = 64 * 1024 * 1024   # left free after a download (the database and the logs need room)
+RETRY_SUFFIX = ".retry"
+RETRY_AFTER_S = 3600.0           # a package the root side parked is staged again after an hour
 KEEP_REFUSED = 5                 # refused packages kept to look at (their notes are all kept)
 REPORTED_REFUSALS = 8            # console_api.yaml Report.offers_refused maxItems
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -66,6 +68,21 @@ def staged_packages(data_dir: Path | str) -> list[Path]:
         return []
     found = [p for p in folder.iterdir() if p.name.endswith(PACKAGE_SUFFIX) and not p.name.startswith(".")]
     return sorted(found, key=lambda p: p.stat().st_mtime)
+
+
+def park_for_retry(package: Path) -> Path:
+    """The root side could not install it for a reason that may pass (the install disk full, the
+    store unreadable): hide it from the path unit's glob (no start loop) and let the kiosk stage
+    it again after RETRY_AFTER_S (`OfferAgent._stage`)."""
+    parked = package.with_name(f".{package.name}{RETRY_SUFFIX}")
+    os.replace(package, parked)
+    os.utime(parked)
+    return parked
+
+
+def _parked(data_dir: Path | str) -> list[Path]:
+    folder = staged_dir(data_dir)
+    return sorted(folder.glob(f".*{PACKAGE_SUFFIX}{RETRY_SUFFIX}")) if folder.is_dir() else []
 
 
 def refusals(data_dir: Path | str) -> dict[str, dict[str, Any]]:
@@ -221,6 +238,11 @@ class OfferAgent:
         if staged_packages(self.data_dir):
             return "waiting"            # one at a time: the root side has not taken the last one
         folder = staged_dir(self.data_dir)
+        for parked in _parked(self.data_dir):
+            if time.time() - parked.stat().st_mtime < RETRY_AFTER_S:
+                return "waiting"
+            os.replace(parked, folder / parked.name[1:-len(RETRY_SUFFIX)])
+            return "staged"             # the root side tries it again
         folder.mkdir(parents=True, exist_ok=True)
         size = int(offer.get("size") or 0)
         free = shutil.disk_usage(folder).free

@@ -649,7 +649,7 @@ def _update_apply_staged(args: argparse.Namespace) -> int:
     from kiosk.station.version import app_version
     from sync.documents import version_key
     from sync.enrollment import platform_key
-    from sync.fleet_offers import PACKAGE_SUFFIX, note_refused, sha256_file, staged_packages
+    from sync.fleet_offers import PACKAGE_SUFFIX, note_refused, park_for_retry, sha256_file, staged_packages
     from sync.store import StoreError
     from sync.update_package import NotAPackage, package_version
 
@@ -667,7 +667,8 @@ def _update_apply_staged(args: argparse.Namespace) -> int:
     try:
         store = _open_checked(args)
     except StoreError as exc:
-        print(f"未安装：{exc}", file=sys.stderr)
+        park_for_retry(package)
+        print(f"未安装：{exc}（一小时后再试）", file=sys.stderr)
         return STORAGE_FAULT
     try:
         for old in older:                       # superseded before the root side got to it
@@ -693,7 +694,9 @@ def _update_apply_staged(args: argparse.Namespace) -> int:
             print(f"未安装：{exc}（已移到 {data_dir / 'updates' / 'refused'}，不会再下载）", file=sys.stderr)
             return 1
         except OSError as exc:
-            print(f"未安装：无法写入安装目录 {args.root}：{exc.strerror}。原版本照常运行。", file=sys.stderr)
+            park_for_retry(package)
+            print(f"未安装：无法写入安装目录 {args.root}：{exc.strerror}。原版本照常运行，一小时后再试。",
+                  file=sys.stderr)
             return 1
         package.unlink(missing_ok=True)
         store.audit("update_installed", {"version": manifest["version"], "previous": current,

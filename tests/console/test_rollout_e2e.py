@@ -356,3 +356,30 @@ def test_release_files_and_offers_on_both_engines(store: ConsoleStore) -> None:
     reply = {"accepted": True, "station_id": "x", "state": "ok", "received_at": "2026-12-07T00:00:00Z",
              "next_report_s": 60, "offers": offers}
     assert problems_of(reply, "Accepted") == []
+
+
+def test_a_failure_that_may_pass_parks_the_package_and_the_kiosk_stages_it_again(world: World) -> None:
+    """The install disk refuses (here: ROOT/versions is a file): no refusal note, no start loop
+    for the path unit (nothing matches its glob), and an hour later the kiosk stages it again."""
+    release = world.release("software", world.package("0.2.0"))
+    world.roll_out("software", release)
+    world.root.mkdir()
+    (world.root / "versions").write_text("not a folder")
+    store = world.station()
+    with running_console(world.console) as base:
+        reporter = world.reporter(store, base, "0.1.0")
+        assert reporter.run_once()
+        failed = world.apply_staged()
+        assert failed.returncode == 1 and "一小时后再试" in failed.stderr and "Traceback" not in failed.stderr
+        assert fleet_offers.staged_packages(world.data) == [] and fleet_offers.refusals(world.data) == {}
+        assert reporter.act() == "waiting"                        # parked, not downloaded again
+        [parked] = fleet_offers.staged_dir(world.data).glob(".*.retry")
+        hour_ago = parked.stat().st_mtime - fleet_offers.RETRY_AFTER_S
+        os.utime(parked, (hour_ago, hour_ago))
+        assert reporter.act() == "staged"
+        assert [p.name for p in fleet_offers.staged_packages(world.data)] == ["0.2.0.tar.gz"]
+    store.close()
+    (world.root / "versions").unlink()
+    applied = world.apply_staged()
+    assert applied.returncode == 0, applied.stderr
+    assert installed_version(world.root) == "0.2.0"
