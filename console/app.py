@@ -58,6 +58,9 @@ def create_app(store: Store, ingest: Ingest | None = None) -> Flask:
     def too_large(_exc: Exception) -> Any:
         return _json(413, {"error": "too_large", "message": "请求太大。"})
 
+    from console.artifacts import register_routes  # GET /api/v1/artifacts/<sha256> (signed)
+
+    register_routes(app, store, ingest)
     if _has_web():
         from console import web
 

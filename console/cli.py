@@ -2,10 +2,12 @@
 
     python main.py console --host H --port P (--data DIR | --db postgresql://…)
     python main.py console import-stations FILE (--data DIR | --db …)
+    python main.py console add-release --kind software|catalogue --file FILE (--data DIR | --db …)
     python main.py console add-user …                              (console/web/cli.py)
     python main.py console unlock (USERNAME | --address IP) …       (console/web/cli.py)
 
-Exit codes (README "Exit codes"): 0 done; 1 some lines of an import were refused; 2 bad arguments
+Exit codes (README "Exit codes"): 0 done; 1 some lines of an import were refused, or a file given
+to add-release is not a release of that kind (or its version names another file); 2 bad arguments
 (a port out of range, both or neither of --data/--db, a --db that is not postgresql://, a file
 that cannot be read); 5 the console's database cannot be opened (a folder that is a file, the
 PostgreSQL server not answering or refusing). One Chinese sentence on stderr, never a traceback.
@@ -80,6 +82,18 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
     )
     _where(q, required=True)
     q.set_defaults(handler=_import_stations)
+    r = sub.add_parser(
+        "add-release",
+        help="登记一个可分批发布的版本：软件更新包（update make）或事项目录（platform export-catalogue）",
+        description="从文件本身读出版本号，把文件存进管控平台的数据库并计算 SHA-256；只有登记过的版本"
+        "才能在“分批发布”页面发布，驿站下载后用省平台公钥核验签名。"
+        "退出码：0 已登记，1 文件不是该类发布文件或版本号已对应另一个文件，2 参数不对，5 数据库打不开。",
+    )
+    r.add_argument("--kind", required=True, choices=("software", "catalogue"),
+                   help="software：软件更新包；catalogue：事项目录")
+    r.add_argument("--file", required=True, type=Path, metavar="FILE", help="发布文件")
+    _where(r, required=True)
+    r.set_defaults(handler=_add_release)
     if importlib.util.find_spec("console.web.cli") is not None:
         from console.web import cli as web_cli
 
@@ -162,3 +176,27 @@ def _import_stations(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     print(f"已导入 {len(stations)} 个驿站" + (f"，{len(problems)} 行未导入（见上）。" if problems else "。"))
     return EXIT_FAILED if problems else EXIT_OK
+
+
+def _add_release(args: argparse.Namespace) -> int:
+    from console.artifacts import ReleaseProblem, add_release
+    from console.store import StoreError
+
+    if not args.file.is_file():
+        return _fail(f"找不到文件 {args.file}。", EXIT_USAGE)
+    try:
+        store = open_store(args)
+    except StoreError as exc:
+        return _fail(str(exc), EXIT_STORAGE)
+    try:
+        release = add_release(store, args.kind, args.file)
+        store.audit("release.add", target=f"{args.kind} {release['version']}",
+                    detail={"sha256": release["sha256"], "size": release["size"]})
+    except ReleaseProblem as exc:
+        return _fail(str(exc), EXIT_FAILED)
+    finally:
+        store.close()
+    what = "软件更新包" if args.kind == "software" else "事项目录"
+    print(f"已登记{what}版本 {release['version']}（{release['size']} 字节，"
+          f"SHA-256 {release['sha256'][:12]}…），可在“分批发布”页面发布。")
+    return EXIT_OK

@@ -304,11 +304,18 @@ class Ingest:
             if now - at >= CACHE_S:
                 rollouts = self.store.active_rollouts()
                 self._rollouts = (now, rollouts)
-        return [
-            {"kind": r["kind"], "version": r["version"], "artifact": r["artifact"]}
-            for r in rollouts
-            if r["ring"] == "all" or ring == "pilot"
-        ]
+        return [_offer(r) for r in rollouts if r["ring"] == "all" or ring == "pilot"]
+
+
+def _offer(rollout: dict[str, Any]) -> dict[str, Any]:
+    """One `Offer` (console_api.yaml): with `sha256` and `size` only when the release's file is
+    in the console (`console add-release`); a station acts only on offers that carry them."""
+    offer: dict[str, Any] = {"kind": rollout["kind"], "version": rollout["version"],
+                             "artifact": rollout["artifact"]}
+    if rollout.get("sha256"):
+        offer["sha256"] = rollout["sha256"]
+        offer["size"] = int(rollout["size"])
+    return offer
 
 
 def _public(text: str) -> Ed25519PublicKey | None:

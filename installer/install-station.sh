@@ -217,7 +217,8 @@ write_udev_rules() {
 render_all() {
     local out="$1"
     mkdir -p "$out"
-    for unit in station-kiosk.service station-kiosk-sync.service station-kiosk-sync.timer; do
+    for unit in station-kiosk.service station-kiosk-sync.service station-kiosk-sync.timer \
+        station-kiosk-update.path station-kiosk-update.service; do
         render "$INSTALLER/systemd/$unit" >"$out/$unit"
     done
     for script in station-kiosk-session station-kiosk-run; do
@@ -522,7 +523,8 @@ fi
 say "6/9 全屏会话与 systemd 服务"
 CHANGED=0
 put_file "$TMP/rendered/pam-station-kiosk" /etc/pam.d/station-kiosk 0644 root root
-for unit in station-kiosk.service station-kiosk-sync.service station-kiosk-sync.timer; do
+for unit in station-kiosk.service station-kiosk-sync.service station-kiosk-sync.timer \
+        station-kiosk-update.path station-kiosk-update.service; do
     put_file "$TMP/rendered/$unit" "$SYSTEMD_DIR/$unit" 0644 root root
 done
 cat >"$TMP/logind.conf" <<'CONF'
@@ -557,7 +559,8 @@ if [ "$CHANGED" = 1 ]; then
     run systemctl daemon-reload
 fi
 enabled() { [ "$(systemctl is-enabled "$1" 2>/dev/null || true)" = "$2" ]; }
-for unit in station-kiosk.service station-kiosk-sync.timer; do
+# station-kiosk-update.path: the root side of a fleet console rollout (installer/README.md).
+for unit in station-kiosk.service station-kiosk-sync.timer station-kiosk-update.path; do
     enabled "$unit" enabled && note "已启用：$unit" || run systemctl enable "$unit"
 done
 for unit in ctrl-alt-del.target sleep.target suspend.target hibernate.target hybrid-sleep.target; do

@@ -193,6 +193,13 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
                    help="pilot：只给试点驿站；all：给全部驿站")
     p.add_argument("--data", required=True, type=Path, help="平台数据目录")
     p.set_defaults(handler=_platform_publish_catalogue)
+    p = sub.add_parser("export-catalogue",
+                       help="把已发布的一版事项目录导出为签名文件（交管控平台 console add-release 分批发布）")
+    p.add_argument("--version", dest="catalogue_version", metavar="版本",
+                   help="版本号（缺省为最新发布的版本）")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="导出到的文件（.json）")
+    p.add_argument("--data", required=True, type=Path, help="平台数据目录")
+    p.set_defaults(handler=_platform_export_catalogue)
     p = sub.add_parser("set-ring", help="把驿站放进试点范围（pilot）或移回全部（all）")
     p.add_argument("station", metavar="STATION", help="驿站编号，如 210102-0001")
     p.add_argument("ring", choices=("pilot", "all"), help="pilot 或 all")
@@ -668,6 +675,26 @@ def _platform_publish_catalogue(args: argparse.Namespace) -> int:
     who = "试点驿站" if args.ring == "pilot" else "全部驿站"
     print(f"事项目录版本 {version} 已签名发布给{who}（{len(catalogue.bundles)} 件事），"
           "驿站在下次心跳时下载。")
+    return EXIT_OK
+
+
+def _platform_export_catalogue(args: argparse.Namespace) -> int:
+    """The signed envelope of a published catalogue, exactly as /catalogue serves it. Exit 1: no
+    such version published; 2: the file cannot be written."""
+    from sync.durable import write_atomic
+
+    try:
+        envelope = _service(args.data).catalogue_envelope(args.catalogue_version)
+    except KeyError:
+        which = f"版本 {args.catalogue_version}" if args.catalogue_version else "任何版本"
+        return _fail(f"平台没有发布过{which}的事项目录，请先用 platform publish-catalogue 发布。",
+                     EXIT_FAILED)
+    try:
+        write_atomic(args.out, json.dumps(envelope, ensure_ascii=False).encode("utf-8"), 0o644)
+    except OSError as exc:
+        return _fail(f"无法写入 {args.out}：{os_error_text(exc)}。", EXIT_USAGE)
+    print(f"已导出事项目录版本 {envelope['version']} 到 {args.out}（省平台签名），"
+          "可用 console add-release --kind catalogue 登记发布。")
     return EXIT_OK
 
 

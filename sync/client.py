@@ -86,7 +86,14 @@ class Terminal(Exception):  # noqa: N818
 
 
 class DocumentRefused(Exception):  # noqa: N818
-    """A catalogue / credit list / certificate that failed its signature or version check."""
+    """A catalogue / credit list / certificate that failed its signature or version check.
+
+    `code`: the reason as a word of the fleet report's fixed list (console_api.yaml OfferRefused):
+    bad_signature, not_newer, else invalid."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass

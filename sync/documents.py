@@ -48,7 +48,7 @@ def verify_document(
     except (KeyError, TypeError, ValueError):
         raise DocumentRefused(f"{label}格式不对，已保留原来的版本。") from None
     if not signing.verify(platform_key, signature, payload):
-        raise DocumentRefused(f"{label}签名无效（可能被篡改），已保留原来的版本。")
+        raise DocumentRefused(f"{label}签名无效（可能被篡改），已保留原来的版本。", "bad_signature")
     try:
         document = json.loads(payload)
     except (ValueError, RecursionError):  # RecursionError: nesting beyond Python's stack (issue 15)
@@ -57,7 +57,8 @@ def verify_document(
     if inner != version:
         raise DocumentRefused(f"{label}版本号前后不一致，已保留原来的版本。")
     if current_version is not None and version_key(version) < version_key(current_version):
-        raise DocumentRefused(f"{label}版本 {version} 比正在使用的 {current_version} 旧，已保留原来的版本。")
+        raise DocumentRefused(f"{label}版本 {version} 比正在使用的 {current_version} 旧，已保留原来的版本。",
+                              "not_newer")
     return version, payload, document
 
 
@@ -69,21 +70,33 @@ def refresh(store: Store, client: PlatformClient, kind: str, platform_key: bytes
     reply = client.signed_document(KINDS[kind], current["etag"] if current else None)
     if reply.status == 304:
         return "unchanged"
+    return take(store, kind, reply.body, reply.headers.get("ETag"), platform_key)
+
+
+def take(store: Store, kind: str, body: Any, etag: str | None, platform_key: bytes) -> str:
+    """Check a signed document (the platform's envelope {version, payload, signature}) and keep
+    it: "updated" or "unchanged", or DocumentRefused (noted for `status` when a catalogue). The
+    one path for a document from the platform's /catalogue and for the same envelope handed on
+    by the fleet console (sync/fleet_offers.py): wherever it came from, only the pinned key,
+    the catalogue checks and a version not older than the one in use let it in."""
+    current = store.document_info(kind)
     try:
+        if not isinstance(body, dict):
+            raise DocumentRefused(f"{_LABELS[kind]}格式不对，已保留原来的版本。")
         version, payload, document = verify_document(
-            kind, reply.body, platform_key, current["version"] if current else None
+            kind, body, platform_key, current["version"] if current else None
         )
-        if current and current["signature"] == reply.body["signature"]:
+        if current and current["signature"] == body["signature"]:
             return "unchanged"      # Ed25519 is deterministic: the same signature is the same payload
         if kind == "catalogue":
             _check_catalogue(document)
     except DocumentRefused as exc:
         if kind == "catalogue":
-            _note_refused(store, reply.body, str(exc))
+            _note_refused(store, body, str(exc))
         raise
     if kind == "catalogue":
-        _keep_copy(store, version, reply.body)
-    save_verified(store, kind, version, reply.headers.get("ETag"), payload, reply.body["signature"], document)
+        _keep_copy(store, version, body)
+    save_verified(store, kind, version, etag, payload, body["signature"], document)
     if kind == "catalogue" and store.setting(CATALOGUE_REFUSED):
         store.set_setting(CATALOGUE_REFUSED, "")
     return "updated"

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sync import signing
+from sync import fleet_offers, signing
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,9 @@ RATING_REASONS = (
 ROLLBACKS_SEEN = "fleet_rollbacks"  # store settings: how many rollbacks were counted,
 ROLLBACK_AT = "fleet_last_rollback_at"  # and the time of the last one counted
 MAX_BAD_RATINGS = 200
-# The console's staged rollouts that include this station, from its last answer: kept for the
-# station's update agent (`update apply` installs a signed update; the console only offers it).
+# The console's staged rollouts that include this station, from its last answer; after each
+# report that reached the console, sync/fleet_offers.py acts on them (fetches a newer catalogue,
+# stages a newer software package for the root side's `update apply-staged`).
 OFFERS = "fleet_offers"
 FIRST_REPORT_AFTER_S = 10.0
 
@@ -71,11 +72,13 @@ def build_report(
     submissions: dict[str, int],
     ratings: dict[str, dict[str, int]],
     bad_ratings: list[dict[str, Any]],
+    offers_refused: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The report document (console_api.yaml `Report`) from plain facts; times are epoch seconds
-    (the station's clock corrected by the offset learnt from the platform)."""
+    (the station's clock corrected by the offset learnt from the platform). `offers_refused`
+    (contract 1.1) is sent only when there is one: a report without it suits every console."""
     waiting = queue.get("oldest_age_s") if queue.get("pending") else None
-    return {
+    report = {
         "contract": CONTRACT,
         "station_id": station_id,
         "seq": int(seq),
@@ -109,6 +112,10 @@ def build_report(
             for b in bad_ratings[:MAX_BAD_RATINGS]
         ],
     }
+    if offers_refused:
+        report["offers_refused"] = [{"kind": r["kind"], "version": r["version"], "code": r["code"]}
+                                    for r in offers_refused[:8]]
+    return report
 
 
 def encode(report: dict[str, Any]) -> bytes:
@@ -180,6 +187,7 @@ def report_from_store(  # noqa: ANN001 - store: sync.store.Store
         submissions=store.submissions_per_bundle(today),
         ratings=counts,
         bad_ratings=bad,
+        offers_refused=fleet_offers.reported_refusals(store.data_dir),
     )
 
 
@@ -201,6 +209,7 @@ class FleetReporter:
         interval_s: float = 60.0,
         timeout_s: float = 10.0,
         session=None,
+        act_on_offers: bool = True,
     ) -> None:  # noqa: ANN001
         import requests
 
@@ -223,6 +232,10 @@ class FleetReporter:
         self._failures = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.offers = fleet_offers.OfferAgent(
+            store, key, console_url, station_id=station_id, software_version=software_version,
+            catalogue_version=catalogue_version, session=self.session, timeout_s=max(30.0, timeout_s),
+        ) if act_on_offers else None
 
     def make(self) -> int:
         """Build the report now and queue it (replacing an unsent one). Returns its seq."""
@@ -295,7 +308,22 @@ class FleetReporter:
 
     def run_once(self) -> bool:
         self.make()
-        return self.send()
+        sent = self.send()
+        if sent:
+            self.act()
+        return sent
+
+    def act(self) -> str:
+        """Act on the offers of the console's last answer (one download at most): see
+        sync/fleet_offers.py. Never raises into the loop; returns what was done."""
+        if self.offers is None:
+            return "none"
+        try:
+            offers = json.loads(self.store.setting(OFFERS) or "[]")
+            return self.offers.act(offers)
+        except Exception:  # noqa: BLE001 - an offer must never take the reports down
+            log.exception("acting on the console's offers failed")
+            return "later"
 
     def start(self) -> None:
         if self._thread is not None:
@@ -318,8 +346,8 @@ class FleetReporter:
         while not self._stop.is_set():
             try:
                 self.make()
-                if time.monotonic() >= self._not_before:
-                    self.send()
+                if time.monotonic() >= self._not_before and self.send():
+                    self.act()
             except Exception:  # noqa: BLE001 - a report must never take the kiosk down
                 log.exception("fleet report round failed")
             self._stop.wait(self.interval_s)

@@ -586,6 +586,10 @@ def create_blueprint(store: Store) -> Blueprint:
             flash("请选择发布内容并填写版本号。", "error")
             return redirect(url_for("console_web.rollouts"))
         release = next((x for x in store.releases(kind) if x["version"] == version), None)
+        if release is None or not release["sha256"]:    # only a file the stations can fetch
+            flash(f"版本 {version} 还没有登记发布文件，请先在管控平台电脑上运行 "
+                  "python main.py console add-release 登记。", "error")
+            return redirect(url_for("console_web.rollouts"))
         rollout_id = store.start_rollout(kind, version, g.user.display_name,
                                          artifact=release["artifact"] if release else "")
         audit("rollout.start", str(rollout_id), kind=kind, version=version)

@@ -143,6 +143,10 @@ def format_health(doc: dict) -> str:
     if isinstance(refused, dict):
         lines.append(f"拒收的事项目录：版本 {refused.get('version') or '未知'}，"
                      f"{refused.get('reason') or ''}")
+    update_refused = doc.get("update_refused")
+    if isinstance(update_refused, dict):
+        lines.append(f"拒收的更新包：版本 {update_refused.get('version') or '未知'}，"
+                     f"{update_refused.get('reason') or ''}")
     enrollment = doc.get("enrollment") or {}
     if enrollment.get("enrolled") is not None:
         lines.append(f"注册：已注册 {enrollment.get('station_id')}（{enrollment.get('platform_url')}）"
@@ -512,6 +516,17 @@ def _register_update(commands) -> None:  # noqa: ANN001 - main.Commands
     _dir_options(apply)
     apply.set_defaults(handler=_update_apply)
     apply.epilog = RESTART_NOTE
+    staged = update.add_parser(
+        "apply-staged", help="安装管控平台分批发布、由终端程序下载到数据目录的更新包（root 运行）",
+        description="终端程序（非特权用户）把管控平台提供的更新包下载到 DATA/updates/staged/；本命令以 root "
+                    "运行（station-kiosk-update.path 发现新包时启动），像 update apply 一样核验省平台签名、"
+                    "每个文件的 SHA-256 和版本号后安装，并删除已装的包。拒绝安装的包移到 "
+                    "DATA/updates/refused/ 并记下原因，不会再下载；曾在本机退回过的版本不再自动安装。"
+                    "退出码：0 已安装或没有待装的包，1 拒绝安装，5 无法读取本地数据（存储问题）。")
+    _root_options(staged)
+    _dir_options(staged)
+    staged.set_defaults(handler=_update_apply_staged)
+    staged.epilog = RESTART_NOTE
     rollback = update.add_parser(
         "rollback", help="退回上一个版本（ROOT/previous），并重启服务",
         description="把 ROOT/current 原子地指回上一个正常运行过的版本（ROOT/previous）。新版本连续 3 次未能"
@@ -616,6 +631,76 @@ def _update_apply(args: argparse.Namespace) -> int:
             print(f"未安装：无法写入安装目录 {args.root}：{exc.strerror}。原版本照常运行。", file=sys.stderr)
             return 1
         store.audit("update_installed", {"version": manifest["version"], "previous": current})
+    finally:
+        store.close()
+    print(f"已安装版本 {manifest['version']}（原版本 {current}），{args.root / 'current'} 已指向新版本。"
+          f"新版本试运行：连续 3 次未能正常启动时自动退回 {current}。")
+    _restart_service(args)
+    return 0
+
+
+def _update_apply_staged(args: argparse.Namespace) -> int:
+    """The root half of a console rollout (sync/fleet_offers.py is the unprivileged half): apply
+    the newest staged package with the same `apply_package` as `update apply`."""
+    from pathlib import Path
+
+    from kiosk.station import versions
+    from kiosk.station.updates import UpdateRefused, apply_package, installed_version
+    from kiosk.station.version import app_version
+    from sync.documents import version_key
+    from sync.enrollment import platform_key
+    from sync.fleet_offers import PACKAGE_SUFFIX, note_refused, park_for_retry, sha256_file, staged_packages
+    from sync.store import StoreError
+    from sync.update_package import NotAPackage, package_version
+
+    data_dir = Path(args.data_dir or args.config.data_dir)
+    waiting = staged_packages(data_dir)
+    if not waiting:
+        print("没有待安装的更新包。")
+        return 0
+
+    def named(package: Path) -> str:            # the offer's version (the file's name)
+        return package.name[: -len(PACKAGE_SUFFIX)]
+
+    waiting.sort(key=lambda p: version_key(named(p)))
+    package, older = waiting[-1], waiting[:-1]
+    try:
+        store = _open_checked(args)
+    except StoreError as exc:
+        park_for_retry(package)
+        print(f"未安装：{exc}（一小时后再试）", file=sys.stderr)
+        return STORAGE_FAULT
+    try:
+        for old in older:                       # superseded before the root side got to it
+            note_refused(data_dir, sha256_file(old), "software", named(old), "not_newer",
+                         f"已有更新的包 {package.name}，未安装。", old)
+        digest = sha256_file(package)
+        current = installed_version(args.root, fallback=app_version())
+        try:
+            try:
+                version = package_version(package)
+            except NotAPackage:
+                version = None                  # apply_package says why, in its words
+            rolled = versions.last_rollback(args.root) or {}
+            if version is not None and (rolled.get("from") == version or (
+                    args.root / "versions" / f"{version}{versions.ROLLED_BACK_SUFFIX}").exists()):
+                raise UpdateRefused(f"版本 {version} 曾在本机安装后未能正常启动而退回，不再自动安装；"
+                                    "查明原因后可用 update apply 手动安装。", "rolled_back")
+            manifest = apply_package(package, args.root, platform_key(store), current)
+        except UpdateRefused as exc:
+            # noted under the version the console offered (the file's name): the report names the offer
+            note_refused(data_dir, digest, "software", named(package), exc.code, str(exc), package)
+            store.audit("update_refused", {"package": package.name, "code": exc.code})
+            print(f"未安装：{exc}（已移到 {data_dir / 'updates' / 'refused'}，不会再下载）", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            park_for_retry(package)
+            print(f"未安装：无法写入安装目录 {args.root}：{exc.strerror}。原版本照常运行，一小时后再试。",
+                  file=sys.stderr)
+            return 1
+        package.unlink(missing_ok=True)
+        store.audit("update_installed", {"version": manifest["version"], "previous": current,
+                                         "source": "fleet_console"})
     finally:
         store.close()
     print(f"已安装版本 {manifest['version']}（原版本 {current}），{args.root / 'current'} 已指向新版本。"

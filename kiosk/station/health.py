@@ -146,7 +146,7 @@ class HealthReport:
             "disk": self._disk(), "last_sync": {"at": None, "age_s": None},
             "catalogue": {"version": None, "downloaded": None},
             "enrollment": {"enrolled": None, "station_id": None, "platform_url": None},
-            "min_app_version": None, "install": None,
+            "min_app_version": None, "install": None, "update_refused": None,
         }
         try:
             supplied = self.snapshot()
@@ -166,6 +166,7 @@ class HealthReport:
             document[part].update(supplied.get(part) or {})
         storage = [str(p) for p in supplied.get("storage_problems") or [] if p]
         document["install"] = supplied.get("install") or None
+        document["update_refused"] = supplied.get("update_refused") or None
         minimum = supplied.get("min_app_version")
         document["min_app_version"] = str(minimum) if minimum else None
         last_sync_at = supplied.get("last_sync_at")

@@ -58,6 +58,16 @@ def refused_catalogue(store: Store) -> dict[str, Any] | None:
         return None
 
 
+def refused_update(store: Store) -> dict[str, Any] | None:
+    """The last software package from the fleet console this station refused ({"version",
+    "code", "reason", "at"}, sync/fleet_offers.py), or None: `status` says it like a refused
+    catalogue (a catalogue's refusal is `refused_catalogue`)."""
+    from sync.fleet_offers import refusals
+
+    software = [r for r in refusals(store.data_dir).values() if r.get("kind") == "software"]
+    return max(software, key=lambda r: float(r.get("at") or 0), default=None)
+
+
 def last_sync_at(store: Store) -> float | None:
     return store.last_sync_at()
 
@@ -97,6 +107,7 @@ def store_facts(store: Store, catalogue_version: str | None = None) -> dict[str,
         "enrollment": {"enrolled": bool(station_id), "station_id": station_id,
                        "platform_url": store.setting("platform_url")},
         "min_app_version": store.setting(MIN_APP_VERSION),
+        "update_refused": refused_update(store),
         "storage_problems": [store.setting(ANCHOR_PROBLEM) or ""],
         **install_facts(),
     }

@@ -50,10 +50,8 @@ from kiosk.station.version import dist_info_name, metadata_text
 from sync import signing
 from sync.documents import version_key
 from sync.durable import atomic_file
+from sync.update_package import APP, FORMAT, MANIFEST, PRODUCT, SIGNATURE  # the format, shared
 
-FORMAT = 1
-PRODUCT = "station-kiosk"
-MANIFEST, SIGNATURE, APP = "manifest.json", "manifest.sig", "app/"
 # What never goes into a package: version control, environments, caches, build output.
 EXCLUDED_PARTS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache", "build",
                   "dist", ".hypothesis"}
@@ -61,7 +59,19 @@ MAX_FILES = 20_000
 
 
 class UpdateRefused(Exception):
-    """Why a package was not installed (Chinese, for staff). Nothing was changed."""
+    """Why a package was not installed (Chinese, for staff). Nothing was changed.
+
+    `code` is the same reason as a word from a fixed list (REFUSAL_CODES): what a fleet report may
+    carry about a refused package, where free text is not allowed (console/console_api.yaml)."""
+
+    def __init__(self, message: str, code: str = "refused") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# The fleet report's `offers_refused[].code` (console/console_api.yaml OfferRefusal keeps this list).
+REFUSAL_CODES = ("sha_mismatch", "bad_signature", "tampered", "invalid", "not_newer", "rolled_back",
+                 "dependencies_changed", "not_enrolled", "refused")
 
 
 def _app_files(app_dir: Path) -> Iterable[tuple[str, Path]]:
@@ -132,16 +142,16 @@ def read_manifest(tar: tarfile.TarFile, platform_key: bytes) -> dict[str, Any]:
     try:
         manifest_bytes = _member_bytes(tar, MANIFEST, 4 << 20)
     except KeyError:
-        raise UpdateRefused("这不是自助终端的更新包（缺少 manifest.json）。") from None
+        raise UpdateRefused("这不是自助终端的更新包（缺少 manifest.json）。", "invalid") from None
     try:
         signature = _member_bytes(tar, SIGNATURE, 4096).decode("ascii").strip()
     except KeyError:
-        raise UpdateRefused("更新包没有签名，不能安装。请使用省平台发布的更新包。") from None
+        raise UpdateRefused("更新包没有签名，不能安装。请使用省平台发布的更新包。", "bad_signature") from None
     except UnicodeDecodeError:
         signature = ""
     if not signing.verify(platform_key, signature, manifest_bytes):
         raise UpdateRefused("更新包的签名与本机登记的省平台公钥不符（包被改动过，或不是省平台发布的），"
-                            "不能安装。")
+                            "不能安装。", "bad_signature")
     try:
         manifest = json.loads(manifest_bytes.decode("utf-8"))
         files = manifest["files"]
@@ -154,14 +164,14 @@ def read_manifest(tar: tarfile.TarFile, platform_key: bytes) -> dict[str, Any]:
                 raise ValueError
         str(manifest["version"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise UpdateRefused("更新包的清单格式不对，不能安装。") from None
+        raise UpdateRefused("更新包的清单格式不对，不能安装。", "invalid") from None
     return manifest
 
 
 def _member_bytes(tar: tarfile.TarFile, name: str, limit: int) -> bytes:
     member = tar.getmember(name)
     if not member.isfile() or member.size > limit:
-        raise UpdateRefused(f"更新包中的 {name} 不是普通文件或过大，不能安装。")
+        raise UpdateRefused(f"更新包中的 {name} 不是普通文件或过大，不能安装。", "invalid")
     handle = tar.extractfile(member)
     assert handle is not None
     return handle.read()
@@ -191,23 +201,25 @@ def apply_package(package: Path, root: Path, platform_key: bytes | None,
 
     Raises UpdateRefused (nothing changed: `current` still points at the old version)."""
     if platform_key is None:
-        raise UpdateRefused("本机尚未注册，没有登记省平台公钥，无法核验更新包。请先完成注册。")
+        raise UpdateRefused("本机尚未注册，没有登记省平台公钥，无法核验更新包。请先完成注册。",
+                            "not_enrolled")
     root = Path(root)
     try:
         tar = tarfile.open(package, "r:*")  # noqa: SIM115 - closed by the `with tar` below
     except FileNotFoundError:
-        raise UpdateRefused(f"找不到更新包 {package}。") from None
+        raise UpdateRefused(f"找不到更新包 {package}。", "invalid") from None
     except (tarfile.TarError, OSError, EOFError):
-        raise UpdateRefused(f"{package} 不是有效的更新包（文件损坏或格式不对）。") from None
+        raise UpdateRefused(f"{package} 不是有效的更新包（文件损坏或格式不对）。", "invalid") from None
     with tar:
         manifest = read_manifest(tar, platform_key)
         version = str(manifest["version"])
         if current_version is not None and version_key(version) <= version_key(current_version):
-            raise UpdateRefused(f"更新包版本 {version} 不比正在使用的 {current_version} 新，未安装。")
+            raise UpdateRefused(f"更新包版本 {version} 不比正在使用的 {current_version} 新，未安装。",
+                                "not_newer")
         folder = root / "versions"
         target = folder / version
         if target.exists():
-            raise UpdateRefused(f"版本 {version} 已经装在 {target}，未重复安装。")
+            raise UpdateRefused(f"版本 {version} 已经装在 {target}，未重复安装。", "not_newer")
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f"{version}.partial-", dir=folder))
         try:
@@ -217,7 +229,7 @@ def apply_package(package: Path, root: Path, platform_key: bytes | None,
                 raise UpdateRefused(
                     f"版本 {version} 需要不同的 Python 软件包（pyproject.toml 的 dependencies 有变化），"
                     "不能用更新包安装：请用该版本的安装程序 install-station.sh 安装，"
-                    "它会同时更新 Python 环境。")
+                    "它会同时更新 Python 环境。", "dependencies_changed")
             (staging / ".update-manifest.json").write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
             # Bytecode now, by the interpreter that will run it: the service user cannot write
@@ -243,7 +255,8 @@ def _extract_checked(tar: tarfile.TarFile, files: dict[str, dict], staging: Path
         if member.isdir() and rel is not None:
             continue
         if rel is None or rel not in files or not member.isfile():
-            raise UpdateRefused(f"更新包中有清单以外的内容（{member.name}），包被改动过，未安装。")
+            raise UpdateRefused(f"更新包中有清单以外的内容（{member.name}），包被改动过，未安装。",
+                                "tampered")
         handle = tar.extractfile(member)
         assert handle is not None
         out = staging / rel
@@ -254,9 +267,9 @@ def _extract_checked(tar: tarfile.TarFile, files: dict[str, dict], staging: Path
                 digest.update(chunk)
                 fh.write(chunk)
         if digest.hexdigest() != files[rel]["sha256"]:
-            raise UpdateRefused(f"更新包中的文件 {rel} 与签名清单不符（被改动过），未安装。")
+            raise UpdateRefused(f"更新包中的文件 {rel} 与签名清单不符（被改动过），未安装。", "tampered")
         out.chmod(0o755 if int(files[rel].get("mode", 0o644)) & 0o111 else 0o644)
         seen.add(rel)
     missing = sorted(set(files) - seen)
     if missing:
-        raise UpdateRefused(f"更新包缺少清单中的文件（如 {missing[0]}），未安装。")
+        raise UpdateRefused(f"更新包缺少清单中的文件（如 {missing[0]}），未安装。", "tampered")

@@ -1005,6 +1005,25 @@ class PlatformService:
                        (version, ring, digest, self.now_text()))
         return version
 
+    def catalogue_envelope(self, version: str | None = None) -> dict[str, str]:
+        """A published catalogue version (None: the newest) as the platform serves it on
+        /catalogue: {"version", "payload" (base64), "signature"}. The file the fleet console
+        distributes (`platform export-catalogue` → `console add-release`): the console is not
+        trusted, so what it hands a station is checked there against the platform's own key.
+        KeyError when no such version was published."""
+        from forms.catalogue import version_key
+
+        published = [r["version"] for r in self._conn().execute("SELECT version FROM catalogue_releases")]
+        if version is None:
+            if not published:
+                raise KeyError("")
+            version = max(published, key=version_key)
+        if version not in published:
+            raise KeyError(version)
+        envelope = json.loads(self._release_path(version).read_text(encoding="utf-8"))
+        return {"version": envelope["version"], "payload": envelope["payload"],
+                "signature": envelope["signature"]}
+
     def set_ring(self, station: str, ring: str) -> None:
         """Put a station into the pilot ring (it takes new catalogues first) or back to all."""
         if ring not in self.RINGS:

@@ -86,6 +86,7 @@ def fleet_db(pg_server: TempPostgres) -> Iterator[dict[str, Any]]:
     fleet = fleetsim.make_fleet(STATIONS, seed=1)
     fleetsim.load_into(store, fleet, time.time())
     counts = store.state_counts()
+    store.add_artifact("software", "1.6.0", b"the 1.6.0 package")   # only a registered release is offered
     store.close()
     faku = next(s for s in fleet if s.county == "法库县")
     _add_user(url, *PROVINCE, "--province", "--name", "省运维 李明")

@@ -173,3 +173,55 @@ def test_the_validator_is_not_a_rubber_stamp(pg_store: Store) -> None:
             )
         )
     )
+
+
+def test_offers_artifacts_and_refusals_follow_contract_1_1(tmp_path: Path, sqlite_store: Store) -> None:
+    """A release with its file: the reply's offer (sha256, size, artifact), the signed GET of the
+    artifact and its answers, and a report carrying `offers_refused`, all against the document."""
+    station_store, key_dir = new_store(tmp_path)
+    key = enrollment.station_key(key_dir)
+    platform = enrollment.station_key(tmp_path / "platform-keys")        # some platform's pinned key
+    station_store.set_setting("platform_signing_key", signing.b64(signing.raw_public(platform.public_key())))
+    sqlite_store.upsert_station("211282-0099", signing.b64(signing.raw_public(key.public_key())), "211282")
+    release = sqlite_store.add_artifact("catalogue", "2099.1.1", b'{"version": "2099.1.1"}')
+    sqlite_store.start_rollout("catalogue", "2099.1.1", "admin", artifact=release["artifact"])
+    sqlite_store.promote_rollout(sqlite_store.rollouts()[0]["id"])
+    recorder = Recorder()
+    with running_console(sqlite_store) as base:
+        host = base.split("/api/v1")[0]
+        reporter = FleetReporter(station_store, key, base, station_id="211282-0099", software_version="1.5.0",
+                                 session=recorder.session)
+        assert reporter.run_once(), reporter.last_error          # the offer, then the GET of its file
+        assert reporter.run_once(), reporter.last_error          # now with offers_refused (invalid)
+        missing = "/api/v1/artifacts/" + "0" * 64
+        now = sqlite_store.clock()
+        recorder.session.get(host + missing, timeout=30,
+                             headers=signing.sign_headers(key, "211282-0099", "GET", missing, b"", now))
+        recorder.session.get(host + release["artifact"], timeout=30)               # unsigned
+    station_store.close()
+    api = _api(base)
+    seen = [(q.method, s.status_code) for q, s in recorder.exchanges]
+    assert seen == [("POST", 200), ("GET", 200), ("POST", 200), ("GET", 404), ("GET", 401)]
+    offer = recorder.exchanges[0][1].json()["offers"][0]
+    assert offer == {"kind": "catalogue", "version": "2099.1.1", "artifact": release["artifact"],
+                     "sha256": release["sha256"], "size": release["size"]}
+    assert json.loads(recorder.exchanges[2][0].body)["offers_refused"] == [
+        {"kind": "catalogue", "version": "2099.1.1", "code": "invalid"}]
+    problems = []
+    for number, (request, response) in enumerate(recorder.exchanges):
+        if request.method == "POST":
+            mock_request, mock_response = _mock(base, request, response)
+        else:
+            mock_request = MockRequest(host, "get", request.path_url, headers=dict(request.headers))
+            try:
+                content = response.content
+            except RuntimeError:            # the station streamed the file to its staging folder
+                content = b'{"version": "2099.1.1"}'
+            mock_response = MockResponse(content, status_code=response.status_code,
+                                         headers=dict(response.headers),
+                                         content_type=response.headers["Content-Type"])
+        if response.status_code == 200:
+            problems += [f"request {number}: {str(e)[:300]}" for e in api.iter_request_errors(mock_request)]
+        problems += [f"response {number} ({response.status_code}): {str(e)[:300]}"
+                     for e in api.iter_response_errors(mock_request, mock_response)]
+    assert not problems, "\n".join(problems)

@@ -211,6 +211,10 @@ def test_ratings_page_counts_levels_per_bundle(fleet: Store) -> None:
 def test_a_rollout_halts_when_a_pilot_rolls_back_and_staff_resume_it(fleet: Store) -> None:
     web = Browser(fleet)
     web.login("sheng", PROVINCE_PW)
+    refused = web.post("/rollouts/new", kind="software", version="1.4.0")
+    assert refused.headers["Location"].endswith("/rollouts") and fleet.rollouts() == []
+    assert "还没有登记发布文件" in text(web.get("/rollouts"))
+    fleet.add_artifact("software", "1.4.0", b"the 1.4.0 package")     # console add-release
     created = web.post("/rollouts/new", kind="software", version="1.4.0")
     rollout_path = created.headers["Location"]
     rollout_id = int(rollout_path.rsplit("/", 1)[1])

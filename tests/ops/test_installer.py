@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL = ROOT / "installer" / "install-station.sh"
-UNITS = ("station-kiosk.service", "station-kiosk-sync.service", "station-kiosk-sync.timer")
+UNITS = ("station-kiosk.service", "station-kiosk-sync.service", "station-kiosk-sync.timer",
+         "station-kiosk-update.path", "station-kiosk-update.service")
 SCRIPTS = ("station-kiosk-session", "station-kiosk-run", "station-kiosk-versions")
 
 # Everything a real run would create or change on the machine.
@@ -24,7 +25,8 @@ TOUCHED = [
     "/etc/systemd/system/station-kiosk.service", "/etc/systemd/system/station-kiosk-sync.service",
     "/etc/systemd/system/station-kiosk-sync.timer", "/etc/udev/rules.d/60-station-kiosk-serial.rules",
     "/etc/sysctl.d/60-station-kiosk.conf", "/etc/systemd/logind.conf.d/station-kiosk.conf",
-    "/etc/systemd/journald.conf.d/station-kiosk.conf",
+    "/etc/systemd/journald.conf.d/station-kiosk.conf", "/etc/systemd/system/station-kiosk-update.path",
+    "/etc/systemd/system/station-kiosk-update.service",
 ]
 
 
@@ -141,6 +143,12 @@ def test_units_say_what_the_issue_asks(tmp_path):
     assert "/app/" not in kiosk + "\n".join(sync)              # everything runs through current
     timer = (out / "station-kiosk-sync.timer").read_text(encoding="utf-8").splitlines()
     assert "OnCalendar=*-*-* 02:00:00" in timer and "Persistent=true" in timer
+    watch = (out / "station-kiosk-update.path").read_text(encoding="utf-8").splitlines()
+    assert f"PathExistsGlob={tmp_path / 'data'}/updates/staged/*.tar.gz" in watch   # sync/fleet_offers.py
+    apply = (out / "station-kiosk-update.service").read_text(encoding="utf-8").splitlines()
+    assert f"ExecStart={run} --config {config} update apply-staged --root {opt}" in apply
+    assert "User=root" in apply and "PrivateNetwork=yes" in apply and "NoNewPrivileges=yes" in apply
+    assert f"ReadWritePaths={opt} {tmp_path / 'data'}" in apply
     session = (out / "station-kiosk-session").read_text(encoding="utf-8")
     assert "QT_IM_MODULE=qtvirtualkeyboard" in session and "WATCHDOG_PID=$$" in session
     assert f'APP="${{STATION_KIOSK_APP:-{run}}}"' in session
