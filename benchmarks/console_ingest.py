@@ -228,6 +228,67 @@ def _http_client(ports: list[int], part: list[tuple[bytes, dict]], threads: int,
     out.put(errors[:3] + ([f"{len(errors)} refused"] if errors else []))
 
 
+def request_bytes(body: bytes, headers: dict) -> bytes:
+    """One POST as it goes on the wire (pre-built: the stations' work is not the console's)."""
+    head = [f"POST {PATH} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json"]
+    head += [f"{k}: {v}" for k, v in headers.items() if k.lower() not in ("content-type", "host")]
+    head.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body
+
+
+def _lean_client(ports: list[int], part: list[bytes], conns: int, ready, go, out) -> None:
+    """One client process, one thread: `conns` keep-alive connections driven by a selector, each
+    with one request in flight (as many stations at once), the next sent as soon as the answer is
+    in. Lean on purpose: it shares the 2 cores with the server it measures. Puts (answers with 200,
+    the other statuses seen)."""
+    import selectors
+    import socket
+
+    sel = selectors.DefaultSelector()
+    todo = list(reversed(part))
+    ok, other = 0, []
+    ready.put(1)
+    go.wait()
+
+    def send(sock: socket.socket) -> None:
+        sock.sendall(todo.pop())
+
+    for i in range(min(conns, len(part))):
+        sock = socket.create_connection(("127.0.0.1", ports[i % len(ports)]))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sel.register(sock, selectors.EVENT_READ, bytearray())
+        send(sock)
+    inflight = len(sel.get_map())
+    while inflight:
+        for key, _ in sel.select():
+            sock, buf = key.fileobj, key.data
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise SystemExit("the console closed a connection")
+            buf += chunk
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                continue
+            head = bytes(buf[:end]).lower()
+            found = re.search(rb"content-length:\s*(\d+)", head)
+            length = int(found.group(1)) if found else 0
+            if len(buf) < end + 4 + length:
+                continue
+            status = int(head[9:12])
+            if status == 200:
+                ok += 1
+            else:
+                other.append(status)
+            del buf[: end + 4 + length]
+            if todo:
+                send(sock)
+            else:
+                sel.unregister(sock)
+                sock.close()
+                inflight -= 1
+    out.put((ok, other[:5]))
+
+
 def ingest_http(
     url: str, requests_: list[tuple[bytes, dict]], processes: int, clients: int = 2, threads: int = 32
 ) -> float:
