@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -162,14 +163,27 @@ class _Writer:
                     self._queue.put(None)
                     break
                 batch.append(item)
-            try:
-                results = self._record([f for f, _ in batch])
-            except Exception as exc:  # the database refused: every waiting request says so
-                for _, future in batch:
-                    future.set_exception(exc)
-                continue
-            for (_, future), result in zip(batch, results, strict=True):
-                future.set_result(result)
+            self._write(batch)
+
+    def _write(self, batch: list[tuple[dict, Future]]) -> None:
+        """One transaction for the batch. When the database refuses a report itself (a number
+        beyond its column, a station removed meanwhile) the whole transaction is undone, so each
+        report is written again on its own: its neighbours are recorded and answered 200, and only
+        that report is refused (400). Any other failure (the database away) answers every report
+        of the batch with it (503: the stations send them again later)."""
+        try:
+            results = self._record([f for f, _ in batch])
+        except Exception as exc:
+            if len(batch) > 1 and _refuses_the_report(exc):
+                for item in batch:
+                    self._write([item])
+                return
+            failure = _refusal(exc) if _refuses_the_report(exc) else exc
+            for _, future in batch:
+                future.set_exception(failure)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            future.set_result(result)
 
     def _record(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Two writers (or two processes) may meet on one station's rows; the database then
@@ -187,6 +201,24 @@ class _Writer:
             self._queue.put(None)
         for thread in self._threads:
             thread.join(timeout=10)
+
+
+def _refuses_the_report(exc: Exception) -> bool:
+    """The database (or the driver, converting a value) refuses what a report holds: PostgreSQL's
+    data exceptions and integrity violations (SQLSTATE classes 22 and 23), SQLite's, or a number
+    the driver cannot convert (a seq beyond 64 bits)."""
+    if isinstance(exc, (OverflowError, sqlite3.DataError, sqlite3.IntegrityError)):
+        return True
+    return str(getattr(exc, "sqlstate", "") or "")[:2] in ("22", "23")
+
+
+def _refusal(exc: Exception) -> Refused:
+    return Refused(
+        400,
+        "invalid_report",
+        "报告中有管控平台无法记录的数值（如序号或计数过大），请检查驿站软件。",
+        [f"{type(exc).__name__}: {exc}"[:200]],
+    )
 
 
 class Ingest:
