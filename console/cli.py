@@ -197,6 +197,8 @@ def _serve_workers(args: argparse.Namespace) -> int:
     stopping = False
 
     def interrupted(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the workers and the parent,
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # which then sends SIGTERM: stop only once
         raise KeyboardInterrupt
 
     def start() -> None:
