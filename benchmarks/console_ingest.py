@@ -198,8 +198,7 @@ def _start_console(url: str, workers: int = 1, threads: int = 64) -> tuple[subpr
             url,
             "--threads",
             str(threads),
-            "--workers",
-            str(workers),
+            *(["--workers", str(workers)] if workers > 1 else []),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -371,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per row (the median is shown)")
     parser.add_argument("--ingest-stations", type=int, default=2000, help="stations whose reports are timed")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--http-workers", type=int, nargs="+", default=[1, 2], help="--workers of each HTTP row"
+    )
     args = parser.parse_args(argv)
     fleet = fleetsim.make_fleet(args.stations, args.seed)
     ingesting = min(args.ingest_stations, args.stations)
@@ -399,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
             warm_up(db, warm)
             rates = [ingest_processes(db, run, processes) for run in runs]
             rows.append((label, rates, os.getloadavg()[0]))
-        for workers in (1, 2):
+        for workers in args.http_workers:
             db = pg.create_database(f"http{workers}")
             _import(db, fleet)
             label = f"HTTP, main.py console --workers {workers} --threads 64"
@@ -428,10 +430,11 @@ def main(argv: list[str] | None = None) -> int:
     for (label, rates, load), rate in zip(rows, median, strict=True):
         spread = f"{min(rates):.0f}–{max(rates):.0f}"
         print(f"| {label:<62} | {rate:>9.0f} | {spread:>11} | {rate / bare:>11.2f} | {load:>5.1f} |")
-    inproc, http = median[2:4], median[4:6]
+    inproc, http = median[2:4], median[4:]
     print()
-    for n in (1, 2):
-        print(f"HTTP / in-process, {n} process(es): {http[n - 1] / inproc[n - 1]:.2f}")
+    for workers, rate in zip(args.http_workers, http, strict=True):
+        if workers in (1, 2):
+            print(f"HTTP / in-process, {workers} process(es): {rate / inproc[workers - 1]:.2f}")
     for line in durable:
         print(f"durability: {line}")
     print()
