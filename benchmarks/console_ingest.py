@@ -8,9 +8,12 @@ A throw-away PostgreSQL (console/pgtemp.py, the tests' starter) with its durable
 on, synchronous_commit on), so every commit costs what it costs in a deployment. The reports are
 the fleet simulator's (console/fleetsim.py: built by the station's own builder, signed with each
 station's key) and are made before the clock starts: the stations' work is not the console's.
-Each row runs `--runs` times on its own database (each run the next reports of every station,
-seq rising) and shows the median, the spread and the 1-minute load average after it: the
-machine is shared, so compare the ratios of one run of the script, not absolute figures.
+Each row has its own database and runs `--runs` times (each run the next reports of every
+station, seq rising, signed just before it), interleaved: run 1 of every row, then run 2, so all
+rows meet the same changing load. The table shows the median and the spread; the header the
+load average at the start, after each run and at the end: the machine is shared (and the bare
+loop is bound by the disk's fsync, which other work slows), so compare the ratios of one run of
+the script, not absolute figures.
 
 Rows:
 - bare INSERT loop: one psycopg `INSERT` of the report's JSON per report, autocommit (what a
@@ -55,28 +58,34 @@ from sync import fleet_report  # noqa: E402
 PATH = "/api/v1/reports"
 
 
-def make_requests(
+def make_reports(
     fleet: list[fleetsim.SimStation], count: int, now: float, stations: int
-) -> tuple[list[tuple[bytes, dict]], list[tuple[bytes, dict]]]:
-    """(warm, timed): each of `stations` online stations' first report (its first state, its
-    figures so far: applied before the clock starts), then `count` reports round after round
-    (seq rising, a minute apart) — the steady state of a fleet reporting every 60 s."""
+) -> tuple[list[tuple[fleetsim.SimStation, bytes]], list[tuple[fleetsim.SimStation, bytes]]]:
+    """(warm, timed) report bodies: each of `stations` online stations' first report (its first
+    state, its figures so far: applied before the clock starts), then `count` reports round after
+    round (seq rising, a minute apart) — the steady state of a fleet reporting every 60 s."""
     online = fleetsim.reporting(fleet)[:stations]
 
-    def signed_round(seq: int) -> list[tuple[bytes, dict]]:
-        out = []
-        for station in online:
-            body = fleet_report.encode(fleetsim.report(station, seq, now + 60 * (seq - 1)))
-            out.append((body, fleetsim.signed(station, body, now, PATH)))
-        return out
+    def one_round(seq: int) -> list[tuple[fleetsim.SimStation, bytes]]:
+        return [
+            (station, fleet_report.encode(fleetsim.report(station, seq, now + 60 * (seq - 1))))
+            for station in online
+        ]
 
-    warm = signed_round(1)
-    timed: list[tuple[bytes, dict]] = []
+    warm = one_round(1)
+    timed: list[tuple[fleetsim.SimStation, bytes]] = []
     seq = 1
     while len(timed) < count:
         seq += 1
-        timed += signed_round(seq)
+        timed += one_round(seq)
     return warm, timed[:count]
+
+
+def signed(reports: list[tuple[fleetsim.SimStation, bytes]]) -> list[tuple[bytes, dict]]:
+    """Each body with its station's signature headers, signed now (X-Timestamp must be within 5
+    minutes of the console's clock, so a run is signed just before it starts)."""
+    now = time.time()
+    return [(body, fleetsim.signed(station, body, now, PATH)) for station, body in reports]
 
 
 def warm_up(url: str, warm: list[tuple[bytes, dict]]) -> None:
@@ -272,30 +281,19 @@ def _lean_client(ports: list[int], part: list[bytes], conns: int, ready, go, out
     out.put((ok, other[:5]))
 
 
-def ingest_http(
-    url: str, runs: list[list[tuple[bytes, dict]]], workers: int, conns: int = 128
-) -> tuple[list[float], int, int]:
-    """Reports/s of each run through one `main.py console --workers N` (started once, runs one
-    after the other), posted by one lean client process of `conns` keep-alive connections on the
-    same 2 cores. Only answers 200 count. Returns (rates, accepted, refused)."""
-    proc, port = _start_console(url, workers)
-    rates, accepted, refused = [], 0, 0
-    try:
-        for requests_ in runs:
-            def args_of(part: list[tuple[bytes, dict]]) -> tuple:
-                return [port], [request_bytes(b, h) for b, h in part], conns
+def ingest_http(port: int, requests_: list[tuple[bytes, dict]], conns: int = 128) -> tuple[float, int]:
+    """Reports/s through a running `main.py console` on `port`, posted by one lean client process
+    of `conns` keep-alive connections on the same 2 cores. Only answers 200 count. Returns (rate,
+    accepted)."""
 
-            wall, results = _race(_lean_client, args_of, requests_, 1)
-            ok, other = results[0]
-            accepted += ok
-            refused += len(requests_) - ok
-            if other:
-                print(f"  refused: HTTP {other}", flush=True)
-            rates.append(ok / wall)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return rates, accepted, refused
+    def args_of(part: list[tuple[bytes, dict]]) -> tuple:
+        return [port], [request_bytes(b, h) for b, h in part], conns
+
+    wall, results = _race(_lean_client, args_of, requests_, 1)
+    ok, other = results[0]
+    if other:
+        print(f"  refused: HTTP {other}", flush=True)
+    return ok / wall, ok
 
 
 def _reports_in(url: str) -> int:
@@ -376,65 +374,70 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     fleet = fleetsim.make_fleet(args.stations, args.seed)
     ingesting = min(args.ingest_stations, args.stations)
+    print(f"making {ingesting} + {args.runs} x {args.reports} reports of simulated stations …", flush=True)
+    warm, timed = make_reports(fleet, args.reports * args.runs, time.time(), ingesting)
+    slices = [timed[i * args.reports : (i + 1) * args.reports] for i in range(args.runs)]
     load_start = os.getloadavg()
-    rows: list[tuple[str, list[float], float]] = []  # label, rate of each run, 1-min load after
-    durable: list[str] = []
-
-    def fresh(label: str) -> tuple[list, list[list]]:
-        """Signed just before the row (X-Timestamp stays within 5 minutes): the warm round, then
-        `runs` slices of `reports` each, seq rising (no run sends a report already seen)."""
-        print(f"{label}: signing {ingesting} + {args.runs} x {args.reports} reports …", flush=True)
-        warm, timed = make_requests(fleet, args.reports * args.runs, time.time() + 30, ingesting)
-        return warm, [timed[i * args.reports : (i + 1) * args.reports] for i in range(args.runs)]
-
+    labels = ["bare INSERT loop (autocommit)", "bare executemany, 500 per transaction"]
+    labels += [f"in-process Ingest.accept, {n} process(es) x 64 threads" for n in (1, 2)]
+    labels += [f"HTTP, main.py console --workers {n} --threads 64" for n in args.http_workers]
+    rates: dict[str, list[float]] = {label: [] for label in labels}
+    loads: list[float] = []
+    accepted = {n: 0 for n in args.http_workers}
     with TempPostgres(durable=True) as pg:
-        _, runs = fresh("bare")
-        bare_runs = [bare_loop(pg.create_database(f"bare{i}"), run) for i, run in enumerate(runs)]
-        rows.append(("bare INSERT loop (autocommit)", bare_runs, os.getloadavg()[0]))
-        many_runs = [bare_many(pg.url(f"bare{i}"), run) for i, run in enumerate(runs)]
-        rows.append(("bare executemany, 500 per transaction", many_runs, os.getloadavg()[0]))
-        for processes in (1, 2):
-            db = pg.create_database(f"ingest{processes}")
-            _import(db, fleet)
-            label = f"in-process Ingest.accept, {processes} process(es) x 64 threads"
-            warm, runs = fresh(label)
-            warm_up(db, warm)
-            rates = [ingest_processes(db, run, processes) for run in runs]
-            rows.append((label, rates, os.getloadavg()[0]))
-        for workers in args.http_workers:
-            db = pg.create_database(f"http{workers}")
-            _import(db, fleet)
-            label = f"HTTP, main.py console --workers {workers} --threads 64"
-            warm, runs = fresh(label)
-            warm_up(db, warm)
-            rates, accepted, refused = ingest_http(db, runs, workers)
-            rows.append((label + (f" ({refused} refused)" if refused else ""), rates, os.getloadavg()[0]))
-            stored = _reports_in(db) - len(warm)
+        inproc_db, http_db, consoles = {}, {}, {}
+        try:
+            for n in (1, 2):
+                inproc_db[n] = _prepared(pg, f"ingest{n}", fleet, warm)
+            for n in args.http_workers:
+                http_db[n] = _prepared(pg, f"http{n}", fleet, warm)
+                consoles[n] = _start_console(http_db[n], n)
+            # run i of every row, then run i + 1: each row meets the same changing machine load
+            for i, reports in enumerate(slices):
+                print(f"run {i + 1} of {args.runs} (load {os.getloadavg()[0]:.1f}) …", flush=True)
+                plain = signed(reports)
+                rates[labels[0]].append(bare_loop(pg.create_database(f"bare{i}"), plain))
+                rates[labels[1]].append(bare_many(pg.url(f"bare{i}"), plain))
+                for n in (1, 2):
+                    rates[labels[1 + n]].append(ingest_processes(inproc_db[n], signed(reports), n))
+                for label, n in zip(labels[4:], args.http_workers, strict=True):
+                    rate, ok = ingest_http(consoles[n][1], signed(reports))
+                    rates[label].append(rate)
+                    accepted[n] += ok
+                loads.append(os.getloadavg()[0])
+        finally:
+            for proc, _ in consoles.values():
+                proc.terminate()
+                proc.wait(timeout=30)
+        durable = []
+        for n in args.http_workers:
+            stored = _reports_in(http_db[n]) - len(warm)
             durable.append(
-                f"--workers {workers}: {accepted} answered 200, {stored} in PostgreSQL after the "
-                f"server stopped ({'all there' if stored == accepted else 'MISSING'})"
+                f"--workers {n}: {accepted[n]} answered 200 of {len(timed)} sent, {stored} in PostgreSQL "
+                f"after the server stopped ({'all there' if stored == accepted[n] else 'MISSING'})"
             )
         listing = station_list(pg.create_database("listing"), fleet)
     load_end = os.getloadavg()
-    median = [statistics.median(rates) for _, rates, _ in rows]
+    median = [statistics.median(rates[label]) for label in labels]
     bare = median[0]
     print()
     print(
         f"Reports into PostgreSQL (fsync on): {args.reports} reports of {ingesting} stations per run, "
-        f"median of {args.runs} runs; {os.cpu_count()} CPUs shared by the console, PostgreSQL, the "
-        f"client and whatever else runs: load average (1/5/15 min) {_load(load_start)} at the start, "
-        f"{_load(load_end)} at the end. Target >= 2000/s."
+        f"median of {args.runs} runs (run i of every row, then run i + 1); {os.cpu_count()} CPUs "
+        f"shared by the console, PostgreSQL, the client and whatever else runs: load average "
+        f"(1/5/15 min) {_load(load_start)} at the start, {_load(load_end)} at the end, after each "
+        f"run {', '.join(f'{x:.1f}' for x in loads)}. Target >= 2000/s."
     )
-    print(f"| {'path':<62} | {'reports/s':>9} | {'runs':>11} | {'x bare loop':>11} | {'load':>5} |")
-    print(f"| {'-' * 62} | {'-' * 8}: | {'-' * 10}: | {'-' * 10}: | {'-' * 4}: |")
-    for (label, rates, load), rate in zip(rows, median, strict=True):
-        spread = f"{min(rates):.0f}–{max(rates):.0f}"
-        print(f"| {label:<62} | {rate:>9.0f} | {spread:>11} | {rate / bare:>11.2f} | {load:>5.1f} |")
+    print(f"| {'path':<62} | {'reports/s':>9} | {'runs':>11} | {'x bare loop':>11} |")
+    print(f"| {'-' * 62} | {'-' * 8}: | {'-' * 10}: | {'-' * 10}: |")
+    for label, rate in zip(labels, median, strict=True):
+        spread = f"{min(rates[label]):.0f}–{max(rates[label]):.0f}"
+        print(f"| {label:<62} | {rate:>9.0f} | {spread:>11} | {rate / bare:>11.2f} |")
     inproc, http = median[2:4], median[4:]
     print()
-    for workers, rate in zip(args.http_workers, http, strict=True):
-        if workers in (1, 2):
-            print(f"HTTP / in-process, {workers} process(es): {rate / inproc[workers - 1]:.2f}")
+    for n, rate in zip(args.http_workers, http, strict=True):
+        if n in (1, 2):
+            print(f"HTTP / in-process, {n} process(es): {rate / inproc[n - 1]:.2f}")
     for line in durable:
         print(f"durability: {line}")
     print()
@@ -448,9 +451,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"console_ingest: best={best:.0f}/s bare={bare:.0f}/s ratio={best / bare:.1f} "
-        f"list_max_s={worst_list:.3f} http={max(http):.0f}/s load={load_end[0]:.1f}"
+        f"list_max_s={worst_list:.3f} http={max(http, default=0):.0f}/s load={load_end[0]:.1f}"
     )
     return 0
+
+
+def _prepared(pg: TempPostgres, name: str, fleet: list[fleetsim.SimStation], warm: list) -> str:
+    """A database with the fleet imported and each timed station's first report applied."""
+    db = pg.create_database(name)
+    _import(db, fleet)
+    warm_up(db, signed(warm))
+    return db
 
 
 def _load(avg: tuple[float, float, float]) -> str:
