@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -147,12 +148,28 @@ def _json(status: int, body: dict[str, Any]) -> Response:
     return response
 
 
-def make_server(app: Flask, host: str, port: int, threads: int = 8) -> Any:
+def make_server(app: Flask, host: str, port: int, threads: int = 8, sock: socket.socket | None = None) -> Any:
     """A bound waitress server (`.run()` serves until interrupted, `.close()`); OSError when the
-    address is taken or not this machine's. Port 0 picks a free one (`.effective_port`)."""
+    address is taken or not this machine's. Port 0 picks a free one (`.effective_port`). `sock`:
+    serve a listening socket bound elsewhere instead (`listening_socket`; the workers of
+    `main.py console --workers N` share one)."""
     from waitress.server import create_server
 
+    # waitress logs a warning for every request that waits for a free thread: under a burst of
+    # station reports that is thousands of log lines a second, costing the CPU the reports need
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if sock is not None:
+        return create_server(app, sockets=[sock], threads=threads, ident="console")
     return create_server(app, host=host, port=port, threads=threads, ident="console")
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound and listening on host:port (port 0: a free one), for worker processes
+    to share: the kernel hands each new connection to whichever worker accepts it first.
+    OSError when the address is taken or not this machine's."""
+    sock = socket.create_server((host, port), backlog=1024)
+    sock.setblocking(False)
+    return sock
 
 
 def stop_server(server: Any) -> None:

@@ -1,6 +1,6 @@
 """The `console` command: serve the fleet console; import station keys; accounts (console.web).
 
-    python main.py console --host H --port P (--data DIR | --db postgresql://…)
+    python main.py console --host H --port P (--data DIR | --db postgresql://…) [--workers N]
     python main.py console import-stations FILE (--data DIR | --db …)
     python main.py console add-release --kind software|catalogue --file FILE (--data DIR | --db …)
     python main.py console add-user …                              (console/web/cli.py)
@@ -16,6 +16,7 @@ PostgreSQL server not answering or refusing). One Chinese sentence on stderr, ne
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import sys
 from pathlib import Path
@@ -56,6 +57,16 @@ def thread_count(text: str) -> int:
     return value
 
 
+def worker_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"进程数应为 1 到 64 的整数，现在是 {text!r}")
+    return value
+
+
 def _where(parser: argparse.ArgumentParser, required: bool) -> None:
     where = parser.add_mutually_exclusive_group(required=required)
     where.add_argument("--data", type=Path, metavar="DIR", help="嵌入式数据库（SQLite）所在目录，适合一个县")
@@ -69,7 +80,13 @@ def register(commands) -> None:  # noqa: ANN001 - main.Commands
         "--port", type=port_number, default=8090, help="端口（缺省 8090；0：任选一个空闲端口，启动时打印）"
     )
     _where(p, required=False)
-    p.add_argument("--threads", type=thread_count, default=8, help="处理请求的线程数（缺省 8）")
+    p.add_argument("--threads", type=thread_count, default=8, help="每个进程处理请求的线程数（缺省 8）")
+    p.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        help="处理请求的进程数（缺省 1；全省部署用 PostgreSQL 时可设为 CPU 核数，仅限 Linux）",
+    )
     sub = p.add_subparsers(title="命令", metavar="命令", parser_class=type(p))
     q = sub.add_parser(
         "import-stations", help="导入驿站公钥与所在地（每行一个 JSON 对象），管控平台据此核验报告签名"
@@ -113,12 +130,19 @@ def open_store(args: argparse.Namespace):  # -> Store
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from console.store import StoreError
-
     if args.data is None and args.db is None:
         return _fail(
             "请用 --data 指定数据目录（嵌入式数据库），或用 --db 指定 PostgreSQL 数据库地址。", EXIT_USAGE
         )
+    if args.workers > 1:
+        return _serve_workers(args)
+    return _serve_one(args)
+
+
+def _serve_one(args: argparse.Namespace, sock=None) -> int:  # noqa: ANN001 - socket.socket
+    """One console process: its store, the app, waitress; `sock`: a worker's shared socket."""
+    from console.store import StoreError
+
     try:
         store = open_store(args)
     except StoreError as exc:
@@ -131,13 +155,13 @@ def _serve(args: argparse.Namespace) -> int:
 
         configure_app(app, args)
     try:
-        server = make_server(app, args.host, args.port, threads=args.threads)
+        server = make_server(app, args.host, args.port, threads=args.threads, sock=sock)
     except OSError:
         app.config["INGEST"].close()
         store.close()
         return _fail(f"无法在 {args.host}:{args.port} 上启动：端口已被占用或地址不属于本机。", EXIT_USAGE)
-    where = f"数据库 {args.db.split('@')[-1]}" if args.db else f"数据目录 {args.data}"
-    print(f"管控平台已启动：http://{args.host}:{server.effective_port}/ （{where}）", flush=True)
+    if sock is None:
+        print(f"管控平台已启动：http://{args.host}:{server.effective_port}/ （{_place(args)}）", flush=True)
     sweeper = start_offline_sweeper(store)
     try:
         server.run()
@@ -148,6 +172,95 @@ def _serve(args: argparse.Namespace) -> int:
         server.close()
         app.config["INGEST"].close()
         store.close()
+    return EXIT_OK
+
+
+def _place(args: argparse.Namespace) -> str:
+    return f"数据库 {args.db.split('@')[-1]}" if args.db else f"数据目录 {args.data}"
+
+
+def _serve_workers(args: argparse.Namespace) -> int:
+    """`--workers N`: N console processes on one listening socket (forked after it is bound).
+
+    Why: a console process serves requests in Python threads under one GIL, so it uses one core;
+    the report ingest needs every core of the county server. The processes share nothing but the
+    socket and the database (as two consoles behind a load balancer do); each has its own
+    connections and group-commit writers. The parent only starts them, restarts one that dies,
+    and on SIGTERM / Ctrl-C stops them all. PostgreSQL only (one county's SQLite wants one
+    writer process), and only where there is fork (Linux)."""
+    import os
+    import signal
+    import time
+
+    from console.app import listening_socket
+    from console.store import StoreError
+
+    if args.db is None:
+        return _fail(
+            "多个进程（--workers）需要 PostgreSQL 数据库（--db）；嵌入式数据库请用一个进程。", EXIT_USAGE
+        )
+    if not hasattr(os, "fork"):
+        return _fail("多个进程（--workers）只能在 Linux 上使用，请去掉 --workers。", EXIT_USAGE)
+    try:
+        open_store(args).close()  # the schema is made once, and a database that is away says so now
+    except StoreError as exc:
+        return _fail(str(exc), EXIT_STORAGE)
+    try:
+        sock = listening_socket(args.host, args.port)
+    except OSError:
+        return _fail(f"无法在 {args.host}:{args.port} 上启动：端口已被占用或地址不属于本机。", EXIT_USAGE)
+    port = sock.getsockname()[1]
+    print(
+        f"管控平台已启动：http://{args.host}:{port}/ （{_place(args)}，{args.workers} 个进程）", flush=True
+    )
+    children: set[int] = set()
+    stopping = False
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the workers and the parent,
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # which then sends SIGTERM: stop only once
+        raise KeyboardInterrupt
+
+    def start() -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker: Ctrl-C or SIGTERM ends its server.run() as in one process
+            code = EXIT_FAILED
+            try:
+                signal.signal(signal.SIGINT, interrupted)
+                signal.signal(signal.SIGTERM, interrupted)
+                code = _serve_one(args, sock)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        children.add(pid)
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for _ in range(args.workers):
+            start()
+        while children:
+            try:
+                pid, _status = os.wait()
+            except ChildProcessError:
+                break
+            children.discard(pid)
+            if not stopping:
+                print("管控平台的一个工作进程意外退出，一秒后重新启动。", file=sys.stderr, flush=True)
+                time.sleep(1)
+                if not stopping:
+                    start()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sock.close()
     return EXIT_OK
 
 

@@ -445,6 +445,14 @@ class Store:
             statement = f"{head}VALUES {', '.join([group] * len(chunk))}{tail}"
             conn.execute(statement, [value for row in chunk for value in row])
 
+    def _among(self, column: str, values: list[Any]) -> tuple[str, list[Any]]:
+        """`column` is one of `values`: on PostgreSQL `= ANY(one array)`, so the statement's text
+        is the same for every batch (psycopg converts it once and prepares it after a few runs;
+        an `IN (?, ?, …)` of each batch's length would be parsed and planned anew every time)."""
+        if self.dialect == "postgresql":
+            return f"{column} = ANY(?)", [list(values)]
+        return f"{column} IN ({','.join('?' * len(values))})", list(values)
+
     def _column_types(self, conn: Any, table: str) -> dict[str, str]:
         cached = self._types.get(table)
         if cached is None:
@@ -746,7 +754,7 @@ class Store:
         results: list[dict[str, Any]] = []
         with self.transaction() as conn:
             ids = sorted({i["station_id"] for i in items})
-            marks = ",".join("?" * len(ids))
+            among, among_params = self._among("station_id", ids)
             lock = " FOR UPDATE OF s" if self.dialect == "postgresql" else ""
             prev = {
                 r["station_id"]: dict(r)
@@ -755,8 +763,8 @@ class Store:
                     f"""
                 SELECT s.station_id, s.seq, s.alerts, s.rollbacks, s.figures_hash, t.ring FROM station_state s
                 JOIN stations t ON t.station_id = s.station_id
-                WHERE s.station_id IN ({marks}) ORDER BY s.station_id{lock}""",
-                    ids,
+                WHERE s.{among} ORDER BY s.station_id{lock}""",
+                    among_params,
                 ).fetchall()
             }
             rings = (
@@ -765,7 +773,7 @@ class Store:
                 else {
                     r["station_id"]: r["ring"]
                     for r in self._exec(
-                        conn, f"SELECT station_id, ring FROM stations WHERE station_id IN ({marks})", ids
+                        conn, f"SELECT station_id, ring FROM stations WHERE {among}", among_params
                     ).fetchall()
                 }
             )
@@ -867,11 +875,12 @@ class Store:
             back = sorted({sid for sid in ids if sid in prev})
             with self._pipeline(conn):  # PostgreSQL: the writes go out without waiting for each answer
                 if back:  # a station that reports is no longer offline
+                    among, among_params = self._among("station_id", back)
                     self._exec(
                         conn,
                         "UPDATE alerts SET closed_at = ? WHERE kind = 'offline' AND closed_at IS NULL "
-                        f"AND station_id IN ({','.join('?' * len(back))})",
-                        [items[-1]["received_at"], *back],
+                        f"AND {among}",
+                        [items[-1]["received_at"], *among_params],
                     )
                 self._many(
                     conn,
