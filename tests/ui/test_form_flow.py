@@ -278,16 +278,6 @@ def test_search_by_pinyin_initials(make_kiosk):
     assert len(kiosk.bundles.ids()) == len(kiosk.journey.catalogue.bundles) >= 20
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("bundle_id", ["after_death", "resident_pension", "senior_allowance",
-                                       "disability_subsidies"])
-def test_every_other_bundle_by_touch(make_kiosk, bundle_id):
-    kiosk = make_kiosk(station_id=station_serving(bundle_id))
-    answer_everything(kiosk, bundle_id)
-    tap(kiosk, "reviewConfirmButton")
-    assert not kiosk.form.property("reviewErrorsShown")
-
-
 WIDGET_CASES = [  # (bundle, question) covering every input widget of the question screen
     ("newborn", "applicant_name"),      # prefilled, confirmed or changed
     ("newborn", "applicant_phone"),     # number pad
