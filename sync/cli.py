@@ -394,6 +394,7 @@ def _sync(args: argparse.Namespace) -> int:
     store, key_dir = _open_store(args)
     with store:
         worker = DeliveryWorker(store, _client(store, key_dir, args),
+                                app_version=getattr(args, "app_version", None) or "0+unknown",
                                 retention_days=_retention_days(args))
         before = {r.id: r.state for r in store.outbox_rows(masked=False)}
         if args.forever:
