@@ -82,6 +82,9 @@ class KioskApp:
                       self.sample_print):
             if model is not None:
                 model.wait()      # a save or a print still running finishes first
+        from kiosk.ui.background import Background
+
+        Background.wait_all()     # and whatever else runs off the GUI thread (popularity counts …)
         if self.handwriting is not None:
             self.handwriting.shutdown()
         for camera in (self.camera, self.scan):

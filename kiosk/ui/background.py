@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -18,11 +19,16 @@ log = logging.getLogger(__name__)
 
 class Background(QObject):
     _done = Signal(object, object, object)   # callback, result, exception
+    # Every live instance, so the kiosk's shutdown can wait for all of their threads, not only the
+    # view-models it names: a thread left running would read a closed store or signal a deleted
+    # QObject (both can take the whole process down).
+    _instances: weakref.WeakSet[Background] = weakref.WeakSet()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._done.connect(self._deliver)
         self._threads: list[threading.Thread] = []
+        Background._instances.add(self)
 
     def run(self, work: Callable[[], Any], on_done: Callable[[Any, BaseException | None], None],
             name: str = "kiosk-background") -> None:
@@ -32,7 +38,10 @@ class Background(QObject):
                 result, error = work(), None
             except Exception as exc:  # noqa: BLE001 - handed to on_done, which decides
                 result, error = None, exc
-            self._done.emit(on_done, result, error)
+            try:
+                self._done.emit(on_done, result, error)
+            except RuntimeError:        # the view-model was deleted meanwhile: nobody to tell
+                log.debug("%s finished after its owner was deleted", name)
 
         thread = threading.Thread(target=target, name=name, daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
@@ -42,6 +51,12 @@ class Background(QObject):
         """For shutdown and tests: wait for the work still running."""
         for thread in list(self._threads):
             thread.join(timeout)
+
+    @classmethod
+    def wait_all(cls, timeout: float = 10.0) -> None:
+        """For shutdown: wait for the work still running on every Background."""
+        for background in list(cls._instances):
+            background.wait(timeout)
 
     @staticmethod
     def _deliver(on_done, result, error) -> None:  # noqa: ANN001
