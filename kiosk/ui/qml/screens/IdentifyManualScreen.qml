@@ -49,6 +49,19 @@ Item {
                     wrapMode: Text.Wrap
                 }
 
+                BigButton {     // the demo only (as on the attract screen): never on a kiosk
+                    objectName: "demoCardButton"
+                    visible: devices.demo === true
+                    width: parent.width
+                    primary: false
+                    text: agent.awaitingResident ? "演示：放被代办人的身份证" : "演示：放一张身份证"
+                    hint: "模拟读卡器按真实协议读出示例证件"
+                    onClicked: {
+                        nameField.input.focus = false
+                        devices.placeDemoCard("resident")
+                    }
+                }
+
                 KioskTextField {
                     id: nameField
                     objectName: "nameField"
