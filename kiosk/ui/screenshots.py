@@ -37,9 +37,11 @@ def show_screen(kiosk, screen_id: str) -> None:
         show_screen(kiosk, "question")
         shell.askHome()
         return
-    if screen_id == "help":
+    if screen_id in ("help", "help:called"):         # before the call, and after it
         shell.openHelp()
-        shell.callStaff()
+        if screen_id == "help:called":
+            shell.callStaff()
+            kiosk.staff.wait()
         return
     if screen_id == "identify_manual:handwriting":
         show_handwriting(kiosk)
@@ -140,7 +142,7 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
 # outcomes, a photo under review …
 EXTRA_PICTURES = ("choose_bundle:category", "credit_notice:clear", "credit_notice:unavailable",
                   "capture:review", "capture:nothing", "capture:precheck", "materials:example",
-                  "guide:playing",
+                  "guide:playing", "help:called",
                   "identify_manual:handwriting", "identify_manual:pinyin", "receipt:instant")
 
 
