@@ -230,11 +230,20 @@ Item {
                 KText {     // never an empty gap: before the first test it says what will show here
                     width: parent.width
                     objectName: "testPrintText"
-                    height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
+                    // kept: see twoLines; but only the room a usual answer takes at this width
+                    // (two lines everywhere left a gap under a one-line answer)
+                    height: Math.max(implicitHeight, usualAnswer.implicitHeight)
                     text: staff.testPrintMessage !== "" ? staff.testPrintMessage
                                                         : "还没有打印测试页。点上面的按钮，结果会写在这里。"
                     color: staff.testPrintMessage !== "" ? Theme.text : Theme.textMuted
                     font.bold: staff.testPrintMessage !== ""
+                }
+                KText {
+                    id: usualAnswer
+                    visible: false
+                    width: parent.width
+                    font.bold: true
+                    text: "测试页没有打印出来（00:00:00）：打印机缺纸。请检查凭条打印机。"
                 }
                 // The devices' states under 测试打印 and its answer: a test page changes the printer's
                 // line (缺纸, 恢复), and above the button that moved 测试打印 under the finger.
