@@ -42,3 +42,26 @@ def test_staff_cards_stack_without_gaps(make_kiosk, size, large):
     line = answer.property("font").pixelSize() * 2.2
     assert answer.height() <= 2 * line                              # one usual answer, not more
     assert not find(kiosk, "exportText").isVisible()                # nothing asked: no room kept
+
+
+def test_a_passing_reader_fault_is_on_the_staff_page_not_only_in_the_log(make_kiosk, caplog):
+    """The demo's log said "device id_reader: error" and the staff page, read later, said 正常:
+    the page now says what happened and that it recovered; the log says why and when it ended."""
+    import logging
+
+    from devices.manager import DeviceHealth
+
+    kiosk = make_kiosk()
+    caplog.set_level(logging.INFO, logger="kiosk.ui.viewmodels.devices")
+    devices = kiosk.devices
+    devices.health_from_worker("id_reader", DeviceHealth("ok", "请将身份证放在阅读器上"))
+    devices.health_from_worker("id_reader", DeviceHealth("error", "身份证阅读器无应答，请检查连接线和电源"))
+    settle(kiosk.app)
+    devices.health_from_worker("id_reader", DeviceHealth("ok", "请将身份证放在阅读器上"))
+    settle(kiosk.app)
+    (row,) = [r for r in kiosk.staff.property("devices") if r["name"] == "身份证阅读器"]
+    assert row["state"] == "正常"
+    assert "曾出现“身份证阅读器无应答”" in row["history"] and "自动恢复" in row["history"]
+    said = [r.getMessage() for r in caplog.records]
+    assert any("error" in m and "无应答" in m for m in said)
+    assert any("ok again" in m for m in said)

@@ -54,6 +54,20 @@ def usb_folders(patterns: tuple[str, ...] = USB_PATTERNS) -> list[str]:
     return found
 
 
+def device_history(fault: dict | None, retries: int) -> str:
+    """What happened to a device since start, beside its state: a fault that has passed (the
+    staff page said 正常 while the log said error) and the transient errors it rode out."""
+    parts = []
+    if fault is not None and fault.get("until") is not None:
+        at = dt.datetime.fromtimestamp(fault["at"]).strftime("%H:%M:%S")
+        lasted = max(1, round(fault["until"] - fault["at"]))
+        what = str(fault["message"]).split("，")[0]       # the fault, without its advice
+        parts.append(f"{at} 曾出现“{what}”，{lasted} 秒后自动恢复")
+    if retries:
+        parts.append(f"开机以来通讯重试 {retries} 次")
+    return "；".join(parts)
+
+
 def local_midnight(now: float) -> float:
     day = dt.datetime.fromtimestamp(now).date()
     return dt.datetime.combine(day, dt.time()).timestamp()
@@ -156,10 +170,12 @@ class StaffViewModel(QObject):
     @Property(list, notify=changed)
     def devices(self) -> list[dict]:
         rows = []
+        retries = self._devices.retries()
         for name, (state, message) in sorted(self._devices.health().items()):
             paper = "纸" in message and "正常" not in message
             rows.append({"name": DEVICE_LABELS.get(name, name), "state": STATE_WORDS.get(state, state),
-                         "message": message, "warn": state != "ok" or paper})
+                         "message": message, "warn": state != "ok" or paper,
+                         "history": device_history(self._devices.recent_fault(name), retries.get(name, 0))})
         if not rows:
             rows.append({"name": "设备", "state": "未连接", "message": "本机没有打开任何设备",
                          "warn": True})

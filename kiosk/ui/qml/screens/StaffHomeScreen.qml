@@ -254,6 +254,7 @@ Item {
                         width: parent.width
                         text: (modelData.warn ? "！ " : "✓ ") + modelData.name + "：" + modelData.state
                               + (modelData.message !== "" ? "（" + modelData.message + "）" : "")
+                              + (modelData.history !== "" ? "\n    " + modelData.history : "")
                         color: modelData.warn ? Theme.error : Theme.text
                         font.bold: modelData.warn
                     }
