@@ -94,6 +94,14 @@ class DeviceManager:
         with self._lock:
             return dict(self._health)
 
+    def retries(self) -> dict[str, int]:
+        """How many exchanges each device retried since start (transient errors that were
+        handled: a late answer, a garbled frame), for the staff page; 0 for a backend that does
+        not count."""
+        if self._reader is None:
+            return {}
+        return {ID_READER: int(getattr(self._reader, "retries", 0))}
+
     def print_receipt(self, receipt: Receipt) -> PrintResult:
         """Never raises: an unexpected driver failure becomes `NotPrinted` with a Chinese reason."""
         return self._print(lambda printer: printer.print_receipt(receipt))

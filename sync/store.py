@@ -500,21 +500,25 @@ class Store:
     def set_clock_offset(self, offset: float) -> None:
         self.set_setting("clock_offset_s", f"{offset:.3f}")
 
-    def _audit(self, conn: sqlite3.Connection, event: str, detail: dict[str, Any]) -> None:
-        """Append to the hash chain (inside the caller's transaction). No personal data here."""
+    def _audit(self, conn: sqlite3.Connection, event: str, detail: dict[str, Any]) -> int:
+        """Append to the hash chain (inside the caller's transaction); returns the entry's seq.
+        No personal data here."""
         last = conn.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         prev = last[0] if last else "0" * 64
         at = self._clock()
         text = canonical_json(detail).decode()
         digest = hashlib.sha256(f"{prev}|{at:.6f}|{event}|{text}".encode()).hexdigest()
-        conn.execute(
+        cursor = conn.execute(
             "INSERT INTO audit(at, event, detail, prev_hash, hash) VALUES (?,?,?,?,?)",
             (at, event, text, prev, digest),
         )
+        return int(cursor.lastrowid)
 
-    def audit(self, event: str, detail: dict[str, Any]) -> None:
+    def audit(self, event: str, detail: dict[str, Any]) -> int:
+        """Append one event to the audit chain, durably; returns its seq (an event's identity,
+        e.g. the 求助 call a later answer refers to)."""
         with self._tx() as conn:
-            self._audit(conn, event, detail)
+            return self._audit(conn, event, detail)
 
     def verify_audit(self) -> int | None:
         """None when the chain is intact, else the seq of the first entry that does not fit."""
@@ -530,6 +534,16 @@ class Store:
 
     def audit_entries(self) -> list[dict[str, Any]]:
         return self._query("SELECT seq, at, event, detail FROM audit ORDER BY seq")
+
+    def audit_events(self, events: Iterable[str], since: float = 0.0) -> list[dict[str, Any]]:
+        """The audit entries of these kinds recorded at or after `since`, oldest first, with
+        their detail decoded: a station event's history (求助 calls and their answers,
+        kiosk.station.help_calls) without reading the whole chain into Python."""
+        kinds = list(events)
+        marks = ",".join("?" * len(kinds))
+        rows = self._query(f"SELECT seq, at, event, detail FROM audit WHERE at >= ? AND event IN ({marks}) "  # noqa: S608 - marks only
+                           "ORDER BY seq", (since, *kinds))
+        return [{**dict(r), "detail": json.loads(r["detail"] or "{}")} for r in rows]
 
     # ------------------------------------------------------------------ drafts
     def save_draft(self, session_id: str, answers: dict[str, Any]) -> None:

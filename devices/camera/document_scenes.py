@@ -18,44 +18,87 @@ import numpy as np
 FRAME_SIZE = (1280, 720)  # width, height of a camera frame
 
 
-def _words(page: np.ndarray, rng: np.random.Generator, left: int, top: int, right: int, bottom: int,
-           scale: float, step: int) -> None:
-    y = top
-    while y < bottom:
-        x = left
-        while x < right - 60:
-            word = "".join(chr(int(c)) for c in rng.integers(65, 91, int(rng.integers(3, 8))))
-            cv2.putText(page, word, (x, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (35, 35, 35), 2)
-            x += int(25 * scale / 0.8) * len(word) + 20
+# What the fake papers say: plain made-up Chinese (the demo showed "CERTIFICATE" and random Latin
+# letters on a Chinese government kiosk). Nobody's data: the names are marked 示例.
+_SENTENCES = (
+    "兹证明张某某（示例）系本村常住居民，户籍所在地为本镇示例村一组。",
+    "该同志在本辖区居住满三年，遵纪守法，无不良记录，特此证明。",
+    "本证明仅用于办理相关政务服务事项，复印无效，有效期六个月。",
+    "如有疑问，请与示例村村民委员会联系，联系电话见村务公开栏。",
+)
+
+
+Writes = list[tuple[tuple[int, int], str, int]]     # (x, y), text, size in px
+
+
+def _chinese(image: np.ndarray, writes: Writes) -> np.ndarray:
+    """Draw Chinese text onto a BGR image (OpenCV's fonts have no Chinese): (x, y), text, size px."""
+    from PIL import Image, ImageDraw
+
+    from devices.precheck.synthetic import _font
+
+    picture = Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+    draw = ImageDraw.Draw(picture)
+    for (x, y), text, size in writes:
+        draw.text((x, y), text, font=_font("serif_bold" if size >= 48 else "serif", size), fill=(30, 30, 30))
+    return cv2.cvtColor(np.asarray(picture), cv2.COLOR_RGB2BGR)
+
+
+def _lines(left: int, top: int, right: int, bottom: int, size: int, step: int) -> Writes:
+    """Lines of the sentences above, as many as fit, each cut to the width."""
+    per_line = max(1, (right - left) // size)
+    text = "".join(_SENTENCES) * 4
+    writes: Writes = []
+    y, start = top, 0
+    while y + size < bottom:
+        writes.append(((left, y), text[start:start + per_line], size))
+        start += per_line
         y += step
+    return writes
 
 
 def render_page(seed: int = 1) -> np.ndarray:
-    """An A4-shaped form: a title, lines of 'text', a ruled table and a red seal (BGR)."""
+    """An A4-shaped 证明: a title, lines of Chinese text, a ruled table and a red seal (BGR).
+    `seed` is kept for the callers; the page is the same every time."""
     width, height = 840, 1188
-    rng = np.random.default_rng(seed)
     page = np.full((height, width, 3), 236, np.uint8)
-    cv2.putText(page, "CERTIFICATE", (width // 4, 110), cv2.FONT_HERSHEY_DUPLEX, 1.6, (20, 20, 20), 3)
-    _words(page, rng, 70, 190, width - 70, height - 280, 0.8, 46)
     top = height - 240
     for i in range(5):
         cv2.line(page, (70, top + 40 * i), (width - 70, top + 40 * i), (40, 40, 40), 2)
     for x in (70, width // 2, width - 70):
         cv2.line(page, (x, top), (x, top + 160), (40, 40, 40), 2)
     cv2.circle(page, (width - 170, height - 330), 60, (40, 40, 200), 4)
-    return page
+    return _chinese(page, page_writes(width, height))
+
+
+def page_writes(width: int = 840, height: int = 1188) -> Writes:
+    """What the fake 证明 says, where (render_page draws it)."""
+    top = height - 240
+    return [((width // 2 - 110, 70), "证  明", 64), *_lines(70, 190, width - 70, height - 380, 30, 46),
+            ((80, top + 6), "申请人（示例）", 26), ((width // 2 + 10, top + 6), "办理日期", 26),
+            ((80, top + 46), "事项", 26), ((width // 2 + 10, top + 46), "经办人", 26)]
 
 
 def render_card(seed: int = 4) -> np.ndarray:
-    """An ID-card-shaped card (85.6 × 54 mm, landscape): a photo box and lines of text (BGR)."""
+    """An ID-card-shaped card (85.6 × 54 mm, landscape): a photo box and its fields in Chinese (BGR)."""
     width, height = 856, 540
-    rng = np.random.default_rng(seed)
     card = np.full((height, width, 3), (225, 232, 238), np.uint8)
     cv2.rectangle(card, (590, 90), (800, 360), (150, 160, 170), -1)     # the portrait
     cv2.circle(card, (695, 190), 55, (110, 120, 130), -1)
-    _words(card, rng, 50, 100, 560, 400, 0.9, 56)
-    cv2.putText(card, "110105194912310021", (200, 480), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)
+    card = _chinese(card, card_writes())
+    cv2.putText(card, "110105194912310021", (250, 480), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)
     return card
+
+
+def card_writes() -> Writes:
+    """What the fake card says, where (render_card draws it, and the number in OpenCV's digits)."""
+    fields = [("姓  名", "张某某（示例）"), ("性  别", "男    民族  汉"), ("出  生", "1949 年 12 月 31 日"),
+              ("住  址", "示例省示例市示例村"), ("", "一组 8 号")]
+    writes: Writes = []
+    for n, (label, value) in enumerate(fields):
+        writes += [((50, 90 + 56 * n), label, 30), ((170, 90 + 56 * n), value, 32)]
+    writes.append(((50, 456), "公民身份号码", 28))
+    return writes
 
 
 def table_texture(seed: int = 2) -> np.ndarray:

@@ -58,9 +58,11 @@ class _Link:
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            # Past the deadline, what has arrived meanwhile is still read: a thread woken late (a
+            # loaded PC) found the reply waiting and called it silence.
+            if remaining <= 0 and not self.port.in_waiting:
                 return _NoReply()
-            self.port.timeout = remaining
+            self.port.timeout = max(0.0, remaining)
             chunk = self.port.read(max(1, self.port.in_waiting))
             if not chunk:
                 continue
@@ -90,6 +92,10 @@ class SerialIdReader(ReaderWorker):
 
     MAX_BAD_FRAMES = 3
     MAX_SILENT_POLLS = 3
+    # …and silent for this long: three find polls go unanswered within a third of a second when
+    # the PC is busy for a moment (the demo logged "device id_reader: error" while idle, and the
+    # staff page said 正常 again a moment later). A reader unplugged or without power stays silent.
+    MIN_SILENCE_S = 1.0
 
     # Poll interval: a find exchange is 25 bytes (2.2 ms at 115200 baud); polling every 10 ms keeps
     # the wait after a card is placed small against the 118 ms a read takes on the wire (see
@@ -215,13 +221,18 @@ class SerialIdReader(ReaderWorker):
         """Count silences and bad frames; turn repeats into a fault status. True if `reply` is usable."""
         if isinstance(reply, _NoReply):
             state.silent += 1
-            if state.silent >= self.MAX_SILENT_POLLS:
+            self.retries += 1
+            now = time.monotonic()
+            if state.silent == 1:
+                state.silent_since = now
+            if state.silent >= self.MAX_SILENT_POLLS and now - state.silent_since >= self.MIN_SILENCE_S:
                 self._set_status(ReaderFault("身份证阅读器无应答，请检查连接线和电源"))
                 state.sam_ok = False
             return False
         state.silent = 0
         if isinstance(reply, codec.FrameError):
             state.bad_frames += 1
+            self.retries += 1
             if state.bad_frames >= self.MAX_BAD_FRAMES:
                 self._set_status(ReaderFault(f"与身份证阅读器通讯反复出错：{reply.message}"))
             return False
@@ -246,5 +257,6 @@ class _PollState:
     sam_ok: bool = False
     awaiting_lift: bool = False
     silent: int = 0
+    silent_since: float = 0.0
     bad_frames: int = 0
     bad_cards: int = 0

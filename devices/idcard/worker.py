@@ -29,6 +29,10 @@ class ReaderWorker:
         self._thread: threading.Thread | None = None
         self._on_card: Callable[[IdCard], None] = lambda card: None
         self._on_status: Callable[[ReaderStatus], None] = lambda status: None
+        # Exchanges retried since start (no answer in time, a garbled frame) that had not (yet)
+        # become a fault: a transient error is handled and counted, shown to staff, not logged
+        # as a fault. Written by the worker thread only.
+        self.retries = 0
 
     def start(self, on_card: Callable[[IdCard], None], on_status: Callable[[ReaderStatus], None]) -> None:
         if self._thread is not None:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from forms.sample_form import SampleForm
 
 # Bump when the drawing changes: the cache key includes it, so old pictures are not shown.
-PHOTO_VERSION = "3"
+PHOTO_VERSION = "4"
 PHOTO_MAX_SIDE = 960          # px: as large as the enlarged view shows it on a 1080-wide screen
 SAMPLE_LABEL = "样例"
 
@@ -136,10 +136,19 @@ def _card_like(name: str) -> bool:
     return name.endswith("卡") or "银行卡" in name
 
 
+def portrait_like(name: str) -> bool:
+    """A photo of a person (近期免冠证件照片, 1 寸彩色照片): its 样例 is a drawn head and
+    shoulders, not a sheet of paper titled with the name (the newcomer saw a document for a 1 寸
+    photo). A shop's photo (门店照片) is not one."""
+    return "免冠" in name or "证件照" in name or ("寸" in name and "照" in name)
+
+
 def photo_key(bundle_id: str, material: Material) -> str:
     """The cache file's name: what is drawn (type or name), never the bundle, so the same paper in
     two bundles is drawn once."""
-    what = doc_type_for(bundle_id, material) or f"sheet:{material.name}"
+    what = doc_type_for(bundle_id, material) or (
+        f"portrait:{_portrait_background(material.name)}" if portrait_like(material.name)
+        else f"sheet:{material.name}")
     return hashlib.sha256(f"{PHOTO_VERSION}|{what}".encode()).hexdigest()[:20]
 
 
@@ -187,6 +196,32 @@ def _generic_sheet(name: str):  # noqa: ANN202 - RGB numpy array
     return page.array()
 
 
+def _portrait_background(name: str) -> tuple[int, int, int]:
+    """白底 when the paper asks for it, else the light blue most 证件照 are taken on."""
+    return (255, 255, 255) if "白底" in name else (67, 142, 219)
+
+
+def _portrait(name: str):  # noqa: ANN202 - RGB numpy array
+    """A 1 寸 photo (25 × 35 mm) drawn as a silhouette: head and shoulders, centred, facing the
+    camera, on a plain background, with no face at all — it shows the framing (head high in the
+    picture, shoulders in, nothing behind), never a person."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    w, h = 500, 700                                  # 20 px per mm
+    background = _portrait_background(name)
+    image = Image.new("RGB", (w, h), background)
+    draw = ImageDraw.Draw(image)
+    figure, hair = (92, 98, 112), (48, 50, 58)
+    draw.ellipse((-40, 480, w + 40, h + 330), fill=figure)                 # shoulders
+    draw.rectangle((w / 2 - 62, 390, w / 2 + 62, 520), fill=figure)        # neck
+    draw.ellipse((w / 2 - 145, 95, w / 2 + 145, 390), fill=hair)           # hair, behind the head
+    draw.ellipse((w / 2 - 128, 140, w / 2 + 128, 450), fill=figure)        # head
+    frame = Image.new("RGB", (w + 40, h + 40), (250, 250, 247))            # the print's white edge
+    frame.paste(image, (20, 20))
+    return np.asarray(frame)
+
+
 def _known_paper(doc_type: str):  # noqa: ANN202 - RGB numpy array
     """The generator's paper with made-up people (seeded: the same picture every time)."""
     import numpy as np
@@ -210,7 +245,12 @@ def render_example_photo(bundle_id: str, material: Material):  # noqa: ANN201 - 
     import numpy as np
 
     doc_type = doc_type_for(bundle_id, material)
-    page = _known_paper(doc_type) if doc_type else _generic_sheet(material.name)
+    if doc_type:
+        page = _known_paper(doc_type)
+    elif portrait_like(material.name):
+        page = _portrait(material.name)
+    else:
+        page = _generic_sheet(material.name)
     ph, pw = page.shape[:2]
     long, short = PHOTO_MAX_SIDE, PHOTO_MAX_SIDE * 3 // 4
     fw, fh = (short, long) if ph > pw else (long, short)
@@ -241,10 +281,10 @@ def _mark(frame):  # noqa: ANN001, ANN202 - BGR array in and out
     image = Image.new("RGB", (w, h + band), (200, 22, 29))
     image.paste(Image.fromarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)), (0, 0))
     draw = ImageDraw.Draw(image)
-    font = _font("sans_bold", int(band * 0.62))
-    text = f"{SAMPLE_LABEL} · 这样拍"
-    text_w = draw.textlength(text, font=font)
-    draw.text(((w - text_w) / 2, h + band * 0.14), text, font=font, fill=(255, 255, 255))
+    font = _font("sans_bold", int(band * 0.56))
+    # centred on the band by the glyphs' middle ("mm"): placed by their top-left, the CJK font's
+    # ascent pushed the words' lower half off the bottom of the picture
+    draw.text((w / 2, h + band / 2), f"{SAMPLE_LABEL} · 这样拍", font=font, fill=(255, 255, 255), anchor="mm")
     return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
 
 

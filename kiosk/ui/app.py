@@ -361,7 +361,9 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
 
     rating = RatingViewModel(record=record if store is not None else None,
                              context=lambda: (submit.submission_id or None, submit.item_codes),
-                             finish=lambda: session.end(EndReason.FINISHED), say=voice.say)
+                             finish=lambda: session.end(EndReason.FINISHED), say=voice.say,
+                             forward=shell.forward)
+    shell.set_prompt("receipt", rating.receipt_prompt)
     shell.on_enter("saving", submit.save)
     shell.add_wiper(submit.wipe)
     shell.add_wiper(rating.wipe)

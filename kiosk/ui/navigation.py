@@ -114,7 +114,7 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
                "您办的都是即办件，平台正在办理，请稍等。办好后结果会当场打印出来。不想等，可以点不等了。",
                back=None, forward=("receipt",), state=State.SUBMITTED, home=False),
     ScreenSpec("receipt", "ReceiptScreen.qml", "已受理",
-               "您的申请已经保存并受理。请取走凭条，也可以用手机拍下屏幕上的二维码。然后请为本次服务评价。",
+               "您的申请已经保存并受理。请取走凭条，也可以用手机拍下屏幕上的二维码。",
                back=None, forward=("rating",), state=State.SUBMITTED),
     ScreenSpec("rating", "RatingScreen.qml", "服务评价",
                "请为本次服务评价：非常满意、满意、基本满意、不满意、非常不满意，点一下就可以。",

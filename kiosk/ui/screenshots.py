@@ -37,9 +37,11 @@ def show_screen(kiosk, screen_id: str) -> None:
         show_screen(kiosk, "question")
         shell.askHome()
         return
-    if screen_id == "help":
+    if screen_id in ("help", "help:called"):         # before the call, and after it
         shell.openHelp()
-        shell.callStaff()
+        if screen_id == "help:called":
+            shell.callStaff()
+            kiosk.staff.wait()
         return
     if screen_id == "identify_manual:handwriting":
         show_handwriting(kiosk)
@@ -77,7 +79,7 @@ def show_screen(kiosk, screen_id: str) -> None:
     if screen_id in ("instant", "receipt:instant"):
         show_instant(kiosk, screen_id)
         return
-    if screen_id in ("saving", "receipt", "rating"):
+    if screen_id in ("saving", "receipt", "rating", "receipt:rated"):
         complete_sample_application(kiosk)
         shell.jump("saving")
         if screen_id == "saving":
@@ -91,6 +93,11 @@ def show_screen(kiosk, screen_id: str) -> None:
             shell.forward()
             kiosk.rating.choose(2)
             kiosk.rating.toggleReason("等待时间长")
+        if screen_id == "receipt:rated":              # rated, then 返回: thanks, no second rating
+            kiosk.rating.choose(5)
+            kiosk.rating.submit()
+            kiosk.rating.wait()
+            settle(kiosk.app)
         return
     if screen_id.startswith("agent_"):
         from devices.idcard.samples import sample_for
@@ -140,7 +147,7 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
 # outcomes, a photo under review …
 EXTRA_PICTURES = ("choose_bundle:category", "credit_notice:clear", "credit_notice:unavailable",
                   "capture:review", "capture:nothing", "capture:precheck", "materials:example",
-                  "guide:playing",
+                  "guide:playing", "help:called", "receipt:rated",
                   "identify_manual:handwriting", "identify_manual:pinyin", "receipt:instant")
 
 

@@ -73,6 +73,8 @@ def wire_staff_and_lookup(config, *, shell, session, store, devices, journey, vo
                            catalogue=lambda: journey.catalogue, lookup=lookup, shell=shell,
                            station_name=station, hotline=hotline, key_dir=Path(config.key_dir),
                            say=voice.say)
+    if store is not None:      # 求助 → 呼叫工作人员: pending on the staff page until answered
+        shell.record_help_call = staff.record_help_call
     shell.add_wiper(lookup.wipe)
     shell.add_wiper(staff.wipe)
     return staff, lookup, desk

@@ -30,6 +30,13 @@ COLOURS: dict[str, str] = {
     "success": "#1B5E20",
     "successSurface": "#E8F3E8",
     "warningSurface": "#FFF3D1",
+    # 好差评's five faces, each its own colour (with its own mouth and eyes: never colour alone):
+    # green (非常满意) … red (非常不满意); each 4.5:1 or better on white, as the words beside them.
+    "rating5": "#1B5E20",
+    "rating4": "#00695C",
+    "rating3": "#7A5200",
+    "rating2": "#B34700",
+    "rating1": "#B71C1C",
     "border": "#5C6270",         # 3:1 or better against the surfaces, for outlines of fields
     "focus": "#E07B00",
     "scrim": "#B3000000",        # the dim behind overlays (70 % black)
@@ -44,6 +51,8 @@ READABLE_PAIRS: list[tuple[str, str]] = [
     ("accent", "surface"), ("accent", "background"),
     ("error", "errorSurface"), ("error", "surface"), ("text", "errorSurface"),
     ("success", "successSurface"), ("text", "successSurface"), ("text", "warningSurface"),
+    ("rating5", "surface"), ("rating4", "surface"), ("rating3", "surface"), ("rating2", "surface"),
+    ("rating1", "surface"),
 ]
 
 

@@ -154,3 +154,19 @@ def test_a_newer_frame_reaching_the_screen_before_the_tap_is_served_keeps_the_ta
         worker.stop()
     (shot,) = shots
     assert shot.number == 1 and shot.document
+
+
+def test_the_simulated_papers_are_chinese():
+    """The demo's camera showed "CERTIFICATE" and random Latin letters on its paper (walk w48):
+    every word on the fake 证明 and card is Chinese (digits allowed), and it is really drawn."""
+    import re
+
+    from devices.camera.document_scenes import card_writes, page_writes, render_card, render_page
+
+    for _, text, _ in page_writes() + card_writes():
+        assert not re.search(r"[A-Za-z]", text), text
+    assert any("证" in text for _, text, _ in page_writes())
+    page = render_page()
+    assert (page[190:800, 70:770] < 100).mean() > 0.03          # the lines of text are on the page
+    card = render_card()
+    assert (card[90:360, 170:560] < 100).mean() > 0.02

@@ -62,3 +62,21 @@ def test_kiosk_mode_refuses_simulated_devices(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "模拟设备" in result.stderr and "id_reader" in result.stderr
+
+
+def test_the_demo_places_a_card_on_the_lookup_screen_too(demo_kiosk, qtbot, make_kiosk):
+    """查进度 in the demo offered no 演示：放一张身份证 (the tester typed a name and ID number);
+    the kiosk itself never shows it."""
+    from tests.ui.test_form_flow import find_item
+
+    wait_for(qtbot, lambda: demo_kiosk.devices.property("readerReady"))
+    tap(demo_kiosk, "lookupButton")
+    assert demo_kiosk.shell.property("screen") == "identify_manual"
+    tap(demo_kiosk, "demoCardButton")
+    wait_for(qtbot, lambda: demo_kiosk.shell.property("screen") == "status_lookup")
+
+    kiosk = make_kiosk()                      # not the demo: no such button on the same screen
+    tap(kiosk, "lookupButton")
+    assert kiosk.shell.property("screen") == "identify_manual"
+    button = find_item(kiosk, "demoCardButton")
+    assert button is None or not button.isVisible()

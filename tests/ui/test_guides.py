@@ -98,6 +98,39 @@ def test_papers_the_precheck_knows_are_drawn_by_its_generator_others_get_a_title
     assert station_guides.doc_type_for("some_new_bundle", late) == "id_card_front"
 
 
+def test_the_band_holds_its_words_whole():
+    """The red 样例 · 这样拍 band had its words cut off at the bottom (walk w46b): the white of
+    the letters now stays clear of the band's lower and upper edges."""
+    sheet = CATALOGUE.bundle("newborn").material("non_marital_statement")
+    image = station_guides.render_example_photo("newborn", sheet)
+    h = image.shape[0]
+    band = max(48, (h - max(48, h // 12)) // 11)            # about a twelfth of the picture
+    white = (image.min(axis=2) > 200)                       # the band's letters (red elsewhere)
+    rows = [y for y in range(h - band, h) if white[y].any()]
+    assert rows, "no words in the band"
+    assert h - 1 - rows[-1] >= band * 0.12, "the words reach the bottom edge"
+
+
+def test_a_photo_of_a_person_has_a_head_and_shoulders_sample_not_a_sheet():
+    """1 寸彩色照片 showed a plain document (walk w96): a drawn silhouette on a plain background."""
+    senior = CATALOGUE.bundle("senior_card")
+    photo = next(m for m in senior.materials if "免冠" in m.name)
+    assert station_guides.portrait_like(photo.name)
+    assert not station_guides.portrait_like("门店照片")
+    assert not station_guides.portrait_like("房屋租赁合同或借住说明")
+    image = station_guides.render_example_photo("senior_card", photo)
+    h, w = image.shape[:2]
+    b, g, r = image[int(h * 0.2), w // 2 - int(w * 0.3)]    # beside the head: the blue background
+    assert b > 180 and r < 120, (b, g, r)
+    b, g, r = (int(v) for v in image[int(h * 0.45), w // 2])   # the face: a plain grey, no features
+    assert abs(b - r) < 40 and 60 < r < 140, (b, g, r)
+    sheet = station_guides.render_example_photo("senior_card", senior.materials[0]) \
+        if not station_guides.portrait_like(senior.materials[0].name) else None
+    if sheet is not None:                                    # keyed apart: never the same cached file
+        assert station_guides.photo_key("senior_card", photo) != \
+            station_guides.photo_key("senior_card", senior.materials[0])
+
+
 def test_example_photos_show_on_the_materials_cards_and_enlarge_without_moving_anything(make_kiosk):
     from kiosk.ui.screenshots import show_screen
 

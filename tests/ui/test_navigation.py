@@ -169,6 +169,35 @@ def test_back_from_the_rating_to_the_receipt_then_on_again(make_kiosk):
     assert kiosk.shell.refused_moves == []
 
 
+def test_after_rating_the_receipt_says_it_was_rated_and_offers_no_second_rating(make_kiosk):
+    """The newcomer rated, pressed 返回, and the receipt still offered 下一步：评价本次服务."""
+    from tests.ui.test_form_flow import find
+
+    kiosk = make_kiosk()
+    complete_sample_application(kiosk)
+    kiosk.shell.jump("receipt")
+    settle(kiosk.app)
+    button = find(kiosk, "toRatingButton")
+    assert button.property("text") == "下一步：评价本次服务"
+    assert kiosk.shell.current_prompt().endswith("然后请为本次服务评价。")
+    tap(kiosk, button)
+    assert kiosk.shell.property("screen") == "rating"
+    tap(kiosk, "rate5")
+    tap(kiosk, "submitRatingButton")
+    kiosk.rating.wait()
+    settle(kiosk.app)
+    assert kiosk.rating.property("state") == "thanked"
+    tap(kiosk, "backButton")
+    assert kiosk.shell.property("screen") == "receipt"
+    button = find(kiosk, "toRatingButton")
+    assert button.property("text") == "完成，结束办理"
+    assert "已评价" in button.property("hint")
+    assert "评价过了" in kiosk.shell.current_prompt()
+    tap(kiosk, button)                                   # 完成: the visit ends, no second rating
+    assert kiosk.shell.property("screen") == "attract"
+    assert [e["event"] for e in kiosk.store.audit_entries()].count("rated") == 1
+
+
 @pytest.mark.parametrize("screen_id", [s for s, spec in SCREENS.items() if not spec.overlay])
 def test_the_back_button_shows_exactly_when_the_graph_offers_a_way_back(make_kiosk, screen_id):
     from kiosk.ui.screenshots import show_screen

@@ -24,6 +24,10 @@ class DevicesViewModel(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._health: dict[str, tuple[str, str]] = {}
+        # The last time each device stopped working and came back (wall clock, message): the staff
+        # page says "正常" and, beside it, what happened (the demo's log said "error" while the
+        # staff page, read later, said only 正常).
+        self._faults: dict[str, dict[str, object]] = {}
         self._demo = False
         self._simulator = None
         self._manager = None
@@ -44,11 +48,26 @@ class DevicesViewModel(QObject):
             self.on_card(card)
 
     def _deliver_health(self, name: str, state: str, message: str) -> None:
+        import time
+
         previous = self._health.get(name, ("", ""))[0]
         self._health[name] = (state, message)
         if state != "ok" and previous == "ok":      # a device that worked and stopped: staff must know
-            log.warning("device %s: %s", name, state)
+            log.warning("device %s: %s (%s)", name, state, message)
+            self._faults[name] = {"at": time.time(), "message": message, "until": None}
+        elif state == "ok" and previous not in ("", "ok") and name in self._faults:
+            fault = self._faults[name]
+            fault["until"] = time.time()
+            log.info("device %s: ok again after %.1f s", name, fault["until"] - fault["at"])
         self.changed.emit()
+
+    def recent_fault(self, name: str) -> dict[str, object] | None:
+        """The device's last fault since start: {at, message, until (None while it lasts)}."""
+        return self._faults.get(name)
+
+    def retries(self) -> dict[str, int]:
+        """Exchanges each device retried (transient errors handled without a fault)."""
+        return self._manager.retries() if self._manager is not None else {}
 
     def attach_manager(self, manager) -> None:  # noqa: ANN001 - devices.manager.DeviceManager
         self._manager = manager

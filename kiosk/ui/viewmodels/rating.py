@@ -31,8 +31,10 @@ class RatingViewModel(QObject):
 
     def __init__(self, *, record: Callable[[str | None, list[str], int, list[str]], str] | None,
                  context: Callable[[], tuple[str | None, list[str]]], finish: Callable[[], None],
-                 say: Callable[[str], None], parent: QObject | None = None) -> None:
+                 say: Callable[[str], None], forward: Callable[[], None] = lambda: None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._forward = forward
         self._record = record
         self._context = context
         self._finish = finish
@@ -53,6 +55,23 @@ class RatingViewModel(QObject):
     needsReason = Property(bool, lambda self: 0 < self._score <= 2, notify=changed)
     error = Property(str, lambda self: self._error, notify=changed)
     state = Property(str, lambda self: self._state, notify=changed)
+    # 一事一评: once rated (or being saved), the receipt says so and offers 完成, never rating again
+    # (返回 from the thanks led to a receipt that still said 下一步：评价本次服务).
+    rated = Property(bool, lambda self: self._state != "choosing", notify=changed)
+
+    def receipt_prompt(self) -> str:
+        """What the receipt screen says after its fixed prompt: rate next, or thanks for rating."""
+        if self._state != "choosing":
+            return "您已经评价过了，谢谢。请点完成，结束办理。"
+        return "然后请为本次服务评价。"
+
+    @Slot()
+    def next(self) -> None:
+        """The receipt's 下一步: to 好差评, or, once rated, 完成 (the session ends)."""
+        if self._state != "choosing":
+            self.done()
+        else:
+            self._forward()
 
     @Slot(int)
     def choose(self, score: int) -> None:

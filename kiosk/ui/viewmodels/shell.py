@@ -22,6 +22,18 @@ from kiosk.ui.voice import Voice
 
 log = logging.getLogger(__name__)
 
+# 求助's box: what pressing 呼叫 will do, before; what it did, after (the box used to say
+# "工作人员会到这台终端旁边帮您" before anyone was called, as if they already had been).
+HELP_BEFORE = "还没有呼叫。需要人帮忙，请点下面的按钮。"
+HELP_FAILED = "呼叫没有记下来。请拨打下面的 12345 热线，或请旁边的人帮忙找工作人员。"
+
+
+def help_called_words(calls: int, at: str) -> str:
+    """What the box says after the `calls`-th press of 呼叫 (at `at`, HH:MM:SS): each press answered."""
+    if calls > 1:
+        return f"✓ 已呼叫工作人员 {calls} 次（最近一次 {at}），请在这里稍候"
+    return f"✓ 已呼叫工作人员（{at}），请在这里稍候"
+
 
 class ShellViewModel(Notifying):
     """Which screen is showing, the overlays, the top bar's actions, and the idle timer."""
@@ -35,7 +47,8 @@ class ShellViewModel(Notifying):
                  parent: QObject | None = None, tick_ms: int = 1000) -> None:
         super().__init__({
             "screen": "attract", "warningVisible": False, "warningSeconds": 0, "helpVisible": False,
-            "staffCalled": False, "staffCalls": 0, "greetingName": "", "errorTitle": "", "errorMessage": "",
+            "staffCalled": False, "staffCalls": 0, "helpStatus": HELP_BEFORE, "helpFailed": False,
+            "greetingName": "", "errorTitle": "", "errorMessage": "",
             "errorAction": "", "errorDetail": "", "networkText": "", "stationName": station_name,
             "hotline": hotline, "keyboardDataPath": "", "speaking": False, "speakNote": "",
             # Why the person is here: "apply" (the journey) or "lookup" (查进度 / 打印结果). The
@@ -56,6 +69,9 @@ class ShellViewModel(Notifying):
         self.refused_moves: list[tuple[str, str]] = []    # moves the graph refused (a bug: logged)
         self._prompts: dict[str, Callable[[], str]] = {}
         self._skips: dict[str, Callable[[], bool]] = {}
+        # 呼叫工作人员 records the call for the staff page (kiosk.station.help_calls, on a worker
+        # thread): record(screen_id, done) calls done(True) once it is durable, done(False) if not.
+        self.record_help_call: Callable[[str, Callable[[bool], None]], None] | None = None
         session.on_warning = self._on_warning
         session.on_warning_cleared = self._on_warning_cleared
         session.on_wipe = self._on_wipe
@@ -73,6 +89,8 @@ class ShellViewModel(Notifying):
     helpVisible = prop(bool, "helpVisible", changed)
     staffCalled = prop(bool, "staffCalled", changed)
     staffCalls = prop(int, "staffCalls", changed)      # presses of 呼叫 since 求助 opened
+    helpStatus = prop(str, "helpStatus", changed)      # the box's words (HELP_BEFORE …)
+    helpFailed = prop(bool, "helpFailed", changed)     # the call could not be recorded
     greetingName = prop(str, "greetingName", changed)
     errorTitle = prop(str, "errorTitle", changed)
     errorMessage = prop(str, "errorMessage", changed)
@@ -334,6 +352,8 @@ class ShellViewModel(Notifying):
     def openHelp(self) -> None:
         self._set("staffCalled", False)
         self._set("staffCalls", 0)
+        self._set("helpStatus", HELP_BEFORE)
+        self._set("helpFailed", False)
         self._set("helpVisible", True)
         self._voice.say(SCREENS["help"].prompt)
 
@@ -343,11 +363,27 @@ class ShellViewModel(Notifying):
 
     @Slot()
     def callStaff(self) -> None:
-        """求助 → 呼叫工作人员. Logged for the station's staff screen; no personal data."""
-        log.info("staff called from screen %s", self._values["screen"])
+        """求助 → 呼叫工作人员: recorded in the store for the staff page (pending until staff
+        mark it 已处理) and logged; the screen it came from only, no personal data."""
+        import datetime as dt
+
+        screen = self._values["screen"]
+        log.info("staff called from screen %s", screen)
+        calls = self._values["staffCalls"] + 1
         self._set("staffCalled", True)
-        self._set("staffCalls", self._values["staffCalls"] + 1)
-        self._voice.say("已经通知工作人员，请稍候。")
+        self._set("staffCalls", calls)
+        self._set("helpFailed", False)
+        self._set("helpStatus", help_called_words(calls, dt.datetime.now().strftime("%H:%M:%S")))
+        self._voice.say("已经呼叫工作人员，请在这里稍候。")
+        if self.record_help_call is not None:
+            self.record_help_call(screen, self._help_call_recorded)
+
+    def _help_call_recorded(self, ok: bool) -> None:
+        if ok or not self._values["helpVisible"]:
+            return
+        self._set("helpFailed", True)
+        self._set("helpStatus", HELP_FAILED)
+        self._voice.say(HELP_FAILED)
 
     @Slot()
     def continueSession(self) -> None:

@@ -54,6 +54,20 @@ def usb_folders(patterns: tuple[str, ...] = USB_PATTERNS) -> list[str]:
     return found
 
 
+def device_history(fault: dict | None, retries: int) -> str:
+    """What happened to a device since start, beside its state: a fault that has passed (the
+    staff page said 正常 while the log said error) and the transient errors it rode out."""
+    parts = []
+    if fault is not None and fault.get("until") is not None:
+        at = dt.datetime.fromtimestamp(fault["at"]).strftime("%H:%M:%S")
+        lasted = max(1, round(fault["until"] - fault["at"]))
+        what = str(fault["message"]).split("，")[0]       # the fault, without its advice
+        parts.append(f"{at} 曾出现“{what}”，{lasted} 秒后自动恢复")
+    if retries:
+        parts.append(f"开机以来通讯重试 {retries} 次")
+    return "；".join(parts)
+
+
 def local_midnight(now: float) -> float:
     day = dt.datetime.fromtimestamp(now).date()
     return dt.datetime.combine(day, dt.time()).timestamp()
@@ -110,6 +124,8 @@ class StaffViewModel(QObject):
         self._lookup_id = ""
         self._lookup_error = ""
         self._busy = ""
+        self._help_calls: list[dict] = []
+        self._help_message = ""
 
     # --- properties --------------------------------------------------------------------------
     staffId = Property(str, lambda self: self._staff_id, notify=changed)
@@ -143,14 +159,23 @@ class StaffViewModel(QObject):
     lookupId = Property(str, lambda self: self._lookup_id, notify=changed)
     lookupError = Property(str, lambda self: self._lookup_error, notify=changed)
     busy = Property(str, lambda self: self._busy, notify=changed)
+    # 求助 calls of the last day, newest first: {seq, text, pending, answered} (kiosk.station.help_calls)
+    helpCalls = Property(list, lambda self: self._help_calls, notify=changed)
+    helpMessage = Property(str, lambda self: self._help_message, notify=changed)
+
+    @Property(int, notify=changed)
+    def pendingHelpCount(self) -> int:
+        return sum(1 for c in self._help_calls if c["pending"])
 
     @Property(list, notify=changed)
     def devices(self) -> list[dict]:
         rows = []
+        retries = self._devices.retries()
         for name, (state, message) in sorted(self._devices.health().items()):
             paper = "纸" in message and "正常" not in message
             rows.append({"name": DEVICE_LABELS.get(name, name), "state": STATE_WORDS.get(state, state),
-                         "message": message, "warn": state != "ok" or paper})
+                         "message": message, "warn": state != "ok" or paper,
+                         "history": device_history(self._devices.recent_fault(name), retries.get(name, 0))})
         if not rows:
             rows.append({"name": "设备", "state": "未连接", "message": "本机没有打开任何设备",
                          "warn": True})
@@ -267,8 +292,46 @@ class StaffViewModel(QObject):
             self._queue_message = "读取本机数据出错，请联系县级运维人员。"
         else:
             (self._pending, self._oldest, self._problems, self._figures, self._ratings,
-             self._catalogue_version, self._software_warning) = result
+             self._catalogue_version, self._software_warning, self._help_calls) = result
         self.changed.emit()
+
+    # --- 求助 calls ----------------------------------------------------------------------------
+    def record_help_call(self, screen: str, done: Callable[[bool], None]) -> None:
+        """The shell's 呼叫工作人员 (any screen, any session): written on a worker thread; `done`
+        says whether it is durable. Staff already on their page see it at once."""
+        from kiosk.station import help_calls
+
+        store = self._store
+
+        def recorded(_seq, error) -> None:  # noqa: ANN001
+            if error is not None:
+                log.error("help call not recorded: %s", type(error).__name__)
+            done(error is None)
+            if self._logged_in:
+                self.refresh()
+
+        self._background.run(lambda: help_calls.record_call(store, screen), recorded, "kiosk-help-call")
+
+    @Slot(int)
+    def answerHelpCall(self, seq: int) -> None:
+        """已处理: staff have seen to the resident who called; recorded with their 工号."""
+        if not self._logged_in or self._store is None:
+            return
+        from kiosk.station import help_calls
+
+        store, staff_id, now = self._store, self._logged_in, self._clock()
+        self._background.run(lambda: help_calls.answer(store, seq, staff_id, now),
+                             self._help_answered, "kiosk-help-answer")
+
+    def _help_answered(self, ok, error) -> None:  # noqa: ANN001
+        when = dt.datetime.fromtimestamp(self._clock()).strftime("%H:%M:%S")
+        if error is not None:
+            log.error("help answer not recorded: %s", type(error).__name__)
+            self._help_message = "没有记下“已处理”，请再点一次。"
+        else:
+            self._help_message = f"已记下处理（{when}）。" if ok else "这次呼叫已经处理过了。"
+        self.changed.emit()
+        self.refresh()
 
     @Slot(str)
     def retry(self, ref: str) -> None:
@@ -443,9 +506,33 @@ def _export_problem(error: BaseException) -> str:
     return "导出没有成功。请联系县级运维人员。"
 
 
+def help_call_rows(calls, now: float) -> list[dict]:  # noqa: ANN001 - kiosk.station.help_calls.HelpCall
+    """What the staff page lists of each 求助 call: when, from which screen, and who answered."""
+    from kiosk.ui.navigation import SCREENS
+
+    def clock(at: float) -> str:
+        moment = dt.datetime.fromtimestamp(at)
+        return moment.strftime("%H:%M") if moment.date() == dt.datetime.fromtimestamp(now).date() \
+            else moment.strftime("%m月%d日 %H:%M")
+
+    rows = []
+    for call in calls:
+        spec = SCREENS.get(call.screen)
+        where = f"在“{spec.title}”页面" if spec is not None else "在本机"
+        if call.pending:
+            text = f"！ {clock(call.at)} {where}呼叫，已等 {age_in_words(now - call.at)}"
+        else:
+            text = (f"✓ {clock(call.at)} {where}呼叫；"
+                    f"{clock(call.answered_at)} 由工作人员 {call.answered_by} 处理")
+        rows.append({"seq": call.seq, "text": text, "pending": call.pending})
+    return rows
+
+
 def _overview(store, catalogue: Callable[[], object], now: float):  # noqa: ANN001, ANN202
     """(pending, oldest age in words, failed/rejected rows, figures, ratings, catalogue version,
-    a warning when the platform's last heartbeat asked for a newer software version, else "")."""
+    a warning when the platform's last heartbeat asked for a newer software version, else "",
+    the 求助 calls of the last day)."""
+    from kiosk.station import help_calls
     from kiosk.station.health import outdated_reason
     from kiosk.station.status import MIN_APP_VERSION
     from kiosk.station.version import app_version
@@ -480,4 +567,5 @@ def _overview(store, catalogue: Callable[[], object], now: float):  # noqa: ANN0
                for score, count in store.ratings_per_score(since).items()]
     oldest = age_in_words(summary["oldest_pending_age_s"]) if summary["pending"] else ""
     warning = outdated_reason(app_version(), store.setting(MIN_APP_VERSION)) or ""
-    return summary["pending"], oldest, problems, figures, ratings, version, warning
+    calls = help_call_rows(help_calls.calls(store, now), now)
+    return summary["pending"], oldest, problems, figures, ratings, version, warning, calls

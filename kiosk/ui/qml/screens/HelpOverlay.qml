@@ -28,32 +28,31 @@ Rectangle {
                 font.pixelSize: Theme.title
                 font.bold: true
             }
-            // Always there, one line either way: when staff are called the words change, nothing
-            // moves (a box that appeared pushed 呼叫工作人员 down under the finger).
+            // Always there, the same room either way: what 呼叫 will do, then what it did (the
+            // words are the shell's); nothing moves (a box that appeared pushed 呼叫 down).
             Rectangle {
                 width: parent.width
-                height: called.implicitHeight + 40
+                height: Math.max(called.implicitHeight, twoLines.implicitHeight) + 40
                 radius: 12
-                color: shell.staffCalled ? Theme.successSurface : Theme.surfaceAlt
+                color: shell.helpFailed ? Theme.errorSurface : shell.staffCalled ? Theme.successSurface : Theme.surfaceAlt
                 border.width: 3
-                border.color: shell.staffCalled ? Theme.success : Theme.border
+                border.color: shell.helpFailed ? Theme.error : shell.staffCalled ? Theme.success : Theme.border
+                KText { id: twoLines; visible: false; text: "一\n二"; font.bold: true }
                 KText {
                     id: called
                     objectName: "staffCalledText"
                     anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 20 }
                     horizontalAlignment: Text.AlignHCenter
-                    text: shell.staffCalls > 1 ? "✓ 已通知工作人员 " + shell.staffCalls + " 次，请稍候"
-                        : shell.staffCalled ? "✓ 已通知工作人员，请在这里稍候"
-                        : "工作人员会到这台终端旁边帮您"
-                    color: shell.staffCalled ? Theme.success : Theme.text
+                    text: shell.helpStatus
+                    color: shell.helpFailed ? Theme.error : shell.staffCalled ? Theme.success : Theme.text
                     font.bold: true
                 }
             }
             BigButton {
                 objectName: "callStaffButton"
                 width: parent.width
-                text: "呼叫工作人员"
-                hint: "驿站工作人员会过来帮您"
+                text: shell.staffCalled ? "再呼叫一次" : "呼叫工作人员"
+                hint: shell.staffCalled ? "等了很久还没人来，可以再点" : "点这里，请驿站工作人员过来帮您"
                 onClicked: shell.callStaff()
             }
             KText {

@@ -120,6 +120,20 @@ Item {
                 // What is wrong, under the buttons: above the number pad it pushed every key down
                 // by its own height, so the next tap hit the wrong key.
                 ErrorSummary { objectName: "identifyErrors"; width: parent.width; errors: identify.errors }
+
+                BigButton {     // the demo only (as on the attract screen), last: nothing of the
+                                // kiosk's own layout moves for it (确定 stays where it is)
+                    objectName: "demoCardButton"
+                    visible: devices.demo === true
+                    width: parent.width
+                    primary: false
+                    text: agent.awaitingResident ? "演示：放被代办人的身份证" : "演示：放一张身份证"
+                    hint: "模拟读卡器按真实协议读出示例证件"
+                    onClicked: {
+                        nameField.input.focus = false
+                        devices.placeDemoCard("resident")
+                    }
+                }
             }
         }
     }

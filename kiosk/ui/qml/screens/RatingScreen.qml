@@ -54,31 +54,62 @@ Item {
 
                 Row {
                     anchors.centerIn: parent
-                    spacing: 24
-                    Canvas {   // a simple face: the mouth curves with the score
-                        width: 64; height: 64
+                    spacing: 28
+                    // Five faces that differ at a glance, not only by a mouth's bend: each its own
+                    // colour (Theme.rating5 … rating1), eyes and mouth — 5 laughs (eyes closed in
+                    // a smile, mouth open), 4 smiles, 3 a straight mouth, 2 frowns under worried brows, 1
+                    // frowns deeply under cross brows. On a chosen (blue) row the face sits on a white disc, so
+                    // it keeps its colour; the word beside it is the cue that always counts.
+                    Canvas {
+                        id: face
+                        width: 84; height: 84
                         anchors.verticalCenter: parent.verticalCenter
-                        property color ink: option.chosen ? Theme.onPrimary : Theme.primary
-                        onInkChanged: requestPaint()
+                        property color ink: Theme["rating" + option.modelData.score]
+                        property bool chosen: option.chosen
+                        onChosenChanged: requestPaint()
                         onPaint: {
                             var c = getContext("2d")
+                            var s = option.modelData.score
                             c.reset()
-                            c.lineWidth = 5
+                            c.lineCap = "round"
+                            c.lineWidth = 6
                             c.strokeStyle = ink
+                            c.fillStyle = "#FFFFFF"
+                            c.beginPath(); c.arc(42, 42, 38, 0, 2 * Math.PI); c.fill(); c.stroke()
                             c.fillStyle = ink
-                            c.beginPath(); c.arc(32, 32, 28, 0, 2 * Math.PI); c.stroke()
-                            c.beginPath(); c.arc(22, 26, 4, 0, 2 * Math.PI); c.fill()
-                            c.beginPath(); c.arc(42, 26, 4, 0, 2 * Math.PI); c.fill()
-                            var bend = (option.modelData.score - 3) * 6
-                            c.beginPath(); c.moveTo(18, 42 - bend / 2)
-                            c.quadraticCurveTo(32, 42 + bend, 46, 42 - bend / 2); c.stroke()
+                            if (s === 5) {          // laughing eyes: two arcs bent upwards
+                                c.beginPath(); c.arc(29, 36, 7, Math.PI, 2 * Math.PI); c.stroke()
+                                c.beginPath(); c.arc(55, 36, 7, Math.PI, 2 * Math.PI); c.stroke()
+                            } else {
+                                c.beginPath(); c.arc(29, 34, 5, 0, 2 * Math.PI); c.fill()
+                                c.beginPath(); c.arc(55, 34, 5, 0, 2 * Math.PI); c.fill()
+                            }
+                            if (s === 1) {          // cross brows, slanting down to the middle
+                                c.beginPath(); c.moveTo(20, 20); c.lineTo(36, 26); c.stroke()
+                                c.beginPath(); c.moveTo(64, 20); c.lineTo(48, 26); c.stroke()
+                            } else if (s === 2) {   // worried brows, raised in the middle
+                                c.beginPath(); c.moveTo(21, 25); c.lineTo(35, 20); c.stroke()
+                                c.beginPath(); c.moveTo(63, 25); c.lineTo(49, 20); c.stroke()
+                            }
+                            c.beginPath()
+                            if (s === 5) {          // a wide open laugh, filled
+                                c.moveTo(22, 50); c.quadraticCurveTo(42, 78, 62, 50); c.closePath(); c.fill()
+                            } else if (s === 4) {   // a smile
+                                c.moveTo(26, 52); c.quadraticCurveTo(42, 66, 58, 52); c.stroke()
+                            } else if (s === 3) {   // straight
+                                c.moveTo(28, 58); c.lineTo(56, 58); c.stroke()
+                            } else if (s === 2) {   // a frown
+                                c.moveTo(28, 62); c.quadraticCurveTo(42, 52, 56, 62); c.stroke()
+                            } else {                // a deep frown
+                                c.moveTo(24, 66); c.quadraticCurveTo(42, 44, 60, 66); c.stroke()
+                            }
                         }
                     }
                     KText {
                         anchors.verticalCenter: parent.verticalCenter
                         text: (option.chosen ? "✓ " : "") + option.modelData.label
-                        color: option.chosen ? Theme.onPrimary : Theme.onSecondary
-                        font.pixelSize: Theme.button
+                        color: option.chosen ? Theme.onPrimary : Theme["rating" + option.modelData.score]
+                        font.pixelSize: Theme.title
                         font.bold: true
                         lineHeight: 1.0
                     }

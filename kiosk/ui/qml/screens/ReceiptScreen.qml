@@ -14,9 +14,10 @@ Item {
         BigButton {
             objectName: "toRatingButton"
             width: parent.width
-            text: "下一步：评价本次服务"
-            hint: "一事一评：选一个满意程度，再点提交"
-            onClicked: shell.forward()
+            // once rated (返回 from the thanks), it says so and ends the visit: never a second rating
+            text: rating.rated ? "完成，结束办理" : "下一步：评价本次服务"
+            hint: rating.rated ? "✓ 您已评价本次服务，谢谢" : "一事一评：选一个满意程度，再点提交"
+            onClicked: rating.next()
         }
         BigButton {
             objectName: "reprintButton"

@@ -82,16 +82,76 @@ Item {
             font.bold: true
         }
 
+        // Two columns of sections stacked on their own (landscape side by side; portrait one
+        // under the other): a grid of rows made each short card as tall as its neighbour.
         Grid {
+            id: sections
             width: page.columnWidth
             columns: screen.landscape ? 2 : 1
             columnSpacing: 28
             rowSpacing: 28
             readonly property int cell: screen.landscape ? (width - columnSpacing) / 2 : width
 
+          Column {
+            width: sections.cell
+            spacing: 28
+
+            Section {       // 求助 → 呼叫工作人员 (kiosk.station.help_calls): first, someone is waiting
+                objectName: "helpCallsSection"
+                width: parent.width
+                heading: staff.pendingHelpCount > 0 ? "求助呼叫：" + staff.pendingHelpCount + " 位群众在等"
+                                                    : "求助呼叫"
+                KText {
+                    width: parent.width
+                    visible: staff.helpCalls.length === 0
+                    text: "✓ 最近一天没有群众呼叫工作人员"
+                    color: Theme.success
+                }
+                Repeater {
+                    model: staff.helpCalls
+                    delegate: Rectangle {
+                        required property var modelData
+                        objectName: "helpCall_" + modelData.seq
+                        width: parent.width
+                        height: callColumn.implicitHeight + 32
+                        radius: 12
+                        color: modelData.pending ? Theme.errorSurface : Theme.surface
+                        border.width: modelData.pending ? 3 : 0
+                        border.color: Theme.error
+                        Column {
+                            id: callColumn
+                            anchors { left: parent.left; right: parent.right; top: parent.top; margins: 16 }
+                            spacing: 10
+                            KText {
+                                width: parent.width
+                                text: modelData.text
+                                font.bold: modelData.pending
+                                color: modelData.pending ? Theme.text : Theme.textMuted
+                            }
+                            BigButton {
+                                objectName: "answerHelp_" + modelData.seq
+                                visible: modelData.pending
+                                width: parent.width
+                                primary: false
+                                text: "已处理"
+                                hint: "已经到终端旁帮过这位群众"
+                                onClicked: staff.answerHelpCall(modelData.seq)
+                            }
+                        }
+                    }
+                }
+                KText {
+                    width: parent.width
+                    objectName: "helpMessage"
+                    visible: staff.helpMessage !== ""
+                    text: staff.helpMessage
+                    font.bold: true
+                }
+            }
+
             Section {
                 objectName: "queueSection"
-                width: parent.cell
+                width: parent.width
                 heading: "待发队列"
                 KText {
                     width: parent.width
@@ -156,7 +216,7 @@ Item {
 
             Section {
                 objectName: "devicesSection"
-                width: parent.cell
+                width: parent.width
                 heading: "设备"
                 BigButton {
                     objectName: "testPrintButton"
@@ -167,12 +227,23 @@ Item {
                     enabledLook: staff.busy === ""
                     onClicked: staff.testPrint()
                 }
-                KText {
+                KText {     // never an empty gap: before the first test it says what will show here
                     width: parent.width
                     objectName: "testPrintText"
-                    height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
-                    text: staff.testPrintMessage
+                    // kept: see twoLines; but only the room a usual answer takes at this width
+                    // (two lines everywhere left a gap under a one-line answer)
+                    height: Math.max(implicitHeight, usualAnswer.implicitHeight)
+                    text: staff.testPrintMessage !== "" ? staff.testPrintMessage
+                                                        : "还没有打印测试页。点上面的按钮，结果会写在这里。"
+                    color: staff.testPrintMessage !== "" ? Theme.text : Theme.textMuted
+                    font.bold: staff.testPrintMessage !== ""
+                }
+                KText {
+                    id: usualAnswer
+                    visible: false
+                    width: parent.width
                     font.bold: true
+                    text: "测试页没有打印出来（00:00:00）：打印机缺纸。请检查凭条打印机。"
                 }
                 // The devices' states under 测试打印 and its answer: a test page changes the printer's
                 // line (缺纸, 恢复), and above the button that moved 测试打印 under the finger.
@@ -183,6 +254,7 @@ Item {
                         width: parent.width
                         text: (modelData.warn ? "！ " : "✓ ") + modelData.name + "：" + modelData.state
                               + (modelData.message !== "" ? "（" + modelData.message + "）" : "")
+                              + (modelData.history !== "" ? "\n    " + modelData.history : "")
                         color: modelData.warn ? Theme.error : Theme.text
                         font.bold: modelData.warn
                     }
@@ -191,7 +263,7 @@ Item {
 
             Section {
                 objectName: "residentSection"
-                width: parent.cell
+                width: parent.width
                 heading: "为群众打印证照、补打凭条"
                 KText {
                     width: parent.width
@@ -230,9 +302,15 @@ Item {
                 }
             }
 
+          }
+
+          Column {
+            width: sections.cell
+            spacing: 28
+
             Section {
                 objectName: "figuresSection"
-                width: parent.cell
+                width: parent.width
                 heading: "今日统计"
                 KText {
                     width: parent.width
@@ -261,7 +339,7 @@ Item {
 
             Section {       // 样表 on A4 for a resident who wants paper (kiosk/ui/viewmodels/guides.py)
                 objectName: "sampleFormSection"
-                width: parent.cell
+                width: parent.width
                 heading: "打印填写样表（A4）"
                 KText {
                     width: parent.width
@@ -291,7 +369,7 @@ Item {
 
             Section {
                 objectName: "exportSection"
-                width: parent.cell
+                width: parent.width
                 heading: "导出和备份到 U 盘"
                 KText {
                     width: parent.width
@@ -332,14 +410,15 @@ Item {
                         onClicked: staff.backupTo(modelData)
                     }
                 }
-                KText {
+                KText {     // the last line of the last card: growing, it moves nothing (no room kept)
                     width: parent.width
                     objectName: "exportText"
-                    height: Math.max(implicitHeight, twoLines.implicitHeight)   // kept: see twoLines
+                    visible: staff.exportMessage !== ""
                     text: staff.exportMessage
                     font.bold: true
                 }
             }
+          }
         }
     }
 }
