@@ -62,6 +62,9 @@ class FormViewModel(Notifying):
         self._shown_field: str | None = None
         self._editing_prefilled = False
         self._address: dict[str, str] = {}
+        # 通办 (kiosk.ui.viewmodels.handling): True once the answers settle that this station can
+        # take nothing: the questions end there and 核对 says where to go
+        self.stops_early: Callable[[], bool] | None = None
 
     active = prop(bool, "active", changed)
     bundleName = prop(str, "bundleName", changed)
@@ -473,7 +476,12 @@ class FormViewModel(Notifying):
             self._finish()
 
     def _after_move(self) -> None:
-        if self._form.current is None:
+        if self._form.current is not None and self.stops_early is not None and self.stops_early():
+            # the answer settled that this station can take nothing (通办): 核对 says where to go
+            self._refresh()
+            self._update({"fromReview": False})
+            self._go("review")
+        elif self._form.current is None:
             self._finish()
         else:
             self._refresh()
