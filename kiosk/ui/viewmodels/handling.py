@@ -62,6 +62,8 @@ class HandlingViewModel(QObject):
         self._provisional = False
         self._note = ""
         self._where = ""
+        self._places = ""
+        self._offices = ""
 
     lines = Property("QVariantList", lambda self: self._lines, notify=changed)
     shown = Property(bool, lambda self: self._shown, notify=changed)           # anything to tell?
@@ -128,17 +130,23 @@ class HandlingViewModel(QObject):
         self._settled = settled_nothing_here(decisions)
         self._provisional = provisional and not self._settled
         notable = [d for d in decisions if not d.here or d.collected_here]
-        self._lines = [{"name": d.item_name, "here": d.here, "sentence": d.sentence} for d in notable]
-        self._shown = bool(notable)
         self._nothing_here = nothing_here(decisions)
         refused = [d for d in decisions if not d.here]
+        decided_nothing = self._nothing_here and not self._provisional
+        # nothing here, decided: the why is said once (where), each line only names the office
+        self._lines = [{"name": d.item_name, "here": d.here,
+                        "sentence": f"“{d.item_name}”：{d.handled_by}" if decided_nothing else d.sentence}
+                       for d in notable]
+        self._shown = bool(notable)
         self._any_refused = bool(refused)
         maybe = "可能" if self._provisional else ""      # the card only: not yet a decision
         if self._nothing_here:
             self._heading = f"这件事本站{maybe}不能办理"
-            places = list(dict.fromkeys(d.division_name for d in refused))
-            self._where = (f"请到户籍所在地{'、'.join(places)}办理，每件事到哪个部门写在下面。"
-                           "可以打印一张办理指引带回家。") if not self._provisional else ""
+            places = "、".join(dict.fromkeys(d.division_name for d in refused))
+            self._offices = "、".join(dict.fromkeys(d.handled_by for d in refused))
+            self._places = places
+            self._where = (f"这些事只能在户籍所在地{places}办理，本站不能代收。请到下列部门办理，"
+                           "可以打印办理指引带回家：") if decided_nothing else ""
         elif refused:
             self._heading = f"{maybe}有 {len(refused)} 件要回户籍所在地办理"
         elif notable:
@@ -160,9 +168,8 @@ class HandlingViewModel(QObject):
         …点击确认无误) would send the resident to a button that is not there. Said instead."""
         if not (self._nothing_here and not self._provisional):
             return ""
-        return (self._heading + "。" + self._where.replace("写在下面", "屏幕上写着")
-                + "".join(line["sentence"] for line in self._lines)
-                + "要带走办理指引，请点“打印办理指引”；看好了，请点“回首页”。")
+        return (f"{self._heading}。这些事只能在户籍所在地{self._places}办理，要到{self._offices}办理。"
+                "要带走办理指引，请点“打印办理指引”；看好了，请点“回首页”。")
 
     # --- 办理指引 ----------------------------------------------------------------------------------
     def guidance(self):  # noqa: ANN201 - devices.printer.receipt.Guidance

@@ -39,10 +39,11 @@ Item {
         }
         KText {
             width: parent.width
+            visible: !handling.settled
             text: form.introDescription
             color: Theme.textMuted
         }
-        TimeBox { width: parent.width; visible: !screen.landscape && form.introTime !== "" }
+        TimeBox { width: parent.width; visible: !screen.landscape && form.introTime !== "" && !handling.settled }
         HandlingNotice {        // 通办: who handles it, or where to go
             width: parent.width
             visible: handling.shown
