@@ -151,3 +151,37 @@ def test_a_refusal_is_final_only_when_no_answer_to_come_can_change_it():
     assert open_card["004200101000"].department == "民政部门（老龄工作机构）"
     deceased = FormSession(load_catalogue().bundle("after_death"), applicant=ZHANG_SAN)
     assert not any(d.final for d in for_form(deceased, STATION, list(deceased.bundle.items)))
+
+
+@pytest.mark.parametrize("bundle_id, codes", [
+    ("flexible_employment", ["003600101000"]),
+    ("resident_medical", ["003800101000", "003800102000"]),
+])
+def test_insurance_in_the_place_of_residence_on_a_local_residence_permit(bundle_id, codes):
+    """灵活就业 / 城乡居民医保: “户口不在本省的，持居住证也可以在这里参保”. The 户籍地址 takes another
+    province; the 居住证 question shows only for one, and the rule reads it."""
+    bundle = load_catalogue().bundle(bundle_id)
+    form = FormSession(bundle, applicant=ZHANG_SAN)
+    beijing = {"province": "110000", "detail": "北京市东城区景山街道1号"}
+    assert form.answer("hukou_address", {"province": "210000", "city": "210100", "county": "210102",
+                                         "detail": "南京北街1号"}) == []
+    assert "has_residence_permit" not in [f.id for f in form.visible_fields()]
+    assert form.answer("hukou_address", beijing) == []
+    assert "has_residence_permit" in [f.id for f in form.visible_fields()]
+    items = [bundle.item(code) for code in codes]
+    assert form.answer("has_residence_permit", False) == []
+    refused = for_form(form, STATION, items)
+    assert not any(d.here for d in refused) and all(d.division_name == "北京市" for d in refused)
+    assert form.answer("has_residence_permit", True) == []
+    taken = for_form(form, STATION, items)
+    assert all(d.here and d.division_code == STATION for d in taken)
+
+
+def test_temporary_aid_where_one_lives_on_a_local_residence_permit():
+    bundle = load_catalogue().bundle("temporary_aid")
+    form = FormSession(bundle, applicant=ZHANG_SAN)
+    urgent = [bundle.item("004000101000")]
+    assert form.answer("hukou_status", "elsewhere") == []
+    assert not for_form(form, STATION, urgent)[0].here
+    assert form.answer("hukou_status", "permit") == []
+    assert for_form(form, STATION, urgent)[0].here
