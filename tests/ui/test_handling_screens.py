@@ -1,22 +1,29 @@
 """通办 on the screens, at the default station 210102-0001 (沈阳市和平区).
 
-办理须知 knows only the card, and the person the matter concerns is often someone else: its notice
-is a first judgement and 开始填写 stays. 核对 decides with the household answers: what this station
-cannot take is left out, and when nothing is left the review says where to go and offers 回首页
-instead of 确认 (spoken too)."""
+办理须知 knows only the card. When no answer can change the outcome it says there, before any
+question, that this station cannot take it (打印办理指引, 回首页); otherwise its notice is a first
+judgement and 开始填写 stays, and an answer that settles it (no 居住证) ends the questions. 核对
+decides with the answers: when nothing is left, where to go is at the top with 打印办理指引 and
+回首页 under it, instead of 确认 (spoken too)."""
 
 from __future__ import annotations
 
 import pytest
-
-from kiosk.ui.screenshots import settle
-from tests.ui.qml_tree import strings_in_tree
 from PySide6.QtCore import QPointF
 
 from devices.printer.simulator import start_simulated_printer
 from forms.examples import example
-from tests.ui.test_form_flow import (answer_current, answer_everything, find, find_item,
-                                     identify_by_hand_quickly, pass_credit_notice, tap)
+from kiosk.ui.screenshots import settle
+from tests.ui.qml_tree import strings_in_tree
+from tests.ui.test_form_flow import (
+    answer_current,
+    answer_everything,
+    find,
+    find_item,
+    identify_by_hand_quickly,
+    pass_credit_notice,
+    tap,
+)
 
 
 def _intro_then_review(kiosk, bundle_id: str) -> tuple[str, str, bool]:
