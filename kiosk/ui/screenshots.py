@@ -158,7 +158,7 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
     kiosk.submit.wait()
     settle(kiosk.app)
     kiosk.instant.show_sample(41, "printed",
-                              "办好了！证照已打印，请在 A4 打印机出纸口取走（已在线核对平台的最新状态）。")
+                              "办好了！证照已打印，请在 A4 打印机出纸口取走（刚和省平台核对过，证照有效）。")
 
 
 # States pictured besides the one SCREENS gives: a category chosen, the credit notice's other two
