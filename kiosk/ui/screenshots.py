@@ -414,13 +414,15 @@ def sample_png(text: str = "签名") -> bytes:
     return png_bytes(image)
 
 
-def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: int = 0) -> None:
-    """Fill `bundle_id` from its `catalogue example`, with real (small) papers and a signature,
-    so that the saving, receipt and rating screens run on a real application."""
+def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: int = 0,  # noqa: ANN001
+                                sample: dict | None = None) -> None:
+    """Fill `bundle_id` from its `catalogue example` (or `sample`, one made from it), with real
+    (small) papers and a signature, so that the saving, receipt and rating screens run on a real
+    application."""
     from forms.examples import example
     from kiosk.ui.session import Person
 
-    sample = example(bundle_id, variant)
+    sample = sample if sample is not None else example(bundle_id, variant)
     person = sample["applicant"]
     if kiosk.session.person is None:            # not identified by a card on the reader already
         kiosk.journey.identify(person)
