@@ -442,6 +442,11 @@ class FormSession:
 
         return open_(cond.names(), frozenset())
 
+    def confirmed(self, field_id: str) -> bool:
+        """Answered by the resident (or a prefilled answer they confirmed), not merely prefilled."""
+        state = self._evaluate()
+        return field_id in state.stored and field_id not in state.prefilled
+
     def holds(self, cond: Condition) -> bool:
         """`cond` on the answers so far (hidden or unanswered questions are null)."""
         return cond.holds(self._evaluate())

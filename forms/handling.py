@@ -198,8 +198,10 @@ def for_form(form: FormSession, station_division: str, items: list[Item] | None 
     allows it. Each says whether answers still to come could change it (`final`)."""
     chosen = form.applicable_items() if items is None else items
     place = resident_place(form.bundle, form.answers(), form.applicant)
-    household_open = bool(household_fields(form.bundle)) and (
-        place is None or place.source != "household_answer")
+    # a household question still to be answered (or only prefilled, not yet confirmed) may name
+    # another place: nothing decided from the card is final before it
+    visible = {f.id for f in form.visible_fields()}
+    household_open = any(fid in visible and not form.confirmed(fid) for fid in household_fields(form.bundle))
     decisions = []
     for item in chosen:
         here_on_permit = item.residence_if is not None and form.holds(item.residence_if)

@@ -185,3 +185,12 @@ def test_temporary_aid_where_one_lives_on_a_local_residence_permit():
     assert not for_form(form, STATION, urgent)[0].here
     assert form.answer("hukou_status", "permit") == []
     assert for_form(form, STATION, urgent)[0].here
+
+
+def test_a_prefilled_household_answer_is_not_final_until_confirmed():
+    """高龄津贴: the elder's 户籍地址 is prefilled from the son's card (营口); it may still become the
+    elder's own: nothing is final until the resident confirms or changes it."""
+    bundle = load_catalogue().bundle("senior_allowance")
+    son = {"name": "张国强", "id_number": "210881198808085615", "address": "辽宁省营口市盖州市鼓楼街道明珠路5号"}
+    form = FormSession(bundle, applicant=son)
+    assert not any(d.final for d in for_form(form, STATION, list(bundle.items)))
