@@ -191,6 +191,7 @@ def test_a_prefilled_household_answer_is_not_final_until_confirmed():
     """高龄津贴: the elder's 户籍地址 is prefilled from the son's card (营口); it may still become the
     elder's own: nothing is final until the resident confirms or changes it."""
     bundle = load_catalogue().bundle("senior_allowance")
-    son = {"name": "张国强", "id_number": "210881198808085615", "address": "辽宁省营口市盖州市鼓楼街道明珠路5号"}
+    son = {"name": "张国强", "id_number": "210881198808085615",
+           "address": "辽宁省营口市盖州市鼓楼街道明珠路5号"}
     form = FormSession(bundle, applicant=son)
     assert not any(d.final for d in for_form(form, STATION, list(bundle.items)))
