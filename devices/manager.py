@@ -19,7 +19,7 @@ from typing import Literal
 from devices.idcard import IdCardReader
 from devices.idcard.card import IdCard
 from devices.idcard.status import ReaderFault, ReaderMissing, ReaderStatus
-from devices.printer.receipt import Receipt
+from devices.printer.receipt import Guidance, Receipt
 from devices.printer.receipt_printer import NotPrinted, PrintResult, ReceiptPrinter
 from devices.printer.status import NoAnswer, PaperNearEnd, PrinterStatus, StatusOk
 
@@ -105,6 +105,10 @@ class DeviceManager:
     def print_receipt(self, receipt: Receipt) -> PrintResult:
         """Never raises: an unexpected driver failure becomes `NotPrinted` with a Chinese reason."""
         return self._print(lambda printer: printer.print_receipt(receipt))
+
+    def print_guidance(self, guidance: Guidance) -> PrintResult:
+        """办理指引 on the receipt printer; never raises, like print_receipt."""
+        return self._print(lambda printer: printer.print_guidance(guidance))
 
     def print_test_page(self, station_name: str, now: dt.datetime) -> PrintResult:
         """测试打印 from the staff screen (never a receipt); never raises, like print_receipt."""

@@ -134,6 +134,9 @@ class Item:
     # where it can be handled: local 属地 | city 全市通办 | province 全省通办 | country 跨省通办;
     # None for a bundle that does not say (forms.handling: the station takes it, staff decide)
     handled_where: str | None = None
+    # 居住证: when this holds (a local 居住证, asked only of people registered elsewhere) the
+    # resident counts as living in this station's county for this item (forms.handling)
+    residence_if: Condition | None = None
 
     @property
     def kind_name(self) -> str:
@@ -503,7 +506,8 @@ class _BundleBuilder:
         return Item(d["code"], d["name"], d["department"], d["legal_days"], d["promised_days"], d["kind"],
                     d["fee"], d["allows_deferral"], d["allows_commitment"],
                     self.condition(f"事项 {d['code']}", d.get("applies_if")), d.get("dropped_note", ""),
-                    bool(d.get("credit_check", False)), d.get("handled_where"))
+                    bool(d.get("credit_check", False)), d.get("handled_where"),
+                    self.condition(f"事项 {d['code']}", d.get("residence_if")))
 
     def _field(self, d: dict[str, Any], page_id: str, codes: set[str]) -> Field:
         where = f"字段 {d['id']}"
@@ -573,6 +577,7 @@ class _BundleBuilder:
 
         for item in items:
             check(f"事项 {item.code}", item.applies_if)
+            check(f"事项 {item.code}", item.residence_if)
         for page in pages:
             check(f"页 {page.id}", page.visible_if)
             for f in page.fields:

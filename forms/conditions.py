@@ -358,6 +358,18 @@ def _fn_id_type(env: Environment, value: Any) -> Any:
     return id_kind(value) if isinstance(value, str) else None
 
 
+def _fn_province(env: Environment, value: Any) -> Any:
+    """The province (GB/T 2260 "xx0000") of an address answer, or of an 18-digit ID number's first
+    registration; null when neither. Lets a form ask about a 居住证 only of someone registered in
+    another province."""
+    if isinstance(value, dict):
+        code = value.get("province")
+        return code if isinstance(code, str) and len(code) == 6 and is_ascii_digits(code) else None
+    if isinstance(value, str) and len(value.strip()) == 18 and is_ascii_digits(value.strip()[:2]):
+        return value.strip()[:2] + "0000"
+    return None
+
+
 def _fn_len(env: Environment, value: Any) -> Any:
     return len(value) if isinstance(value, (str, list, dict)) else 0
 
@@ -370,6 +382,7 @@ FUNCTIONS: dict[str, Function] = {
     "sex": Function(1, _fn_sex, "18 位身份号码对应的性别：“男”或“女”"),
     "len": Function(1, _fn_len, "文字的字数或多选的项数"),
     "id_type": Function(1, _fn_id_type, "证件号码的种类：\"resident\"、\"hmt\"、\"foreign\" 或 null"),
+    "province": Function(1, _fn_province, "地址或 18 位身份号码所在的省（如 \"210000\"）"),
     "today": Function(0, lambda env: env.today.isoformat(), "今天（YYYY-MM-DD）"),
     "applies": Function(1, lambda env, v: False, "该事项编码是否适用（参数为事项编码字符串）"),
 }

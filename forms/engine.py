@@ -18,7 +18,7 @@ from typing import Any
 
 from forms import fieldtypes, materials
 from forms.catalogue import Bundle, Field, Item, Page
-from forms.conditions import truthy
+from forms.conditions import Condition, truthy
 from forms.divisions import parse_address_text
 from forms.errors import FormsError, MaterialChoiceError, UnknownFieldError
 from forms.validators import check_any_id, check_name, id_kind, normalise_id_number, normalise_name
@@ -423,6 +423,11 @@ class FormSession:
         yet (directly, or through a computed value). Before the first answer that is most of a
         bundle like 高龄津贴, whose every item depends on the elder's age: 办理须知 then says what
         *may* apply, rather than "0 件事" (`applicable_items` is empty until the answers decide)."""
+        return [i for i in self.bundle.items if i.applies_if is not None and self.is_open(i.applies_if)]
+
+    def is_open(self, cond: Condition) -> bool:
+        """Whether `cond` reads a question not answered yet (directly, or through a computed
+        value): its outcome may still change with the answers to come."""
         state = self._evaluate()
         computed = {c.id: c for c in self.bundle.computed}
 
@@ -435,8 +440,16 @@ class FormSession:
                     return True
             return False
 
-        return [i for i in self.bundle.items
-                if i.applies_if is not None and open_(i.applies_if.names(), frozenset())]
+        return open_(cond.names(), frozenset())
+
+    def confirmed(self, field_id: str) -> bool:
+        """Answered by the resident (or a prefilled answer they confirmed), not merely prefilled."""
+        state = self._evaluate()
+        return field_id in state.stored and field_id not in state.prefilled
+
+    def holds(self, cond: Condition) -> bool:
+        """`cond` on the answers so far (hidden or unanswered questions are null)."""
+        return cond.holds(self._evaluate())
 
     # ------------------------------------------------------------------------------ materials
 

@@ -20,6 +20,17 @@ taken, in this order, from:
    birth), which never changes when the person moves, and may be a code that no longer exists.
    It is the last resort, and says at least the province (or the city when the code is known).
 
+**居住证.** Some items are open to people registered elsewhere who live here on a 居住证 (老年人
+优待证 for those 常住 in Liaoning, 灵活就业 and 城乡居民医保 参保 where one lives, 临时救助). Such an
+item says when (`residence_if`, a condition on the form's 居住证 question, asked only of people
+registered elsewhere): when it holds, the resident counts as living in this station's county for that
+item — taken here and handled here. This is the only place the answer is read.
+
+**Final or not.** A decision is `final` when no answer still to come can change it: the bundle has
+no household question still open and the item's `residence_if` is already answered. On 办理须知 (the
+card only) a refusal that is final is said plainly before any question: nothing the resident could
+answer would let this station take it.
+
 A person whose place cannot be told at all (an HMT or foreign permanent-residence number and no
 household answer) is taken here and handled by this station's county, as at a counter; staff check.
 
@@ -28,7 +39,7 @@ Plain Python (no Qt): the kiosk's view-models, the payload and the tests use thi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from forms import divisions
@@ -46,7 +57,8 @@ _HOUSEHOLD_WORDS = ("户籍", "户口")
 @dataclass(frozen=True)
 class Place:
     """A GB/T 2260 code (county; or city `xxxx00`, or province `xx0000` when that is all that is
-    known) and where it was learnt: household_answer | id_card_address | id_number."""
+    known) and where it was learnt: household_answer | id_card_address | id_number |
+    residence_permit (this station's county, for an item that takes a local 居住证)."""
 
     code: str
     source: str
@@ -74,6 +86,8 @@ class Handling:
     handled_by: str               # e.g. 沈阳市和平区民政部门
     collected_here: bool          # taken here for another division's department (代收)
     sentence: str                 # one plain sentence for the resident
+    final: bool = True            # no answer still to come can change it (see the module docstring)
+    department: str = ""          # the item's department, without the place (for 办理指引)
 
     def payload(self) -> dict[str, Any]:
         """The payload's `handling` entry (platform contract 1.2)."""
@@ -137,8 +151,17 @@ def resident_place(bundle: Bundle, answers: dict[str, Any], applicant: dict[str,
 
 def decide(item: Item, resident: Place | None, station_division: str) -> Handling:
     """Whether this station takes `item`, who handles it, or why not and where to go."""
+    decision = _decide(item, resident, station_division)
+    return replace(decision, department=item.department)
+
+
+def _decide(item: Item, resident: Place | None, station_division: str) -> Handling:
     level = item.handled_where
     station_name = place_name(station_division)
+    if resident is not None and resident.source == "residence_permit":
+        return Handling(item.code, item.name, level, True, station_division, station_name,
+                        station_name + item.department, False,
+                        f"“{item.name}”：您有本地居住证，由本地{station_name}{item.department}办理。")
     if resident is None or level is None:
         # Nothing to compare (or the item does not say): taken here, as at a counter.
         return Handling(item.code, item.name, level, True, station_division, station_name,
@@ -171,10 +194,32 @@ def decide_all(items: list[Item], resident: Place | None, station_division: str)
 
 def for_form(form: FormSession, station_division: str, items: list[Item] | None = None) -> list[Handling]:
     """The decisions for the items that apply (or `items`) of a form in progress: its household
-    answers so far, else the ID card the resident identified with."""
+    answers so far, else the ID card the resident identified with; a local 居住证 where the item
+    allows it. Each says whether answers still to come could change it (`final`)."""
     chosen = form.applicable_items() if items is None else items
     place = resident_place(form.bundle, form.answers(), form.applicant)
-    return decide_all(chosen, place, station_division)
+    # a household question still to be answered (or only prefilled, not yet confirmed) may name
+    # another place: nothing decided from the card is final before it
+    visible = {f.id for f in form.visible_fields()}
+    household_open = any(fid in visible and not form.confirmed(fid) for fid in household_fields(form.bundle))
+    decisions = []
+    for item in chosen:
+        here_on_permit = item.residence_if is not None and form.holds(item.residence_if)
+        decision = decide(item, Place(station_division, "residence_permit") if here_on_permit else place,
+                          station_division)
+        permit_open = item.residence_if is not None and form.is_open(item.residence_if)
+        decisions.append(replace(decision, final=not household_open and not permit_open))
+    return decisions
+
+
+def nothing_here(decisions: list[Handling]) -> bool:
+    """This station can take none of them (and there is something to take)."""
+    return bool(decisions) and not any(d.here for d in decisions)
+
+
+def settled_nothing_here(decisions: list[Handling]) -> bool:
+    """None can be taken here and no answer to come can change that: say so before any question."""
+    return nothing_here(decisions) and all(d.final for d in decisions)
 
 
 def with_handling(payload: dict[str, Any], decisions: list[Handling]) -> dict[str, Any]:

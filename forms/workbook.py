@@ -314,6 +314,9 @@ ITEMS = Sheet("事项", (
     Column("逢办必查", ("credit_check",), BOOL, 10, doc="是：办理前查信用记录；不填即否"),
     Column("通办范围", ("handled_where",), _enum_codec("handled_where", HANDLED_WHERE_NAMES, "通办范围"), 12,
            doc="属地：只能在户籍/居住地办；全市通办、全省通办、跨省通办；不填即未声明"),
+    Column("居住证可办条件", ("residence_if",), CONDITION, 30,
+           doc="户籍在外地、持本县（市、区）居住证也能在本地办时，填居住证问题的条件，"
+               "如 has_residence_permit == true"),
     Column("办理条件", ("applies_if",), CONDITION, 30,
            doc="什么情况下才办这一项（条件表达式）；不填即总要办"),
     Column("不办时说明", ("dropped_note",), TEXT, 28, doc="条件不成立时告诉群众的话"),

@@ -174,6 +174,76 @@ def receipt_bytes(receipt: Receipt, *, width_mm: int = 80, native_qr: bool = Tru
     return bytes(out)
 
 
+@dataclass(frozen=True)
+class GuidanceItem:
+    """One item this station could not take: where the resident must go for it."""
+
+    name: str
+    go_to: str             # the office of the resident's place, as the catalogue names it (北京市民政部门…)
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """办理指引: what a resident whose matter this station could not take carries home — where to
+    go, what to bring, whom to call. Nothing was applied for, so no reference and no QR code."""
+
+    station_name: str
+    printed_at: dt.datetime
+    bundle_name: str
+    applicant_name: str
+    applicant_id_number: str
+    items: tuple[GuidanceItem, ...]
+    bring: tuple[str, ...] = ()
+    hotline: str = "12345"
+
+    def __repr__(self) -> str:  # keep personal data out of logs
+        return f"Guidance(bundle={self.bundle_name!r}, items={len(self.items)})"
+
+
+def guidance_bytes(guidance: Guidance, *, width_mm: int = 80, has_cutter: bool = True,
+                   rasterise: Rasteriser | None = None) -> bytes:
+    """办理指引 as ESC/POS, in the receipt's layout and masking (张*三, 110***…1234): a slip that
+    says plainly it is not a receipt, so nobody waits for a result that will not come."""
+    dots = escpos.width_dots(width_mm)
+    columns = dots // escpos.ASCII_WIDTH
+    out = bytearray(escpos.INIT + escpos.CHINESE_ON)
+
+    def lines(text: str, *, scale: int = 1, alignment: int = ALIGN_LEFT, indent: str = "") -> None:
+        out.extend(escpos.align(alignment) + escpos.size(scale, scale))
+        width = columns // scale - escpos.display_columns(indent)
+        for i, line in enumerate(escpos.wrap(text, width)):
+            shown = (indent if i else "") + line if indent else line
+            out.extend(escpos.text_line(shown, scale=scale, alignment=alignment, paper_dots=dots,
+                                        rasterise=rasterise))
+
+    rule = "-" * columns
+    out.extend(escpos.bold(True))
+    lines("办理指引", scale=2, alignment=ALIGN_CENTER)
+    out.extend(escpos.bold(False) + escpos.size(1, 1))
+    lines(guidance.station_name, alignment=ALIGN_CENTER)
+    lines("本站不能受理这件事，这不是受理凭条。请按下面写的地方去办。", alignment=ALIGN_CENTER)
+    lines(rule)
+    lines(f"打印时间：{chinese_time(guidance.printed_at)}", indent="          ")
+    lines(f"事项：{guidance.bundle_name}", indent="      ")
+    for number, item in enumerate(guidance.items, 1):
+        lines(f"{number}. {item.name}", indent="   ")
+        out.extend(escpos.bold(True))
+        lines(f"   请到：{item.go_to}", indent="         ")
+        out.extend(escpos.bold(False))
+    lines(rule)
+    if guidance.bring:
+        lines("请带上：")
+        for paper in guidance.bring:
+            lines(f"· {paper}", indent="  ")
+        lines(rule)
+    lines(f"申请人：{mask_name(guidance.applicant_name)}")
+    lines(f"证件号：{mask_id(guidance.applicant_id_number)}")
+    lines(f"去之前可以先打 {guidance.hotline}（政务服务便民热线），问清地址和办公时间。")
+    out.extend(escpos.align(ALIGN_LEFT) + escpos.CHINESE_OFF)
+    out.extend(escpos.cut(feed_dots=120) if has_cutter else escpos.feed(6))
+    return bytes(out)
+
+
 def printer_test_page(*, station_name: str, model: str, status: str, printed_at: dt.datetime,
                       width_mm: int = 80, has_cutter: bool = True,
                       rasterise: Rasteriser | None = None) -> bytes:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from devices.printer import escpos
 from devices.printer.escpos import Rasteriser
-from devices.printer.receipt import Receipt, printer_test_page, receipt_bytes
+from devices.printer.receipt import Guidance, Receipt, guidance_bytes, printer_test_page, receipt_bytes
 from devices.printer.status import NoAnswer, PrinterStatus, parse_status
 from devices.printer.transport import Transport, TransportError
 
@@ -74,6 +74,13 @@ class ReceiptPrinter:
         data = receipt_bytes(receipt, width_mm=p.width_mm, native_qr=p.native_qr, has_cutter=p.has_cutter,
                              rasterise=self._rasterise)
         return self.print_bytes(data)
+
+    def print_guidance(self, guidance: Guidance) -> PrintResult:
+        """办理指引 (devices.printer.receipt.guidance_bytes): where to go when this station cannot
+        take the matter."""
+        p = self.profile
+        return self.print_bytes(guidance_bytes(guidance, width_mm=p.width_mm, has_cutter=p.has_cutter,
+                                               rasterise=self._rasterise))
 
     def print_test_page(self, station_name: str, now: dt.datetime) -> PrintResult:
         """测试打印: the printer's own test page (devices.printer.receipt.printer_test_page),

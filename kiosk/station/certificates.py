@@ -127,9 +127,9 @@ def _when(epoch: float | None) -> str:
     from forms.workdays import chinese_date
 
     if epoch is None:
-        return "本机没有同步到平台的状态"
+        return "本机还没有收到省平台的消息"
     moment = dt.datetime.fromtimestamp(epoch).astimezone()
-    return f"按本机 {chinese_date(moment.date())} {moment:%H:%M} 同步到的平台状态"
+    return f"按本机 {chinese_date(moment.date())} {moment:%H:%M} 从省平台收到的消息"
 
 
 def a4_printer_from_config(config):  # noqa: ANN001, ANN201 - kiosk.station.config.Config → A4 printer
@@ -162,7 +162,7 @@ class CertificateDesk:
             online = checked == "checked"
             known = last_known(self._store, submission_id, certificate_id)
             judged = verdict(known)
-            source = "已在线核对平台的最新状态" if online else _when(known.as_of)
+            source = "刚和省平台核对过，证照有效" if online else _when(known.as_of)
             if not judged.printable:
                 self._refused(certificate_id, f"no_longer_valid:{known.status}:{known.application_status}",
                               who, online)

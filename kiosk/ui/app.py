@@ -228,7 +228,10 @@ def build(config, *, voice_enabled: bool | None = None, large_text: bool | None 
     from kiosk.ui.viewmodels.credit import wire_credit_notice
     credit = wire_credit_notice(shell, journey, store, voice.say, config.get("station", "hotline"))
     from kiosk.ui.viewmodels.handling import wire_handling
-    handling = wire_handling(shell, journey, config.station_division)
+    handling = wire_handling(shell, journey, config.station_division, form=form,
+                             print_guidance=devices.print_guidance,
+                             station_name=config.get("station", "name"),
+                             hotline=config.get("station", "hotline"))
     handwriting = _handwriting(shell, voice, recogniser, form)
     if store is not None:
         journey.put_attachment = store.put_attachment

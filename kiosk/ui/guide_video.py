@@ -60,6 +60,42 @@ def guide_key(bundle, size: tuple[int, int]) -> str:  # noqa: ANN001 - forms.Bun
     return f"{bundle.id}-{digest}"
 
 
+SAMPLE_DETAIL = "南京北街100号"      # the street of a sample person moved to the station's county
+
+
+def served_here(bundle, sample: dict, station_division: str | None) -> dict:  # noqa: ANN001 - Bundle
+    """The example's person, as one this station can serve. A guide made with someone registered
+    elsewhere showed “这件事本站可能不能办理” on every screen. forms.handling decides (the one
+    rule); when it refuses anything, the same fictional person is moved to the station's county —
+    the ID number's first six digits (check character recomputed), the card's address and the
+    household answers — and every answer that repeated the old number follows."""
+    from forms import FormSession
+    from forms.handling import for_form, household_fields, place_name
+    from forms.validators import id_check_digit
+
+    def refused(person: dict, answers: dict) -> bool:
+        form = FormSession(bundle, applicant=person)
+        for field_id, value in answers.items():
+            form.answer(field_id, value)
+        return any(not d.here for d in for_form(form, station_division, list(bundle.items)))
+
+    person = dict(sample.get("applicant") or {"name": "张三", "id_number": "11010519491231002X"})
+    answers = dict(sample.get("answers") or {})
+    if station_division is None or not refused(person, answers):
+        return {**sample, "applicant": person}
+    old = str(person.get("id_number") or "")
+    if len(old) == 18:
+        first = station_division + old[6:17]
+        person["id_number"] = first + id_check_digit(first)
+        answers = {k: person["id_number"] if v == old else v for k, v in answers.items()}
+    person["address"] = f"辽宁省{place_name(station_division)}{SAMPLE_DETAIL}"
+    county = {"province": "210000", "city": station_division[:4] + "00", "county": station_division}
+    for field_id in household_fields(bundle):
+        if isinstance(answers.get(field_id), dict):
+            answers[field_id] = {**answers[field_id], **county}
+    return {**sample, "applicant": person, "answers": answers}
+
+
 def _narration(kiosk, bundle_id: str) -> list[tuple[str, str, object]]:  # noqa: ANN001
     """(title, caption, show) per slide: `show()` puts the kiosk on the screen; the caption is the
     kiosk's own prompt there, after what this bundle adds."""
@@ -71,9 +107,13 @@ def _narration(kiosk, bundle_id: str) -> list[tuple[str, str, object]]:  # noqa:
 
     catalogue = kiosk.journey.catalogue
     bundle = catalogue.bundle(bundle_id)
-    sample = example(bundle_id, catalogue=catalogue)
-    person = sample["applicant"] or {"name": "张三", "id_number": "11010519491231002X"}
+    sample = served_here(bundle, example(bundle_id, catalogue=catalogue), kiosk.journey.station_division)
+    person = sample["applicant"]
     form = sample_form(bundle_id, catalogue=catalogue)
+    from forms import FormSession
+    from kiosk.ui.viewmodels.form import intro_heading
+    # 办理须知's own count for this person before any answer (the same rule as the screen)
+    heading = intro_heading(FormSession(bundle, applicant=person))
 
     def start(to: str = "identified") -> None:
         kiosk.session.end()
@@ -126,14 +166,14 @@ def _narration(kiosk, bundle_id: str) -> list[tuple[str, str, object]]:  # noqa:
         kiosk.form.load()
 
     def sign() -> None:
-        complete_sample_application(kiosk, bundle_id)
+        complete_sample_application(kiosk, bundle_id, sample=sample)
         kiosk.signature.prepare()
         kiosk.shell.jump("sign")
 
     def receipt() -> None:
         kiosk.session.end()
         settle(kiosk.app)
-        complete_sample_application(kiosk, bundle_id)
+        complete_sample_application(kiosk, bundle_id, sample=sample)
         kiosk.shell.jump("saving")
         kiosk.submit.save()
         kiosk.submit.wait()
@@ -148,7 +188,7 @@ def _narration(kiosk, bundle_id: str) -> list[tuple[str, str, object]]:  # noqa:
         return next((s for s in sentences if "请" in s), sentences[0])
 
     slides: list[tuple[str, str, object]] = [
-        ("办理须知", f"{bundle.name}，一次可以办{len(form.items)}件事。先看办理须知，也可以看样表。", intro),
+        ("办理须知", f"{bundle.name}：{heading}。先看办理须知，也可以看样表。", intro),
         ("要带的材料", "请带好：" + "、".join(form.materials) + "。政府部门已有的不用交。", materials),
         ("第 1 步：确认身份", said("attract"), lambda: kiosk.session.end()),
         ("第 2 步：选择要办的事", f"{said('choose_bundle')}找到“{bundle.name}”。",

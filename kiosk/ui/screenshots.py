@@ -117,12 +117,37 @@ def show_screen(kiosk, screen_id: str) -> None:
         kiosk.scan.show_sample(screen_id.partition(":")[2] or "scanning")   # no camera is opened
         shell.jump("scan")
         return
+    if screen_id in ("bundle_intro:elsewhere", "review:elsewhere"):
+        show_elsewhere(kiosk, screen_id)
+        return
     if screen_id in ("staff_login", "staff_home", "status_lookup"):
         from kiosk.ui.staff_screenshots import show_staff_screen
 
         show_staff_screen(kiosk, screen_id)
         return
     shell.jump(screen_id)
+
+
+def show_elsewhere(kiosk, screen_id: str) -> None:  # noqa: ANN001
+    """通办, nothing this station can take, for someone registered in 北京 (SAMPLE_PERSON):
+    办理须知 of 教育入学 (decided from the card, before any question), and 核对 of 老年人优待证 after
+    “户口不在辽宁、没有本地居住证”."""
+    from kiosk.ui.session import Person
+
+    kiosk.journey.identify(dict(SAMPLE_PERSON))
+    kiosk.shell.identified(Person(SAMPLE_PERSON["name"], SAMPLE_PERSON["id_number"]))
+    if screen_id == "bundle_intro:elsewhere":
+        kiosk.bundles.choose("school_enrolment")
+        kiosk.shell.jump("bundle_intro")
+        return
+    kiosk.bundles.choose("senior_card")
+    form = kiosk.journey.form
+    for field_id, value in (("applicant_phone", "13800240000"), ("for_self", True),
+                            ("hukou_in_province", False), ("has_residence_permit", False)):
+        form.answer(field_id, value)
+    form.goto("card_service")
+    kiosk.form.load()
+    kiosk.shell.jump("review")
 
 
 def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
@@ -140,7 +165,7 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
     kiosk.submit.wait()
     settle(kiosk.app)
     kiosk.instant.show_sample(41, "printed",
-                              "办好了！证照已打印，请在 A4 打印机出纸口取走（已在线核对平台的最新状态）。")
+                              "办好了！证照已打印，请在 A4 打印机出纸口取走（刚和省平台核对过，证照有效）。")
 
 
 # States pictured besides the one SCREENS gives: a category chosen, the credit notice's other two
@@ -148,7 +173,8 @@ def show_instant(kiosk, screen_id: str) -> None:  # noqa: ANN001
 EXTRA_PICTURES = ("choose_bundle:category", "credit_notice:clear", "credit_notice:unavailable",
                   "capture:review", "capture:nothing", "capture:precheck", "materials:example",
                   "guide:playing", "help:called", "receipt:rated",
-                  "identify_manual:handwriting", "identify_manual:pinyin", "receipt:instant")
+                  "identify_manual:handwriting", "identify_manual:pinyin", "receipt:instant",
+                  "bundle_intro:elsewhere", "review:elsewhere")
 
 
 def _tree(item):  # noqa: ANN001, ANN202 - a QQuickItem and all below it, depth first
@@ -395,13 +421,15 @@ def sample_png(text: str = "签名") -> bytes:
     return png_bytes(image)
 
 
-def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: int = 0) -> None:
-    """Fill `bundle_id` from its `catalogue example`, with real (small) papers and a signature,
-    so that the saving, receipt and rating screens run on a real application."""
+def complete_sample_application(kiosk, bundle_id: str = "retirement", variant: int = 0,  # noqa: ANN001
+                                sample: dict | None = None) -> None:
+    """Fill `bundle_id` from its `catalogue example` (or `sample`, one made from it), with real
+    (small) papers and a signature, so that the saving, receipt and rating screens run on a real
+    application."""
     from forms.examples import example
     from kiosk.ui.session import Person
 
-    sample = example(bundle_id, variant)
+    sample = sample if sample is not None else example(bundle_id, variant)
     person = sample["applicant"]
     if kiosk.session.person is None:            # not identified by a card on the reader already
         kiosk.journey.identify(person)

@@ -76,7 +76,7 @@ def test_a_refused_application_prints_no_certificate_and_says_why(demo, qtbot):
     kiosk.lookup.printCertificate(other.submission_id, second)     # even if asked directly
     assert _printed(kiosk, qtbot) == "error"
     message = kiosk.lookup.property("message")
-    assert "撤销" in message and "同步到的平台状态" in message             # offline: says which state
+    assert "撤销" in message and "从省平台收到的消息" in message             # offline: says which state
     assert not list(folder.glob("*.pdf"))
 
     # staff looking the resident up see each certificate's state in words

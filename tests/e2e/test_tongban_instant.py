@@ -137,6 +137,11 @@ def test_tongban_collected_here_and_the_result_printed_on_the_spot(station):
     assert kiosk.instant.property("outcome") == "printed", kiosk.instant.property("message")
     assert find(kiosk, "instantMessage").isVisible()
     assert "证照已打印" in kiosk.instant.property("message")
+    # done is said as done, in plain words: no "接下来" over an item already printed, no jargon
+    assert find(kiosk, "itemsHeading").property("text") == "已经办好"
+    shown = " ".join(strings_in_tree(kiosk))
+    assert "已办好，结果已打印" in shown and "接下来" not in shown and "当场办结" not in shown
+    assert "刚和省平台核对过" in kiosk.instant.property("message") and "在线核对" not in shown
 
     reference = kiosk.submit.property("reference")
     body = submitted_body(station, reference)
@@ -211,7 +216,8 @@ def test_platform_down_gives_the_receipt_without_waiting_beyond_the_limit(statio
 @pytest.mark.slow
 def test_stop_waiting_takes_the_receipt_at_once(station):
     """The platform keeps an application with a 告知承诺 for an officer (no decision at once): the
-    resident presses 不等了，拿凭条 and has the receipt; nothing is printed on A4."""
+    resident presses 不等了 (the receipt was printed before the wait) and the receipt screen says
+    what comes next; nothing is printed on A4."""
     from kiosk.ui.screenshots import complete_sample_application
 
     kiosk, qtbot = station.kiosk, station.qtbot
@@ -222,7 +228,10 @@ def test_stop_waiting_takes_the_receipt_at_once(station):
     qtbot.waitUntil(lambda: screen(kiosk) == "instant", timeout=20_000)
     qtbot.waitUntil(lambda: kiosk.instant.property("elapsed") >= 1, timeout=20_000)   # the bar moves
     assert find(kiosk, "instantProgress").isVisible() and "最多等 60 秒" in kiosk.instant.property("timeText")
+    button = find(kiosk, "stopWaitingButton")
+    assert button.property("text") == "不等了，结果以后再打印" and "凭条" not in button.property("text")
     tap(kiosk, "stopWaitingButton")
     assert screen(kiosk) == "receipt" and kiosk.instant.property("outcome") == "stopped"
+    assert find(kiosk, "itemsHeading").property("text") == "接下来"     # nothing done yet
     assert "受理凭条" in find(kiosk, "instantMessage").children()[0].property("text")
     assert not list((station.config.data_dir / "a4-prints").glob("*.pdf"))

@@ -41,7 +41,7 @@ def test_shipped_catalogue_has_the_twenty_two_bundles(shipped: Catalogue) -> Non
         "restaurant",
     ]
     assert all(b.codes_illustrative for b in shipped.bundles)
-    assert shipped.version == "2026.12.1"
+    assert shipped.version == "2026.12.2"
     newborn = shipped.bundle("newborn")
     assert [i.name for i in newborn.items][:1] == ["出生医学证明签发"]
     assert {"出生登记（户口登记）", "城乡居民基本医疗保险参保登记", "社会保障卡申领"} <= {

@@ -89,7 +89,7 @@ def test_the_desk_checks_online_at_print_time(desk_station, platform):
     (cid,) = platform.service.advance(done.local_reference, "completed", certificate=True)["certificate_ids"]
     worker.run_once(force=True)
     printed = desk.print(done.submission_id, cid)
-    assert "已在线核对" in printed.message and len(list(folder.glob("*.pdf"))) == 1
+    assert "刚和省平台核对过" in printed.message and len(list(folder.glob("*.pdf"))) == 1
 
     platform.service.revoke_certificate(cid, "发证信息有误")          # not pulled yet
     with pytest.raises(CertificateRefused, match="撤销") as refused:
@@ -114,7 +114,7 @@ def test_offline_the_last_pulled_state_decides_and_the_screen_says_so(desk_stati
     urls["url"] = "http://127.0.0.1:9"                              # then the network is gone
     with pytest.raises(CertificateRefused, match="不予受理") as refused:
         desk.print(done.submission_id, cid)
-    assert "按本机" in str(refused.value) and "同步到的平台状态" in str(refused.value)
+    assert "按本机" in str(refused.value) and "从省平台收到的消息" in str(refused.value)
     assert not list(folder.glob("*.pdf"))
 
 

@@ -180,6 +180,27 @@ def test_the_guide_is_made_from_the_real_screens_with_the_spoken_prompts(make_ki
     assert all(len(s.caption) <= 120 for s in slides)                     # short: a guide, not a lecture
 
 
+def test_the_guides_sample_person_is_one_this_station_serves_and_counts_as_the_intro_does(make_kiosk,
+                                                                                          tmp_path):
+    """教育入学's example family is registered in 铁岭市昌图县: made with them, every slide said
+    “这件事本站可能不能办理” (station 沈阳市和平区), and its caption counted 2 things where 办理须知
+    says 最多 3. The guide's person is moved to the station's county; the number is 办理须知's."""
+    from kiosk.ui.guide_video import _narration, make_slides
+    from kiosk.ui.screenshots import settle
+
+    kiosk = make_kiosk()
+    (made,) = make_slides(kiosk, "school_enrolment", tmp_path / "guide", limit=1)
+    _, caption, show = _narration(kiosk, "school_enrolment")[0]
+    assert made.caption == caption
+    show()                                      # what the slide's picture was taken of
+    settle(kiosk.app)
+    assert kiosk.shell.property("screen") == "bundle_intro"
+    assert not kiosk.handling.property("anyRefused") and not kiosk.handling.property("nothingHere")
+    assert kiosk.form.property("introHeading") in caption
+    assert "最多办理 3 件事" in caption
+    assert kiosk.journey.form.applicant["id_number"].startswith("210102")
+
+
 def test_the_guide_opens_paused_plays_skips_and_closes_at_any_moment(make_kiosk, tmp_path):
     from kiosk.ui.guide_video import make_slides
 

@@ -81,6 +81,15 @@ class DevicesViewModel(QObject):
             return NotPrinted(NoAnswer("本机未接凭条打印机"))
         return self._manager.print_receipt(receipt)
 
+    def print_guidance(self, guidance):  # noqa: ANN001, ANN201 - Guidance -> PrintResult
+        """办理指引 on the receipt printer. Blocks: call it from a worker thread."""
+        if self._manager is None:
+            from devices.printer.receipt_printer import NotPrinted
+            from devices.printer.status import NoAnswer
+
+            return NotPrinted(NoAnswer("本机未接凭条打印机"))
+        return self._manager.print_guidance(guidance)
+
     def print_test_page(self, station_name: str):  # noqa: ANN201 - PrintResult
         """测试打印 (staff): the printer's test page. Blocks: call it from a worker thread."""
         import datetime as dt

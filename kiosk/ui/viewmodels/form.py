@@ -47,6 +47,20 @@ _INITIAL: dict[str, Any] = {
 }
 
 
+def intro_items(form) -> tuple[list, list]:  # noqa: ANN001 - forms.FormSession
+    """办理须知's items: those that apply and those the answers so far cannot decide (in form
+    order), and the undecided ones."""
+    in_doubt = form.items_in_doubt()
+    chosen = {i.code for i in form.applicable_items()} | {i.code for i in in_doubt}
+    return [i for i in form.bundle.items if i.code in chosen], in_doubt
+
+
+def intro_heading(form) -> str:  # noqa: ANN001 - forms.FormSession
+    """How many things 办理须知 says are done at once: one rule for the screen and the guide video."""
+    items, in_doubt = intro_items(form)
+    return f"视您的情况，最多办理 {len(items)} 件事" if in_doubt else f"一次办好这 {len(items)} 件事"
+
+
 class FormViewModel(Notifying):
     """`form` in QML. Works on `journey.form`; `load()` after `journey.choose(bundle_id)`."""
 
@@ -62,6 +76,9 @@ class FormViewModel(Notifying):
         self._shown_field: str | None = None
         self._editing_prefilled = False
         self._address: dict[str, str] = {}
+        # 通办 (kiosk.ui.viewmodels.handling): True once the answers settle that this station can
+        # take nothing: the questions end there and 核对 says where to go
+        self.stops_early: Callable[[], bool] | None = None
 
     active = prop(bool, "active", changed)
     bundleName = prop(str, "bundleName", changed)
@@ -282,9 +299,7 @@ class FormViewModel(Notifying):
         time, and the papers they may need — instead of "0 件事 … 全部当场办结 … 不需要另外提交材料"."""
         from forms.workdays import add_working_days
 
-        in_doubt = form.items_in_doubt()
-        chosen = {i.code for i in form.applicable_items()} | {i.code for i in in_doubt}
-        items = [i for i in form.bundle.items if i.code in chosen]
+        items, in_doubt = intro_items(form)
         shown = []
         for item in items:
             if item.kind == "immediate":
@@ -314,13 +329,13 @@ class FormViewModel(Notifying):
         if in_doubt:
             return {"introItems": shown, "introMaterials": mats, "introTime": time,
                     "introDescription": form.bundle.description,
-                    "introHeading": f"视您的情况，最多办理 {len(items)} 件事",
+                    "introHeading": intro_heading(form),
                     "introNote": "具体办哪几件，要看您后面的回答；回答完会告诉您。",
                     "introMaterialsHeading": "可能需要的材料（每样只交一次）",
                     "introNoMaterials": "要不要交材料，看您后面的回答。"}
         return {"introItems": shown, "introMaterials": mats, "introTime": time,
                 "introDescription": form.bundle.description,
-                "introHeading": f"一次办好这 {len(items)} 件事", "introNote": "",
+                "introHeading": intro_heading(form), "introNote": "",
                 "introMaterialsHeading": "需要的材料（每样只交一次）",
                 "introNoMaterials": "不需要另外提交材料。"}
 
@@ -473,7 +488,12 @@ class FormViewModel(Notifying):
             self._finish()
 
     def _after_move(self) -> None:
-        if self._form.current is None:
+        if self._form.current is not None and self.stops_early is not None and self.stops_early():
+            # the answer settled that this station can take nothing (通办): 核对 says where to go
+            self._refresh()
+            self._update({"fromReview": False})
+            self._go("review")
+        elif self._form.current is None:
             self._finish()
         else:
             self._refresh()

@@ -58,6 +58,12 @@ class InstantViewModel(QObject):
                         notify=changed)
     timeText = Property(str, lambda self: f"已等 {self._elapsed} 秒，最多等 {self._limit} 秒", notify=changed)
     outcome = Property(str, lambda self: self._outcome, notify=changed)
+    # the receipt screen's item list: "接下来" only while something is still to come; once the
+    # result is printed every item (all 即办) is done, and the list says so
+    itemsHeading = Property(str, lambda self: "已经办好" if self._outcome == "printed" else "接下来",
+                            notify=changed)
+    itemsDone = Property(str, lambda self: "已办好，结果已打印" if self._outcome == "printed" else "",
+                         notify=changed)
     message = Property(str, lambda self: self._message, notify=changed)
 
     def attach(self, waiter: InstantWaiter) -> None:

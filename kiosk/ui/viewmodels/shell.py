@@ -68,6 +68,7 @@ class ShellViewModel(Notifying):
         self._inner_back: dict[str, Callable[[], bool]] = {}
         self.refused_moves: list[tuple[str, str]] = []    # moves the graph refused (a bug: logged)
         self._prompts: dict[str, Callable[[], str]] = {}
+        self._prompt_overrides: dict[str, Callable[[], str]] = {}
         self._skips: dict[str, Callable[[], bool]] = {}
         # 呼叫工作人员 records the call for the staff page (kiosk.station.help_calls, on a worker
         # thread): record(screen_id, done) calls done(True) once it is durable, done(False) if not.
@@ -130,13 +131,22 @@ class ShellViewModel(Notifying):
     def current_spec(self) -> ScreenSpec:
         return SCREENS[self._values["screen"]]
 
-    def set_prompt(self, screen_id: str, provider: Callable[[], str]) -> None:
+    def set_prompt(self, screen_id: str, provider: Callable[[], str],
+                   replace: Callable[[], str] | None = None) -> None:
         """Let a screen whose content changes (one question per page) say more than its fixed
-        prompt: the fixed prompt is said first, then `provider()` (e.g. the question on screen)."""
+        prompt: the fixed prompt is said first, then `provider()` (e.g. the question on screen).
+        `replace()`, when it says something, is said instead of both: the screen is showing
+        another case than its fixed prompt tells of (通办: no 确认 to press)."""
         self._prompts[screen_id] = provider
+        if replace is not None:
+            self._prompt_overrides[screen_id] = replace
 
     def current_prompt(self) -> str:
         spec = self.current_spec()
+        override = self._prompt_overrides.get(spec.id)
+        instead = override() if override else ""
+        if instead:
+            return instead
         provider = self._prompts.get(spec.id)
         extra = provider() if provider else ""
         return f"{spec.prompt}{extra}" if extra else spec.prompt

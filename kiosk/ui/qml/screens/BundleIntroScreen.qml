@@ -39,21 +39,29 @@ Item {
         }
         KText {
             width: parent.width
+            visible: !handling.settled
             text: form.introDescription
             color: Theme.textMuted
         }
-        TimeBox { width: parent.width; visible: !screen.landscape && form.introTime !== "" }
+        TimeBox { width: parent.width; visible: !screen.landscape && form.introTime !== "" && !handling.settled }
         HandlingNotice {        // 通办: who handles it, or where to go
             width: parent.width
             visible: handling.shown
             heading: handling.heading
             lines: handling.lines
             warn: handling.anyRefused
-            note: handling.note
+            note: handling.settled ? handling.where : handling.note
+        }
+        // Nothing here whatever the answers (forms.handling.settled_nothing_here): no question is
+        // asked; the slip and the way home right under the words.
+        GuidanceButtons {
+            width: parent.width
+            visible: handling.settled
         }
 
         // 样表 and 看视频 (kiosk/ui/viewmodels/guides.py): how it is filled in, what to bring.
         Row {
+            visible: !handling.settled
             width: parent.width
             spacing: 28
             BigButton {
@@ -75,6 +83,7 @@ Item {
         }
 
         Grid {
+            visible: !handling.settled
             width: parent.width
             columns: screen.landscape ? 2 : 1
             spacing: 28
@@ -171,7 +180,8 @@ Item {
     Rectangle {
         id: footer
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: footerRow.height + 48
+        visible: !handling.settled
+        height: visible ? footerRow.height + 48 : 0
         color: Theme.surface
         Rectangle { width: parent.width; height: 2; color: Theme.border }
         Row {

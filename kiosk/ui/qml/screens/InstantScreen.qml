@@ -1,6 +1,6 @@
 // 立等可取: every item is 即办 and the platform answers, so the kiosk waits (at most a configured
 // minute) for the decision and prints the result on A4. Calm: a bar that fills once a second and
-// the seconds in words — nothing spins, nothing moves under a finger; 不等了 takes the receipt.
+// the seconds in words — nothing spins, nothing moves under a finger; 不等了 ends the wait (the receipt is printed already).
 import QtQuick
 import "../components"
 
@@ -91,8 +91,8 @@ Item {
             anchors.centerIn: parent
             width: Math.min(parent.width - 96, 984)
             primary: false
-            text: "不等了，拿凭条"
-            hint: "申请已经保存，结果以后可以在驿站或查进度里打印"
+            text: "不等了，结果以后再打印"
+            hint: "申请已保存；凭受理凭条在驿站或“查进度”里打印结果"
             onClicked: instant.stopWaiting()
         }
     }

@@ -161,14 +161,20 @@ Item {
                         id: items
                         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
                         spacing: 10
-                        KText { width: parent.width; text: "接下来"; font.pixelSize: Theme.button; font.bold: true }
+                        KText {
+                            objectName: "itemsHeading"
+                            width: parent.width; text: instant.itemsHeading; font.pixelSize: Theme.button; font.bold: true
+                        }
                         Repeater {
                             model: submit.items
                             delegate: Column {
                                 required property var modelData
                                 width: items.width
                                 KText { width: parent.width; text: "· " + modelData.name; font.bold: true }
-                                KText { width: parent.width; text: "　" + modelData.outcome; color: Theme.textMuted }
+                                KText {
+                                    width: parent.width; color: Theme.textMuted
+                                    text: "　" + (instant.itemsDone !== "" ? instant.itemsDone : modelData.outcome)
+                                }
                             }
                         }
                     }

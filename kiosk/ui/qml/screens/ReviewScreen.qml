@@ -1,5 +1,6 @@
 // 请核对您填写的内容: the answers grouped by page, each with a big 修改 button that opens that
-// question (its 返回核对 button comes back here), then 确认无误.
+// question (its 返回核对 button comes back here), then 确认无误. When this station can take nothing
+// (通办): where to go first, 打印办理指引 and 回首页 right under it, the answers below.
 import QtQuick
 import "../components"
 
@@ -16,12 +17,14 @@ Item {
 
         KText {
             width: parent.width
-            text: "请核对您填写的内容"
+            // nothing this station can take: the title says so, the where-to-go words follow at once
+            text: handling.nothingHere ? "这件事要到别处办理" : "请核对您填写的内容"
             font.pixelSize: Theme.title
             font.bold: true
         }
         KText {
             width: parent.width
+            visible: !handling.nothingHere
             text: form.bundleName + "。哪一项不对，点它右边的“修改”。"
             color: Theme.textMuted
         }
@@ -31,6 +34,18 @@ Item {
             heading: handling.heading
             lines: handling.lines
             warn: handling.anyRefused
+            note: handling.where
+        }
+        // Nothing here: the way out right under the where-to-go words, never below the answers.
+        GuidanceButtons {
+            width: parent.width
+            visible: handling.nothingHere
+        }
+        KText {
+            width: parent.width
+            visible: handling.nothingHere
+            text: "下面是您填写的内容。户籍或居住证填错了，点“修改”改过来，会重新判断。"
+            color: Theme.textMuted
         }
 
         Grid {
@@ -89,7 +104,7 @@ Item {
                                     }
                                     KText {
                                         width: parent.width
-                                        visible: entry.modelData.error !== ""
+                                        visible: entry.modelData.error !== "" && !handling.nothingHere
                                         text: "！ " + entry.modelData.error
                                         color: Theme.error
                                         font.bold: true
@@ -119,19 +134,11 @@ Item {
             text: "确认无误，下一步"
             onClicked: form.confirmReview()
         }
-        BigButton {
-            objectName: "reviewHomeButton"
-            visible: handling.nothingHere
-            width: parent.width
-            text: "回首页"
-            hint: "这件事请到上面写的地方办理"
-            onClicked: shell.finish()
-        }
         // Under the button it explains: above the answers it pushed every 修改 and 确认 down.
         ErrorSummary {
             objectName: "reviewErrors"
             width: parent.width
-            errors: form.reviewErrorsShown ? form.reviewErrors : []
+            errors: form.reviewErrorsShown && !handling.nothingHere ? form.reviewErrors : []
         }
     }
 }
