@@ -44,6 +44,7 @@ READABLE_PAIRS: list[tuple[str, str]] = [
     ("accent", "surface"), ("accent", "background"),
     ("error", "errorSurface"), ("error", "surface"), ("text", "errorSurface"),
     ("success", "successSurface"), ("text", "successSurface"), ("text", "warningSurface"),
+    ("onPrimary", "success"), ("primary", "surface"),          # the tiles' 立等可取 and 常办 marks
 ]
 
 
