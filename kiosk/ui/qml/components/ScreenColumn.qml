@@ -22,7 +22,10 @@ Item {
     property real tallest: 0
     readonly property real contentLength: neverShrink ? Math.max(tallest, column.implicitHeight)
                                                       : column.implicitHeight
-    readonly property bool overflowing: contentLength + 96 > root.height
+    // The cue shows while what is really there does not fit, or the list is scrolled (to bring
+    // it back): not for the blank room a never-shrinking list keeps at its end.
+    readonly property real realEnd: column.y + column.implicitHeight + 48
+    readonly property bool overflowing: column.implicitHeight + 96 > root.height || flick.contentY > 1
 
     Flickable {
         id: flick
@@ -46,6 +49,7 @@ Item {
     ScrollCue {
         id: cue
         flickable: flick
+        contentEnd: root.realEnd
         visible: root.overflowing
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
     }

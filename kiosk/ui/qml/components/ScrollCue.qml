@@ -7,9 +7,14 @@ import QtQuick
 Rectangle {
     id: cue
     required property Flickable flickable
+    // Where the content really ends. A list that never shrinks while it shows (ScreenColumn's
+    // neverShrink) is longer than what is in it: blank room at its end is not "下面还有内容" (the
+    // walk's w77/w80: the cue with the keyboard up, over nothing, and a tap only shifted the page).
+    property real contentEnd: flickable.contentHeight
+    readonly property real last: Math.max(0, Math.min(contentEnd, flickable.contentHeight) - flickable.height)
     // More below by at least a pixel (Flickable's own atYEnd can stay false a fraction of a pixel
     // short of the end, and a tap that should turn back to the top then did nothing).
-    readonly property bool more: flickable.contentY < flickable.contentHeight - flickable.height - 1
+    readonly property bool more: flickable.contentY < last - 1
 
     height: Math.max(Theme.minTouch + 8, label.implicitHeight + 24)
     color: Theme.surfaceAlt
@@ -30,8 +35,7 @@ Rectangle {
         anchors.fill: parent
         onClicked: {
             const f = cue.flickable
-            const last = Math.max(0, f.contentHeight - f.height)
-            f.contentY = cue.more ? Math.min(last, f.contentY + f.height * 0.8) : 0
+            f.contentY = cue.more ? Math.min(cue.last, f.contentY + f.height * 0.8) : 0
         }
     }
 }

@@ -1,0 +1,167 @@
+"""What a newcomer's walk found on the question screen, fixed at the root and checked with real
+taps on the real QML: the consent's one way on (w42, w43), a progress bar that never resizes when
+an answer brings in a question (w84 → w88), …"""
+
+from __future__ import annotations
+
+import pytest
+
+from forms.examples import example
+from kiosk.ui.screenshots import settle
+from tests.ui.credit_touch import pass_credit_notice
+from tests.ui.test_form_flow import find, identify_by_hand_quickly, tap
+
+SIZES = [
+    pytest.param((1080, 1920), False, id="portrait"),
+    pytest.param((1920, 1080), False, id="landscape"),
+    pytest.param((1080, 1920), True, id="portrait-large"),
+    pytest.param((1920, 1080), True, id="landscape-large"),
+]
+
+
+def open_question(kiosk, bundle_id: str, field_id: str, answered: bool = True) -> None:  # noqa: ANN001
+    """The question screen on `field_id`, every earlier answer from the bundle's example."""
+    sample = example(bundle_id)
+    identify_by_hand_quickly(kiosk, sample["applicant"])
+    kiosk.bundles.choose(bundle_id)
+    pass_credit_notice(kiosk)
+    form = kiosk.journey.form
+    if answered:
+        for key, value in sample["answers"].items():
+            if key != field_id:
+                form.answer(key, value)
+    form.goto(field_id)
+    kiosk.form.load()
+    kiosk.form.start()
+    settle(kiosk.app)
+    assert kiosk.shell.property("screen") == "question"
+    assert kiosk.form.property("fieldId") == field_id
+
+
+@pytest.mark.parametrize(("size", "large"), SIZES[:2])
+def test_the_consent_has_one_way_on(make_kiosk, size, large):
+    """Not two blue buttons (我已阅读并同意 and 填好了, the second only to say "请阅读后点…"): the
+    agreement is the one forward button, and the form's rule (consent required) stands."""
+    kiosk = make_kiosk(size=size, large_text=large)
+    open_question(kiosk, "newborn", "truth_consent")
+    assert kiosk.form.property("isLast")
+    assert not find(kiosk, "nextButton").isVisible()
+    assert find(kiosk, "previousButton").isVisible()         # 上一题 still at hand
+    agree = find(kiosk, "agreeButton")
+    assert agree.isVisible() and agree.property("primary")
+    assert kiosk.journey.form.errors().get("truth_consent")  # the rule lives in the form
+    tap(kiosk, "agreeButton")
+    assert kiosk.shell.property("screen") != "question"
+    assert kiosk.journey.form.answers()["truth_consent"] is True
+
+
+def test_the_progress_bar_never_resizes_when_an_answer_brings_in_a_question(make_kiosk):
+    """新生儿 在哪里出生: 医院 brings in 医院名称. The words say 第 N 题 (no total that changes) and the
+    bar has one segment per question of the form, asked or not, each keeping its size."""
+    kiosk = make_kiosk()
+    open_question(kiosk, "newborn", "birth_place", answered=False)
+
+    def bar() -> tuple[list[str], list[tuple[float, float]]]:
+        settle(kiosk.app)
+        row = find(kiosk, "questionProgress")
+        cells = [c for c in row.childItems() if c.width() > 0]
+        return kiosk.form.property("segments"), [(c.x(), c.width()) for c in cells]
+
+    tap(kiosk, "option_home")
+    segments_home, cells_home = bar()
+    position = find(kiosk, "questionPosition").property("text")
+    tap(kiosk, "option_hospital")
+    segments_hospital, cells_hospital = bar()
+    assert len(segments_home) == len(segments_hospital) == len(kiosk.journey.bundle.fields)
+    assert cells_home == cells_hospital                           # nothing moved, nothing shrank
+    hospital = [f.id for p in kiosk.journey.bundle.pages for f in p.fields].index("hospital_name")
+    assert segments_home[hospital] == "skipped" and segments_hospital[hospital] == "todo"
+    assert "共" not in position and position.startswith(f"第 {kiosk.form.property('number')} 题")
+    assert find(kiosk, "questionPosition").property("text") == position
+    assert segments_hospital.count("current") == 1
+
+
+def _descendants(item):  # noqa: ANN001, ANN202
+    for child in item.childItems():
+        yield child
+        yield from _descendants(child)
+
+
+def _named(root, name: str) -> list:  # noqa: ANN001
+    return [i for i in _descendants(root) if i.objectName() == name]
+
+
+def write_a_stroke(kiosk) -> None:  # noqa: ANN001
+    """一 across the pad, as the walk did; the real recogniser offers 一 亠 冖 艹 宀 …"""
+    pen = kiosk.handwriting
+    pen.press(0.2, 0.5)
+    for x in (0.35, 0.5, 0.65, 0.8):
+        pen.move(x, 0.5)
+    pen.release()
+    pen.wait()
+    settle(kiosk.app)
+
+
+@pytest.mark.parametrize(("size", "large"), SIZES)
+def test_handwriting_on_a_text_question(make_kiosk, size, large):
+    """手写 open on 现在户口在哪里: the box no longer says 用拼音输入; 上一题 / 下一题 are on the screen
+    or announced by "下面还有内容" (and reached by it); every candidate sits inside its box."""
+    from PySide6.QtCore import QMetaObject
+
+    kiosk = make_kiosk(size=size, large_text=large)
+    open_question(kiosk, "hukou_move", "from_address")
+    kiosk.handwriting.warm_up()
+    kiosk.handwriting.wait()
+    box = find(kiosk, "answerField")
+    placeholder_before = [t.property("text") for t in _descendants(box)
+                          if t.inherits("QQuickText") and t.isVisible()]
+    assert any("拼音" in t for t in placeholder_before)
+    (pen_button,) = _named(box, "handwritingButton")
+    QMetaObject.invokeMethod(pen_button, "clicked")
+    settle(kiosk.app)
+    assert kiosk.handwriting.property("open")
+    shown = [t.property("text") for t in _descendants(box) if t.inherits("QQuickText") and t.isVisible()]
+    assert not any("拼音输入" in t for t in shown), shown
+    assert any("方框里写字" in t for t in shown), shown
+
+    write_a_stroke(kiosk)
+    candidates = kiosk.handwriting.property("candidates")
+    assert len(candidates) >= 5
+    image = kiosk.window.grabWindow()
+    for cell in _named(kiosk.window.contentItem(), "handwritingCandidates")[0].childItems():
+        glyphs = _named(cell, "candidateGlyph")
+        if not glyphs or not glyphs[0].property("text"):
+            continue
+        rect = cell.mapRectToScene(cell.boundingRect())
+        view = find(kiosk, "questionFlick")
+        shown = view.mapRectToScene(view.boundingRect())
+        if rect.bottom() > shown.bottom() or rect.top() < shown.top():
+            continue                                    # scrolled out of view: not drawn here
+        # the ink inside the box, well clear of its edges and centred up and down
+        left, top, right, bottom = int(rect.left()) + 8, int(rect.top()) + 8, int(rect.right()) - 8, \
+            int(rect.bottom()) - 8
+        rows = [y for y in range(top, bottom) if any(image.pixelColor(x, y).lightness() < 90
+                                                    for x in range(left, right, 2))]
+        assert rows, glyphs[0].property("text")
+        above, below = rows[0] - rect.top(), rect.bottom() - rows[-1]
+        assert above >= 14 and below >= 14, (glyphs[0].property("text"), above, below)
+        assert abs(above - below) <= 16, (glyphs[0].property("text"), above, below)
+
+    # 上一题 / 下一题: on the screen above the status bar, or announced and reached by the cue
+    flick = find(kiosk, "questionFlick")
+    cue = find(kiosk, "questionScrollCue")
+    nxt = find(kiosk, "nextButton")
+
+    def next_bottom() -> float:
+        return nxt.mapRectToItem(flick, nxt.boundingRect()).bottom()
+
+    if next_bottom() > flick.height():
+        assert cue.isVisible() and cue.property("more")
+        for _ in range(6):
+            if not cue.property("more"):
+                break
+            tap(kiosk, "questionScrollCue")
+        assert next_bottom() <= flick.height()
+    if cue.isVisible() and cue.property("more"):       # never "下面还有内容" over nothing
+        end = find(kiosk, "questionScreen").property("contentEnd")
+        assert flick.property("contentY") + flick.height() < end
