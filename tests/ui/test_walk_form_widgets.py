@@ -165,3 +165,32 @@ def test_handwriting_on_a_text_question(make_kiosk, size, large):
     if cue.isVisible() and cue.property("more"):       # never "下面还有内容" over nothing
         end = find(kiosk, "questionScreen").property("contentEnd")
         assert flick.property("contentY") + flick.height() < end
+
+
+@pytest.mark.parametrize(("size", "large"), SIZES[:1] + SIZES[2:3])
+def test_no_more_below_cue_over_nothing_with_the_keyboard_up(make_kiosk, size, large):
+    """手动输入 (w77, w80): the number pad shown first, then the name box tapped: the keyboard comes
+    up and the pad goes, the list keeps its length (it never shrinks while it shows), and the cue
+    said "下面还有内容" over blank room; a tap on it only shifted the page."""
+    from tests.ui.test_form_flow import type_text
+
+    kiosk = make_kiosk(size=size, large_text=large)
+    tap(kiosk, "manualButton")
+    settle(kiosk.app)
+    assert find(kiosk, "keypad").isVisible()
+    type_text(kiosk, "nameField", "张三")
+    settle(kiosk.app)
+    assert not find(kiosk, "keypad").isVisible()
+    area = find(kiosk, "scrollCue")
+    if not area.isVisible():
+        return                                   # everything fits: no cue at all, as it should
+    cue = area.parentItem()
+    flick = next(s for s in cue.parentItem().childItems() if s.inherits("QQuickFlickable"))
+    confirm = find(kiosk, "confirmButton")
+    below = confirm.mapRectToItem(flick, confirm.boundingRect()).bottom() > flick.height()
+    assert cue.property("more") == below
+    if not below:
+        y = flick.property("contentY")
+        tap(kiosk, area)                         # "已到最下面": back to the top, not a shift down
+        settle(kiosk.app)
+        assert flick.property("contentY") <= y
