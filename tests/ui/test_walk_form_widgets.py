@@ -194,3 +194,24 @@ def test_no_more_below_cue_over_nothing_with_the_keyboard_up(make_kiosk, size, l
         tap(kiosk, area)                         # "已到最下面": back to the top, not a shift down
         settle(kiosk.app)
         assert flick.property("contentY") <= y
+
+
+@pytest.mark.parametrize(("size", "large"), SIZES[:1] + SIZES[3:])
+def test_the_landline_dash_key_reads_as_a_dash(make_kiosk, size, large):
+    """联系电话 that takes a landline (区号-号码): the key read "－横线", a full-width minus the very
+    shape of 一 (w23). Now a short "-" named 横杠 in small words, and it types a dash."""
+    kiosk = make_kiosk(size=size, large_text=large)
+    open_question(kiosk, "restaurant", "operator_phone")
+    assert kiosk.form.property("keypad") == "phone"
+    key = find(kiosk, "key_dash")
+    words = [t.property("text") for t in _descendants(key) if t.inherits("QQuickText") and t.isVisible()]
+    assert "-" in words and any("横杠" in w for w in words), words
+    assert not any("－" in w or "一" in w or "横线" in w for w in words), words
+    for text in (t for t in _descendants(key) if t.inherits("QQuickText") and t.isVisible()):
+        assert text.property("font").pixelSize() >= (32 if large else 24)
+        box = text.mapRectToItem(key, text.boundingRect())
+        assert box.top() >= 0 and box.bottom() <= key.height() and box.left() >= 0 and box.right() <= key.width()
+    tap(kiosk, "key_clear")
+    for k in ("key_0", "key_4", "key_1", "key_5", "key_dash", "key_2"):
+        tap(kiosk, k)
+    assert kiosk.form.property("draft") == "0415-2"
