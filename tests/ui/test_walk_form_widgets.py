@@ -210,8 +210,26 @@ def test_the_landline_dash_key_reads_as_a_dash(make_kiosk, size, large):
     for text in (t for t in _descendants(key) if t.inherits("QQuickText") and t.isVisible()):
         assert text.property("font").pixelSize() >= (32 if large else 24)
         box = text.mapRectToItem(key, text.boundingRect())
-        assert box.top() >= 0 and box.bottom() <= key.height() and box.left() >= 0 and box.right() <= key.width()
+        assert box.top() >= 0 and box.bottom() <= key.height()
+        assert box.left() >= 0 and box.right() <= key.width()
     tap(kiosk, "key_clear")
     for k in ("key_0", "key_4", "key_1", "key_5", "key_dash", "key_2"):
         tap(kiosk, k)
     assert kiosk.form.property("draft") == "0415-2"
+
+
+@pytest.mark.parametrize(("size", "large"), SIZES)
+def test_the_timeout_explanation_leaves_no_character_alone_on_a_line(make_kiosk, size, large):
+    """"您还在吗？": "页。" wrapped alone onto a line of its own (widle-10). Broken by phrase, each
+    phrase on one line, at both window sizes and in 大字."""
+    from kiosk.ui.screenshots import show_screen
+
+    kiosk = make_kiosk(size=size, large_text=large)
+    show_screen(kiosk, "timeout")
+    settle(kiosk.app)
+    text = find(kiosk, "timeoutExplanation")
+    assert text.isVisible()
+    phrases = text.property("text").split("\n")
+    assert len(phrases) == 2 and all(len(p) >= 8 for p in phrases)
+    assert text.property("lineCount") == len(phrases)          # no phrase wrapped again
+    assert text.property("font").pixelSize() >= (32 if large else 24)
