@@ -233,3 +233,55 @@ def test_the_timeout_explanation_leaves_no_character_alone_on_a_line(make_kiosk,
     assert len(phrases) == 2 and all(len(p) >= 8 for p in phrases)
     assert text.property("lineCount") == len(phrases)          # no phrase wrapped again
     assert text.property("font").pixelSize() >= (32 if large else 24)
+
+
+def _viewport(flick):  # noqa: ANN001, ANN202 - the list's visible rectangle, in the scene
+    return flick.mapRectToScene(flick.boundingRect())
+
+
+@pytest.mark.parametrize(("size", "large"), SIZES)
+def test_back_from_the_camera_the_paper_just_handled_shows_with_its_state(make_kiosk, size, large):
+    """准备材料 (w51, w56): after 返回 or 用这张 the list came back scrolled so the paper just
+    photographed lay under the "下面还有内容" band. Now its card's status is in the open list."""
+    from forms.examples import example as bundle_example
+    from kiosk.ui.screenshots import sample_png
+
+    kiosk = make_kiosk(size=size, large_text=large)
+    sample = bundle_example("school_enrolment")
+    identify_by_hand_quickly(kiosk, sample["applicant"])
+    kiosk.bundles.choose("school_enrolment")
+    pass_credit_notice(kiosk)
+    form = kiosk.journey.form
+    for key, value in sample["answers"].items():
+        if form.bundle.field(key).type not in ("signature", "scan"):
+            form.answer(key, value)
+    lines = form.materials()
+    assert len(lines) >= 3
+    kiosk.shell.jump("materials")
+    settle(kiosk.app)
+    for line in lines[-2:]:                          # the papers at the end of the list
+        material_id = line.material.id
+        kiosk.materials.capture(material_id)
+        settle(kiosk.app)
+        assert kiosk.shell.property("screen") == "capture"
+        kiosk.shell.back()                           # 返回 from the camera
+        settle(kiosk.app)
+        assert kiosk.shell.property("screen") == "materials"
+        _assert_in_view(kiosk, material_id)
+        kiosk.materials.capture(material_id)         # and again, this time 用这张
+        settle(kiosk.app)
+        kiosk.materials.captured(material_id, [kiosk.journey.put_attachment(sample_png(material_id))])
+        kiosk.shell.jump("materials")
+        settle(kiosk.app)
+        _assert_in_view(kiosk, material_id)
+        assert "已拍照上传" in find(kiosk, f"status_{material_id}").property("text")
+
+
+def _assert_in_view(kiosk, material_id: str) -> None:  # noqa: ANN001
+    chip = find(kiosk, f"status_{material_id}")
+    flick = chip.parentItem()
+    while not flick.inherits("QQuickFlickable"):
+        flick = flick.parentItem()
+    view = _viewport(flick)
+    rect = chip.mapRectToScene(chip.boundingRect())
+    assert view.top() <= rect.top() and rect.bottom() <= view.bottom(), (material_id, rect, view)

@@ -16,6 +16,7 @@ Item {
     readonly property alias contentHeight: flick.contentHeight
     readonly property alias contentItem: flick.contentItem
     readonly property alias viewHeight: flick.height
+    readonly property alias dragging: flick.dragging
     // A list whose cards change as they are answered (the materials): its scrolled length never
     // shrinks while it shows, for a shorter list scrolled to its end jumps back under the finger.
     property bool neverShrink: false
