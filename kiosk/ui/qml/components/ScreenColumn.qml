@@ -23,10 +23,11 @@ Item {
     property real tallest: 0
     readonly property real contentLength: neverShrink ? Math.max(tallest, column.implicitHeight)
                                                       : column.implicitHeight
-    // The cue shows while what is really there does not fit, or the list is scrolled (to bring
-    // it back): not for the blank room a never-shrinking list keeps at its end.
+    // The band's room is kept as long as the list is long (never from where it is scrolled: the
+    // list's height would then follow its own position); what it says follows what is really
+    // there (`realEnd`), so blank room a never-shrinking list keeps is never "下面还有内容".
     readonly property real realEnd: column.y + column.implicitHeight + 48
-    readonly property bool overflowing: column.implicitHeight + 96 > root.height || flick.contentY > 1
+    readonly property bool overflowing: contentLength + 96 > root.height
 
     Flickable {
         id: flick

@@ -18,7 +18,7 @@ Item {
     // under the status bar (the walk's w128).
     readonly property real contentEnd: Math.max(head.y + head.height, input.y + input.height,
                                                 actions.y + actions.height) + 64
-    readonly property bool overflowing: contentEnd > screen.height || flick.contentY > 1
+    readonly property bool overflowing: contentEnd > screen.height
 
     Flickable {
         id: flick
