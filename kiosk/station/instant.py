@@ -20,11 +20,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from forms.catalogue import Item
     from kiosk.station.certificates import CertificateDesk
     from sync.store import Store
 
@@ -47,6 +48,17 @@ class InstantResult:
 def all_immediate(kinds: list[str]) -> bool:
     """The application may be waited for: it has items, and every one is 即办."""
     return bool(kinds) and all(kind == "immediate" for kind in kinds)
+
+
+def may_finish_at_once(items: Iterable[Item]) -> bool:
+    """Can an application of a bundle with these items be 立等可取 (the choose screen's badge)?
+
+    The same rule as the wait itself (`all_immediate`), applied to the smallest application the
+    bundle allows: the items that always apply, plus the 即办 ones — a 承诺件 that depends on an
+    answer (`applies_if`) may be left out, one that always applies never is. So 城乡居民养老保险
+    (参保登记 is 即办, 待遇领取 only for those over 60) gets the badge; 退休一件事 (its first item is
+    a 承诺件 for everyone) does not."""
+    return all_immediate([i.kind for i in items if i.applies_if is None or i.kind == "immediate"])
 
 
 class InstantWaiter:

@@ -374,8 +374,9 @@ def _outcome_view_models(journey, shell, session, voice, config, store, devices,
 
 
 def _journey_view_models(journey, shell, store=None, say=None):  # noqa: ANN001, ANN202
-    """The 一件事 tiles (`bundles`, most used in the last 90 days first, re-ranked only while the
-    attract screen shows) and the one form (`form`), wired to the journey and the shell."""
+    """The 一件事 tiles (`bundles`, in the catalogue's order; the most used in the last 90 days
+    marked 常办, re-marked only while the attract screen shows) and the one form (`form`), wired
+    to the journey and the shell."""
     import time
 
     from kiosk.ui.navigation import SCREENS
@@ -393,14 +394,14 @@ def _journey_view_models(journey, shell, store=None, say=None):  # noqa: ANN001,
     usage = RecentUsage(store.submissions_per_bundle if store is not None else None,
                         store.now if store is not None else time.time, parent=shell)
 
-    def rerank() -> None:
+    def remark() -> None:
         if shell.property("screen") == "attract" and usage.apply():
             bundles.refresh()
 
     bundles = BundleListModel(lambda: journey.catalogue, choose, usage_count=usage, say=say)
     bundles.usage = usage
-    usage.updated.connect(rerank)
-    shell.add_wiper(usage.fetch)       # the session ended: back to the attract screen, re-rank
+    usage.updated.connect(remark)
+    shell.add_wiper(usage.fetch)       # the session ended: back to the attract screen, re-mark
     usage.fetch()
     shell.set_prompt("question", form.spoken_prompt)
     shell.inner_back("question", form.back_within)      # 返回 is 上一题 inside the form

@@ -77,7 +77,7 @@ SCREENS: dict[str, ScreenSpec] = {spec.id: spec for spec in [
     ScreenSpec("choose_bundle", "ChooseBundleScreen.qml", "选择要办的事",
                "请选择您要办理的事情。上面的按钮是类别：" + "、".join(CATEGORY_NAMES.values())
                + "。点一个类别，下面只列这一类的事；点全部，列出所有的事。找到后点一下对应的大方块。"
-                 "也可以在搜索框输入拼音首字母查找。",
+                 "标着“立等可取”的，办的都是即办事项时，可以当场等结果。也可以在搜索框输入拼音首字母查找。",
                back="identified", forward=("credit_notice", "bundle_intro"), state=State.IDENTIFIED),
     ScreenSpec("credit_notice", "CreditNoticeScreen.qml", "信用记录查询",
                "按照逢办必查的要求，办理这件事前要查询信用记录。查询结果显示在屏幕上。",

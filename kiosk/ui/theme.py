@@ -53,6 +53,7 @@ READABLE_PAIRS: list[tuple[str, str]] = [
     ("success", "successSurface"), ("text", "successSurface"), ("text", "warningSurface"),
     ("rating5", "surface"), ("rating4", "surface"), ("rating3", "surface"), ("rating2", "surface"),
     ("rating1", "surface"),
+    ("onPrimary", "success"), ("primary", "surface"),          # the tiles' 立等可取 and 常办 marks
 ]
 
 

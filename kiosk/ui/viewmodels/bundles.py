@@ -6,8 +6,14 @@ many older residents cannot type Chinese, but can find 退 (t) 休 (x) on a lett
 finds 退休一件事 — the letters reach us because the box asks the keyboard for Latin only (Qt Virtual
 Keyboard ignores "prefer Latin", and kept them as pinyin it never committed) — and the ranking is
 the handwriting package's `rank_by_pinyin`: whole or partial syllables, any reading of a
-polyphone, the items inside a bundle after the titles. The most used bundles come first (a
-usage-count callable, so the count can come from the store's figures; by default catalogue order).
+polyphone, the items inside a bundle after the titles.
+
+Why the catalogue's order and never "most used first": a returning resident remembers where 教育入学
+was; a tile that moved to the top since (the walk's w03 → w82) is a tile lost, and nothing may move
+under a finger. The usage count (the store's figures) only marks the few most used tiles 常办, in
+their own fixed place on the tile: the mark comes and goes between sessions, the tile stays put.
+A tile whose bundle can be done while the resident waits carries 立等可取 (the wait's own rule,
+`kiosk.station.instant.may_finish_at_once`), in words on the tile and in what it says aloud.
 
 Why categories (按类别): with 22 bundles the grid is five screens of scrolling. A band of chips
 above it (全部, then the catalogue's categories in `forms.catalogue.CATEGORY_NAMES` order) narrows
@@ -60,14 +66,30 @@ class BundleTile:
     item_names: str
     items: tuple[str, ...] = ()
     category: str = ""  # a code of forms.catalogue.CATEGORY_NAMES; "" only under 全部
+    instant: bool = False   # 立等可取: an application of it can be decided while the resident waits
 
     @classmethod
     def of(cls, bundle: Bundle) -> BundleTile:
-        promised = [i.promised_days for i in bundle.items if i.kind != "immediate"]
-        time_text = "当场办结（即办）" if not promised else f"最长约 {max(promised)} 个工作日办结"
+        from kiosk.station.instant import all_immediate, may_finish_at_once
+
+        kinds = [i.kind for i in bundle.items]
+        instant = may_finish_at_once(bundle.items)
+        promised = max((i.promised_days for i in bundle.items if i.kind != "immediate"), default=0)
+        if all_immediate(kinds):
+            time_text = "当场办结（即办）"
+        elif instant:
+            time_text = f"即办的当场办结，其余最长约 {promised} 个工作日"
+        else:
+            time_text = f"最长约 {promised} 个工作日办结"
         return cls(bundle.id, bundle.name, icon_url(bundle.icon), bundle.description, len(bundle.items),
                    time_text, pinyin_initials(bundle.name), "".join(i.name for i in bundle.items),
-                   tuple(i.name for i in bundle.items), bundle.category)
+                   tuple(i.name for i in bundle.items), bundle.category, instant)
+
+    def spoken(self, popular: bool) -> str:
+        """What the tile says (screen reader, 朗读): its name, then its marks in words."""
+        marks = ["立等可取，符合条件的当场办好"] if self.instant else []
+        marks += ["常办"] if popular else []
+        return "，".join([self.name, *marks])
 
     def matches(self, query: str) -> bool:
         """Chinese words in the name or an item's name, or pinyin initials of the name."""
@@ -93,16 +115,21 @@ ROLES = {
     Qt.ItemDataRole.UserRole + 4: "description",
     Qt.ItemDataRole.UserRole + 5: "itemCount",
     Qt.ItemDataRole.UserRole + 6: "timeText",
+    Qt.ItemDataRole.UserRole + 7: "instant",
+    Qt.ItemDataRole.UserRole + 8: "popular",
+    Qt.ItemDataRole.UserRole + 9: "spoken",
 }
 _ATTRS = {"bundleId": "id", "name": "name", "icon": "icon", "description": "description",
-          "itemCount": "item_count", "timeText": "time_text"}
+          "itemCount": "item_count", "timeText": "time_text", "instant": "instant"}
+POPULAR_COUNT = 3       # how many tiles may be marked 常办: a mark on every tile would mark none
 
 
 ALL_NAME = "全部"
 
 
 class BundleListModel(QAbstractListModel):
-    """Tiles, most used first, filtered by `query` (across every category) or else by `category`.
+    """Tiles in the catalogue's order, filtered by `query` (across every category) or else by
+    `category`; the most used marked 常办 (`popular`), never moved.
     `choose(id)` starts that bundle's form; `chooseCategory(code)` narrows the tiles ("" = 全部)."""
 
     queryChanged = Signal()
@@ -120,6 +147,7 @@ class BundleListModel(QAbstractListModel):
         self._query = ""
         self._category = ""
         self._shown_tiles: list[BundleTile] | None = None
+        self._popular_ids: set[str] = set()
 
     @property
     def _all(self) -> list[BundleTile]:
@@ -141,9 +169,15 @@ class BundleListModel(QAbstractListModel):
     def _searching(self) -> bool:
         return self._query.strip() != ""
 
+    def _popular(self) -> set[str]:
+        """The few most used bundles (used at all), ties in catalogue order."""
+        used = [(count, tile.id) for tile in self._all if (count := self._usage_count(tile.id)) > 0]
+        ranked = sorted(used, key=lambda pair: -pair[0])        # stable: ties keep catalogue order
+        return {bundle_id for _, bundle_id in ranked[:POPULAR_COUNT]}
+
     def _ordered(self) -> list[BundleTile]:
-        # sorted() is stable: equal counts keep the catalogue's order.
-        ranked = sorted(self._all, key=lambda tile: -self._usage_count(tile.id))
+        self._popular_ids = self._popular()
+        ranked = self._all          # the catalogue's order: a tile keeps its place from visit to visit
         query = self._query.strip().lower().replace(" ", "")
         if query and query.isascii():
             from devices.handwriting import rank_by_pinyin
@@ -181,6 +215,10 @@ class BundleListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return tile.name
         name = ROLES.get(role)
+        if name == "popular":
+            return tile.id in self._popular_ids
+        if name == "spoken":
+            return tile.spoken(tile.id in self._popular_ids)
         return getattr(tile, _ATTRS[name]) if name else None
 
     def roleNames(self) -> dict[int, QByteArray]:
@@ -245,14 +283,19 @@ class BundleListModel(QAbstractListModel):
 
     @Slot()
     def refresh(self) -> None:
-        """Re-rank by usage (call when the figures changed). Before the tiles were ever made there is
-        nothing to re-rank (and the catalogue may still be loading): they use the counts when made."""
+        """Re-mark 常办 by usage (call when the figures changed; the order never changes). Before
+        the tiles were ever made there is nothing to re-mark (and the catalogue may still be
+        loading): they use the counts when made."""
         if self._tiles is None:
             return
         self._reload()
 
     def ids(self) -> list[str]:
         return [tile.id for tile in self._shown]
+
+    def popular_ids(self) -> list[str]:
+        """The tiles shown marked 常办, in their (catalogue) order."""
+        return [tile.id for tile in self._shown if tile.id in self._popular_ids]
 
     def reset_category(self) -> None:
         """Back to 全部 without a word (返回 off the screen, the session's end)."""
@@ -268,11 +311,11 @@ class BundleListModel(QAbstractListModel):
 
 
 class RecentUsage(QObject):
-    """How often each bundle was applied for at this terminal lately: the tiles' usage count.
+    """How often each bundle was applied for at this terminal lately: what marks a tile 常办.
 
     Why this shape: the count comes from the store (a GROUP BY over the submissions of the last
-    `days` days), so it is read on a worker thread; and the tiles must never jump under the
-    resident's finger, so fresh counts wait in `_pending` until `apply()` — which the shell calls
+    `days` days), so it is read on a worker thread; and a tile's 常办 mark must not come or go
+    while a resident looks at it, so fresh counts wait in `_pending` until `apply()` — which the shell calls
     when the attract screen is back (kiosk.ui.app), not while someone is choosing.
     """
 

@@ -36,12 +36,13 @@ MATERIAL_STATUS = {
 
 _INITIAL: dict[str, Any] = {
     "active": False, "bundleName": "", "pageTitle": "", "position": "", "number": 0, "count": 0,
+    "segments": [],
     "fieldId": "", "fieldType": "", "widget": "", "label": "", "help": "", "required": False,
     "prefilled": False, "prefillSource": "", "valueText": "", "keypad": "", "draft": "",
     "placeholder": "", "writeContext": "", "options": [], "columns": 1, "year": 0, "month": 0, "day": 0,
     "addressLevel": "", "addressOptions": [], "addressChosen": "", "addressDetail": "",
     "consentText": "", "agreed": False, "laterText": "", "error": "", "fromReview": False,
-    "isLast": False, "review": [], "reviewErrors": [], "reviewErrorsShown": False,
+    "isLast": False, "nextShown": True, "review": [], "reviewErrors": [], "reviewErrorsShown": False,
     "introItems": [], "introMaterials": [], "introTime": "", "introDescription": "",
     "introHeading": "", "introNote": "", "introMaterialsHeading": "", "introNoMaterials": "",
 }
@@ -86,6 +87,11 @@ class FormViewModel(Notifying):
     position = prop(str, "position", changed)
     number = prop(int, "number", changed)
     count = prop(int, "count", changed)
+    # The progress bar: one segment per question of the form, asked or not, so the bar never
+    # resizes under the finger when an answer brings in or drops a question (the walk's w84 → w88:
+    # "共 11 题" became "共 12 题" and every segment shrank). Each is "done", "current", "todo" or
+    # "skipped" (a question the answers so far leave out: drawn faint, in its place).
+    segments = prop(list, "segments", changed)
     fieldId = prop(str, "fieldId", changed)
     fieldType = prop(str, "fieldType", changed)
     widget = prop(str, "widget", changed)
@@ -114,6 +120,9 @@ class FormViewModel(Notifying):
     error = prop(str, "error", changed)
     fromReview = prop(bool, "fromReview", changed)
     isLast = prop(bool, "isLast", changed)
+    # 下一题 / 填好了 shown beside 上一题. Not on a consent: there 我已阅读并同意 is the one way on
+    # (the walk's w42/w43: two blue buttons, 同意 went on at once and 填好了 alone said "请阅读后点…").
+    nextShown = prop(bool, "nextShown", changed)
     review = prop(list, "review", changed)
     reviewErrors = prop(list, "reviewErrors", changed)
     reviewErrorsShown = prop(bool, "reviewErrorsShown", changed)
@@ -161,7 +170,7 @@ class FormViewModel(Notifying):
         elif v["widget"] == "TextAnswer":
             parts.append("请点输入框，用拼音输入。")
         elif v["widget"] == "ConsentAnswer":
-            parts.append(v["consentText"] + "。同意请点“我已阅读并同意”。")
+            parts.append(v["consentText"] + "。同意请点“我已阅读并同意”，就会进入下一步。")
         elif v["widget"] == "LaterAnswer":
             parts.append(v["laterText"])
         if v["error"]:
@@ -197,7 +206,8 @@ class FormViewModel(Notifying):
         kind = fieldtypes.TYPES[f.type]
         values.update({
             "pageTitle": question.page.title, "number": number, "count": len(visible),
-            "position": f"第 {number} 题，共 {len(visible)} 题",
+            "position": f"第 {number} 题",      # no total: it changed with the answers (see segments)
+            "segments": _segments([x.id for page in form.bundle.pages for x in page.fields], visible, f.id),
             "fieldId": f.id, "fieldType": f.type, "widget": kind.widget, "label": f.label,
             "help": f.help, "required": question.required, "prefilled": prefilled,
             "prefillSource": self._prefill_source(f),
@@ -206,6 +216,7 @@ class FormViewModel(Notifying):
             "placeholder": kind.placeholder,
             "writeContext": kind.writes,
             "isLast": number == len(visible),
+            "nextShown": f.type != "consent",
         })
         if new_question:
             values.update(self._widget_state(f, question.value, form.today))
@@ -427,7 +438,8 @@ class FormViewModel(Notifying):
 
     @Slot()
     def agree(self) -> None:
-        """我已阅读并同意: records the consent and moves on."""
+        """我已阅读并同意: records the consent and moves on (the one forward button of a consent:
+        agreeing is what the form's rule asks — `required` and the consent type in forms/)."""
         self._answer(True)
         self.next()
 
@@ -589,6 +601,14 @@ def _typed(f) -> bool:  # noqa: ANN001 - forms.Field
     """Is this question's answer typed (a draft kept until 下一题), on a pad or the keyboard?"""
     kind = fieldtypes.TYPES[f.type]
     return bool(kind.keypad_for(f)) or kind.widget == "TextAnswer"
+
+
+def _segments(every: list[str], visible: list[str], current: str) -> list[str]:
+    """The progress bar's segments over every question of the form (see `segments`)."""
+    shown = set(visible)
+    at = every.index(current)
+    return ["current" if n == at else "skipped" if q not in shown else "done" if n < at else "todo"
+            for n, q in enumerate(every)]
 
 
 def _cn_date(iso: str | None) -> str:

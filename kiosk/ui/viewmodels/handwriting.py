@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -26,6 +27,28 @@ log = logging.getLogger(__name__)
 
 STRIP = 10               # candidates shown at once: the strip's big buttons
 CONTEXTS = ("surname", "given_name", "name", "address", "text")
+
+
+@lru_cache(maxsize=512)
+def ink_shift(character: str, family: str = "Noto Sans CJK SC") -> float:
+    """How far below the middle of its line the ink of `character` sits, in font sizes (negative:
+    above). Why: 亠 冖 艹 宀 are drawn in the top of the character cell, so a candidate centred as
+    text sat against its button's top edge and looked cut off (the walk's w128). The outline's own
+    bounds are exact; the font's "tight" bounding box is not (it runs down to the baseline)."""
+    from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath
+
+    if not character:
+        return 0.0
+    size = 100.0
+    font = QFont(family)
+    font.setPixelSize(int(size))
+    path = QPainterPath()
+    path.addText(0, 0, font, character)
+    if path.isEmpty():
+        return 0.0
+    metrics = QFontMetricsF(font)
+    line_middle = (metrics.descent() - metrics.ascent()) / 2        # y of the line's middle
+    return (path.boundingRect().center().y() - line_middle) / size
 
 
 class HandwritingViewModel(FingerPad):
@@ -59,6 +82,11 @@ class HandwritingViewModel(FingerPad):
     available = prop(bool, "available", changed)
     foundRare = prop(bool, "foundRare", changed)   # the strip shows characters found by parts/reading
     owner = prop(str, "owner", changed)            # the field the pad writes into (one at a time)
+
+    @Slot(str, result=float)
+    def inkShift(self, character: str) -> float:
+        """`ink_shift` for the candidate strip: it centres each candidate by its ink."""
+        return ink_shift(character)
 
     def _engine(self):  # noqa: ANN202 - devices.handwriting.Recogniser; made on first use
         if self._recogniser is None:

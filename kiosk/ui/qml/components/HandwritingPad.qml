@@ -40,7 +40,7 @@ Column {
         id: pad
         objectName: "handwritingPad"
         width: parent.width
-        height: Math.min(width * 0.62, 560)
+        height: Math.min(width * 0.5, 460)      // with the strip and keys, 上一题 / 下一题 stay on a portrait screen
         color: Theme.surface
         radius: Theme.radius
         border.width: 4
@@ -121,11 +121,17 @@ Column {
                 border.color: index === 0 ? Theme.primary : Theme.border
                 Accessible.role: Accessible.Button
                 Accessible.name: character
+                // Centred by its ink, not its line box: 亠 冖 艹 宀 are drawn in the top of the
+                // character cell, and centred as text they sat against the box's top edge and
+                // looked cut off (the walk's w128).
                 KText {
+                    objectName: "candidateGlyph"
                     anchors.centerIn: parent
+                    anchors.verticalCenterOffset: -root.model.inkShift(text) * font.pixelSize
                     text: parent.character
                     font.pixelSize: Theme.large ? 72 : 60
                     lineHeight: 1.0
+                    wrapMode: Text.NoWrap
                 }
                 MouseArea {
                     id: tapArea

@@ -122,7 +122,9 @@ Column {
         KText {
             anchors { left: parent.left; leftMargin: 24; verticalCenter: parent.verticalCenter }
             visible: input.text === "" && !input.activeFocus
-            text: root.placeholder
+            // Writing by hand, the box is where the written characters land, not a pinyin box
+            // (the walk's w128: "点这里，用拼音输入" under an open handwriting pad).
+            text: root.writing ? "在下面的方框里写字，写好的字出现在这里" : root.placeholder
             color: Theme.textMuted
             font.pixelSize: Theme.body
         }

@@ -29,13 +29,27 @@ Flow {
             border.width: 3
             border.color: Theme.border
             Accessible.role: Accessible.Button
-            Accessible.name: modelData === "." ? "小数点" : modelData === "-" ? "横线" : modelData
-            KText {
+            Accessible.name: modelData === "." ? "小数点" : modelData === "-" ? "横杠，区号后面用" : modelData
+            // The dash as a short "-" with its name in words beside it: "－横线" read as "一横线"
+            // (the walk's w23), a full-width minus being the very shape of 一.
+            Row {
                 anchors.centerIn: parent
-                text: modelData === "." ? "．小数点" : modelData === "-" ? "－横线" : modelData
-                font.pixelSize: modelData.length > 1 ? Theme.button : Theme.title
-                font.bold: true
-                lineHeight: 1.0
+                spacing: 12
+                KText {
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: modelData === "." ? "．小数点" : modelData
+                    font.pixelSize: modelData.length > 1 ? Theme.button : Theme.title
+                    font.bold: true
+                    lineHeight: 1.0
+                }
+                KText {
+                    anchors.verticalCenter: parent.verticalCenter
+                    visible: modelData === "-"
+                    text: "横杠"
+                    font.pixelSize: Theme.body
+                    font.bold: true
+                    lineHeight: 1.0
+                }
             }
             MouseArea {
                 id: keyArea

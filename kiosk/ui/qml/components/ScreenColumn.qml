@@ -16,12 +16,17 @@ Item {
     readonly property alias contentHeight: flick.contentHeight
     readonly property alias contentItem: flick.contentItem
     readonly property alias viewHeight: flick.height
+    readonly property alias dragging: flick.dragging
     // A list whose cards change as they are answered (the materials): its scrolled length never
     // shrinks while it shows, for a shorter list scrolled to its end jumps back under the finger.
     property bool neverShrink: false
     property real tallest: 0
     readonly property real contentLength: neverShrink ? Math.max(tallest, column.implicitHeight)
                                                       : column.implicitHeight
+    // The band's room is kept as long as the list is long (never from where it is scrolled: the
+    // list's height would then follow its own position); what it says follows what is really
+    // there (`realEnd`), so blank room a never-shrinking list keeps is never "下面还有内容".
+    readonly property real realEnd: column.y + column.implicitHeight + 48
     readonly property bool overflowing: contentLength + 96 > root.height
 
     Flickable {
@@ -46,6 +51,7 @@ Item {
     ScrollCue {
         id: cue
         flickable: flick
+        contentEnd: root.realEnd
         visible: root.overflowing
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
     }

@@ -1,4 +1,5 @@
-// consent: the text in a panel (read aloud by 朗读), and one big 我已阅读并同意 button.
+// consent: the text in a panel (read aloud by 朗读), and one big 我已阅读并同意 button — the only
+// way on (the question screen shows no 下一题 / 填好了 beside it: form.nextShown).
 import QtQuick
 import "../components"
 
@@ -19,8 +20,8 @@ Column {
     BigButton {
         objectName: "agreeButton"
         width: parent.width
-        text: form.agreed ? "✓ 已同意，下一题" : "我已阅读并同意"
-        hint: "有疑问请点右上角“求助”"
+        text: form.agreed ? "✓ 已同意，下一步" : "我已阅读并同意"
+        hint: (form.isLast ? "点这里同意，就填好了" : "点这里同意，进入下一题") + "。有疑问请点右上角“求助”"
         onClicked: form.agree()
     }
 }

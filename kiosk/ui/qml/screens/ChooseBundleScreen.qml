@@ -1,4 +1,5 @@
-// 选择要办的事: big tiles (icon, plain name, what it is for, how long), most used first, and a
+// 选择要办的事: big tiles (icon, plain name, what it is for, how long) in the catalogue's order (a
+// tile keeps its place from visit to visit), marked 立等可取 / 常办 in words, and a
 // search box that takes Chinese words or pinyin initials ("txyj" finds 退休一件事). Above the tiles
 // a band of category chips (全部, 生育上学 …): one tap narrows 22 tiles to a handful. The band and
 // the search stay put while the tiles scroll under them; the band's size depends on the window
@@ -164,7 +165,8 @@ Item {
             columns: screen.landscape ? 3 : 2
             spacing: 24
             readonly property int tileWidth: Math.floor((width - (columns - 1) * spacing) / columns)
-            // icon + two lines of name + three of description + two of the count line, margins
+            // icon (the marks beside it) + two lines of name + three of description + two of the
+            // count line, margins
             readonly property int tileHeight: 96 + Math.ceil(Theme.lineHeight * (2 * nameMetrics.height
                                               + 5 * smallMetrics.height)) + 3 * 12 + 56
             FontMetrics { id: nameMetrics; font.family: Theme.fontFamily; font.pixelSize: Theme.button; font.bold: true }
@@ -180,6 +182,9 @@ Item {
                     required property string description
                     required property int itemCount
                     required property string timeText
+                    required property bool instant
+                    required property bool popular
+                    required property string spoken
                     objectName: "bundle_" + bundleId
                     width: tiles.tileWidth
                     height: tiles.tileHeight       // one height for all, so the rows line up
@@ -188,16 +193,62 @@ Item {
                     border.width: 4
                     border.color: Theme.primary
                     Accessible.role: Accessible.Button
-                    Accessible.name: name
+                    Accessible.name: spoken
 
                     Column {
                         id: body
                         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 }
                         spacing: 12
-                        Image {
-                            width: 96; height: 96
-                            sourceSize: Qt.size(96, 96)
-                            source: tile.icon
+                        Item {      // the icon, and the marks in words beside it: their own fixed place
+                            width: parent.width
+                            height: 96
+                            Image {
+                                width: 96; height: 96
+                                sourceSize: Qt.size(96, 96)
+                                source: tile.icon
+                            }
+                            Column {
+                                anchors { right: parent.right; top: parent.top }
+                                spacing: 8
+                                Rectangle {
+                                    objectName: "instantBadge"
+                                    anchors.right: parent.right
+                                    visible: tile.instant
+                                    width: instantLabel.implicitWidth + 28
+                                    height: instantLabel.implicitHeight + 8
+                                    radius: 8
+                                    color: Theme.success
+                                    KText {
+                                        id: instantLabel
+                                        anchors.centerIn: parent
+                                        text: "立等可取"
+                                        color: Theme.onPrimary
+                                        font.pixelSize: Theme.body
+                                        font.bold: true
+                                        lineHeight: 1.0
+                                    }
+                                }
+                                Rectangle {
+                                    objectName: "popularBadge"
+                                    anchors.right: parent.right
+                                    visible: tile.popular
+                                    width: popularLabel.implicitWidth + 28
+                                    height: popularLabel.implicitHeight + 8
+                                    radius: 8
+                                    color: Theme.surface
+                                    border.width: 3
+                                    border.color: Theme.primary
+                                    KText {
+                                        id: popularLabel
+                                        anchors.centerIn: parent
+                                        text: "常办"
+                                        color: Theme.primary
+                                        font.pixelSize: Theme.small
+                                        font.bold: true
+                                        lineHeight: 1.0
+                                    }
+                                }
+                            }
                         }
                         KText {
                             width: parent.width

@@ -11,18 +11,40 @@ Item {
 
     Component.onCompleted: materials.refresh()
 
-    // Once laid out (and only while this screen exists): open where the resident left off.
+    // Back from the camera the list opens at the paper just handled, its status (✔ 已拍照上传)
+    // in view; after an early 下一步 it shows the first paper still undecided. Shown once was not
+    // enough (the walk's w51/w56): the list was still being laid out (its length, the band below
+    // it), so the paper ended under "下面还有内容". The line is kept and shown again while the
+    // layout settles — only until the resident touches the list or the moment passes, so nothing
+    // ever moves under a finger.
+    property int pendingLine: -1
+
     Timer {
         interval: 0
         running: true
-        onTriggered: screen.showLine(materials.focusIndex)
+        onTriggered: screen.reveal(materials.focusIndex)
+    }
+    Timer {
+        id: settling
+        interval: 400
+        onTriggered: screen.pendingLine = -1
     }
 
-    // Back from the camera the list opens where the resident left it; after an early 下一步 it
-    // shows the first paper still undecided.
     Connections {
         target: materials
-        function onShowLine(index) { screen.showLine(index) }
+        function onShowLine(index) { screen.reveal(index) }
+    }
+    Connections {
+        target: list
+        function onContentHeightChanged() { if (screen.pendingLine >= 0) screen.showLine(screen.pendingLine) }
+        function onViewHeightChanged() { if (screen.pendingLine >= 0) screen.showLine(screen.pendingLine) }
+        function onDraggingChanged() { screen.pendingLine = -1 }
+    }
+
+    function reveal(index) {
+        pendingLine = index
+        settling.restart()
+        showLine(index)
     }
 
     function showLine(index) {

@@ -1,4 +1,4 @@
-// One question per page: where we are ("第 3 题，共 12 题"), the question in big words, the input
+// One question per page: where we are ("第 3 题" and a bar of every question), the question in big words, the input
 // that fits its type (kiosk/ui/qml/fields/), the error in words, and 上一题 / 下一题.
 // Portrait: one column. Landscape: question and buttons on the left, the input on the right.
 import QtQuick
@@ -6,20 +6,28 @@ import "../components"
 
 Item {
     id: screen
+    objectName: "questionScreen"
     readonly property bool landscape: width > height
     readonly property int margin: 48
     readonly property int colWidth: landscape ? Math.min(820, (width - 3 * margin) / 2)
                                               : Math.min(width - 2 * margin, 984)
     readonly property int x0: (width - (landscape ? 2 * colWidth + margin : colWidth)) / 2
 
+    // Where the content ends. Longer than the screen (the handwriting pad open, 大字, landscape):
+    // the "下面还有内容" band takes the bottom, so 上一题 / 下一题 are never cut off unannounced
+    // under the status bar (the walk's w128).
+    readonly property real contentEnd: Math.max(head.y + head.height, input.y + input.height,
+                                                actions.y + actions.height) + 64
+    readonly property bool overflowing: contentEnd > screen.height
+
     Flickable {
         id: flick
         objectName: "questionFlick"
-        anchors.fill: parent
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        height: screen.height - (screen.overflowing ? cue.height : 0)
         clip: true
         contentWidth: width
-        contentHeight: Math.max(height, Math.max(head.y + head.height, input.y + input.height,
-                                                  actions.y + actions.height) + 64)
+        contentHeight: Math.max(height, screen.contentEnd)
         boundsBehavior: Flickable.StopAtBounds
 
         Column {
@@ -34,19 +42,31 @@ Item {
                 text: form.position + (form.pageTitle ? " · " + form.pageTitle : "")
                 color: Theme.textMuted
             }
+            // One segment per question of the form, asked or not: the bar never resizes when an
+            // answer brings in or drops a question; one the answers leave out is a faint dash.
             Row {
+                id: progress
+                objectName: "questionProgress"
                 width: parent.width
                 spacing: 8
+                readonly property int n: Math.max(1, form.segments.length)
                 Repeater {
-                    model: Math.max(1, form.count)
-                    delegate: Rectangle {
-                        required property int index
-                        width: (head.width - (Math.max(1, form.count) - 1) * 8) / Math.max(1, form.count)
-                        height: 14
-                        radius: 7
-                        color: index < form.number ? Theme.primary : Theme.surface
-                        border.width: 2
-                        border.color: Theme.primary
+                    model: form.segments
+                    delegate: Item {
+                        required property string modelData
+                        width: (head.width - (progress.n - 1) * 8) / progress.n
+                        height: 18
+                        Rectangle {
+                            anchors.verticalCenter: parent.verticalCenter
+                            width: parent.width
+                            height: parent.modelData === "skipped" ? 4 : (parent.modelData === "current" ? 18 : 14)
+                            radius: height / 2
+                            color: parent.modelData === "skipped" ? Theme.border
+                                   : parent.modelData === "todo" ? Theme.surface
+                                   : parent.modelData === "current" ? Theme.focus : Theme.primary
+                            border.width: parent.modelData === "skipped" ? 0 : 2
+                            border.color: parent.modelData === "current" ? Theme.focus : Theme.primary
+                        }
                     }
                 }
             }
@@ -144,7 +164,7 @@ Item {
                 }
                 BigButton {
                     objectName: "nextButton"
-                    visible: !form.prefilled
+                    visible: !form.prefilled && form.nextShown
                     width: form.number > 1 ? (parent.width - parent.spacing) * 0.6 : parent.width
                     text: form.isLast && !form.fromReview ? "填好了" : "下一题"
                     onClicked: form.next()
@@ -187,5 +207,14 @@ Item {
                 }
             }
         }
+    }
+
+    ScrollCue {
+        id: cue
+        objectName: "questionScrollCue"
+        flickable: flick
+        contentEnd: screen.contentEnd
+        visible: screen.overflowing
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
     }
 }

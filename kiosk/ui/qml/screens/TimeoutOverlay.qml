@@ -36,10 +36,14 @@ Rectangle {
                 font.pixelSize: Theme.display * 1.5
                 font.bold: true
             }
+            // Broken by phrase, not where the width runs out: wrapped by width, "页。" stood alone
+            // on a line of its own (the walk's widle-10). Each phrase fits on one line at every
+            // window and text size (tests/ui/test_walk_form_widgets.py).
             KText {
+                objectName: "timeoutExplanation"
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
-                text: "为保护您的信息，倒计时结束后将清除本次填写的内容，回到首页。"
+                text: "为保护您的信息，倒计时结束后\n将清除本次填写的内容，回到首页。"
             }
             BigButton {
                 objectName: "continueButton"
