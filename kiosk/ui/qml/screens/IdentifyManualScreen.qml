@@ -117,12 +117,9 @@ Item {
                     }
                 }
 
-                // What is wrong, under the buttons: above the number pad it pushed every key down
-                // by its own height, so the next tap hit the wrong key.
-                ErrorSummary { objectName: "identifyErrors"; width: parent.width; errors: identify.errors }
-
-                BigButton {     // the demo only (as on the attract screen), last: nothing of the
-                                // kiosk's own layout moves for it (确定 stays where it is)
+                BigButton {     // the demo only (as on the attract screen), under 确定: nothing of the
+                                // kiosk's own layout moves for it (确定 stays where it is), and
+                                // above the problems, which would push it under a finger
                     objectName: "demoCardButton"
                     visible: devices.demo === true
                     width: parent.width
@@ -134,6 +131,9 @@ Item {
                         devices.placeDemoCard("resident")
                     }
                 }
+                // What is wrong, under the buttons: above the number pad it pushed every key down
+                // by its own height, so the next tap hit the wrong key.
+                ErrorSummary { objectName: "identifyErrors"; width: parent.width; errors: identify.errors }
             }
         }
     }
