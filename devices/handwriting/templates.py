@@ -82,6 +82,25 @@ class TemplateModel:
         self.always = np.flatnonzero(self.synthesised)
 
 
+_LOADED: dict[tuple[str, int, int], TemplateModel] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def load_model(path: Path) -> TemplateModel:
+    """The model in `path`, loaded once per process and file version. Why shared: the arrays are
+    ~40 MB and read-only after loading, and every recogniser made in one process (a kiosk rebuilt
+    after a wipe, the tests' hundreds of kiosks in one worker) otherwise kept its own copy alive."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    with _LOADED_LOCK:
+        model = _LOADED.get(key)
+        if model is None:
+            model = TemplateModel(path)
+            _LOADED.clear()              # an older version of the file is not needed any more
+            _LOADED[key] = model
+        return model
+
+
 class TemplateRecogniser:
     """Thread-safe: the model is read-only after loading (loading itself is under a lock)."""
 
@@ -95,7 +114,7 @@ class TemplateRecogniser:
             if self._model is None:
                 if not self._path.is_file():
                     raise ModelError(f"找不到手写模板模型 {self._path}，请运行 installer/setup.sh 生成")
-                self._model = TemplateModel(self._path)
+                self._model = load_model(self._path)
             return self._model
 
     def match(self, ink: Ink, shortlist: int = SHORTLIST, extra: tuple[str, ...] = ()) -> list[Match]:
