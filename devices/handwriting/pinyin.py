@@ -189,6 +189,7 @@ _DECOMP = re.compile(r"^([^:]+):([a-z0-9/]+)\((.*)\)$")
 _REPEAT = {"ra": 2, "rd": 2, "r3tr": 3, "r3a": 3, "r3d": 3, "r4sq": 4}
 
 
+@lru_cache(maxsize=2)      # one model's table per process, shared read-only by every recogniser
 def _flatten(text: str) -> dict[str, Counter[str]]:
     direct: dict[str, list[str]] = {}
     for line in text.splitlines():
