@@ -88,20 +88,37 @@ class Receipt:
         return f"Receipt(reference={self.reference!r}, bundle={self.bundle_name!r})"
 
 
+class _Slip:
+    """One ESC/POS slip being written (receipt, 办理指引, test page): the paper's width in dots and
+    columns, the bytes so far, and the one way text is wrapped, indented and rasterised onto it."""
+
+    def __init__(self, width_mm: int, rasterise: Rasteriser | None) -> None:
+        self.dots = escpos.width_dots(width_mm)
+        self.columns = self.dots // escpos.ASCII_WIDTH
+        self.rasterise = rasterise
+        self.out = bytearray(escpos.INIT + escpos.CHINESE_ON)
+
+    def lines(self, text: str, *, scale: int = 1, alignment: int = ALIGN_LEFT, indent: str = "") -> None:
+        """`text` wrapped to the paper; continuation lines start with `indent`."""
+        self.out.extend(escpos.align(alignment) + escpos.size(scale, scale))
+        width = self.columns // scale - escpos.display_columns(indent)
+        for i, line in enumerate(escpos.wrap(text, width)):
+            shown = (indent if i else "") + line if indent else line
+            self.out.extend(escpos.text_line(shown, scale=scale, alignment=alignment, paper_dots=self.dots,
+                                             rasterise=self.rasterise))
+
+    def finish(self, has_cutter: bool) -> bytes:
+        """Chinese mode off, then cut (or feed past the tear bar)."""
+        self.out.extend(escpos.align(ALIGN_LEFT) + escpos.CHINESE_OFF)
+        self.out.extend(escpos.cut(feed_dots=120) if has_cutter else escpos.feed(6))
+        return bytes(self.out)
+
+
 def receipt_bytes(receipt: Receipt, *, width_mm: int = 80, native_qr: bool = True, has_cutter: bool = True,
                   rasterise: Rasteriser | None = None) -> bytes:
     """The whole receipt as ESC/POS: init, Chinese mode, layout, QR, feed and cut."""
-    dots = escpos.width_dots(width_mm)
-    columns = dots // escpos.ASCII_WIDTH
-    out = bytearray(escpos.INIT + escpos.CHINESE_ON)
-
-    def lines(text: str, *, scale: int = 1, alignment: int = ALIGN_LEFT, indent: str = "") -> None:
-        out.extend(escpos.align(alignment) + escpos.size(scale, scale))
-        width = columns // scale - escpos.display_columns(indent)
-        for i, line in enumerate(escpos.wrap(text, width)):
-            shown = (indent if i else "") + line if indent else line
-            out.extend(escpos.text_line(shown, scale=scale, alignment=alignment, paper_dots=dots,
-                                        rasterise=rasterise))
+    slip = _Slip(width_mm, rasterise)
+    dots, columns, out, lines = slip.dots, slip.columns, slip.out, slip.lines
 
     def emphasised(text: str) -> None:
         """The largest thing on the slip: double width and height if it fits, else double height."""
@@ -169,9 +186,7 @@ def receipt_bytes(receipt: Receipt, *, width_mm: int = 80, native_qr: bool = Tru
         lines(f"代办员：{mask_name(receipt.agent_name)}（受申请人委托代为办理）")
     lines(f"咨询投诉：{receipt.hotline}（政务服务便民热线）")
     lines("请妥善保管本凭条", alignment=ALIGN_CENTER)
-    out.extend(escpos.align(ALIGN_LEFT) + escpos.CHINESE_OFF)
-    out.extend(escpos.cut(feed_dots=120) if has_cutter else escpos.feed(6))
-    return bytes(out)
+    return slip.finish(has_cutter)
 
 
 @dataclass(frozen=True)
@@ -204,17 +219,8 @@ def guidance_bytes(guidance: Guidance, *, width_mm: int = 80, has_cutter: bool =
                    rasterise: Rasteriser | None = None) -> bytes:
     """办理指引 as ESC/POS, in the receipt's layout and masking (张*三, 110***…1234): a slip that
     says plainly it is not a receipt, so nobody waits for a result that will not come."""
-    dots = escpos.width_dots(width_mm)
-    columns = dots // escpos.ASCII_WIDTH
-    out = bytearray(escpos.INIT + escpos.CHINESE_ON)
-
-    def lines(text: str, *, scale: int = 1, alignment: int = ALIGN_LEFT, indent: str = "") -> None:
-        out.extend(escpos.align(alignment) + escpos.size(scale, scale))
-        width = columns // scale - escpos.display_columns(indent)
-        for i, line in enumerate(escpos.wrap(text, width)):
-            shown = (indent if i else "") + line if indent else line
-            out.extend(escpos.text_line(shown, scale=scale, alignment=alignment, paper_dots=dots,
-                                        rasterise=rasterise))
+    slip = _Slip(width_mm, rasterise)
+    columns, out, lines = slip.columns, slip.out, slip.lines
 
     rule = "-" * columns
     out.extend(escpos.bold(True))
@@ -239,9 +245,7 @@ def guidance_bytes(guidance: Guidance, *, width_mm: int = 80, has_cutter: bool =
     lines(f"申请人：{mask_name(guidance.applicant_name)}")
     lines(f"证件号：{mask_id(guidance.applicant_id_number)}")
     lines(f"去之前可以先打 {guidance.hotline}（政务服务便民热线），问清地址和办公时间。")
-    out.extend(escpos.align(ALIGN_LEFT) + escpos.CHINESE_OFF)
-    out.extend(escpos.cut(feed_dots=120) if has_cutter else escpos.feed(6))
-    return bytes(out)
+    return slip.finish(has_cutter)
 
 
 def printer_test_page(*, station_name: str, model: str, status: str, printed_at: dt.datetime,
@@ -250,15 +254,8 @@ def printer_test_page(*, station_name: str, model: str, status: str, printed_at:
     """测试打印: a page that can never be taken for a receipt — 测试页 in large letters, the
     printer's model and status, the date, sample characters and a ruler across the paper — with
     no reference, no QR code and nothing about any person."""
-    dots = escpos.width_dots(width_mm)
-    columns = dots // escpos.ASCII_WIDTH
-    out = bytearray(escpos.INIT + escpos.CHINESE_ON)
-
-    def lines(text: str, *, scale: int = 1, alignment: int = ALIGN_LEFT) -> None:
-        out.extend(escpos.align(alignment) + escpos.size(scale, scale))
-        for line in escpos.wrap(text, columns // scale):
-            out.extend(escpos.text_line(line, scale=scale, alignment=alignment, paper_dots=dots,
-                                        rasterise=rasterise))
+    slip = _Slip(width_mm, rasterise)
+    columns, out, lines = slip.columns, slip.out, slip.lines
 
     out.extend(escpos.bold(True))
     lines("测试页", scale=2, alignment=ALIGN_CENTER)
@@ -275,9 +272,7 @@ def printer_test_page(*, station_name: str, model: str, status: str, printed_at:
     lines("生僻字：喆 堃 昇 淼 垚")
     lines("|" + "-" * (columns - 2) + "|")          # the full printable width
     lines("本页不含任何个人信息。", alignment=ALIGN_CENTER)
-    out.extend(escpos.align(ALIGN_LEFT) + escpos.CHINESE_OFF)
-    out.extend(escpos.cut(feed_dots=120) if has_cutter else escpos.feed(6))
-    return bytes(out)
+    return slip.finish(has_cutter)
 
 
 def sample_receipt(station_name: str = "南湖街道政务服务驿站", hotline: str = "12345",
