@@ -176,6 +176,12 @@ def test_a_rollout_reaches_the_station_installs_and_a_rollback_halts_it(world: W
     status = cli("status", "--data-dir", str(world.data), "--key-dir", str(world.keys), "--timeout", "0.2")
     [line] = [x for x in status.stdout.splitlines() if x.startswith("拒收的更新包")]     # `status` says it
     assert "版本 0.2.0，版本 0.2.0 曾在本机安装后未能正常启动而退回" in line, status.stdout
+    _reported_and_not_fetched_again(world, "0.2.0", "rolled_back")
+
+
+def _reported_and_not_fetched_again(world: World, version: str, code: str) -> dict:
+    """The next round: the refused file is not fetched again, and the report says why (codes
+    only). The console's newest history entry for the station, for further checks."""
     store = world.station()
     with running_console(world.console) as base:
         reporter = world.reporter(store, base, "0.1.5")
@@ -183,8 +189,8 @@ def test_a_rollout_reaches_the_station_installs_and_a_rollback_halts_it(world: W
         assert reporter.act() == "none" and fleet_offers.staged_packages(world.data) == []
     store.close()
     [latest] = world.console.station_history(STATION, limit=1)
-    assert latest["report"]["offers_refused"] == [
-        {"kind": "software", "version": "0.2.0", "code": "rolled_back"}]
+    assert latest["report"]["offers_refused"] == [{"kind": "software", "version": version, "code": code}]
+    return latest
 
 
 def _lying_console(world: World, case: str) -> dict:
@@ -219,15 +225,7 @@ def test_a_tampered_package_is_refused_noted_reported_and_not_fetched_again(worl
     assert fleet_offers.staged_packages(world.data) == []
     assert installed_version(world.root) == "0.1.5"
     assert fleet_offers.refusals(world.data)[release["sha256"]]["code"] == case
-    store = world.station()
-    with running_console(world.console) as base:
-        reporter = world.reporter(store, base, "0.1.5")
-        assert reporter.run_once()
-        assert reporter.act() == "none" and fleet_offers.staged_packages(world.data) == []
-    store.close()
-    [latest] = world.console.station_history(STATION, limit=1)
-    assert latest["report"]["offers_refused"] == [
-        {"kind": "software", "version": release["version"], "code": case}]
+    latest = _reported_and_not_fetched_again(world, release["version"], case)
     assert problems_of(latest["report"]) == []
 
 
