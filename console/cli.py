@@ -47,24 +47,22 @@ def db_url(text: str) -> str:
     return value
 
 
-def thread_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 256:
-        raise argparse.ArgumentTypeError(f"线程数应为 1 到 256 的整数，现在是 {text!r}")
-    return value
+def _whole_number(what: str, low: int, high: int):  # noqa: ANN202 - an argparse type
+    """An argparse type: a whole number from `low` to `high`, else one Chinese sentence."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what}应为 {low} 到 {high} 的整数，现在是 {text!r}")
+        return value
+
+    return parse
 
 
-def worker_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"进程数应为 1 到 64 的整数，现在是 {text!r}")
-    return value
+thread_count = _whole_number("线程数", 1, 256)
+worker_count = _whole_number("进程数", 1, 64)
 
 
 def _where(parser: argparse.ArgumentParser, required: bool) -> None:

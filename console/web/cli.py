@@ -93,8 +93,18 @@ def _read_password(from_stdin: bool) -> str | None:
     return first
 
 
-def add_user_command(args: argparse.Namespace) -> int:
+def _open_store(args: argparse.Namespace):  # noqa: ANN202 - console.store.Store | None
+    """The console's store from --data/--db, or None once the reason is said on stderr."""
     from console.store import Store, StoreError
+
+    try:
+        return Store.open(data_dir=args.data, url=args.db)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return None
+
+
+def add_user_command(args: argparse.Namespace) -> int:
     from console.web.auth import AccountError, add_user
 
     password = _read_password(args.password_stdin)
@@ -102,10 +112,8 @@ def add_user_command(args: argparse.Namespace) -> int:
         if args.password_stdin or not sys.stdin.isatty():
             print("没有读到密码：请在标准输入给出一行密码。", file=sys.stderr)
         return EXIT_BAD_ARGS
-    try:
-        store = Store.open(data_dir=args.data, url=args.db)
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = _open_store(args)
+    if store is None:
         return EXIT_STORAGE
     try:
         add_user(store, args.username, password, None if args.province else args.county, args.name)
@@ -120,8 +128,6 @@ def add_user_command(args: argparse.Namespace) -> int:
 
 
 def unlock_command(args: argparse.Namespace) -> int:
-    from console.store import Store, StoreError
-
     if bool(args.username) == bool(args.address):
         print("请给出要解锁的账号，或用 --address 给出要解除限制的地址（二选一）。", file=sys.stderr)
         return EXIT_BAD_ARGS
@@ -132,10 +138,8 @@ def unlock_command(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"地址应为 IP 地址，如 10.21.3.7，现在是 {args.address!r}。", file=sys.stderr)
             return EXIT_BAD_ARGS
-    try:
-        store = Store.open(data_dir=args.data, url=args.db)
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = _open_store(args)
+    if store is None:
         return EXIT_STORAGE
     try:
         if address is not None:
