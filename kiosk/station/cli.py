@@ -633,8 +633,14 @@ def _update_apply(args: argparse.Namespace) -> int:
         store.audit("update_installed", {"version": manifest["version"], "previous": current})
     finally:
         store.close()
-    print(f"已安装版本 {manifest['version']}（原版本 {current}），{args.root / 'current'} 已指向新版本。"
-          f"新版本试运行：连续 3 次未能正常启动时自动退回 {current}。")
+    return _installed(args, manifest["version"], current)
+
+
+def _installed(args: argparse.Namespace, version: str, previous: str | None) -> int:
+    """What `update apply` and `update apply-staged` say once `current` points at the new version,
+    then the restart that runs it."""
+    print(f"已安装版本 {version}（原版本 {previous}），{args.root / 'current'} 已指向新版本。"
+          f"新版本试运行：连续 3 次未能正常启动时自动退回 {previous}。")
     _restart_service(args)
     return 0
 
@@ -703,10 +709,7 @@ def _update_apply_staged(args: argparse.Namespace) -> int:
                                          "source": "fleet_console"})
     finally:
         store.close()
-    print(f"已安装版本 {manifest['version']}（原版本 {current}），{args.root / 'current'} 已指向新版本。"
-          f"新版本试运行：连续 3 次未能正常启动时自动退回 {current}。")
-    _restart_service(args)
-    return 0
+    return _installed(args, manifest["version"], current)
 
 
 def _update_rollback(args: argparse.Namespace) -> int:
