@@ -140,14 +140,6 @@ def _same_owner_as_parent(folder: Path, *paths: Path) -> None:
             os.chown(path, owner.st_uid, owner.st_gid)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class Transient(Exception):
     """The file could not be fetched now (console away, disk full): try again next round."""
 

@@ -9,6 +9,7 @@ the platform key it pinned at enrollment, can (kiosk.station.updates.read_manife
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tarfile
 from pathlib import Path
@@ -21,6 +22,15 @@ MAX_MANIFEST = 4 << 20
 
 class NotAPackage(ValueError):
     """The file is not an update package (one Chinese sentence)."""
+
+
+def sha256_file(path: Path) -> str:
+    """A file's SHA-256 (hex), read in 1 MB chunks: a package's files, a staged package."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def package_version(package: Path) -> str:

@@ -655,9 +655,9 @@ def _update_apply_staged(args: argparse.Namespace) -> int:
     from kiosk.station.version import app_version
     from sync.documents import version_key
     from sync.enrollment import platform_key
-    from sync.fleet_offers import PACKAGE_SUFFIX, note_refused, park_for_retry, sha256_file, staged_packages
+    from sync.fleet_offers import PACKAGE_SUFFIX, note_refused, park_for_retry, staged_packages
     from sync.store import StoreError
-    from sync.update_package import NotAPackage, package_version
+    from sync.update_package import NotAPackage, package_version, sha256_file
 
     data_dir = Path(args.data_dir or args.config.data_dir)
     waiting = staged_packages(data_dir)

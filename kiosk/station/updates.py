@@ -50,7 +50,7 @@ from kiosk.station.version import dist_info_name, metadata_text
 from sync import signing
 from sync.documents import version_key
 from sync.durable import atomic_file
-from sync.update_package import APP, FORMAT, MANIFEST, PRODUCT, SIGNATURE  # the format, shared
+from sync.update_package import APP, FORMAT, MANIFEST, PRODUCT, SIGNATURE, sha256_file  # the format, shared
 
 # What never goes into a package: version control, environments, caches, build output.
 EXCLUDED_PARTS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache", "build",
@@ -85,14 +85,6 @@ def _app_files(app_dir: Path) -> Iterable[tuple[str, Path]]:
             yield rel.as_posix(), path
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def make_package(app_dir: Path, version: str, key: Ed25519PrivateKey, out: Path,
                  now: float | None = None) -> dict[str, Any]:
     """Pack `app_dir` as `version`, signed with the platform key. Returns the manifest."""
@@ -101,7 +93,7 @@ def make_package(app_dir: Path, version: str, key: Ed25519PrivateKey, out: Path,
     if declared is not None and declared != str(version):
         raise UpdateRefused(f"目录 {app_dir} 的 pyproject.toml 写的版本是 {declared}，与 --version {version} "
                             "不一致，未打包。请先改 pyproject.toml 的 version。")
-    files = {rel: {"sha256": _sha256_file(path), "size": path.stat().st_size,
+    files = {rel: {"sha256": sha256_file(path), "size": path.stat().st_size,
                    "mode": 0o755 if os.access(path, os.X_OK) else 0o644}
              for rel, path in _app_files(app_dir)}
     if not files:

@@ -28,6 +28,7 @@ from sync import documents, enrollment, fleet_offers, signing
 from sync.fleet_report import FleetReporter
 from sync.platform.service import PlatformService
 from sync.store import Store
+from sync.update_package import sha256_file
 from tests.console.helpers import running_console
 from tests.sync.helpers import enrolled_store, start_platform
 
@@ -129,7 +130,7 @@ def test_a_rollout_reaches_the_station_installs_and_a_rollback_halts_it(world: W
         reporter = world.reporter(store, base, "0.1.5")
         assert reporter.run_once(), reporter.last_error          # report → offer → download, staged
         [staged] = fleet_offers.staged_packages(world.data)
-        assert staged.name == "0.2.0.tar.gz" and fleet_offers.sha256_file(staged) == release["sha256"]
+        assert staged.name == "0.2.0.tar.gz" and sha256_file(staged) == release["sha256"]
         assert reporter.run_once() and reporter.act() == "waiting"   # one at a time, not fetched again
     store.close()
 
@@ -325,7 +326,7 @@ def test_add_release_refuses_what_is_not_a_release(world: World, tmp_path: Path)
     again = cli("console", "add-release", "--kind", "software", "--file", str(other),
                 "--data", str(tmp_path / "console"))
     assert again.returncode == 1 and "同一版本号只能对应一个文件" in again.stderr
-    assert world.console.releases("software")[0]["sha256"] == fleet_offers.sha256_file(package)
+    assert world.console.releases("software")[0]["sha256"] == sha256_file(package)
     nothing = cli("platform", "export-catalogue", "--out", str(tmp_path / "c.json"),
                   "--data", str(tmp_path / "empty-platform"))
     assert nothing.returncode == 1 and "没有发布过" in nothing.stderr
